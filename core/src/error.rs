@@ -1,0 +1,47 @@
+//! The one error type of the core crate. Every case a user can cause says what to do.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum CoreError {
+    #[error(
+        "unknown kind `{0}`: use one of account, contact, opportunity, quote, activity, task, product"
+    )]
+    UnknownKind(String),
+
+    #[error("a {kind} has no field `{field}`; its fields are: {known}")]
+    UnknownField { kind: String, field: String, known: String },
+
+    #[error("`{field}` = `{value}` is not valid: {expected}")]
+    InvalidValue { field: String, value: String, expected: String },
+
+    #[error("a {kind} needs `{field}`: add {field}=...")]
+    MissingRequired { kind: String, field: String },
+
+    #[error("`{field}` cannot be changed here: {why}")]
+    NotEditable { field: String, why: String },
+
+    #[error("`{0}` is not of the form field=value")]
+    NotAnAssignment(String),
+
+    #[error("this quote has no line `{0}`: `fieldbook show QUOTE_ID` lists its lines")]
+    UnknownLine(String),
+
+    #[error("`{0}` has no open conflict: `fieldbook conflicts ID` lists the open ones")]
+    NoConflict(String),
+
+    #[error("this document is not a Fieldbook record: {0}")]
+    NotARecord(String),
+
+    #[error("automerge: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+}
+
+impl CoreError {
+    /// Whether the user caused this error by what they typed (as opposed to a broken document).
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, CoreError::NotARecord(_) | CoreError::Automerge(_))
+    }
+}
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;

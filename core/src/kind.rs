@@ -1,0 +1,80 @@
+//! The seven kinds of record Fieldbook keeps. Knows nothing of fields or storage.
+
+use crate::error::CoreError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A kind of record. Its `as_str` name is part of the public contract (CLI, exports, sync).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Account,
+    Contact,
+    Opportunity,
+    Quote,
+    Activity,
+    Task,
+    Product,
+}
+
+impl Kind {
+    /// Every kind, in the order records are created by the demo and listed in exports:
+    /// a kind only refers to kinds before it (products come first for quote lines).
+    pub const ALL: [Kind; 7] = [
+        Kind::Product,
+        Kind::Account,
+        Kind::Contact,
+        Kind::Opportunity,
+        Kind::Quote,
+        Kind::Activity,
+        Kind::Task,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Account => "account",
+            Kind::Contact => "contact",
+            Kind::Opportunity => "opportunity",
+            Kind::Quote => "quote",
+            Kind::Activity => "activity",
+            Kind::Task => "task",
+            Kind::Product => "product",
+        }
+    }
+
+    /// Parses a kind name; accepts the plural too (`accounts`), since people type it.
+    pub fn parse(s: &str) -> Result<Kind, CoreError> {
+        let lower = s.trim().to_ascii_lowercase();
+        let singular = match lower.as_str() {
+            "opportunities" => "opportunity",
+            "activities" => "activity",
+            other => other.strip_suffix('s').unwrap_or(other),
+        };
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == lower || k.as_str() == singular)
+            .ok_or_else(|| CoreError::UnknownKind(s.to_string()))
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_singular_and_plural() {
+        assert_eq!(Kind::parse("account").unwrap(), Kind::Account);
+        assert_eq!(Kind::parse("Opportunities").unwrap(), Kind::Opportunity);
+        assert_eq!(Kind::parse("activities").unwrap(), Kind::Activity);
+        assert!(Kind::parse("widget").is_err());
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.as_str()).unwrap(), k);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! # fieldbook-core
+//!
+//! The domain of Fieldbook: what a record is, how its fields are checked, how money is
+//! computed, and how a record lives in an Automerge document (merges, conflicts, history).
+//!
+//! This crate is pure. It knows nothing of SQLite, HTTP, Tauri or an async runtime; the
+//! device (`fieldbook-client`) and the server build on it and must agree through it.
+//!
+//! Layout:
+//! - [`kind`]: the seven kinds of record.
+//! - [`schema`]: the field contract of each kind (names, types, required, editable).
+//! - [`value`]: turning typed-in text into checked, canonical values.
+//! - [`money`]: currencies, rounding, formatting, quote totals.
+//! - [`doc`]: one record as one Automerge document: create, edit, read, conflicts, history.
+//! - [`demo`]: a generator of realistic books of business (demo data and benchmarks).
+//! - [`error`]: the crate's one error type.
+
+pub mod demo;
+pub mod doc;
+pub mod error;
+pub mod kind;
+pub mod money;
+pub mod schema;
+pub mod value;
+
+pub use error::{CoreError, Result};
+pub use kind::Kind;

@@ -1,0 +1,261 @@
+//! The field contract of every kind: names, types, what is required, what may be edited.
+//!
+//! This table is the single source of truth for field names: the CLI, the projection
+//! tables, exports and (later) the sync server and the app all read it. It knows nothing
+//! of Automerge or storage.
+
+use crate::kind::Kind;
+
+/// Opportunity stages, in pipeline order.
+pub const STAGES: &[&str] = &["lead", "qualified", "proposal", "negotiation", "won", "lost"];
+/// Stages of deals still in play.
+pub const OPEN_STAGES: &[&str] = &["lead", "qualified", "proposal", "negotiation"];
+pub const QUOTE_STATUSES: &[&str] = &["draft", "sent", "accepted", "rejected", "expired"];
+pub const ACTIVITY_KINDS: &[&str] = &["visit", "call", "meeting", "email", "note"];
+
+/// The probability (percent) an opportunity has at a stage unless set explicitly.
+pub fn stage_probability(stage: &str) -> Option<i64> {
+    Some(match stage {
+        "lead" => 10,
+        "qualified" => 25,
+        "proposal" => 50,
+        "negotiation" => 75,
+        "won" => 100,
+        "lost" => 0,
+        _ => return None,
+    })
+}
+
+/// How a field's value is written, checked and stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    /// A short single-line string.
+    Text,
+    /// A longer free text, replaced as a whole (activity bodies).
+    LongText,
+    /// Collaborative text (Automerge `Text`): concurrent additions interleave.
+    Notes,
+    /// An e-mail address (must contain `@`).
+    Email,
+    /// A decimal number (money, quantities), kept as its exact decimal string.
+    Decimal,
+    /// A decimal percentage between 0 and 100.
+    Percent,
+    /// An ISO 4217 currency code.
+    Currency,
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+    /// A moment, RFC 3339, stored in UTC.
+    DateTime,
+    /// A whole number within bounds.
+    Int { min: i64, max: i64 },
+    /// A coordinate in degrees within bounds.
+    Coordinate { min: i64, max: i64 },
+    Bool,
+    /// One of a fixed list of words.
+    Enum(&'static [&'static str]),
+    /// The id of a record of the given kind.
+    Ref(Kind),
+    /// A list of short strings (a JSON array, or comma-separated on the command line).
+    Tags,
+    /// The lines of a quote; edited only through the quote-line operations.
+    Lines,
+    /// A user name (task assignee).
+    User,
+}
+
+/// Whether and how a field may be changed after the record exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// `set`/`unset` freely.
+    Free,
+    /// Given at creation only; changing it is a deliberate operation, not a field edit
+    /// (moving a contact to another account).
+    CreateOnly,
+    /// Assigned by Fieldbook (quote numbers); never given by the user.
+    Assigned,
+    /// Changed through dedicated operations only (quote lines).
+    Dedicated,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub ty: FieldType,
+    pub required: bool,
+    pub edit: Edit,
+}
+
+const fn f(name: &'static str, ty: FieldType) -> FieldSpec {
+    FieldSpec { name, ty, required: false, edit: Edit::Free }
+}
+const fn req(name: &'static str, ty: FieldType) -> FieldSpec {
+    FieldSpec { name, ty, required: true, edit: Edit::Free }
+}
+const fn parent(name: &'static str, kind: Kind) -> FieldSpec {
+    FieldSpec { name, ty: FieldType::Ref(kind), required: true, edit: Edit::CreateOnly }
+}
+
+const ACCOUNT: &[FieldSpec] = &[
+    req("name", FieldType::Text),
+    f("industry", FieldType::Text),
+    f("phone", FieldType::Text),
+    f("email", FieldType::Email),
+    f("website", FieldType::Text),
+    f("address", FieldType::Text),
+    f("city", FieldType::Text),
+    f("country", FieldType::Text),
+    f("tags", FieldType::Tags),
+    f("notes", FieldType::Notes),
+    f("parent_id", FieldType::Ref(Kind::Account)),
+];
+
+const CONTACT: &[FieldSpec] = &[
+    parent("account_id", Kind::Account),
+    req("name", FieldType::Text),
+    f("title", FieldType::Text),
+    f("email", FieldType::Email),
+    f("phone", FieldType::Text),
+    f("role", FieldType::Text),
+];
+
+const OPPORTUNITY: &[FieldSpec] = &[
+    parent("account_id", Kind::Account),
+    req("name", FieldType::Text),
+    f("stage", FieldType::Enum(STAGES)),
+    f("amount", FieldType::Decimal),
+    f("currency", FieldType::Currency),
+    f("close_date", FieldType::Date),
+    f("probability", FieldType::Int { min: 0, max: 100 }),
+    f("next_step", FieldType::Text),
+    f("loss_reason", FieldType::Text),
+];
+
+const QUOTE: &[FieldSpec] = &[
+    parent("opportunity_id", Kind::Opportunity),
+    FieldSpec { name: "number", ty: FieldType::Text, required: false, edit: Edit::Assigned },
+    f("currency", FieldType::Currency),
+    f("valid_until", FieldType::Date),
+    f("status", FieldType::Enum(QUOTE_STATUSES)),
+    f("tax_pct", FieldType::Percent),
+    FieldSpec { name: "lines", ty: FieldType::Lines, required: false, edit: Edit::Dedicated },
+];
+
+const ACTIVITY: &[FieldSpec] = &[
+    parent("account_id", Kind::Account),
+    f("kind", FieldType::Enum(ACTIVITY_KINDS)),
+    f("subject", FieldType::Text),
+    f("body", FieldType::LongText),
+    f("at", FieldType::DateTime),
+    f("contact_id", FieldType::Ref(Kind::Contact)),
+    f("opportunity_id", FieldType::Ref(Kind::Opportunity)),
+    f("lat", FieldType::Coordinate { min: -90, max: 90 }),
+    f("lon", FieldType::Coordinate { min: -180, max: 180 }),
+];
+
+const TASK: &[FieldSpec] = &[
+    req("title", FieldType::Text),
+    f("due", FieldType::Date),
+    f("account_id", FieldType::Ref(Kind::Account)),
+    f("opportunity_id", FieldType::Ref(Kind::Opportunity)),
+    f("done", FieldType::Bool),
+    f("assignee", FieldType::User),
+];
+
+const PRODUCT: &[FieldSpec] = &[
+    req("sku", FieldType::Text),
+    f("name", FieldType::Text),
+    f("unit_price", FieldType::Decimal),
+    f("currency", FieldType::Currency),
+];
+
+/// The fields of one quote line (`line_id` is assigned).
+pub const LINE_FIELDS: &[FieldSpec] = &[
+    FieldSpec { name: "line_id", ty: FieldType::Text, required: false, edit: Edit::Assigned },
+    f("description", FieldType::Text),
+    f("product_id", FieldType::Ref(Kind::Product)),
+    f("quantity", FieldType::Decimal),
+    f("unit_price", FieldType::Decimal),
+    f("discount_pct", FieldType::Percent),
+];
+
+/// The metadata every record shows besides its fields (all read-only).
+pub const META_FIELDS: &[&str] =
+    &["id", "kind", "created_at", "updated_at", "created_by", "updated_by", "deleted", "owner"];
+
+/// The fields of a kind, in display order.
+pub fn fields(kind: Kind) -> &'static [FieldSpec] {
+    match kind {
+        Kind::Account => ACCOUNT,
+        Kind::Contact => CONTACT,
+        Kind::Opportunity => OPPORTUNITY,
+        Kind::Quote => QUOTE,
+        Kind::Activity => ACTIVITY,
+        Kind::Task => TASK,
+        Kind::Product => PRODUCT,
+    }
+}
+
+/// The field of a kind with this name, if any.
+pub fn field(kind: Kind, name: &str) -> Option<&'static FieldSpec> {
+    fields(kind).iter().find(|f| f.name == name)
+}
+
+/// The field that names a record of this kind in lists and search results.
+pub fn title_field(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Account | Kind::Contact | Kind::Opportunity | Kind::Product => "name",
+        Kind::Quote => "number",
+        Kind::Activity => "subject",
+        Kind::Task => "title",
+    }
+}
+
+/// The record this one belongs to (for a child of an account, the account), if any.
+pub fn parent_field(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Contact | Kind::Opportunity | Kind::Activity => Some("account_id"),
+        Kind::Quote => Some("opportunity_id"),
+        Kind::Task => Some("account_id"),
+        Kind::Account | Kind::Product => None,
+    }
+}
+
+/// Values a field takes when a new record does not give one (besides computed ones).
+pub fn static_default(kind: Kind, field: &str) -> Option<&'static str> {
+    match (kind, field) {
+        (Kind::Opportunity, "stage") => Some("lead"),
+        (Kind::Quote, "status") => Some("draft"),
+        (Kind::Quote, "tax_pct") => Some("0"),
+        (Kind::Activity, "kind") => Some("note"),
+        (Kind::Task, "done") => Some("false"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_are_unique_snake_case_and_not_meta() {
+        for kind in Kind::ALL {
+            let names: Vec<_> = fields(kind).iter().map(|f| f.name).collect();
+            let mut sorted = names.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(sorted.len(), names.len(), "{kind}");
+            for n in names {
+                assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{n}");
+                assert!(!META_FIELDS.contains(&n), "{n}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_stage_has_a_probability() {
+        for s in STAGES {
+            assert!(stage_probability(s).is_some());
+        }
+    }
+}
