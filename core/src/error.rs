@@ -10,10 +10,18 @@ pub enum CoreError {
     UnknownKind(String),
 
     #[error("a {kind} has no field `{field}`; its fields are: {known}")]
-    UnknownField { kind: String, field: String, known: String },
+    UnknownField {
+        kind: String,
+        field: String,
+        known: String,
+    },
 
     #[error("`{field}` = `{value}` is not valid: {expected}")]
-    InvalidValue { field: String, value: String, expected: String },
+    InvalidValue {
+        field: String,
+        value: String,
+        expected: String,
+    },
 
     #[error("a {kind} needs `{field}`: add {field}=...")]
     MissingRequired { kind: String, field: String },

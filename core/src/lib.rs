@@ -11,6 +11,7 @@
 //! - [`schema`]: the field contract of each kind (names, types, required, editable).
 //! - [`value`]: turning typed-in text into checked, canonical values.
 //! - [`money`]: currencies, rounding, formatting, quote totals.
+//! - [`record`]: a record as plain data, and what is computed from it.
 //! - [`doc`]: one record as one Automerge document: create, edit, read, conflicts, history.
 //! - [`demo`]: a generator of realistic books of business (demo data and benchmarks).
 //! - [`error`]: the crate's one error type.
@@ -20,6 +21,7 @@ pub mod doc;
 pub mod error;
 pub mod kind;
 pub mod money;
+pub mod record;
 pub mod schema;
 pub mod value;
 

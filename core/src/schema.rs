@@ -7,7 +7,14 @@
 use crate::kind::Kind;
 
 /// Opportunity stages, in pipeline order.
-pub const STAGES: &[&str] = &["lead", "qualified", "proposal", "negotiation", "won", "lost"];
+pub const STAGES: &[&str] = &[
+    "lead",
+    "qualified",
+    "proposal",
+    "negotiation",
+    "won",
+    "lost",
+];
 /// Stages of deals still in play.
 pub const OPEN_STAGES: &[&str] = &["lead", "qualified", "proposal", "negotiation"];
 pub const QUOTE_STATUSES: &[&str] = &["draft", "sent", "accepted", "rejected", "expired"];
@@ -48,9 +55,15 @@ pub enum FieldType {
     /// A moment, RFC 3339, stored in UTC.
     DateTime,
     /// A whole number within bounds.
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     /// A coordinate in degrees within bounds.
-    Coordinate { min: i64, max: i64 },
+    Coordinate {
+        min: i64,
+        max: i64,
+    },
     Bool,
     /// One of a fixed list of words.
     Enum(&'static [&'static str]),
@@ -87,13 +100,28 @@ pub struct FieldSpec {
 }
 
 const fn f(name: &'static str, ty: FieldType) -> FieldSpec {
-    FieldSpec { name, ty, required: false, edit: Edit::Free }
+    FieldSpec {
+        name,
+        ty,
+        required: false,
+        edit: Edit::Free,
+    }
 }
 const fn req(name: &'static str, ty: FieldType) -> FieldSpec {
-    FieldSpec { name, ty, required: true, edit: Edit::Free }
+    FieldSpec {
+        name,
+        ty,
+        required: true,
+        edit: Edit::Free,
+    }
 }
 const fn parent(name: &'static str, kind: Kind) -> FieldSpec {
-    FieldSpec { name, ty: FieldType::Ref(kind), required: true, edit: Edit::CreateOnly }
+    FieldSpec {
+        name,
+        ty: FieldType::Ref(kind),
+        required: true,
+        edit: Edit::CreateOnly,
+    }
 }
 
 const ACCOUNT: &[FieldSpec] = &[
@@ -133,12 +161,22 @@ const OPPORTUNITY: &[FieldSpec] = &[
 
 const QUOTE: &[FieldSpec] = &[
     parent("opportunity_id", Kind::Opportunity),
-    FieldSpec { name: "number", ty: FieldType::Text, required: false, edit: Edit::Assigned },
+    FieldSpec {
+        name: "number",
+        ty: FieldType::Text,
+        required: false,
+        edit: Edit::Assigned,
+    },
     f("currency", FieldType::Currency),
     f("valid_until", FieldType::Date),
     f("status", FieldType::Enum(QUOTE_STATUSES)),
     f("tax_pct", FieldType::Percent),
-    FieldSpec { name: "lines", ty: FieldType::Lines, required: false, edit: Edit::Dedicated },
+    FieldSpec {
+        name: "lines",
+        ty: FieldType::Lines,
+        required: false,
+        edit: Edit::Dedicated,
+    },
 ];
 
 const ACTIVITY: &[FieldSpec] = &[
@@ -150,7 +188,13 @@ const ACTIVITY: &[FieldSpec] = &[
     f("contact_id", FieldType::Ref(Kind::Contact)),
     f("opportunity_id", FieldType::Ref(Kind::Opportunity)),
     f("lat", FieldType::Coordinate { min: -90, max: 90 }),
-    f("lon", FieldType::Coordinate { min: -180, max: 180 }),
+    f(
+        "lon",
+        FieldType::Coordinate {
+            min: -180,
+            max: 180,
+        },
+    ),
 ];
 
 const TASK: &[FieldSpec] = &[
@@ -171,7 +215,12 @@ const PRODUCT: &[FieldSpec] = &[
 
 /// The fields of one quote line (`line_id` is assigned).
 pub const LINE_FIELDS: &[FieldSpec] = &[
-    FieldSpec { name: "line_id", ty: FieldType::Text, required: false, edit: Edit::Assigned },
+    FieldSpec {
+        name: "line_id",
+        ty: FieldType::Text,
+        required: false,
+        edit: Edit::Assigned,
+    },
     f("description", FieldType::Text),
     f("product_id", FieldType::Ref(Kind::Product)),
     f("quantity", FieldType::Decimal),
@@ -180,8 +229,16 @@ pub const LINE_FIELDS: &[FieldSpec] = &[
 ];
 
 /// The metadata every record shows besides its fields (all read-only).
-pub const META_FIELDS: &[&str] =
-    &["id", "kind", "created_at", "updated_at", "created_by", "updated_by", "deleted", "owner"];
+pub const META_FIELDS: &[&str] = &[
+    "id",
+    "kind",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+    "deleted",
+    "owner",
+];
 
 /// The fields of a kind, in display order.
 pub fn fields(kind: Kind) -> &'static [FieldSpec] {
@@ -196,9 +253,22 @@ pub fn fields(kind: Kind) -> &'static [FieldSpec] {
     }
 }
 
-/// The field of a kind with this name, if any.
+/// The field of a kind with this name (or its output name, see [`output_name`]), if any.
 pub fn field(kind: Kind, name: &str) -> Option<&'static FieldSpec> {
-    fields(kind).iter().find(|f| f.name == name)
+    fields(kind)
+        .iter()
+        .find(|f| f.name == name || output_name(f) == name)
+}
+
+/// The name a field has in JSON output. Every record shows its record kind as `kind`, so the
+/// activity's own `kind` field (visit, call, ...) is shown as `activity_kind`; both names are
+/// accepted on input.
+pub fn output_name(spec: &FieldSpec) -> &'static str {
+    if spec.name == "kind" {
+        "activity_kind"
+    } else {
+        spec.name
+    }
 }
 
 /// The field that names a record of this kind in lists and search results.
@@ -247,7 +317,8 @@ mod tests {
             assert_eq!(sorted.len(), names.len(), "{kind}");
             for n in names {
                 assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{n}");
-                assert!(!META_FIELDS.contains(&n), "{n}");
+                let out = output_name(field(kind, n).unwrap());
+                assert!(!META_FIELDS.contains(&out), "{out}");
             }
         }
     }
