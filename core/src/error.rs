@@ -9,7 +9,7 @@ pub enum CoreError {
     )]
     UnknownKind(String),
 
-    #[error("a {kind} has no field `{field}`; its fields are: {known}")]
+    #[error("{kind} has no field `{field}`; its fields are: {known}")]
     UnknownField {
         kind: String,
         field: String,
@@ -23,7 +23,8 @@ pub enum CoreError {
         expected: String,
     },
 
-    #[error("a {kind} needs `{field}`: add {field}=...")]
+    #[error("{kind} needs `{field}`: add {field}=...")]
+    /// `kind` is written with its article ("a contact").
     MissingRequired { kind: String, field: String },
 
     #[error("`{field}` cannot be changed here: {why}")]

@@ -42,6 +42,32 @@ impl Kind {
         }
     }
 
+    /// The kind with its article, for messages: "an account", "a contact".
+    pub fn a(self) -> &'static str {
+        match self {
+            Kind::Account => "an account",
+            Kind::Contact => "a contact",
+            Kind::Opportunity => "an opportunity",
+            Kind::Quote => "a quote",
+            Kind::Activity => "an activity",
+            Kind::Task => "a task",
+            Kind::Product => "a product",
+        }
+    }
+
+    /// The plural, for counts: "accounts", "opportunities".
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Account => "accounts",
+            Kind::Contact => "contacts",
+            Kind::Opportunity => "opportunities",
+            Kind::Quote => "quotes",
+            Kind::Activity => "activities",
+            Kind::Task => "tasks",
+            Kind::Product => "products",
+        }
+    }
+
     /// Parses a kind name; accepts the plural too (`accounts`), since people type it.
     pub fn parse(s: &str) -> Result<Kind, CoreError> {
         let lower = s.trim().to_ascii_lowercase();

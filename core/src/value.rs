@@ -16,8 +16,9 @@ use time::macros::format_description;
 use time::{Date, OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
-/// The most integer digits a money amount or quantity may have (beyond it, a typo).
-const MAX_INTEGER_DIGITS: u32 = 15;
+/// The most integer digits a money amount or quantity may have: beyond it is a typo, and
+/// quantity × price of two such numbers still fits exactly in a decimal.
+const MAX_INTEGER_DIGITS: u32 = 12;
 const MAX_DECIMAL_PLACES: u32 = 6;
 
 /// A checked field value.

@@ -75,7 +75,7 @@ impl RecordDoc {
         for spec in schema::fields(kind) {
             if spec.required && !values.iter().any(|(s, _)| s.name == spec.name) {
                 return Err(CoreError::MissingRequired {
-                    kind: kind.as_str().into(),
+                    kind: kind.a().into(),
                     field: spec.name.into(),
                 });
             }
@@ -214,7 +214,7 @@ impl RecordDoc {
             .iter()
             .find(|f| f.ty == FieldType::Notes)
             .ok_or_else(|| CoreError::UnknownField {
-                kind: self.kind.as_str().into(),
+                kind: self.kind.a().into(),
                 field: "notes".into(),
                 known: field_names(self.kind),
             })?;
@@ -238,7 +238,7 @@ impl RecordDoc {
         if self.kind != Kind::Quote {
             return Err(CoreError::NotEditable {
                 field: "lines".into(),
-                why: format!("a {} has no lines; only quotes do", self.kind),
+                why: format!("{} has no lines; only quotes do", self.kind.a()),
             });
         }
         self.ensure_object("lines", ObjType::List)

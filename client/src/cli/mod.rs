@@ -1,0 +1,462 @@
+//! The `fieldbook` command line: arguments, dispatch, and the two output modes (people, or
+//! exactly one JSON document with `--json`). Errors become a message on stderr and an exit
+//! code: 2 for bad input, 1 for anything else. Knows nothing of SQL: it calls [`crate::Store`].
+
+/// Like `println!`, but a closed stdout (`fieldbook list ... | head`) is not a crash.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+mod render;
+
+use crate::error::ClientError;
+use crate::query::ListQuery;
+use crate::store::Store;
+use clap::{Parser, Subcommand};
+use fieldbook_core::Kind;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Value as Json, json};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "fieldbook",
+    version,
+    about = "Fieldbook: your whole book of business, on your machine, offline."
+)]
+pub struct Cli {
+    /// Where the store lives (default: $XDG_DATA_HOME/fieldbook or ~/.local/share/fieldbook).
+    #[arg(long, env = "FIELDBOOK_DATA_DIR", global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print exactly one JSON document on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create the local store.
+    Init {
+        #[arg(long)]
+        user: String,
+        /// Currency of new opportunities, quotes and products unless given.
+        #[arg(long, default_value = "EUR")]
+        currency: String,
+    },
+    /// Create a record: `fieldbook new account name="Acme GmbH" city=Berlin`. Prints its id.
+    New {
+        kind: String,
+        #[arg(value_name = "FIELD=VALUE")]
+        fields: Vec<String>,
+    },
+    /// Set fields of a record (an empty value clears the field).
+    Set {
+        id: String,
+        #[arg(value_name = "FIELD=VALUE", required = true)]
+        fields: Vec<String>,
+    },
+    /// Clear fields of a record.
+    Unset {
+        id: String,
+        #[arg(value_name = "FIELD", required = true)]
+        fields: Vec<String>,
+    },
+    /// Every field, computed totals and open conflicts of a record.
+    Show { id: String },
+    /// Records of a kind: `fieldbook list opportunity stage=proposal`.
+    List {
+        kind: String,
+        #[arg(value_name = "FIELD=VALUE")]
+        filters: Vec<String>,
+        /// Only records matching this text.
+        #[arg(long)]
+        search: Option<String>,
+        /// At most this many (default: 50 for people, all with --json).
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Include deleted records.
+        #[arg(long)]
+        deleted: bool,
+    },
+    /// Mark a record deleted (it can be restored).
+    Delete { id: String },
+    /// Bring a deleted record back.
+    Restore { id: String },
+    /// Search every kind, best match first.
+    Search {
+        #[arg(required = true)]
+        text: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Append a paragraph to an account's notes.
+    Note {
+        id: String,
+        #[arg(required = true)]
+        text: Vec<String>,
+    },
+    /// Add, change or remove quote lines.
+    #[command(subcommand)]
+    QuoteLine(QuoteLine),
+    /// Who changed which field, when, from what to what; oldest first.
+    History { id: String },
+    /// Fields with concurrent values (of one record, or of all).
+    Conflicts { id: Option<String> },
+    /// Settle a conflict: `fieldbook resolve ID amount 12000`.
+    Resolve {
+        id: String,
+        field: String,
+        value: String,
+    },
+    /// Everything as one JSON file (format: docs/export-format.md).
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Every document of this store, for another store to absorb.
+    Bundle {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Merge a bundle from another store.
+    Absorb { file: PathBuf },
+    /// Add a generated, realistic book of business.
+    Demo {
+        #[arg(long)]
+        records: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Open opportunities by stage: count, amount, weighted amount.
+    Pipeline,
+}
+
+#[derive(Subcommand, Debug)]
+enum QuoteLine {
+    /// Add a line: `fieldbook quote-line add QUOTE product_id=... quantity=3`.
+    Add {
+        quote: String,
+        #[arg(value_name = "FIELD=VALUE")]
+        fields: Vec<String>,
+    },
+    /// Change a line's fields.
+    Set {
+        quote: String,
+        line: String,
+        #[arg(value_name = "FIELD=VALUE", required = true)]
+        fields: Vec<String>,
+    },
+    /// Remove a line.
+    Remove { quote: String, line: String },
+}
+
+fn default_data_dir() -> PathBuf {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|x| !x.is_empty()) {
+        return PathBuf::from(x).join("fieldbook");
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    home.join(".local/share/fieldbook")
+}
+
+/// A progress bar on stderr; invisible when stderr is not a terminal.
+fn progress_bar(what: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let bad_input = e
+                .downcast_ref::<ClientError>()
+                .is_some_and(ClientError::is_bad_input);
+            eout!("error: {e:#}");
+            ExitCode::from(if bad_input { 2 } else { 1 })
+        }
+    }
+}
+
+fn print_json(v: &Json) {
+    out!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+fn kind(s: &str) -> Result<Kind, ClientError> {
+    Kind::parse(s).map_err(ClientError::from)
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    let json = cli.json;
+    if let Command::Init { user, currency } = &cli.command {
+        let store = Store::init(&dir, user, currency)?;
+        let s = store.settings();
+        if json {
+            print_json(
+                &json!({"data_dir": dir, "user": s.user, "store_id": s.store_id.to_string(),
+                "default_currency": s.default_currency, "device_code": s.device_code}),
+            );
+        } else {
+            out!(
+                "Created a store for {} in {} (currency {}).",
+                s.user,
+                dir.display(),
+                s.default_currency
+            );
+        }
+        return Ok(());
+    }
+    let mut store = Store::open(&dir)?;
+    match cli.command {
+        Command::Init { .. } => unreachable!("handled above"),
+        Command::New { kind: k, fields } => {
+            let id = store.create(kind(&k)?, &fields)?;
+            if json {
+                print_json(&json!({ "id": id.to_string() }));
+            } else {
+                out!("{id}");
+            }
+        }
+        Command::Set { id, fields } => {
+            let id = store.resolve_id(&id)?;
+            store.update(id, &fields)?;
+            updated(&store, id, json)?;
+        }
+        Command::Unset { id, fields } => {
+            let id = store.resolve_id(&id)?;
+            store.unset(id, &fields)?;
+            updated(&store, id, json)?;
+        }
+        Command::Show { id } => {
+            let id = store.resolve_id(&id)?;
+            let r = store.show(id)?;
+            if json {
+                print_json(&Json::Object(r));
+            } else {
+                render::record(&r);
+            }
+        }
+        Command::List {
+            kind: k,
+            filters,
+            search,
+            limit,
+            deleted,
+        } => {
+            let k = kind(&k)?;
+            let people_limit = if json {
+                None
+            } else {
+                Some(limit.unwrap_or(50))
+            };
+            let q = ListQuery {
+                filters,
+                search,
+                limit: limit.or(people_limit.map(|l| l + 1)),
+                include_deleted: deleted,
+            };
+            let mut rows = store.list(k, &q)?;
+            if json {
+                print_json(&Json::Array(rows.into_iter().map(Json::Object).collect()));
+            } else {
+                let shown = people_limit.unwrap_or(usize::MAX);
+                let more = rows.len() > shown;
+                rows.truncate(shown);
+                render::list(k, &rows);
+                if more {
+                    eout!("(showing the first {shown}; use --limit N for more)");
+                }
+            }
+        }
+        Command::Delete { id } => deleted(&mut store, &id, true, json)?,
+        Command::Restore { id } => deleted(&mut store, &id, false, json)?,
+        Command::Search { text, limit } => {
+            let hits = store.search(&text.join(" "), limit)?;
+            if json {
+                print_json(&serde_json::to_value(hits)?);
+            } else {
+                render::hits(&hits);
+            }
+        }
+        Command::Note { id, text } => {
+            let id = store.resolve_id(&id)?;
+            store.append_note(id, &text.join(" "))?;
+            updated(&store, id, json)?;
+        }
+        Command::QuoteLine(cmd) => quote_line(&mut store, cmd, json)?,
+        Command::History { id } => {
+            let id = store.resolve_id(&id)?;
+            let h = store.history(id)?;
+            if json {
+                print_json(&serde_json::to_value(h)?);
+            } else {
+                render::history(&h);
+            }
+        }
+        Command::Conflicts { id } => {
+            let id = id.map(|i| store.resolve_id(&i)).transpose()?;
+            let c = store.conflicts(id)?;
+            if json {
+                let flat: Vec<Json> = c
+                    .iter()
+                    .flat_map(|r| {
+                        r.conflicts.iter().map(|c| {
+                            json!({"id": r.id, "kind": r.kind, "title": r.title, "field": c.field, "values": c.values})
+                        })
+                    })
+                    .collect();
+                print_json(&Json::Array(flat));
+            } else {
+                render::conflicts(&c);
+            }
+        }
+        Command::Resolve { id, field, value } => {
+            let id = store.resolve_id(&id)?;
+            store.resolve(id, &field, &value)?;
+            updated(&store, id, json)?;
+        }
+        Command::Export { out } => {
+            let bar = progress_bar("export");
+            let n = store.export(&out, &mut |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })?;
+            bar.finish_and_clear();
+            if json {
+                print_json(&json!({"out": out, "records": n}));
+            } else {
+                out!("Exported {n} records to {}.", out.display());
+            }
+        }
+        Command::Bundle { out } => {
+            let bar = progress_bar("bundle");
+            let n = store.bundle(&out, &mut |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })?;
+            bar.finish_and_clear();
+            if json {
+                print_json(&json!({"out": out, "documents": n}));
+            } else {
+                out!("Wrote {n} documents to {}.", out.display());
+            }
+        }
+        Command::Absorb { file } => {
+            let bar = progress_bar("absorb");
+            let report = store.absorb(&file, &mut |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })?;
+            bar.finish_and_clear();
+            if json {
+                print_json(&serde_json::to_value(&report)?);
+            } else {
+                out!(
+                    "Absorbed {} documents: {} new records, {} updated, {} new changes.",
+                    report.documents,
+                    report.new_records,
+                    report.updated_records,
+                    report.new_changes
+                );
+            }
+        }
+        Command::Demo { records, seed } => {
+            let bar = progress_bar("demo");
+            bar.set_length(records as u64);
+            let n = store.demo(records, seed, &mut |done, _| bar.set_position(done))?;
+            bar.finish_and_clear();
+            if json {
+                print_json(&json!({"records": n}));
+            } else {
+                out!("Added {n} demo records.");
+            }
+        }
+        Command::Pipeline => {
+            let p = store.pipeline()?;
+            if json {
+                print_json(&serde_json::to_value(p)?);
+            } else {
+                render::pipeline(&p, &store.counts()?);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn updated(store: &Store, id: uuid::Uuid, json: bool) -> anyhow::Result<()> {
+    if json {
+        print_json(&Json::Object(store.show(id)?));
+    } else {
+        out!("updated {id}");
+    }
+    Ok(())
+}
+
+fn deleted(store: &mut Store, id: &str, delete: bool, json: bool) -> anyhow::Result<()> {
+    let id = store.resolve_id(id)?;
+    let changed = store.set_deleted(id, delete)?;
+    if json {
+        print_json(&json!({"id": id.to_string(), "deleted": delete, "changed": changed}));
+    } else {
+        let word = if delete { "deleted" } else { "restored" };
+        if changed {
+            out!("{word} {id}");
+        } else {
+            out!("{id} was already {word}");
+        }
+    }
+    Ok(())
+}
+
+fn quote_line(store: &mut Store, cmd: QuoteLine, json: bool) -> anyhow::Result<()> {
+    let (quote, line) = match cmd {
+        QuoteLine::Add { quote, fields } => {
+            let q = store.resolve_id(&quote)?;
+            let line = store.add_quote_line(q, &fields)?;
+            (q, Some(line))
+        }
+        QuoteLine::Set {
+            quote,
+            line,
+            fields,
+        } => {
+            let q = store.resolve_id(&quote)?;
+            store.set_quote_line(q, &line, &fields)?;
+            (q, None)
+        }
+        QuoteLine::Remove { quote, line } => {
+            let q = store.resolve_id(&quote)?;
+            store.remove_quote_line(q, &line)?;
+            (q, None)
+        }
+    };
+    if json {
+        let mut r = store.show(quote)?;
+        if let Some(line) = &line {
+            r.insert("line_id".into(), Json::String(line.clone()));
+        }
+        print_json(&Json::Object(r));
+    } else {
+        match line {
+            Some(l) => out!("{l}"),
+            None => out!("updated {quote}"),
+        }
+    }
+    Ok(())
+}

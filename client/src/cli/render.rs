@@ -1,0 +1,357 @@
+//! Output for people: aligned tables (CJK-aware widths), money with its currency and digit
+//! groups, records as `field: value` lines. Only the command line uses it.
+
+use crate::query::{Hit, RecordConflicts, StageSummary};
+use fieldbook_core::doc::HistoryEntry;
+use fieldbook_core::money::{Locale, format_money};
+use fieldbook_core::{Kind, schema};
+use rust_decimal::Decimal;
+use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+fn text(v: Option<&Json>) -> String {
+    match v {
+        None | Some(Json::Null) => String::new(),
+        Some(Json::String(s)) => s.clone(),
+        Some(Json::Array(a)) => a
+            .iter()
+            .map(|x| text(Some(x)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn money(amount: Option<&Json>, currency: Option<&Json>) -> String {
+    let (a, c) = (text(amount), text(currency));
+    match Decimal::from_str(&a) {
+        Ok(d) => format_money(d, &c, Locale::En),
+        Err(_) => a,
+    }
+}
+
+/// Cuts `s` to at most `width` columns (CJK characters take two), marking the cut.
+fn fit(s: &str, width: usize) -> String {
+    let s = s.replace('\n', " ");
+    if s.width() <= width {
+        return s;
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+fn table(headers: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.width());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let mut out = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            out.push_str(c);
+            if i + 1 < cells.len() {
+                out.push_str(&" ".repeat(widths[i] - c.width() + 2));
+            }
+        }
+        out!("{}", out.trim_end());
+    };
+    line(headers.iter().map(|h| h.to_string()).collect());
+    for row in rows {
+        line(row.clone());
+    }
+}
+
+/// The columns a list of a kind shows.
+fn list_columns(
+    kind: Kind,
+) -> (
+    &'static [&'static str],
+    fn(&Map<String, Json>) -> Vec<String>,
+) {
+    match kind {
+        Kind::Account => (&["id", "name", "city", "country", "industry"], |r| {
+            vec![
+                text(r.get("id")),
+                fit(&text(r.get("name")), 40),
+                text(r.get("city")),
+                text(r.get("country")),
+                text(r.get("industry")),
+            ]
+        }),
+        Kind::Contact => (&["id", "name", "title", "email", "phone"], |r| {
+            vec![
+                text(r.get("id")),
+                fit(&text(r.get("name")), 30),
+                fit(&text(r.get("title")), 24),
+                text(r.get("email")),
+                text(r.get("phone")),
+            ]
+        }),
+        Kind::Opportunity => (&["id", "name", "stage", "amount", "close", "prob"], |r| {
+            vec![
+                text(r.get("id")),
+                fit(&text(r.get("name")), 36),
+                text(r.get("stage")),
+                money(r.get("amount"), r.get("currency")),
+                text(r.get("close_date")),
+                format!("{}%", text(r.get("probability"))),
+            ]
+        }),
+        Kind::Quote => (&["id", "number", "status", "total", "valid until"], |r| {
+            vec![
+                text(r.get("id")),
+                text(r.get("number")),
+                text(r.get("status")),
+                money(r.get("total"), r.get("currency")),
+                text(r.get("valid_until")),
+            ]
+        }),
+        Kind::Activity => (&["id", "at", "kind", "subject"], |r| {
+            vec![
+                text(r.get("id")),
+                text(r.get("at")),
+                text(r.get("activity_kind")),
+                fit(&text(r.get("subject")), 50),
+            ]
+        }),
+        Kind::Task => (&["id", "due", "done", "title", "assignee"], |r| {
+            let done = if r.get("done") == Some(&Json::Bool(true)) {
+                "✓"
+            } else {
+                ""
+            };
+            vec![
+                text(r.get("id")),
+                text(r.get("due")),
+                done.into(),
+                fit(&text(r.get("title")), 50),
+                text(r.get("assignee")),
+            ]
+        }),
+        Kind::Product => (&["id", "sku", "name", "unit price"], |r| {
+            vec![
+                text(r.get("id")),
+                text(r.get("sku")),
+                fit(&text(r.get("name")), 40),
+                money(r.get("unit_price"), r.get("currency")),
+            ]
+        }),
+    }
+}
+
+pub(super) fn list(kind: Kind, rows: &[Map<String, Json>]) {
+    if rows.is_empty() {
+        out!("No {kind} records match.");
+        return;
+    }
+    let (headers, row) = list_columns(kind);
+    let cells: Vec<Vec<String>> = rows.iter().map(row).collect();
+    table(headers, &cells);
+}
+
+pub(super) fn record(r: &Map<String, Json>) {
+    let kind = r
+        .get("kind")
+        .and_then(Json::as_str)
+        .and_then(|k| Kind::parse(k).ok());
+    out!("{} {}", text(r.get("kind")), text(r.get("id")));
+    let currency = r.get("currency");
+    let money_fields = ["amount", "unit_price", "subtotal", "tax", "total"];
+    let mut shown = vec!["id", "kind", "lines", "conflicts", "notes"];
+    let width = r.keys().map(|k| k.width()).max().unwrap_or(10);
+    for (k, v) in r {
+        if shown.contains(&k.as_str()) || v.is_null() || v == &Json::Array(vec![]) {
+            continue;
+        }
+        let value = if money_fields.contains(&k.as_str()) {
+            money(Some(v), currency)
+        } else {
+            text(Some(v))
+        };
+        out!("  {k:<width$}  {value}");
+    }
+    shown.clear();
+    if let Some(Json::Array(lines)) = r.get("lines").filter(|_| kind == Some(Kind::Quote)) {
+        out!("  lines:");
+        let rows: Vec<Vec<String>> = lines
+            .iter()
+            .map(|l| {
+                vec![
+                    text(l.get("line_id")),
+                    fit(&text(l.get("description")), 36),
+                    text(l.get("quantity")),
+                    money(l.get("unit_price"), currency),
+                    format!("{}%", text(l.get("discount_pct")).if_empty("0")),
+                    money(l.get("total"), currency),
+                ]
+            })
+            .collect();
+        table(
+            &[
+                "    line",
+                "description",
+                "qty",
+                "unit price",
+                "disc",
+                "total",
+            ],
+            &indent(rows),
+        );
+    }
+    if let Some(Json::String(notes)) = r
+        .get("notes")
+        .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()))
+    {
+        out!("  notes:");
+        for para in notes.lines() {
+            out!("    {para}");
+        }
+    }
+    if let Some(Json::Array(conflicts)) = r
+        .get("conflicts")
+        .filter(|c| c.as_array().is_some_and(|a| !a.is_empty()))
+    {
+        out!("  CONFLICTS (settle with `fieldbook resolve ID FIELD VALUE`):");
+        for c in conflicts {
+            out!("    {}:", text(c.get("field")));
+            for v in c
+                .get("values")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
+                out!(
+                    "      {}  by {} at {}",
+                    text(v.get("value")),
+                    text(v.get("by")),
+                    text(v.get("at"))
+                );
+            }
+        }
+    }
+}
+
+fn indent(rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    rows.into_iter()
+        .map(|mut r| {
+            r[0] = format!("    {}", r[0]);
+            r
+        })
+        .collect()
+}
+
+trait IfEmpty {
+    fn if_empty(self, default: &str) -> String;
+}
+impl IfEmpty for String {
+    fn if_empty(self, default: &str) -> String {
+        if self.is_empty() {
+            default.to_string()
+        } else {
+            self
+        }
+    }
+}
+
+pub(super) fn hits(hits: &[Hit]) {
+    if hits.is_empty() {
+        out!("Nothing found.");
+        return;
+    }
+    let rows: Vec<Vec<String>> = hits
+        .iter()
+        .map(|h| vec![h.kind.clone(), fit(&h.title, 50), h.id.clone()])
+        .collect();
+    table(&["kind", "title", "id"], &rows);
+}
+
+pub(super) fn history(entries: &[HistoryEntry]) {
+    for e in entries {
+        out!(
+            "{}  {:<12} {}: {} → {}",
+            e.at,
+            e.by,
+            e.field,
+            fit(&show(&e.from), 40),
+            fit(&show(&e.to), 40)
+        );
+    }
+}
+
+fn show(v: &Json) -> String {
+    if v.is_null() {
+        "(empty)".into()
+    } else {
+        text(Some(v))
+    }
+}
+
+pub(super) fn conflicts(records: &[RecordConflicts]) {
+    if records.is_empty() {
+        out!("No open conflicts.");
+        return;
+    }
+    for r in records {
+        out!("{} {} ({})", r.kind, fit(&r.title, 50), r.id);
+        for c in &r.conflicts {
+            out!("  {}:", c.field);
+            for v in &c.values {
+                let mark = if v.shown { " (shown)" } else { "" };
+                out!("    {}  by {} at {}{mark}", show(&v.value), v.by, v.at);
+            }
+        }
+    }
+}
+
+pub(super) fn pipeline(stages: &[StageSummary], counts: &BTreeMap<String, u64>) {
+    let book: Vec<String> = fieldbook_core::Kind::ALL
+        .iter()
+        .map(|k| {
+            format!(
+                "{} {}",
+                counts.get(k.as_str()).copied().unwrap_or(0),
+                k.plural()
+            )
+        })
+        .collect();
+    out!("Book: {}", book.join(", "));
+    out!();
+    out!("Open pipeline by stage (probability follows the stage unless set):");
+    let fmt = |m: &BTreeMap<String, String>| {
+        m.iter()
+            .map(|(c, a)| {
+                Decimal::from_str(a)
+                    .map(|d| format_money(d, c, Locale::En))
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let rows: Vec<Vec<String>> = stages
+        .iter()
+        .map(|s| {
+            let p = schema::stage_probability(&s.stage).unwrap_or(0);
+            vec![
+                format!("{} ({p}%)", s.stage),
+                s.count.to_string(),
+                fmt(&s.amount),
+                fmt(&s.weighted),
+            ]
+        })
+        .collect();
+    table(&["stage", "deals", "amount", "weighted"], &rows);
+}

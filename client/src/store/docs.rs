@@ -1,0 +1,62 @@
+//! Storing record documents: a saved document followed by appended change chunks, re-saved
+//! (compacted) when the chunks pile up, so loading stays fast for years of edits.
+
+use crate::error::{ClientError, Result};
+use automerge::ActorId;
+use fieldbook_core::doc::RecordDoc;
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+/// After this many appended changes the document is saved whole again.
+const COMPACT_AFTER: i64 = 32;
+
+/// A document loaded from the store, with what is needed to append to it.
+pub(crate) struct StoredDoc {
+    pub doc: RecordDoc,
+    data: Vec<u8>,
+    chunks: i64,
+}
+
+impl StoredDoc {
+    pub fn load(conn: &Connection, id: Uuid, actor: &ActorId) -> Result<Option<StoredDoc>> {
+        let row: Option<(Vec<u8>, i64)> = conn
+            .prepare_cached("SELECT data, chunks FROM docs WHERE id = ?1")?
+            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((data, chunks)) = row else {
+            return Ok(None);
+        };
+        let doc = RecordDoc::load(&data, actor).map_err(|source| ClientError::Damaged {
+            id: id.to_string(),
+            source,
+        })?;
+        Ok(Some(StoredDoc { doc, data, chunks }))
+    }
+
+    /// Stores a document that is new here.
+    pub fn insert(conn: &Connection, doc: &mut RecordDoc) -> Result<()> {
+        conn.prepare_cached("INSERT INTO docs (id, kind, data, chunks) VALUES (?1, ?2, ?3, 0)")?
+            .execute(params![
+                doc.id().to_string(),
+                doc.kind().as_str(),
+                doc.save()
+            ])?;
+        Ok(())
+    }
+
+    /// Appends changes made to (or merged into) this document; compacts now and then.
+    pub fn append(&mut self, conn: &Connection, changes: &[Vec<u8>]) -> Result<()> {
+        self.chunks += changes.len() as i64;
+        if self.chunks > COMPACT_AFTER {
+            self.data = self.doc.save();
+            self.chunks = 0;
+        } else {
+            for c in changes {
+                self.data.extend_from_slice(c);
+            }
+        }
+        conn.prepare_cached("UPDATE docs SET data = ?2, chunks = ?3 WHERE id = ?1")?
+            .execute(params![self.doc.id().to_string(), self.data, self.chunks])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,226 @@
+//! Projections: the rows that queries, lists and search read instead of loading documents.
+//!
+//! Each record has a row in `records` (kind, title, owner, account, metadata), one in its
+//! kind's `p_<kind>` table (one column per field, holding exactly what the record's JSON
+//! shows) and, unless deleted, one in the `search` index. They are rewritten from the
+//! document in the same transaction as every change, so they can never disagree with it.
+
+use super::fts;
+use crate::error::Result;
+use fieldbook_core::Kind;
+use fieldbook_core::record::Record;
+use fieldbook_core::schema::{self, FieldType};
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use serde_json::{Map, Value as Json};
+use uuid::Uuid;
+
+/// Computed columns of a kind's projection besides its fields.
+fn computed_columns(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Quote => &["subtotal", "tax", "total"],
+        _ => &[],
+    }
+}
+
+/// The projection columns of a kind, in order: every field, then computed ones.
+pub(crate) fn columns(kind: Kind) -> Vec<&'static str> {
+    schema::fields(kind)
+        .iter()
+        .map(|f| f.name)
+        .chain(computed_columns(kind).iter().copied())
+        .collect()
+}
+
+fn to_sql(v: &Json) -> Sql {
+    match v {
+        Json::Null => Sql::Null,
+        Json::Bool(b) => Sql::Integer(i64::from(*b)),
+        Json::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Sql::Real(n.as_f64().unwrap_or(0.0)), Sql::Integer),
+        Json::String(s) => Sql::Text(s.clone()),
+        other => Sql::Text(other.to_string()),
+    }
+}
+
+/// The account a record belongs to (itself for an account), for access and reassignment.
+fn account_of(conn: &Connection, r: &Record) -> Result<Option<String>> {
+    Ok(match r.kind {
+        Kind::Account => Some(r.id.to_string()),
+        Kind::Product => None,
+        Kind::Quote => match r.reference("opportunity_id") {
+            Some(opp) => parent_account(conn, opp)?,
+            None => None,
+        },
+        Kind::Task if r.reference("account_id").is_none() => match r.reference("opportunity_id") {
+            Some(opp) => parent_account(conn, opp)?,
+            None => None,
+        },
+        _ => r.reference("account_id").map(|a| a.to_string()),
+    })
+}
+
+fn parent_account(conn: &Connection, id: Uuid) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT account_id FROM records WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
+/// The text indexed as the body of a record: its text fields other than the title.
+fn body_text(r: &Record, json: &Map<String, Json>) -> String {
+    let title = schema::title_field(r.kind);
+    let mut out = String::new();
+    for spec in schema::fields(r.kind) {
+        let indexed = matches!(
+            spec.ty,
+            FieldType::Text
+                | FieldType::LongText
+                | FieldType::Notes
+                | FieldType::Email
+                | FieldType::Tags
+        );
+        if !indexed || spec.name == title {
+            continue;
+        }
+        match json.get(schema::output_name(spec)) {
+            Some(Json::String(s)) if !s.is_empty() => {
+                out.push_str(s);
+                out.push('\n');
+            }
+            Some(Json::Array(items)) => {
+                for i in items.iter().filter_map(Json::as_str) {
+                    out.push_str(i);
+                    out.push(' ');
+                }
+                out.push('\n');
+            }
+            _ => {}
+        }
+    }
+    if let Some(Json::Array(lines)) = json.get("lines") {
+        for d in lines
+            .iter()
+            .filter_map(|l| l.get("description").and_then(Json::as_str))
+        {
+            out.push_str(d);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Rewrites every projection of a record. A new record's owner is its creator until the
+/// server says otherwise; an existing row keeps its owner.
+pub(crate) fn upsert(conn: &Connection, r: &Record, conflicts: usize) -> Result<()> {
+    let json = r.to_json("");
+    let title = r.title();
+    let account_id = account_of(conn, r)?;
+    let rid: i64 = conn
+        .prepare_cached(
+            "INSERT INTO records (id, kind, title, account_id, owner, deleted, conflicts,
+                                  created_at, updated_at, created_by, updated_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             ON CONFLICT (id) DO UPDATE SET
+                title = excluded.title, account_id = excluded.account_id,
+                deleted = excluded.deleted, conflicts = excluded.conflicts,
+                created_at = excluded.created_at, updated_at = excluded.updated_at,
+                created_by = excluded.created_by, updated_by = excluded.updated_by
+             RETURNING rid",
+        )?
+        .query_row(
+            params![
+                r.id.to_string(),
+                r.kind.as_str(),
+                title,
+                account_id,
+                r.created_by,
+                r.deleted,
+                conflicts as i64,
+                r.created_at,
+                r.updated_at,
+                r.created_by,
+                r.updated_by
+            ],
+            |row| row.get(0),
+        )?;
+
+    let cols = columns(r.kind);
+    let sql = format!(
+        "INSERT OR REPLACE INTO p_{} (id, {}) VALUES (?1, {})",
+        r.kind,
+        cols.join(", "),
+        (2..=cols.len() + 1)
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut values = vec![Sql::Text(r.id.to_string())];
+    for col in &cols {
+        values.push(json.get(out_name(r.kind, col)).map_or(Sql::Null, to_sql));
+    }
+    conn.prepare_cached(&sql)?
+        .execute(params_from_iter(values))?;
+
+    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
+        .execute([rid])?;
+    if !r.deleted {
+        conn.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?
+            .execute(params![
+                rid,
+                fts::index_text(&title),
+                fts::index_text(&body_text(r, &json))
+            ])?;
+    }
+    Ok(())
+}
+
+fn out_name(kind: Kind, column: &'static str) -> &'static str {
+    schema::field(kind, column).map_or(column, schema::output_name)
+}
+
+/// `SELECT` of everything a record's JSON needs, from `records r` joined with its projection
+/// `p`; read rows with [`row_json`]. Append `WHERE ...` / `ORDER BY ...` as needed.
+pub(crate) fn select_sql(kind: Kind) -> String {
+    let cols: Vec<String> = columns(kind).iter().map(|c| format!("p.{c}")).collect();
+    format!(
+        "SELECT r.id, r.owner, r.deleted, r.created_at, r.updated_at, r.created_by, r.updated_by, r.conflicts, {}
+         FROM records r JOIN p_{kind} p ON p.id = r.id",
+        cols.join(", ")
+    )
+}
+
+/// A record's JSON (as [`Record::to_json`] shows it) from a row of [`select_sql`].
+pub(crate) fn row_json(kind: Kind, row: &Row) -> rusqlite::Result<Map<String, Json>> {
+    let mut m = Map::new();
+    m.insert("id".into(), Json::String(row.get(0)?));
+    m.insert("kind".into(), Json::String(kind.as_str().into()));
+    for (i, col) in columns(kind).iter().enumerate() {
+        let spec = schema::field(kind, col);
+        let raw: Sql = row.get(8 + i)?;
+        let v = match (spec.map(|s| s.ty), raw) {
+            (Some(FieldType::Tags | FieldType::Lines), Sql::Text(t)) => {
+                serde_json::from_str(&t).unwrap_or(Json::Array(vec![]))
+            }
+            (Some(FieldType::Bool), Sql::Integer(i)) => Json::Bool(i != 0),
+            (_, Sql::Integer(i)) => Json::from(i),
+            (_, Sql::Real(f)) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
+            (_, Sql::Text(t)) => Json::String(t),
+            _ => Json::Null,
+        };
+        m.insert(out_name(kind, col).into(), v);
+    }
+    m.insert("created_at".into(), Json::String(row.get(3)?));
+    m.insert("updated_at".into(), Json::String(row.get(4)?));
+    m.insert("created_by".into(), Json::String(row.get(5)?));
+    m.insert("updated_by".into(), Json::String(row.get(6)?));
+    m.insert("deleted".into(), Json::Bool(row.get(2)?));
+    m.insert("owner".into(), Json::String(row.get(1)?));
+    let conflicts: i64 = row.get(7)?;
+    if conflicts > 0 {
+        m.insert("has_conflicts".into(), Json::Bool(true));
+    }
+    Ok(m)
+}
