@@ -187,7 +187,7 @@ pub fn main() -> ExitCode {
             let bad_input = e
                 .downcast_ref::<ClientError>()
                 .is_some_and(ClientError::is_bad_input);
-            eout!("error: {e:#}");
+            eprintln!("error: {e:#}");
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }
@@ -280,7 +280,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 rows.truncate(shown);
                 render::list(k, &rows);
                 if more {
-                    eout!("(showing the first {shown}; use --limit N for more)");
+                    eprintln!("(showing the first {shown}; use --limit N for more)");
                 }
             }
         }
