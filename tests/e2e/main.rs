@@ -1,1 +1,7 @@
-//! End-to-end tests (being written).
+//! End-to-end tests: the real `fieldbook` binary on real store files, one module per area.
+//! Build the binaries first (`cargo build --workspace --bins`; the test script does).
+
+mod cli;
+mod crash;
+mod merge;
+mod store;

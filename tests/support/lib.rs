@@ -1,1 +1,134 @@
-//! Support for the end-to-end tests (being written).
+//! Support for the end-to-end tests: finding the real `fieldbook` binary and driving it
+//! against real store directories. Knows nothing of the store's internals.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use tempfile::TempDir;
+
+/// The `fieldbook` binary built alongside these tests (`target/<profile>/fieldbook`).
+pub fn fieldbook_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("FIELDBOOK_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().expect("test executable path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/<test>");
+    let bin = profile_dir.join("fieldbook");
+    assert!(
+        bin.is_file(),
+        "{} is missing: build it first with `cargo build --workspace --bins` (the test script does)",
+        bin.display()
+    );
+    bin
+}
+
+/// A store in its own temporary directory, driven through the real command line.
+pub struct Fb {
+    pub dir: TempDir,
+    pub user: String,
+}
+
+impl Fb {
+    /// A new store for `user` (currency EUR).
+    pub fn init(user: &str) -> Fb {
+        let fb = Fb {
+            dir: tempfile::tempdir().expect("temp dir"),
+            user: user.into(),
+        };
+        fb.ok(&["init", "--user", user, "--currency", "EUR"]);
+        fb
+    }
+
+    /// A directory with no store yet.
+    pub fn empty() -> Fb {
+        Fb {
+            dir: tempfile::tempdir().expect("temp dir"),
+            user: String::new(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A `fieldbook` command on this store.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(fieldbook_bin());
+        c.arg("--data-dir").arg(self.dir.path());
+        c.env_remove("FIELDBOOK_DATA_DIR");
+        c
+    }
+
+    pub fn output(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run fieldbook")
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.output(args);
+        assert!(
+            out.status.success(),
+            "fieldbook {args:?} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 output")
+    }
+
+    /// Runs a command with `--json` that must succeed; returns the one JSON document it printed.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let text = self.ok(&all);
+        serde_json::from_str(&text).unwrap_or_else(|e| {
+            panic!("fieldbook {args:?} printed no single JSON document ({e}): {text}")
+        })
+    }
+
+    /// Creates a record; returns its id.
+    pub fn new_record(&self, kind: &str, fields: &[&str]) -> String {
+        let mut args = vec!["new", kind];
+        args.extend_from_slice(fields);
+        self.json(&args)["id"].as_str().expect("an id").to_string()
+    }
+
+    /// Runs a command that must fail; returns (exit code, stderr).
+    pub fn fails(&self, args: &[&str]) -> (i32, String) {
+        let out = self.output(args);
+        assert!(
+            !out.status.success(),
+            "fieldbook {args:?} should have failed"
+        );
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Everything in the store, as `export` writes it (without the export's own timestamp).
+    pub fn export_records(&self) -> Value {
+        let file = self.dir.path().join("export-for-test.json");
+        self.ok(&["export", "--out", file.to_str().expect("utf-8 path")]);
+        let v: Value = serde_json::from_slice(&std::fs::read(&file).expect("export file"))
+            .expect("export is JSON");
+        v["records"].clone()
+    }
+
+    /// Writes a bundle of this store to `file`.
+    pub fn bundle_to(&self, file: &Path) {
+        self.ok(&["bundle", "--out", file.to_str().expect("utf-8 path")]);
+    }
+
+    /// Absorbs another store's bundle.
+    pub fn absorb_from(&self, other: &Fb) {
+        let file = other
+            .dir
+            .path()
+            .join(format!("bundle-for-{}.fbb", self.user));
+        other.bundle_to(&file);
+        self.ok(&["absorb", file.to_str().expect("utf-8 path")]);
+    }
+}
