@@ -4,7 +4,7 @@
 use crate::edit::{prepare_new, save_new};
 use crate::error::Result;
 use crate::exchange::Progress;
-use crate::store::Store;
+use crate::store::{Store, projection};
 use fieldbook_core::doc::{Author, RecordDoc};
 use fieldbook_core::schema;
 use fieldbook_core::value;
@@ -12,6 +12,27 @@ use time::OffsetDateTime;
 
 /// Records written per transaction.
 const BATCH: usize = 1000;
+
+/// A demo product whose SKU is already taken here (a second demo run) gets a suffix.
+fn free_sku(conn: &rusqlite::Connection, args: &mut [String]) -> Result<()> {
+    let Some(arg) = args.iter_mut().find(|a| a.starts_with("sku=")) else {
+        return Ok(());
+    };
+    let base = arg["sku=".len()..].to_string();
+    let mut candidate = base.clone();
+    let mut n = 1;
+    let taken = |sku: &str| -> Result<bool> {
+        Ok(conn
+            .prepare_cached("SELECT 1 FROM p_product WHERE sku = ?1")?
+            .exists([sku])?)
+    };
+    while taken(&candidate)? {
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    *arg = format!("sku={candidate}");
+    Ok(())
+}
 
 impl Store {
     /// Adds `n` generated records (deterministic for a `seed`). Returns how many were added.
@@ -27,9 +48,13 @@ impl Store {
                     user: s.user.clone(),
                     at: now,
                 };
+                let mut search = Vec::with_capacity(BATCH);
                 for rec in batch {
-                    let args: Vec<String> =
+                    let mut args: Vec<String> =
                         rec.fields.iter().map(|(f, v)| format!("{f}={v}")).collect();
+                    if rec.kind == fieldbook_core::Kind::Product {
+                        free_sku(tx, &mut args)?;
+                    }
                     let values = prepare_new(tx, s, rec.kind, rec.id, &args, now)?;
                     let mut doc = RecordDoc::create(rec.kind, rec.id, &s.actor, &author, &values)?;
                     for paragraph in &rec.notes {
@@ -47,9 +72,9 @@ impl Store {
                         }
                         doc.add_line(&format!("{:08x}", i + 1), &values)?;
                     }
-                    save_new(tx, &mut doc, &author)?;
+                    save_new(tx, &mut doc, &author, &mut search)?;
                 }
-                Ok(())
+                projection::write_search(tx, &search)
             })?;
             done += count;
             progress(done, n as u64);

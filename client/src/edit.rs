@@ -263,18 +263,25 @@ fn save_edit(conn: &Connection, stored: &mut StoredDoc, author: &Author) -> Resu
     stored.append(conn, std::slice::from_ref(&change))?;
     push_outbox(conn, stored.doc.id(), &change)?;
     let conflicts = stored.doc.conflicts()?.len();
-    projection::upsert(conn, &stored.doc.read(), conflicts)?;
+    let row = projection::upsert(conn, &stored.doc.read(), conflicts)?;
+    projection::write_search(conn, &[row])?;
     Ok(true)
 }
 
-/// Stores a document created here (its creation is pending in `doc`).
-pub(crate) fn save_new(conn: &Connection, doc: &mut RecordDoc, author: &Author) -> Result<()> {
+/// Stores a document created here (its creation is pending in `doc`). Its search row is
+/// added to `search`, for the caller to write (at once, or with a whole batch).
+pub(crate) fn save_new(
+    conn: &Connection,
+    doc: &mut RecordDoc,
+    author: &Author,
+    search: &mut Vec<projection::SearchRow>,
+) -> Result<()> {
     let change = doc
         .commit(author)?
         .ok_or_else(|| ClientError::Invalid("nothing to create".into()))?;
-    StoredDoc::insert(conn, doc)?;
+    StoredDoc::insert_created(conn, doc, &change)?;
     push_outbox(conn, doc.id(), &change)?;
-    projection::upsert(conn, &doc.read(), 0)?;
+    search.push(projection::upsert(conn, &doc.read(), 0)?);
     Ok(())
 }
 
@@ -343,7 +350,9 @@ impl Store {
                 at: now,
             };
             let mut doc = RecordDoc::create(kind, id, &s.actor, &author, &values)?;
-            save_new(tx, &mut doc, &author)?;
+            let mut search = Vec::new();
+            save_new(tx, &mut doc, &author, &mut search)?;
+            projection::write_search(tx, &search)?;
             Ok(id)
         })
     }
@@ -626,6 +635,7 @@ pub(crate) fn merge_into(
     s: &Settings,
     mut incoming: RecordDoc,
     report: &mut crate::exchange::AbsorbReport,
+    search: &mut Vec<projection::SearchRow>,
 ) -> Result<()> {
     let id = incoming.id();
     match StoredDoc::load(tx, id, &s.actor)? {
@@ -647,7 +657,7 @@ pub(crate) fn merge_into(
                 push_outbox(tx, id, c)?;
             }
             let conflicts = stored.doc.conflicts()?.len();
-            projection::upsert(tx, &stored.doc.read(), conflicts)?;
+            search.push(projection::upsert(tx, &stored.doc.read(), conflicts)?);
             report.updated_records += 1;
             report.new_changes += new.len() as u64;
         }
@@ -658,7 +668,7 @@ pub(crate) fn merge_into(
                 push_outbox(tx, id, c.raw_bytes())?;
             }
             let conflicts = incoming.conflicts()?.len();
-            projection::upsert(tx, &incoming.read(), conflicts)?;
+            search.push(projection::upsert(tx, &incoming.read(), conflicts)?);
             report.new_records += 1;
             report.new_changes += changes.len() as u64;
         }

@@ -51,7 +51,7 @@ pub enum ClientError {
     },
 
     #[error("a stored document is damaged ({id}): {source}")]
-    Damaged { id: String, source: CoreError },
+    Damaged { id: String, source: Box<CoreError> },
 }
 
 impl ClientError {

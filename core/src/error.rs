@@ -43,7 +43,13 @@ pub enum CoreError {
     NotARecord(String),
 
     #[error("automerge: {0}")]
-    Automerge(#[from] automerge::AutomergeError),
+    Automerge(Box<automerge::AutomergeError>),
+}
+
+impl From<automerge::AutomergeError> for CoreError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        CoreError::Automerge(Box::new(e))
+    }
 }
 
 impl CoreError {

@@ -130,8 +130,9 @@ enum Command {
     Demo {
         #[arg(long)]
         records: usize,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        /// The same seed makes the same book (default: a new one each time).
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Open opportunities by stage: count, amount, weighted amount.
     Pipeline,
@@ -379,6 +380,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { records, seed } => {
             let bar = progress_bar("demo");
             bar.set_length(records as u64);
+            let seed = seed.unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(1, |d| d.as_nanos() as u64)
+            });
             let n = store.demo(records, seed, &mut |done, _| bar.set_position(done))?;
             bar.finish_and_clear();
             if json {

@@ -75,13 +75,11 @@ fn table(headers: &[&str], rows: &[Vec<String>]) {
     }
 }
 
+/// A row of a list, as cells.
+type RowCells = fn(&Map<String, Json>) -> Vec<String>;
+
 /// The columns a list of a kind shows.
-fn list_columns(
-    kind: Kind,
-) -> (
-    &'static [&'static str],
-    fn(&Map<String, Json>) -> Vec<String>,
-) {
+fn list_columns(kind: Kind) -> (&'static [&'static str], RowCells) {
     match kind {
         Kind::Account => (&["id", "name", "city", "country", "industry"], |r| {
             vec![

@@ -28,7 +28,7 @@ impl StoredDoc {
         };
         let doc = RecordDoc::load(&data, actor).map_err(|source| ClientError::Damaged {
             id: id.to_string(),
-            source,
+            source: Box::new(source),
         })?;
         Ok(Some(StoredDoc { doc, data, chunks }))
     }
@@ -41,6 +41,14 @@ impl StoredDoc {
                 doc.kind().as_str(),
                 doc.save()
             ])?;
+        Ok(())
+    }
+
+    /// Stores a document created here as its one creating change (loading accepts a change
+    /// chunk as well as a saved document, and this skips a second encoding of the same ops).
+    pub fn insert_created(conn: &Connection, doc: &RecordDoc, change: &[u8]) -> Result<()> {
+        conn.prepare_cached("INSERT INTO docs (id, kind, data, chunks) VALUES (?1, ?2, ?3, 1)")?
+            .execute(params![doc.id().to_string(), doc.kind().as_str(), change])?;
         Ok(())
     }
 

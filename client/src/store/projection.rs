@@ -112,9 +112,48 @@ fn body_text(r: &Record, json: &Map<String, Json>) -> String {
     out
 }
 
-/// Rewrites every projection of a record. A new record's owner is its creator until the
-/// server says otherwise; an existing row keeps its owner.
-pub(crate) fn upsert(conn: &Connection, r: &Record, conflicts: usize) -> Result<()> {
+/// A record's row of the search index, to be written by [`write_search`].
+pub(crate) struct SearchRow {
+    rid: i64,
+    /// `None` for a deleted record: its row is removed, not rewritten.
+    text: Option<(String, String)>,
+}
+
+/// Rewrites the search rows of records, in one statement per step: FTS5 flushes its
+/// pending index at every statement, so batches (demo, absorb) pass many rows at once.
+pub(crate) fn write_search(conn: &Connection, rows: &[SearchRow]) -> Result<()> {
+    for chunk in rows.chunks(500) {
+        let marks = (1..=chunk.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        conn.prepare_cached(&format!("DELETE FROM search WHERE rowid IN ({marks})"))?
+            .execute(params_from_iter(chunk.iter().map(|r| r.rid)))?;
+        let live: Vec<&SearchRow> = chunk.iter().filter(|r| r.text.is_some()).collect();
+        if live.is_empty() {
+            continue;
+        }
+        let values = (0..live.len())
+            .map(|i| format!("(?{}, ?{}, ?{})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut params: Vec<Sql> = Vec::with_capacity(live.len() * 3);
+        for r in live {
+            let (title, body) = r.text.clone().unwrap_or_default();
+            params.extend([Sql::Integer(r.rid), Sql::Text(title), Sql::Text(body)]);
+        }
+        conn.prepare_cached(&format!(
+            "INSERT INTO search (rowid, title, body) VALUES {values}"
+        ))?
+        .execute(params_from_iter(params))?;
+    }
+    Ok(())
+}
+
+/// Rewrites the `records` and `p_<kind>` rows of a record and returns its search row (for
+/// [`write_search`]). A new record's owner is its creator until the server says otherwise;
+/// an existing row keeps its owner.
+pub(crate) fn upsert(conn: &Connection, r: &Record, conflicts: usize) -> Result<SearchRow> {
     let json = r.to_json("");
     let title = r.title();
     let account_id = account_of(conn, r)?;
@@ -164,17 +203,13 @@ pub(crate) fn upsert(conn: &Connection, r: &Record, conflicts: usize) -> Result<
     conn.prepare_cached(&sql)?
         .execute(params_from_iter(values))?;
 
-    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
-        .execute([rid])?;
-    if !r.deleted {
-        conn.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?
-            .execute(params![
-                rid,
-                fts::index_text(&title),
-                fts::index_text(&body_text(r, &json))
-            ])?;
-    }
-    Ok(())
+    let text = (!r.deleted).then(|| {
+        (
+            fts::index_text(&title),
+            fts::index_text(&body_text(r, &json)),
+        )
+    });
+    Ok(SearchRow { rid, text })
 }
 
 fn out_name(kind: Kind, column: &'static str) -> &'static str {

@@ -169,45 +169,136 @@ pub(crate) fn conflicts(doc: &mut AutoCommit, kind: Kind) -> Result<Vec<Conflict
     Ok(out)
 }
 
-/// The record's user-visible state as a flat map: field → JSON value.
-fn flat(doc: &AutoCommit, id: Uuid, kind: Kind) -> BTreeMap<String, Json> {
+/// The merged texts and lists of a record (notes, tags, set of line ids), whose history is
+/// told by comparing them before and after each change rather than op by op.
+fn merged_state(doc: &AutoCommit, id: Uuid, kind: Kind) -> BTreeMap<String, Json> {
     let r = read::record(doc, id, kind);
-    let mut m: BTreeMap<String, Json> = r
-        .values
-        .iter()
-        .map(|(n, v)| ((*n).to_string(), v.to_json()))
-        .collect();
-    m.insert(K_DELETED.into(), Json::Bool(r.deleted));
-    for line in &r.lines {
-        for (n, v) in &line.values {
-            m.insert(format!("lines.{}.{}", line.line_id, n), v.to_json());
+    let mut m = BTreeMap::new();
+    for spec in schema::fields(kind) {
+        if matches!(spec.ty, FieldType::Notes | FieldType::Tags) {
+            m.insert(
+                spec.name.to_string(),
+                r.get(spec.name).map_or(Json::Null, |v| v.to_json()),
+            );
         }
     }
     m
 }
 
+/// A scalar written by an operation, as the record's JSON would show it.
+fn written(kind: Kind, in_line: bool, name: &str, v: &ScalarValue) -> Json {
+    let spec = if in_line {
+        schema::LINE_FIELDS.iter().find(|s| s.name == name)
+    } else {
+        schema::field(kind, name)
+    };
+    scalar_json(spec, v)
+}
+
+fn joined(values: Vec<Json>) -> Json {
+    match values.len() {
+        0 => Json::Null,
+        1 => values.into_iter().next().unwrap_or(Json::Null),
+        _ => Json::Array(values),
+    }
+}
+
+/// Every write to every field, oldest first: the value written and the value(s) it replaced
+/// (what its author saw). A write that lost a concurrent race is listed too: history is what
+/// people did, not only what won.
 pub(crate) fn history(doc: &mut AutoCommit, id: Uuid, kind: Kind) -> Result<Vec<HistoryEntry>> {
+    use automerge::legacy::{Key, ObjectId, OpId, OpType};
+    use std::collections::HashMap;
+
     let changes = doc.get_changes(&[]);
     let mut replay = AutoCommit::new();
-    let mut before = BTreeMap::new();
+    let mut before = merged_state(&replay, id, kind);
+    // Every scalar value written so far, by the id of the operation that wrote it.
+    let mut values: HashMap<OpId, Json> = HashMap::new();
+    // Line maps (by the id of the operation that made them) and their line ids.
+    let mut lines: HashMap<OpId, String> = HashMap::new();
     let mut out = Vec::new();
     for change in changes {
         let by = change.message().unwrap_or_default().to_string();
         let at = format_millis(change.timestamp());
-        replay.apply_changes([change])?;
-        let after = flat(&replay, id, kind);
-        let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-        for key in keys {
-            let from = before.get(key).cloned().unwrap_or(Json::Null);
-            let to = after.get(key).cloned().unwrap_or(Json::Null);
+        let expanded = change.decode();
+        let start = expanded.start_op.get();
+        // Line ids are written in the same change that makes the line: find them first.
+        for op in &expanded.operations {
+            if let (ObjectId::Id(obj), Key::Map(name), OpType::Put(ScalarValue::Str(line_id))) =
+                (&op.obj, &op.key, &op.action)
+                && name == "line_id"
+            {
+                lines.insert(obj.clone(), line_id.to_string());
+            }
+        }
+        for (i, op) in expanded.operations.iter().enumerate() {
+            let op_id = OpId(start + i as u64, expanded.actor_id.clone());
+            let (label, in_line, name) = match (&op.obj, &op.key) {
+                (ObjectId::Root, Key::Map(name)) if !name.starts_with('_') => {
+                    let label = schema::field(kind, name)
+                        .map_or(name.to_string(), |s| schema::output_name(s).to_string());
+                    (label, false, name.to_string())
+                }
+                (ObjectId::Id(obj), Key::Map(name)) if name != "line_id" => match lines.get(obj) {
+                    Some(line) => (format!("lines.{line}.{name}"), true, name.to_string()),
+                    None => continue,
+                },
+                (ObjectId::Id(_), Key::Seq(automerge::legacy::ElementId::Id(elem)))
+                    if matches!(op.action, OpType::Delete) =>
+                {
+                    match lines.get(elem) {
+                        Some(line) => (format!("lines.{line}"), true, String::new()),
+                        None => continue,
+                    }
+                }
+                _ => continue,
+            };
+            let from = joined(
+                op.pred
+                    .iter()
+                    .filter_map(|p| values.get(p).cloned())
+                    .collect(),
+            );
+            let to = match &op.action {
+                OpType::Put(v) => written(kind, in_line, &name, v),
+                OpType::Delete if name.is_empty() => {
+                    out.push(HistoryEntry {
+                        at: at.clone(),
+                        by: by.clone(),
+                        field: label,
+                        from: Json::String("(line)".into()),
+                        to: Json::Null,
+                    });
+                    continue;
+                }
+                OpType::Delete => Json::Null,
+                _ => continue,
+            };
+            values.insert(op_id, to.clone());
             // A new record starts as not deleted: that is no change worth listing.
-            if from != to && !(key == K_DELETED && from == Json::Null && to == Json::Bool(false)) {
+            if name == K_DELETED && from.is_null() && to == Json::Bool(false) {
+                continue;
+            }
+            out.push(HistoryEntry {
+                at: at.clone(),
+                by: by.clone(),
+                field: label,
+                from,
+                to,
+            });
+        }
+        replay.apply_changes([change])?;
+        let after = merged_state(&replay, id, kind);
+        for (key, to) in &after {
+            let from = before.get(key).cloned().unwrap_or(Json::Null);
+            if &from != to {
                 out.push(HistoryEntry {
                     at: at.clone(),
                     by: by.clone(),
                     field: key.clone(),
                     from,
-                    to,
+                    to: to.clone(),
                 });
             }
         }

@@ -23,7 +23,10 @@ use crate::record::Record;
 use crate::schema::{self, FieldSpec, FieldType};
 use crate::value::{Value, format_datetime};
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue};
+use automerge::{
+    ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, hydrate,
+};
+use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -60,6 +63,8 @@ pub struct RecordDoc {
     doc: AutoCommit,
     id: Uuid,
     kind: Kind,
+    /// The pending change already carries `_updated_at`/`_updated_by` (a creation).
+    stamped: bool,
 }
 
 impl RecordDoc {
@@ -80,28 +85,48 @@ impl RecordDoc {
                 });
             }
         }
+        // The whole initial record goes in as one batch: two op-set splices instead of one
+        // per key, which is most of the cost of creating a document.
         let mut doc = AutoCommit::new().with_actor(actor.clone());
-        doc.put(ROOT, K_KIND, kind.as_str())?;
-        doc.put(ROOT, K_ID, id.to_string())?;
-        doc.put(ROOT, K_CREATED_AT, format_datetime(author.at))?;
-        doc.put(ROOT, K_CREATED_BY, author.user.as_str())?;
-        doc.put(ROOT, K_DELETED, false)?;
+        let enc = doc.text_encoding();
+        let str_ = |s: &str| hydrate::Value::scalar(ScalarValue::Str(s.into()));
+        let mut root: HashMap<String, hydrate::Value> = HashMap::new();
+        root.insert(K_KIND.into(), str_(kind.as_str()));
+        root.insert(K_ID.into(), str_(&id.to_string()));
+        let at = format_datetime(author.at);
+        for key in [K_CREATED_AT, K_UPDATED_AT] {
+            root.insert(key.into(), str_(&at));
+        }
+        for key in [K_CREATED_BY, K_UPDATED_BY] {
+            root.insert(key.into(), str_(&author.user));
+        }
+        root.insert(K_DELETED.into(), hydrate::Value::scalar(false));
         for spec in schema::fields(kind) {
             match spec.ty {
-                FieldType::Notes => {
-                    doc.put_object(ROOT, spec.name, ObjType::Text)?;
-                }
+                FieldType::Notes => root.insert(spec.name.into(), hydrate::Value::text(enc, "")),
                 FieldType::Tags | FieldType::Lines => {
-                    doc.put_object(ROOT, spec.name, ObjType::List)?;
+                    root.insert(spec.name.into(), hydrate::Value::list())
                 }
-                _ => {}
-            }
+                _ => None,
+            };
         }
-        let mut rd = RecordDoc { doc, id, kind };
         for (spec, v) in values {
-            rd.put_field(&ROOT, spec, Some(v.clone()))?;
+            let hv = match v {
+                Value::Notes(t) => hydrate::Value::text(enc, t),
+                Value::Tags(tags) => {
+                    hydrate::Value::from(tags.iter().map(|t| str_(t)).collect::<Vec<_>>())
+                }
+                other => hydrate::Value::scalar(scalar_of(spec, other.clone())?),
+            };
+            root.insert(spec.name.into(), hv);
         }
-        Ok(rd)
+        doc.init_root_from_hydrate(&hydrate::Map::from(root))?;
+        Ok(RecordDoc {
+            doc,
+            id,
+            kind,
+            stamped: true,
+        })
     }
 
     /// Loads a stored document (a saved document, optionally followed by more changes).
@@ -129,7 +154,12 @@ impl RecordDoc {
             },
             _ => return Err(CoreError::NotARecord("no `_id`".into())),
         };
-        Ok(RecordDoc { doc, id, kind })
+        Ok(RecordDoc {
+            doc,
+            id,
+            kind,
+            stamped: false,
+        })
     }
 
     pub fn id(&self) -> Uuid {
@@ -170,15 +200,7 @@ impl RecordDoc {
                 }
             }
             (_, Some(v)) => {
-                let scalar = match v {
-                    Value::Str(s) | Value::Notes(s) => ScalarValue::Str(s.into()),
-                    Value::Ref(_, id) => ScalarValue::Str(id.to_string().into()),
-                    Value::Int(i) => ScalarValue::Int(i),
-                    Value::Float(f) => ScalarValue::F64(f),
-                    Value::Bool(b) => ScalarValue::Boolean(b),
-                    Value::Tags(_) => unreachable_tags(spec)?,
-                };
-                self.doc.put(obj, spec.name, scalar)?;
+                self.doc.put(obj, spec.name, scalar_of(spec, v)?)?;
             }
         }
         Ok(())
@@ -247,10 +269,10 @@ impl RecordDoc {
     fn line_index(&mut self, line_id: &str) -> Result<(ObjId, usize, ObjId)> {
         let list = self.lines_obj()?;
         for i in 0..self.doc.length(&list) {
-            if let Some((automerge::Value::Object(ObjType::Map), line)) = self.doc.get(&list, i)? {
-                if read::scalar_str(&self.doc, &line, "line_id").as_deref() == Some(line_id) {
-                    return Ok((list, i, line));
-                }
+            if let Some((automerge::Value::Object(ObjType::Map), line)) = self.doc.get(&list, i)?
+                && read::scalar_str(&self.doc, &line, "line_id").as_deref() == Some(line_id)
+            {
+                return Ok((list, i, line));
             }
         }
         Err(CoreError::UnknownLine(line_id.to_string()))
@@ -297,9 +319,11 @@ impl RecordDoc {
         if self.doc.pending_ops() == 0 {
             return Ok(None);
         }
-        self.doc
-            .put(ROOT, K_UPDATED_AT, format_datetime(author.at))?;
-        self.doc.put(ROOT, K_UPDATED_BY, author.user.as_str())?;
+        if !std::mem::take(&mut self.stamped) {
+            self.doc
+                .put(ROOT, K_UPDATED_AT, format_datetime(author.at))?;
+            self.doc.put(ROOT, K_UPDATED_BY, author.user.as_str())?;
+        }
         let opts = CommitOptions::default()
             .with_message(author.user.clone())
             .with_time(author.millis());
@@ -356,11 +380,21 @@ impl RecordDoc {
     }
 }
 
-fn unreachable_tags(spec: &FieldSpec) -> Result<ScalarValue> {
-    Err(CoreError::InvalidValue {
-        field: spec.name.into(),
-        value: "[...]".into(),
-        expected: "a single value, not a list".into(),
+/// How a single value is stored.
+fn scalar_of(spec: &FieldSpec, v: Value) -> Result<ScalarValue> {
+    Ok(match v {
+        Value::Str(s) | Value::Notes(s) => ScalarValue::Str(s.into()),
+        Value::Ref(_, id) => ScalarValue::Str(id.to_string().into()),
+        Value::Int(i) => ScalarValue::Int(i),
+        Value::Float(f) => ScalarValue::F64(f),
+        Value::Bool(b) => ScalarValue::Boolean(b),
+        Value::Tags(_) => {
+            return Err(CoreError::InvalidValue {
+                field: spec.name.into(),
+                value: "[...]".into(),
+                expected: "a single value, not a list".into(),
+            });
+        }
     })
 }
 
