@@ -36,17 +36,31 @@ pub struct AbsorbReport {
 /// Writes `bytes` to `path` through a temporary file renamed into place, so a reader never
 /// sees half a file.
 fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let tmp = path.with_extension("partial");
-    let file = std::fs::File::create(&tmp).map_err(ClientError::io(&tmp))?;
-    let mut w = BufWriter::new(file);
-    f(&mut w)?;
-    let file = w.into_inner().map_err(|e| ClientError::Io {
-        path: tmp.clone(),
-        source: e.into_error(),
-    })?;
-    file.sync_all().map_err(ClientError::io(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(ClientError::io(path))?;
-    Ok(())
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let result = (|| {
+        let file = std::fs::File::create(&tmp).map_err(ClientError::io(&tmp))?;
+        let mut w = BufWriter::new(file);
+        f(&mut w)?;
+        let file = w.into_inner().map_err(|e| ClientError::Io {
+            path: tmp.clone(),
+            source: e.into_error(),
+        })?;
+        file.sync_all().map_err(ClientError::io(&tmp))?;
+        std::fs::rename(&tmp, path).map_err(ClientError::io(path))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    crate::store::sync_dir(dir)
 }
 
 impl Store {

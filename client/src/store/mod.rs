@@ -97,7 +97,16 @@ impl Store {
         if path.exists() {
             return Err(ClientError::AlreadyExists(dir.to_path_buf()));
         }
-        let mut conn = connect(&path, true)?;
+        // Built under another name and renamed into place only when complete, so a kill
+        // during `init` leaves either no store or a whole one (and `init` can be rerun).
+        let creating = dir.join(format!("{STORE_FILE}.creating"));
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let stale = PathBuf::from(format!("{}{suffix}", creating.display()));
+            if stale.exists() {
+                std::fs::remove_file(&stale).map_err(ClientError::io(&stale))?;
+            }
+        }
+        let mut conn = connect(&creating, true)?;
         migrations::migrate(&mut conn)?;
         let store_id = Uuid::now_v7();
         let mut rng = rand::rng();
@@ -113,6 +122,13 @@ impl Store {
         set_meta(&tx, "device_code", &device_code)?;
         set_meta(&tx, "quote_seq", "0")?;
         tx.commit()?;
+        // Closing the only connection checkpoints the WAL into the file and removes it.
+        conn.close().map_err(|(_, e)| ClientError::Sqlite(e))?;
+        std::fs::File::open(&creating)
+            .and_then(|f| f.sync_all())
+            .map_err(ClientError::io(&creating))?;
+        std::fs::rename(&creating, &path).map_err(ClientError::io(&path))?;
+        sync_dir(dir)?;
         Store::open(dir)
     }
 
@@ -191,6 +207,13 @@ impl Store {
             .query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))?
             as u64)
     }
+}
+
+/// Makes a rename or a new file in `dir` durable.
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(ClientError::io(dir))
 }
 
 fn hex_decode(s: &str) -> Option<Vec<u8>> {
