@@ -1,1 +1,436 @@
-fn main() {}
+//! Performance benchmark of the device store (issue #2).
+//!
+//! Builds a store of `FIELDBOOK_BENCH_RECORDS` generated records (default 100,000) in a
+//! temporary directory through `Store::demo`, then measures, against the targets of the issue:
+//! the import itself, `Store::open`, one field edit (`Store::update`, one fsync'd transaction
+//! each), `Store::search` with words taken from the book, the pipeline and a by-stage list,
+//! the size on disk, and `Store::show` / `Store::history` for reference. Prints the machine and
+//! one table of latencies (p50/p95/p99/max from sorted samples) with PASS/FAIL per target.
+//!
+//! Run (release-like `bench` profile; a full run takes a few minutes):
+//!
+//! ```sh
+//! cargo bench -p fieldbook-client --bench store
+//! FIELDBOOK_BENCH_RECORDS=10000 cargo bench -p fieldbook-client --bench store   # quick run
+//! ```
+//!
+//! The targets are for 100,000 records; with fewer records the import target is scaled down
+//! linearly and the others are kept as they are. Results are written up in `BENCHMARKS.md`.
+
+use fieldbook_client::{ListQuery, Store};
+use fieldbook_core::Kind;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use std::time::{Duration, Instant};
+
+/// Seed of the generated book (and of every random choice below), so runs are comparable.
+const SEED: u64 = 2;
+const OPENS: usize = 20;
+const EDITS: usize = 1000;
+const EDIT_WARMUP: usize = 10;
+const SEARCHES: usize = 500;
+const SEARCH_LIMIT: usize = 20; // as `fieldbook search`
+const LIST_RUNS: usize = 50;
+const SHOWS: usize = 500;
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// One row of the results table.
+struct Row {
+    name: String,
+    samples: Vec<Duration>,
+    /// What the target limits, and the limit (e.g. `p99 < 5 ms`).
+    target: Option<(Stat, Duration)>,
+    note: String,
+}
+
+#[derive(Clone, Copy)]
+enum Stat {
+    P50,
+    P99,
+    Total,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    // Nearest rank: the smallest sample with at least p% of the samples at or below it.
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> String {
+    let v = d.as_secs_f64() * 1000.0;
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+impl Row {
+    fn new(name: impl Into<String>, samples: Vec<Duration>) -> Row {
+        let mut samples = samples;
+        samples.sort();
+        Row {
+            name: name.into(),
+            samples,
+            target: None,
+            note: String::new(),
+        }
+    }
+
+    fn target(mut self, stat: Stat, limit: Duration) -> Row {
+        self.target = Some((stat, limit));
+        self
+    }
+
+    fn note(mut self, note: impl Into<String>) -> Row {
+        self.note = note.into();
+        self
+    }
+
+    fn p(&self, p: f64) -> Duration {
+        percentile(&self.samples, p)
+    }
+
+    /// The target column and PASS/FAIL.
+    fn verdict(&self) -> (String, &'static str) {
+        let Some((stat, limit)) = self.target else {
+            return ("-".into(), "");
+        };
+        let (label, value) = match stat {
+            Stat::P50 => ("p50", self.p(50.0)),
+            Stat::P99 => ("p99", self.p(99.0)),
+            Stat::Total => ("total", self.p(100.0)),
+        };
+        let ok = if value < limit { "PASS" } else { "FAIL" };
+        (format!("{label} < {} ms", ms(limit)), ok)
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    println!(
+        "\n| {:<34} | {:>5} | {:>8} | {:>8} | {:>8} | {:>8} | {:<16} | {:<4} | note",
+        "measurement (ms)", "n", "p50", "p95", "p99", "max", "target", ""
+    );
+    println!(
+        "|{}|{}|{}|{}|{}|{}|{}|{}|-----",
+        "-".repeat(36),
+        "-".repeat(7),
+        "-".repeat(10),
+        "-".repeat(10),
+        "-".repeat(10),
+        "-".repeat(10),
+        "-".repeat(18),
+        "-".repeat(6)
+    );
+    for r in rows {
+        let (target, ok) = r.verdict();
+        println!(
+            "| {:<34} | {:>5} | {:>8} | {:>8} | {:>8} | {:>8} | {:<16} | {:<4} | {}",
+            r.name,
+            r.samples.len(),
+            ms(r.p(50.0)),
+            ms(r.p(95.0)),
+            ms(r.p(99.0)),
+            ms(r.p(100.0)),
+            target,
+            ok,
+            r.note
+        );
+    }
+}
+
+fn time<T>(f: impl FnOnce() -> Res<T>) -> Res<(Duration, T)> {
+    let start = Instant::now();
+    let out = f()?;
+    Ok((start.elapsed(), out))
+}
+
+fn print_machine() {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or("unknown", |(_, m)| m.trim());
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem_kb = std::fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|l| l.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "machine: {model}, {cpus} CPUs, {:.1} GiB RAM, load average {}",
+        mem_kb as f64 / 1024.0 / 1024.0,
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    );
+}
+
+/// Ids of every live record of `kind`, resolved to Uuids through the public API.
+fn ids_of(store: &Store, kind: Kind) -> Res<Vec<uuid::Uuid>> {
+    let rows = store.list(kind, &ListQuery::default())?;
+    let mut ids = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id = row.get("id").and_then(|v| v.as_str()).ok_or("row without id")?;
+        ids.push(store.resolve_id(id)?);
+    }
+    Ok(ids)
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// Search queries as a user types them, taken from the book: 3–4 letter prefixes of English
+/// words in account and contact names, 2–4 character fragments of Chinese company names, and
+/// Chinese contact names (whole, or the two-character given name).
+fn search_queries(store: &Store, rng: &mut StdRng, n: usize) -> Res<Vec<String>> {
+    let names = |kind: Kind| -> Res<Vec<String>> {
+        Ok(store
+            .list(kind, &ListQuery::default())?
+            .into_iter()
+            .filter_map(|m| m.get("name").and_then(|v| v.as_str()).map(String::from))
+            .collect())
+    };
+    let accounts = names(Kind::Account)?;
+    let contacts = names(Kind::Contact)?;
+    let mut latin: Vec<String> = Vec::new();
+    let mut han_accounts: Vec<Vec<char>> = Vec::new();
+    let mut han_people: Vec<Vec<char>> = Vec::new();
+    for (name, is_account) in accounts
+        .iter()
+        .map(|a| (a, true))
+        .chain(contacts.iter().map(|c| (c, false)))
+    {
+        let han: Vec<char> = name.chars().filter(|c| is_han(*c)).collect();
+        if han.len() >= 2 {
+            if is_account {
+                han_accounts.push(han);
+            } else {
+                han_people.push(han);
+            }
+            continue;
+        }
+        for word in name.split(|c: char| !c.is_alphabetic()) {
+            if word.chars().count() >= 3 && word.is_ascii() {
+                latin.push(word.to_ascii_lowercase());
+            }
+        }
+    }
+    if latin.is_empty() || han_accounts.is_empty() || han_people.is_empty() {
+        return Err("the book has too few names to draw search queries from".into());
+    }
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let q = match rng.random_range(0..10) {
+            // English prefix, e.g. "acm", "nort"
+            0..=3 => {
+                let w = latin.choose(rng).ok_or("no words")?;
+                let len = rng.random_range(3..=4).min(w.len());
+                w[..len].to_string()
+            }
+            // Fragment of a Chinese company name, e.g. "青岛", "股份", "机械制造"
+            4..=7 => {
+                let name = han_accounts.choose(rng).ok_or("no names")?;
+                let len = rng.random_range(2..=4).min(name.len());
+                let start = rng.random_range(0..=name.len() - len);
+                name[start..start + len].iter().collect()
+            }
+            // A Chinese contact: the full name or the given name
+            _ => {
+                let name = han_people.choose(rng).ok_or("no names")?;
+                if rng.random_bool(0.5) || name.len() < 3 {
+                    name.iter().collect()
+                } else {
+                    name[1..].iter().collect()
+                }
+            }
+        };
+        out.push(q);
+    }
+    Ok(out)
+}
+
+fn main() -> Res<()> {
+    let records: usize = match std::env::var("FIELDBOOK_BENCH_RECORDS") {
+        Ok(v) => v.trim().replace('_', "").parse()?,
+        Err(_) => 100_000,
+    };
+    print_machine();
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("store");
+    println!("store: {} records in {}", records, dir.display());
+    let mut rows: Vec<Row> = Vec::new();
+    let mut rng = StdRng::seed_from_u64(SEED);
+
+    // ---- import: the whole book through the normal write path (batches of 1,000) ----
+    let mut store = Store::init(&dir, "bench", "EUR")?;
+    let mut last_report = Instant::now();
+    let (import, added) = time(|| {
+        Ok(store.demo(records, SEED, &mut |done, total| {
+            if last_report.elapsed() > Duration::from_secs(5) || done == total {
+                eprintln!("  import: {done}/{total}");
+                last_report = Instant::now();
+            }
+        })?)
+    })?;
+    let rate = added as f64 / import.as_secs_f64();
+    let import_limit = Duration::from_secs_f64(30.0 * records as f64 / 100_000.0);
+    rows.push(
+        Row::new(format!("import {records} (Store::demo)"), vec![import])
+            .target(Stat::Total, import_limit)
+            .note(format!("{rate:.0} records/s")),
+    );
+
+    // ---- size on disk ----
+    store.checkpoint()?;
+    let size = store.size_on_disk();
+    let counts = store.counts()?;
+    println!(
+        "size on disk: {:.1} MB ({} bytes), {:.0} bytes/record; records: {}",
+        size as f64 / 1e6,
+        size,
+        size as f64 / added as f64,
+        counts
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+
+    // ---- open (the page cache is warm: the store was just written) ----
+    drop(store);
+    let mut opens = Vec::with_capacity(OPENS);
+    for _ in 0..OPENS {
+        let (d, s) = time(|| Ok(Store::open(&dir)?))?;
+        opens.push(d);
+        drop(s);
+    }
+    rows.push(Row::new("open (Store::open)", opens).target(Stat::P99, Duration::from_millis(500)));
+    let mut store = Store::open(&dir)?;
+
+    // ---- ids ----
+    let opportunities = ids_of(&store, Kind::Opportunity)?;
+    let accounts = ids_of(&store, Kind::Account)?;
+    let quotes = ids_of(&store, Kind::Quote)?;
+    let contacts = ids_of(&store, Kind::Contact)?;
+
+    // ---- one field edit: one transaction, fsync'd, on random opportunities/accounts ----
+    let mut edits = Vec::with_capacity(EDITS);
+    let mut edited = Vec::with_capacity(EDITS);
+    for i in 0..EDIT_WARMUP + EDITS {
+        let (id, arg) = if rng.random_bool(0.5) {
+            let id = *opportunities.choose(&mut rng).ok_or("no opportunities")?;
+            (id, format!("next_step=Call back about the revised offer ({i})"))
+        } else {
+            let id = *accounts.choose(&mut rng).ok_or("no accounts")?;
+            (id, format!("phone=+49 30 {:08}", rng.random_range(0..100_000_000)))
+        };
+        let (d, ()) = time(|| Ok(store.update(id, &[arg])?))?;
+        if i >= EDIT_WARMUP {
+            edits.push(d);
+            edited.push(id);
+        }
+    }
+    rows.push(
+        Row::new("edit one field (Store::update)", edits)
+            .target(Stat::P99, Duration::from_millis(5))
+            .note("opportunity next_step / account phone"),
+    );
+
+    // ---- search with words from the book ----
+    let queries = search_queries(&store, &mut rng, SEARCHES)?;
+    let mut searches = Vec::with_capacity(SEARCHES);
+    let mut hits = 0usize;
+    let mut slowest = (Duration::ZERO, String::new());
+    for q in &queries {
+        let (d, found) = time(|| Ok(store.search(q, SEARCH_LIMIT)?))?;
+        hits += found.len();
+        if d > slowest.0 {
+            slowest = (d, q.clone());
+        }
+        searches.push(d);
+    }
+    rows.push(
+        Row::new("search (Store::search, limit 20)", searches)
+            .target(Stat::P99, Duration::from_millis(20))
+            .note(format!(
+                "{:.1} hits/query; slowest {:?}",
+                hits as f64 / queries.len() as f64,
+                slowest.1
+            )),
+    );
+
+    // ---- pipeline and a by-stage list ----
+    let mut pipeline = Vec::with_capacity(LIST_RUNS);
+    let mut open_deals = 0;
+    for _ in 0..LIST_RUNS {
+        let (d, stages) = time(|| Ok(store.pipeline()?))?;
+        open_deals = stages.iter().map(|s| s.count).sum::<u64>();
+        pipeline.push(d);
+    }
+    rows.push(
+        Row::new("pipeline (Store::pipeline)", pipeline)
+            .target(Stat::P99, Duration::from_millis(50))
+            .note(format!("{open_deals} open opportunities")),
+    );
+    let by_stage = ListQuery {
+        filters: vec!["stage=proposal".into()],
+        ..Default::default()
+    };
+    let mut lists = Vec::with_capacity(LIST_RUNS);
+    let mut listed = 0;
+    for _ in 0..LIST_RUNS {
+        let (d, found) = time(|| Ok(store.list(Kind::Opportunity, &by_stage)?))?;
+        listed = found.len();
+        lists.push(d);
+    }
+    rows.push(
+        Row::new("list opportunity stage=proposal", lists)
+            .target(Stat::P99, Duration::from_millis(50))
+            .note(format!("{listed} rows, full JSON")),
+    );
+
+    // ---- show and history (one Automerge document each) ----
+    let mut pool: Vec<uuid::Uuid> = Vec::new();
+    for ids in [&accounts, &contacts, &opportunities, &quotes] {
+        pool.extend(ids.iter().copied());
+    }
+    let mut shows = Vec::with_capacity(SHOWS);
+    for _ in 0..SHOWS {
+        let id = *pool.choose(&mut rng).ok_or("no records")?;
+        let (d, _) = time(|| Ok(store.show(id)?))?;
+        shows.push(d);
+    }
+    rows.push(
+        Row::new("show (Store::show)", shows).note("random account/contact/opportunity/quote"),
+    );
+    let mut histories = Vec::with_capacity(SHOWS);
+    for _ in 0..SHOWS {
+        let id = *edited.choose(&mut rng).ok_or("no edits")?;
+        let (d, _) = time(|| Ok(store.history(id)?))?;
+        histories.push(d);
+    }
+    rows.push(Row::new("history (Store::history)", histories).note("records edited above"));
+
+    print_table(&rows);
+    println!(
+        "\nsize on disk after checkpoint: {:.1} MB, {:.0} bytes/record (reported, no target)",
+        size as f64 / 1e6,
+        size as f64 / added as f64
+    );
+    let failed = rows.iter().filter(|r| r.verdict().1 == "FAIL").count();
+    println!(
+        "{failed} of {} targets missed",
+        rows.iter().filter(|r| r.target.is_some()).count()
+    );
+    Ok(())
+}
