@@ -259,3 +259,32 @@ pub(crate) fn row_json(kind: Kind, row: &Row) -> rusqlite::Result<Map<String, Js
     }
     Ok(m)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn every_kind_has_a_projection_column_per_field_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::init(dir.path(), "alice", "EUR").unwrap();
+        for kind in Kind::ALL {
+            let mut stmt = store
+                .conn
+                .prepare(&format!("SELECT name FROM pragma_table_info('p_{kind}')"))
+                .unwrap();
+            let cols: Vec<String> = stmt
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(|c| c.unwrap())
+                .collect();
+            let mut expected: Vec<String> = vec!["id".into()];
+            expected.extend(columns(kind).iter().map(|c| c.to_string()));
+            assert_eq!(
+                cols, expected,
+                "p_{kind} does not match the schema: add a migration"
+            );
+        }
+    }
+}
