@@ -14,19 +14,24 @@
 //! FIELDBOOK_BENCH_RECORDS=10000 cargo bench -p fieldbook-client --bench store   # quick run
 //! ```
 //!
+//! `FIELDBOOK_BENCH_KEEP=1` keeps the generated store (its path is printed) for inspection.
+//!
 //! The targets are for 100,000 records; with fewer records the import target is scaled down
 //! linearly and the others are kept as they are. Results are written up in `BENCHMARKS.md`.
 
+use fieldbook_client::store::STORE_FILE;
 use fieldbook_client::{ListQuery, Store};
 use fieldbook_core::Kind;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::time::{Duration, Instant};
 
 /// Seed of the generated book (and of every random choice below), so runs are comparable.
 const SEED: u64 = 2;
 const OPENS: usize = 20;
+const FSYNCS: usize = 200;
 const EDITS: usize = 1000;
 const EDIT_WARMUP: usize = 10;
 const SEARCHES: usize = 500;
@@ -47,7 +52,6 @@ struct Row {
 
 #[derive(Clone, Copy)]
 enum Stat {
-    P50,
     P99,
     Total,
 }
@@ -104,7 +108,6 @@ impl Row {
             return ("-".into(), "");
         };
         let (label, value) = match stat {
-            Stat::P50 => ("p50", self.p(50.0)),
             Stat::P99 => ("p99", self.p(99.0)),
             Stat::Total => ("total", self.p(100.0)),
         };
@@ -170,7 +173,10 @@ fn print_machine() {
     println!(
         "machine: {model}, {cpus} CPUs, {:.1} GiB RAM, load average {}",
         mem_kb as f64 / 1024.0 / 1024.0,
-        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
 }
 
@@ -179,10 +185,22 @@ fn ids_of(store: &Store, kind: Kind) -> Res<Vec<uuid::Uuid>> {
     let rows = store.list(kind, &ListQuery::default())?;
     let mut ids = Vec::with_capacity(rows.len());
     for row in rows {
-        let id = row.get("id").and_then(|v| v.as_str()).ok_or("row without id")?;
+        let id = row
+            .get("id")
+            .and_then(|v| v.as_str())
+            .ok_or("row without id")?;
         ids.push(store.resolve_id(id)?);
     }
     Ok(ids)
+}
+
+/// The salts of the WAL header (bytes 16..24), which change whenever SQLite restarts the WAL
+/// after a complete checkpoint.
+fn wal_salt(wal: &std::path::Path) -> Option<[u8; 8]> {
+    let mut header = [0u8; 24];
+    let mut file = std::fs::File::open(wal).ok()?;
+    file.read_exact(&mut header).ok()?;
+    header[16..24].try_into().ok()
 }
 
 fn is_han(c: char) -> bool {
@@ -267,6 +285,8 @@ fn main() -> Res<()> {
     print_machine();
     let tmp = tempfile::tempdir()?;
     let dir = tmp.path().join("store");
+    // FIELDBOOK_BENCH_KEEP=1 keeps the store afterwards (for `sqlite3`, profiling, ...).
+    let keep = std::env::var_os("FIELDBOOK_BENCH_KEEP").is_some();
     println!("store: {} records in {}", records, dir.display());
     let mut rows: Vec<Row> = Vec::new();
     let mut rng = StdRng::seed_from_u64(SEED);
@@ -316,6 +336,7 @@ fn main() -> Res<()> {
     }
     rows.push(Row::new("open (Store::open)", opens).target(Stat::P99, Duration::from_millis(500)));
     let mut store = Store::open(&dir)?;
+    store.checkpoint()?;
 
     // ---- ids ----
     let opportunities = ids_of(&store, Kind::Opportunity)?;
@@ -323,31 +344,88 @@ fn main() -> Res<()> {
     let quotes = ids_of(&store, Kind::Quote)?;
     let contacts = ids_of(&store, Kind::Contact)?;
 
+    // ---- the disk's floor for a durable write: 4 KiB rewritten in place + fdatasync ----
+    let probe = dir.join("fsync-probe");
+    let mut file = std::fs::File::create(&probe)?;
+    let block = vec![0x5au8; 4096];
+    let mut syncs = Vec::with_capacity(FSYNCS);
+    for _ in 0..FSYNCS {
+        let (d, ()) = time(|| {
+            file.seek(SeekFrom::Start(0))?;
+            file.write_all(&block)?;
+            Ok(file.sync_data()?)
+        })?;
+        syncs.push(d);
+    }
+    drop(file);
+    std::fs::remove_file(&probe)?;
+    rows.push(Row::new("disk: 4 KiB write + fdatasync", syncs).note("floor of one durable commit"));
+
     // ---- one field edit: one transaction, fsync'd, on random opportunities/accounts ----
+    let wal = dir.join(format!("{STORE_FILE}-wal"));
     let mut edits = Vec::with_capacity(EDITS);
     let mut edited = Vec::with_capacity(EDITS);
+    // Whether edit i ran SQLite's auto-checkpoint (WAL reached 1,000 pages) after its commit:
+    // seen as the next write restarting the WAL with new salts.
+    let mut checkpointed = vec![false; EDIT_WARMUP + EDITS];
+    let mut salt = wal_salt(&wal);
     for i in 0..EDIT_WARMUP + EDITS {
         let (id, arg) = if rng.random_bool(0.5) {
             let id = *opportunities.choose(&mut rng).ok_or("no opportunities")?;
-            (id, format!("next_step=Call back about the revised offer ({i})"))
+            (
+                id,
+                format!("next_step=Call back about the revised offer ({i})"),
+            )
         } else {
             let id = *accounts.choose(&mut rng).ok_or("no accounts")?;
-            (id, format!("phone=+49 30 {:08}", rng.random_range(0..100_000_000)))
+            (
+                id,
+                format!("phone=+49 30 {:08}", rng.random_range(0..100_000_000)),
+            )
         };
         let (d, ()) = time(|| Ok(store.update(id, &[arg])?))?;
+        let now = wal_salt(&wal);
+        if i > 0 && now != salt {
+            checkpointed[i - 1] = true;
+        }
+        salt = now;
+        if i + 1 == EDIT_WARMUP {
+            // The WAL was empty (checkpointed) before the warm-up edits.
+            let wal = std::fs::metadata(&wal)?.len();
+            println!(
+                "WAL written per edit: {:.1} KiB ({:.1} pages of 4 KiB)",
+                wal as f64 / EDIT_WARMUP as f64 / 1024.0,
+                wal as f64 / EDIT_WARMUP as f64 / 4096.0
+            );
+        }
         if i >= EDIT_WARMUP {
             edits.push(d);
             edited.push(id);
         }
     }
+    let split = |ran: bool| -> Vec<Duration> {
+        edits
+            .iter()
+            .zip(&checkpointed[EDIT_WARMUP..])
+            .filter(|(_, c)| **c == ran)
+            .map(|(d, _)| *d)
+            .collect()
+    };
+    let (without, with_ckpt) = (split(false), split(true));
     rows.push(
         Row::new("edit one field (Store::update)", edits)
             .target(Stat::P99, Duration::from_millis(5))
             .note("opportunity next_step / account phone"),
     );
+    rows.push(Row::new("  edits that ran no checkpoint", without).note("same edits, split"));
+    rows.push(
+        Row::new("  edits that ran the auto-checkpoint", with_ckpt)
+            .note("WAL reached 1,000 pages; copied into the db + fsync"),
+    );
 
     // ---- search with words from the book ----
     let queries = search_queries(&store, &mut rng, SEARCHES)?;
+    println!("search queries, e.g.: {}", queries[..12].join(", "));
     let mut searches = Vec::with_capacity(SEARCHES);
     let mut hits = 0usize;
     let mut slowest = (Duration::ZERO, String::new());
@@ -427,6 +505,9 @@ fn main() -> Res<()> {
         size as f64 / 1e6,
         size as f64 / added as f64
     );
+    if keep {
+        println!("store kept in {}", tmp.keep().join("store").display());
+    }
     let failed = rows.iter().filter(|r| r.verdict().1 == "FAIL").count();
     println!(
         "{failed} of {} targets missed",

@@ -13,6 +13,7 @@
 //! - [`money`]: currencies, rounding, formatting, quote totals.
 //! - [`record`]: a record as plain data, and what is computed from it.
 //! - [`doc`]: one record as one Automerge document: create, edit, read, conflicts, history.
+//! - [`protocol`]: the sync protocol's messages and limits (shared with the server).
 //! - [`demo`]: a generator of realistic books of business (demo data and benchmarks).
 //! - [`error`]: the crate's one error type.
 
@@ -21,6 +22,7 @@ pub mod doc;
 pub mod error;
 pub mod kind;
 pub mod money;
+pub mod protocol;
 pub mod record;
 pub mod schema;
 pub mod value;
