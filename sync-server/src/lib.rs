@@ -1,0 +1,1 @@
+//! # fieldbook-server (being written)
