@@ -388,7 +388,9 @@ fn main() -> Res<()> {
             let b = std::fs::read(dir.join(format!("{STORE_FILE}-shm")))?;
             u32::from_ne_bytes(b[16..20].try_into()?)
         };
-        if std::env::var_os("EXP").is_some() { eprintln!("EXP {i} {:.3} {mx}", d.as_secs_f64()*1000.0); }
+        if std::env::var_os("EXP").is_some() {
+            eprintln!("EXP {i} {:.3} {mx}", d.as_secs_f64() * 1000.0);
+        }
         let now = wal_salt(&wal);
         if i > 0 && now != salt {
             checkpointed[i - 1] = true;

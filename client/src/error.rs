@@ -50,6 +50,27 @@ pub enum ClientError {
         source: std::io::Error,
     },
 
+    #[error("this device is not signed in to a server: run `fieldbook login URL USER` first")]
+    NotLoggedIn,
+
+    #[error(
+        "cannot reach the server at {url} ({why}); nothing is lost: your changes stay on this \
+         device and go up at the next `fieldbook sync`"
+    )]
+    Offline { url: String, why: String },
+
+    #[error(
+        "the server refused the sign-in or the token ({0}): run `fieldbook login URL USER` again"
+    )]
+    Unauthorized(String),
+
+    #[error("the server answered {status} {code}: {message}")]
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
+
     #[error("a stored document is damaged ({id}): {source}")]
     Damaged { id: String, source: Box<CoreError> },
 }
@@ -65,6 +86,10 @@ impl ClientError {
             | ClientError::Invalid(_)
             | ClientError::BadBundle { .. }
             | ClientError::AlreadyExists(_) => true,
+            ClientError::Server { status, .. } => (400..500).contains(status),
+            ClientError::NotLoggedIn
+            | ClientError::Offline { .. }
+            | ClientError::Unauthorized(_) => false,
             ClientError::NoStore(_)
             | ClientError::StoreTooNew { .. }
             | ClientError::Sqlite(_)

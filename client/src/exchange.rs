@@ -175,7 +175,7 @@ impl Store {
                     merge_into(tx, s, incoming, &mut report, &mut search)?;
                 }
                 crate::store::projection::write_search(tx, &search)?;
-                fix_parent_accounts(tx)
+                crate::store::projection::fix_parent_accounts(tx)
             })?;
             done += count;
             report.documents = done;
@@ -183,22 +183,6 @@ impl Store {
         }
         Ok(report)
     }
-}
-
-/// Quotes and tasks absorbed before their opportunity learn their account once it is here.
-fn fix_parent_accounts(tx: &rusqlite::Connection) -> Result<()> {
-    tx.execute(
-        "UPDATE records SET account_id = (
-             SELECT o.account_id FROM records o
-             JOIN p_quote q ON q.opportunity_id = o.id WHERE q.id = records.id
-             UNION ALL
-             SELECT o.account_id FROM records o
-             JOIN p_task t ON t.opportunity_id = o.id WHERE t.id = records.id
-         )
-         WHERE account_id IS NULL AND kind IN ('quote', 'task')",
-        [],
-    )?;
-    Ok(())
 }
 
 /// Whether a stored document exists (for tests and tools).

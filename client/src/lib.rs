@@ -12,6 +12,7 @@
 //! - [`edit`]: writing records (every write checked first, then one transaction).
 //! - [`query`]: reading records — show, list, search, history, conflicts, pipeline.
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
+//! - [`sync`]: the sync engine — login, push the outbox, pull pages, handover and wipe.
 //! - [`demo`]: filling a store with a generated book.
 //! - [`cli`]: the `fieldbook` command line (the binary is a thin `main` over it).
 //! - [`error`]: the crate's one error type.
@@ -23,6 +24,7 @@ pub mod error;
 pub mod exchange;
 pub mod query;
 pub mod store;
+pub mod sync;
 
 pub use error::{ClientError, Result};
 pub use query::ListQuery;

@@ -35,7 +35,9 @@ pub mod b64 {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         let text = String::deserialize(d)?;
-        STANDARD.decode(text.as_bytes()).map_err(serde::de::Error::custom)
+        STANDARD
+            .decode(text.as_bytes())
+            .map_err(serde::de::Error::custom)
     }
 
     /// The same, for a list of byte strings.
@@ -56,7 +58,11 @@ pub mod b64 {
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Vec<u8>>, D::Error> {
             Vec::<String>::deserialize(d)?
                 .iter()
-                .map(|t| STANDARD.decode(t.as_bytes()).map_err(serde::de::Error::custom))
+                .map(|t| {
+                    STANDARD
+                        .decode(t.as_bytes())
+                        .map_err(serde::de::Error::custom)
+                })
                 .collect()
         }
     }
@@ -308,11 +314,21 @@ mod tests {
     #[test]
     fn items_round_trip_through_json_with_base64_bytes() {
         let items = vec![
-            PullItem::Changes { doc_id: Uuid::nil(), kind: Kind::Account, owner: "alice".into(), changes: vec![vec![0, 1, 255]] },
-            PullItem::Drop { doc_id: Uuid::nil() },
+            PullItem::Changes {
+                doc_id: Uuid::nil(),
+                kind: Kind::Account,
+                owner: "alice".into(),
+                changes: vec![vec![0, 1, 255]],
+            },
+            PullItem::Drop {
+                doc_id: Uuid::nil(),
+            },
         ];
         let text = serde_json::to_string(&items).unwrap();
-        assert!(text.contains(r#""type":"changes""#) && text.contains(r#""AAH/""#), "{text}");
+        assert!(
+            text.contains(r#""type":"changes""#) && text.contains(r#""AAH/""#),
+            "{text}"
+        );
         let back: Vec<PullItem> = serde_json::from_str(&text).unwrap();
         assert_eq!(back, items);
         assert!(serde_json::from_str::<ChangeEnvelope>(r#"{"doc_id":"00000000-0000-0000-0000-000000000000","kind":"account","bytes":"%%%"}"#).is_err());

@@ -136,6 +136,20 @@ enum Command {
     },
     /// Open opportunities by stage: count, amount, weighted amount.
     Pipeline,
+    /// Sign in to a server and register this device (password from FIELDBOOK_PASSWORD or stdin).
+    Login { url: String, user: String },
+    /// Push what changed here, then pull until caught up.
+    Sync,
+    /// Server, user, last successful sync, changes waiting to go up.
+    Status,
+    /// Sign out (the server revokes this device's token).
+    Logout,
+    /// Move an account, with all its records, to another user (managers; needs the server).
+    Reassign {
+        account: String,
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -393,6 +407,72 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out!("Added {n} demo records.");
             }
         }
+        Command::Login { url, user } => {
+            let password = match std::env::var("FIELDBOOK_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                        eprint!("password for {user}: ");
+                    }
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\n', '\r']).to_string()
+                }
+            };
+            let r = store.login(&url, &user, &password)?;
+            if json {
+                print_json(
+                    &json!({"user": r.user, "role": r.role, "team": r.team, "device_id": r.device_id.to_string(), "server": url}),
+                );
+            } else {
+                out!(
+                    "Signed in to {url} as {} ({}). Run `fieldbook sync` to exchange changes.",
+                    r.user,
+                    r.role.as_str()
+                );
+            }
+        }
+        Command::Sync => sync(store, json)?,
+        Command::Status => {
+            let st = store.sync_status()?;
+            let online = match store.check_online() {
+                Ok(_) => Some(true),
+                Err(ClientError::NotLoggedIn) => None,
+                Err(_) => Some(false),
+            };
+            if json {
+                let mut v = serde_json::to_value(&st)?;
+                v["online"] = json!(online);
+                print_json(&v);
+            } else {
+                render::status(&st, online);
+            }
+        }
+        Command::Logout => {
+            let told = store.logout()?;
+            if json {
+                print_json(&json!({"logged_out": true, "server_revoked": told}));
+            } else if told {
+                out!("Signed out; the server revoked this device's token.");
+            } else {
+                out!(
+                    "Signed out here, but the server could not be reached: ask an administrator to revoke this device."
+                );
+            }
+        }
+        Command::Reassign { account, to } => {
+            let id = store.resolve_id(&account)?;
+            let r = store.reassign(id, &to)?;
+            if json {
+                print_json(&serde_json::to_value(&r)?);
+            } else {
+                out!(
+                    "Moved {} account(s) and {} record(s) to {to}. Their devices get them at the next sync.",
+                    r.accounts,
+                    r.records
+                );
+            }
+        }
         Command::Pipeline => {
             let p = store.pipeline()?;
             if json {
@@ -401,6 +481,58 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 render::pipeline(&p, &store.counts()?);
             }
         }
+    }
+    Ok(())
+}
+
+fn sync(mut store: Store, json: bool) -> anyhow::Result<()> {
+    let bar = ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let report = store.sync(&mut |p| match p {
+        crate::sync::Progress::Pushing { sent, total } => {
+            bar.set_message(format!("pushing {sent}/{total} changes"))
+        }
+        crate::sync::Progress::Pulling { received } => {
+            bar.set_message(format!("pulled {received} items"))
+        }
+    })?;
+    bar.finish_and_clear();
+    if report.wiped {
+        store.wipe()?;
+    }
+    if json {
+        print_json(&serde_json::to_value(&report)?);
+        return Ok(());
+    }
+    if report.wiped {
+        out!(
+            "This user was deactivated. The {} change(s) this device held were handed to the company; \
+             the local copy is now wiped.",
+            report.pushed + report.refused.len() as u64
+        );
+        return Ok(());
+    }
+    let p = &report.pulled;
+    out!(
+        "Pushed {} change(s){}; pulled {} new record(s), {} updated, {} removed.",
+        report.pushed,
+        if report.duplicates > 0 {
+            format!(" ({} already there)", report.duplicates)
+        } else {
+            String::new()
+        },
+        p.new_records,
+        p.updated_records,
+        p.removed_records
+    );
+    for r in &report.refused {
+        eprintln!(
+            "refused: {} ({}): {} — kept in the server's quarantine for review",
+            r.doc_id, r.hash, r.reason
+        );
     }
     Ok(())
 }

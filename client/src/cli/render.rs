@@ -353,3 +353,20 @@ pub(super) fn pipeline(stages: &[StageSummary], counts: &BTreeMap<String, u64>) 
         .collect();
     table(&["stage", "deals", "amount", "weighted"], &rows);
 }
+
+pub(super) fn status(st: &crate::sync::SyncStatus, online: Option<bool>) {
+    match (&st.server, &st.user) {
+        (Some(server), Some(user)) => {
+            let state = match online {
+                Some(true) => "online",
+                Some(false) => "offline (changes wait here safely)",
+                None => "signed out",
+            };
+            out!("server:     {server} ({state})");
+            out!("user:       {user} ({})", st.role.as_deref().unwrap_or("?"));
+        }
+        _ => out!("server:     none (work is local; `fieldbook login URL USER` to sync)"),
+    }
+    out!("last sync:  {}", st.last_sync.as_deref().unwrap_or("never"));
+    out!("waiting:    {} change(s) not yet on the server", st.pending);
+}

@@ -13,7 +13,6 @@ use fieldbook_core::schema::{self, FieldType};
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use serde_json::{Map, Value as Json};
-use uuid::Uuid;
 
 /// Computed columns of a kind's projection besides its fields.
 fn computed_columns(kind: Kind) -> &'static [&'static str] {
@@ -44,36 +43,41 @@ fn to_sql(v: &Json) -> Sql {
     }
 }
 
+/// A string field of a record's JSON.
+fn json_str<'a>(json: &'a Map<String, Json>, key: &str) -> Option<&'a str> {
+    json.get(key)
+        .and_then(Json::as_str)
+        .filter(|s| !s.is_empty())
+}
+
 /// The account a record belongs to (itself for an account), for access and reassignment.
-fn account_of(conn: &Connection, r: &Record) -> Result<Option<String>> {
-    Ok(match r.kind {
-        Kind::Account => Some(r.id.to_string()),
+fn account_of(conn: &Connection, kind: Kind, json: &Map<String, Json>) -> Result<Option<String>> {
+    let via_opportunity = |conn: &Connection| match json_str(json, "opportunity_id") {
+        Some(opp) => parent_account(conn, opp),
+        None => Ok(None),
+    };
+    Ok(match kind {
+        Kind::Account => json_str(json, "id").map(str::to_string),
         Kind::Product => None,
-        Kind::Quote => match r.reference("opportunity_id") {
-            Some(opp) => parent_account(conn, opp)?,
-            None => None,
-        },
-        Kind::Task if r.reference("account_id").is_none() => match r.reference("opportunity_id") {
-            Some(opp) => parent_account(conn, opp)?,
-            None => None,
-        },
-        _ => r.reference("account_id").map(|a| a.to_string()),
+        Kind::Quote => via_opportunity(conn)?,
+        Kind::Task if json_str(json, "account_id").is_none() => via_opportunity(conn)?,
+        _ => json_str(json, "account_id").map(str::to_string),
     })
 }
 
-fn parent_account(conn: &Connection, id: Uuid) -> Result<Option<String>> {
+fn parent_account(conn: &Connection, id: &str) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT account_id FROM records WHERE id = ?1")?
-        .query_row([id.to_string()], |r| r.get::<_, Option<String>>(0))
+        .query_row([id], |r| r.get::<_, Option<String>>(0))
         .optional()?
         .flatten())
 }
 
 /// The text indexed as the body of a record: its text fields other than the title.
-fn body_text(r: &Record, json: &Map<String, Json>) -> String {
-    let title = schema::title_field(r.kind);
+fn body_text(kind: Kind, json: &Map<String, Json>) -> String {
+    let title = schema::title_field(kind);
     let mut out = String::new();
-    for spec in schema::fields(r.kind) {
+    for spec in schema::fields(kind) {
         let indexed = matches!(
             spec.ty,
             FieldType::Text
@@ -154,16 +158,32 @@ pub(crate) fn write_search(conn: &Connection, rows: &[SearchRow]) -> Result<()> 
 /// [`write_search`]). A new record's owner is its creator until the server says otherwise;
 /// an existing row keeps its owner.
 pub(crate) fn upsert(conn: &Connection, r: &Record, conflicts: usize) -> Result<SearchRow> {
-    let json = r.to_json("");
-    let title = r.title();
-    let account_id = account_of(conn, r)?;
+    upsert_json(conn, r.kind, &r.to_json(""), conflicts, None)
+}
+
+/// The same from a record's JSON (as [`Record::to_json`] makes it: the server sends it with
+/// snapshots, so a device need not load the document). `owner`, when given, is set.
+pub(crate) fn upsert_json(
+    conn: &Connection,
+    kind: Kind,
+    json: &Map<String, Json>,
+    conflicts: usize,
+    owner: Option<&str>,
+) -> Result<SearchRow> {
+    let field = |k: &str| json_str(json, k).unwrap_or_default();
+    let id = field("id");
+    let title = field(schema::title_field(kind)).to_string();
+    let account_id = account_of(conn, kind, json)?;
+    let deleted = json.get("deleted") == Some(&Json::Bool(true));
+    let created_by = field("created_by");
     let rid: i64 = conn
         .prepare_cached(
             "INSERT INTO records (id, kind, title, account_id, owner, deleted, conflicts,
                                   created_at, updated_at, created_by, updated_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             VALUES (?1, ?2, ?3, ?4, coalesce(?12, ?5), ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT (id) DO UPDATE SET
                 title = excluded.title, account_id = excluded.account_id,
+                owner = coalesce(?12, owner),
                 deleted = excluded.deleted, conflicts = excluded.conflicts,
                 created_at = excluded.created_at, updated_at = excluded.updated_at,
                 created_by = excluded.created_by, updated_by = excluded.updated_by
@@ -171,45 +191,92 @@ pub(crate) fn upsert(conn: &Connection, r: &Record, conflicts: usize) -> Result<
         )?
         .query_row(
             params![
-                r.id.to_string(),
-                r.kind.as_str(),
+                id,
+                kind.as_str(),
                 title,
                 account_id,
-                r.created_by,
-                r.deleted,
+                created_by,
+                deleted,
                 conflicts as i64,
-                r.created_at,
-                r.updated_at,
-                r.created_by,
-                r.updated_by
+                field("created_at"),
+                field("updated_at"),
+                created_by,
+                field("updated_by"),
+                owner
             ],
             |row| row.get(0),
         )?;
 
-    let cols = columns(r.kind);
+    let cols = columns(kind);
     let sql = format!(
         "INSERT OR REPLACE INTO p_{} (id, {}) VALUES (?1, {})",
-        r.kind,
+        kind,
         cols.join(", "),
         (2..=cols.len() + 1)
             .map(|i| format!("?{i}"))
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let mut values = vec![Sql::Text(r.id.to_string())];
+    let mut values = vec![Sql::Text(id.to_string())];
     for col in &cols {
-        values.push(json.get(out_name(r.kind, col)).map_or(Sql::Null, to_sql));
+        values.push(json.get(out_name(kind, col)).map_or(Sql::Null, to_sql));
     }
     conn.prepare_cached(&sql)?
         .execute(params_from_iter(values))?;
 
-    let text = (!r.deleted).then(|| {
+    let text = (!deleted).then(|| {
         (
             fts::index_text(&title),
-            fts::index_text(&body_text(r, &json)),
+            fts::index_text(&body_text(kind, json)),
         )
     });
     Ok(SearchRow { rid, text })
+}
+
+/// Quotes and tasks stored before their opportunity (absorbed or pulled out of order)
+/// learn their account once it is here.
+pub(crate) fn fix_parent_accounts(tx: &Connection) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE records SET account_id = (
+             SELECT o.account_id FROM records o
+             JOIN p_quote q ON q.opportunity_id = o.id WHERE q.id = records.id
+             UNION ALL
+             SELECT o.account_id FROM records o
+             JOIN p_task t ON t.opportunity_id = o.id WHERE t.id = records.id
+         )
+         WHERE account_id IS NULL AND kind IN ('quote', 'task')",
+    )?
+    .execute([])?;
+    Ok(())
+}
+
+/// Sets the owner of a record (the server's word).
+pub(crate) fn set_owner(conn: &Connection, id: &str, owner: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE records SET owner = ?2 WHERE id = ?1")?
+        .execute(params![id, owner])?;
+    Ok(())
+}
+
+/// Removes a record and everything derived from it (it is no longer this user's to see).
+pub(crate) fn remove(conn: &Connection, id: &str) -> Result<()> {
+    let found: Option<(i64, String)> = conn
+        .prepare_cached("SELECT rid, kind FROM records WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((rid, kind)) = found {
+        let kind = Kind::parse(&kind)?;
+        conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
+            .execute([rid])?;
+        conn.prepare_cached(&format!("DELETE FROM p_{kind} WHERE id = ?1"))?
+            .execute([id])?;
+        conn.prepare_cached("DELETE FROM records WHERE id = ?1")?
+            .execute([id])?;
+    }
+    conn.prepare_cached("DELETE FROM docs WHERE id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("DELETE FROM outbox WHERE doc_id = ?1")?
+        .execute([id])?;
+    Ok(())
 }
 
 fn out_name(kind: Kind, column: &'static str) -> &'static str {

@@ -1,0 +1,155 @@
+//! The server's HTTP API as plain blocking calls: JSON bodies (gzip-compressed when large),
+//! the protocol header, bearer tokens, and errors turned into [`ClientError`]s that say
+//! what to do. Knows nothing of the store.
+
+use crate::error::{ClientError, Result};
+use fieldbook_core::protocol::{ErrorBody, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::io::Write;
+use std::time::Duration;
+
+/// Bodies larger than this are sent gzip-compressed.
+const COMPRESS_OVER: usize = 1024;
+
+/// A connection to one server, optionally with a device token.
+pub(crate) struct Api {
+    http: reqwest::blocking::Client,
+    base: String,
+    token: Option<String>,
+}
+
+/// What a call answered: a body, or a status the caller handles itself.
+pub(crate) enum Answer<T> {
+    Ok(T),
+    /// 403 on a push: some changes were refused (the body still says which).
+    Refused(T),
+    /// 410: this user was deactivated; only a handover is possible.
+    Deactivated,
+}
+
+impl Api {
+    pub fn new(base: &str, token: Option<String>) -> Result<Api> {
+        let http = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .connect_timeout(Duration::from_secs(10))
+            .gzip(true)
+            .build()
+            .map_err(|e| ClientError::Offline {
+                url: base.into(),
+                why: e.to_string(),
+            })?;
+        Ok(Api {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            token,
+        })
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::blocking::RequestBuilder {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        req
+    }
+
+    pub fn post<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<Answer<R>> {
+        let json = serde_json::to_vec(body).map_err(|e| ClientError::Invalid(e.to_string()))?;
+        let mut req = self
+            .request(reqwest::Method::POST, path)
+            .header("content-type", "application/json");
+        let body = if json.len() > COMPRESS_OVER {
+            req = req.header("content-encoding", "gzip");
+            let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 3), Compression::fast());
+            gz.write_all(&json)
+                .and_then(|_| gz.finish())
+                .map_err(ClientError::io("request body"))?
+        } else {
+            json
+        };
+        self.send(req.body(body))
+    }
+
+    pub fn get<R: DeserializeOwned>(&self, path: &str) -> Result<Answer<R>> {
+        self.send(self.request(reqwest::Method::GET, path))
+    }
+
+    fn send<R: DeserializeOwned>(
+        &self,
+        req: reqwest::blocking::RequestBuilder,
+    ) -> Result<Answer<R>> {
+        let resp = req.send().map_err(|e| ClientError::Offline {
+            url: self.base.clone(),
+            why: short(&e),
+        })?;
+        let status = resp.status().as_u16();
+        let bytes = resp.bytes().map_err(|e| ClientError::Offline {
+            url: self.base.clone(),
+            why: short(&e),
+        })?;
+        let parse = |bytes: &[u8]| -> Result<R> {
+            serde_json::from_slice(bytes).map_err(|e| ClientError::Server {
+                status,
+                code: "bad_response".into(),
+                message: format!(
+                    "the server's answer could not be read ({e}); is {} a Fieldbook server?",
+                    self.base
+                ),
+            })
+        };
+        match status {
+            200..=299 => {
+                // 204 and friends carry no body; `null` stands for "nothing".
+                let bytes = if bytes.is_empty() {
+                    &b"null"[..]
+                } else {
+                    &bytes[..]
+                };
+                Ok(Answer::Ok(parse(bytes)?))
+            }
+            403 if serde_json::from_slice::<R>(&bytes).is_ok() => {
+                Ok(Answer::Refused(parse(&bytes)?))
+            }
+            410 => Ok(Answer::Deactivated),
+            _ => {
+                let body: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
+                let (code, message) = match body {
+                    Some(b) => (b.error, b.message),
+                    None => (
+                        "http".into(),
+                        String::from_utf8_lossy(&bytes).chars().take(200).collect(),
+                    ),
+                };
+                if status == 401 {
+                    return Err(ClientError::Unauthorized(message));
+                }
+                Err(ClientError::Server {
+                    status,
+                    code,
+                    message,
+                })
+            }
+        }
+    }
+}
+
+/// A network error in one line, without the URL repeated.
+fn short(e: &reqwest::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg = s.to_string();
+        source = s.source();
+    }
+    msg
+}

@@ -1,0 +1,155 @@
+//! Applying a pulled page to the store: merging changes (which never go back to the outbox:
+//! they came from the server), storing snapshots as they come (document bytes and their
+//! projection, without loading the document), dropping records no longer visible, and
+//! recording owners. One page, one transaction, together with the new cursor.
+
+use crate::error::{ClientError, Result};
+use crate::store::{Settings, StoredDoc, projection};
+use automerge::AutoCommit;
+use fieldbook_core::doc::RecordDoc;
+use fieldbook_core::protocol::PullItem;
+use rusqlite::{Connection, params};
+
+/// What a page did, for the sync report.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Applied {
+    pub new_records: u64,
+    pub updated_records: u64,
+    pub removed_records: u64,
+    pub changes: u64,
+}
+
+fn concat(changes: &[Vec<u8>]) -> Vec<u8> {
+    let mut all = Vec::with_capacity(changes.iter().map(Vec::len).sum());
+    for c in changes {
+        all.extend_from_slice(c);
+    }
+    all
+}
+
+fn damaged(id: &uuid::Uuid, e: fieldbook_core::CoreError) -> ClientError {
+    ClientError::Damaged {
+        id: id.to_string(),
+        source: Box::new(e),
+    }
+}
+
+/// Applies one page of items; the caller commits it with the cursor.
+pub(crate) fn page(
+    tx: &Connection,
+    s: &Settings,
+    items: Vec<PullItem>,
+    out: &mut Applied,
+) -> Result<()> {
+    let mut search = Vec::new();
+    for item in items {
+        match item {
+            PullItem::Changes {
+                doc_id,
+                owner,
+                changes,
+                ..
+            } => {
+                out.changes += changes.len() as u64;
+                let bytes = concat(&changes);
+                match StoredDoc::load(tx, doc_id, &s.actor)? {
+                    Some(mut stored) => {
+                        let new = stored
+                            .doc
+                            .merge_bytes(&bytes)
+                            .map_err(|e| damaged(&doc_id, e))?;
+                        if new.is_empty() {
+                            projection::set_owner(tx, &doc_id.to_string(), &owner)?;
+                            continue;
+                        }
+                        stored.append(tx, &new)?;
+                        let conflicts = stored.doc.conflicts()?.len();
+                        let json = stored.doc.read().to_json(&owner);
+                        search.push(projection::upsert_json(
+                            tx,
+                            stored.doc.kind(),
+                            &json,
+                            conflicts,
+                            Some(&owner),
+                        )?);
+                        out.updated_records += 1;
+                    }
+                    None => {
+                        let am =
+                            AutoCommit::load(&bytes).map_err(|e| damaged(&doc_id, e.into()))?;
+                        let mut doc =
+                            RecordDoc::from_automerge(am).map_err(|e| damaged(&doc_id, e))?;
+                        StoredDoc::insert(tx, &mut doc)?;
+                        let conflicts = doc.conflicts()?.len();
+                        let json = doc.read().to_json(&owner);
+                        search.push(projection::upsert_json(
+                            tx,
+                            doc.kind(),
+                            &json,
+                            conflicts,
+                            Some(&owner),
+                        )?);
+                        out.new_records += 1;
+                    }
+                }
+            }
+            PullItem::Snapshot {
+                doc_id,
+                kind,
+                owner,
+                doc,
+                record,
+                conflicts,
+            } => match StoredDoc::load(tx, doc_id, &s.actor)? {
+                // Held already (perhaps with edits the server has not seen): merge.
+                Some(mut stored) => {
+                    let new = stored
+                        .doc
+                        .merge_bytes(&doc)
+                        .map_err(|e| damaged(&doc_id, e))?;
+                    if !new.is_empty() {
+                        stored.append(tx, &new)?;
+                    }
+                    let conflicts = stored.doc.conflicts()?.len();
+                    let json = stored.doc.read().to_json(&owner);
+                    search.push(projection::upsert_json(
+                        tx,
+                        kind,
+                        &json,
+                        conflicts,
+                        Some(&owner),
+                    )?);
+                    out.updated_records += 1;
+                }
+                // New here: store as sent, projection included; no document is loaded.
+                None => {
+                    tx.prepare_cached(
+                        "INSERT INTO docs (id, kind, data, chunks) VALUES (?1, ?2, ?3, 0)",
+                    )?
+                    .execute(params![
+                        doc_id.to_string(),
+                        kind.as_str(),
+                        doc
+                    ])?;
+                    search.push(projection::upsert_json(
+                        tx,
+                        kind,
+                        &record,
+                        conflicts as usize,
+                        Some(&owner),
+                    )?);
+                    out.new_records += 1;
+                }
+            },
+            PullItem::Drop { doc_id } => {
+                projection::remove(tx, &doc_id.to_string())?;
+                out.removed_records += 1;
+            }
+            PullItem::Owner { doc_id, owner } => {
+                projection::set_owner(tx, &doc_id.to_string(), &owner)?;
+            }
+        }
+    }
+    projection::write_search(tx, &search)?;
+    projection::fix_parent_accounts(tx)
+}

@@ -1,0 +1,324 @@
+//! The sync engine: signing in, pushing the outbox, pulling what changed, and a departed
+//! user's handover and wipe. Blocking calls, meant for a background thread (the desktop app)
+//! or the command line; the store is only ever touched in short transactions, so the user
+//! is never kept waiting on the network.
+//!
+//! Knows the server only through [`fieldbook_core::protocol`] and its HTTP API (`api`).
+
+mod api;
+mod apply;
+
+pub use apply::Applied;
+
+use crate::error::{ClientError, Result};
+use crate::store::{STORE_FILE, Store, set_meta};
+use api::{Answer, Api};
+use fieldbook_core::Kind;
+use fieldbook_core::protocol::{
+    ChangeEnvelope, LoginRequest, LoginResponse, MAX_PUSH_CHANGES, PROTOCOL_VERSION, PullRequest,
+    PullResponse, PushRequest, PushResponse, ReassignRequest, ReassignResponse, Refusal,
+};
+use fieldbook_core::value::format_datetime;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// At most this many bytes of changes in one push page.
+const PUSH_PAGE_BYTES: usize = 2 << 20;
+
+/// What `fieldbook status` shows. Readable with no network.
+#[derive(Clone, Debug, Serialize)]
+pub struct SyncStatus {
+    pub server: Option<String>,
+    pub user: Option<String>,
+    pub role: Option<String>,
+    pub device_id: Option<String>,
+    /// RFC 3339 time of the last sync that completed.
+    pub last_sync: Option<String>,
+    /// Changes made here that the server has not acknowledged yet.
+    pub pending: u64,
+}
+
+/// What one sync did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SyncReport {
+    pub pushed: u64,
+    pub duplicates: u64,
+    /// Changes the server refused; they are in its quarantine for a manager to review.
+    pub refused: Vec<Refusal>,
+    pub pulled: Applied,
+    /// This user was deactivated: the device handed over what it held and wiped its copy.
+    pub wiped: bool,
+}
+
+/// Progress of a sync, for a progress bar: what phase, and how many items so far.
+#[derive(Clone, Copy, Debug)]
+pub enum Progress {
+    Pushing { sent: u64, total: u64 },
+    Pulling { received: u64 },
+}
+
+impl Store {
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn api(&self) -> Result<Api> {
+        let url = self.meta("server_url")?.ok_or(ClientError::NotLoggedIn)?;
+        let token = self.meta("token")?.ok_or(ClientError::NotLoggedIn)?;
+        Api::new(&url, Some(token))
+    }
+
+    /// Signs in to `url` as `user`, registering this device. Nothing else changes: records
+    /// made before the first sign-in become the user's at the first sync.
+    pub fn login(&mut self, url: &str, user: &str, password: &str) -> Result<LoginResponse> {
+        let url = url.trim().trim_end_matches('/');
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ClientError::Invalid(format!(
+                "`{url}` is not a server address: use e.g. https://fieldbook.example.com or http://127.0.0.1:7070"
+            )));
+        }
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "a device".into());
+        let req = LoginRequest {
+            user: user.trim().into(),
+            password: password.into(),
+            device_name: format!("{}'s {}", user.trim(), host),
+        };
+        let resp: LoginResponse = match Api::new(url, None)?.post("/v1/login", &req)? {
+            Answer::Ok(r) | Answer::Refused(r) => r,
+            Answer::Deactivated => {
+                return Err(ClientError::Unauthorized(format!("{user} was deactivated")));
+            }
+        };
+        let changed_server = self.meta("server_url")?.as_deref() != Some(url);
+        self.write(|tx, _| {
+            set_meta(tx, "server_url", url)?;
+            set_meta(tx, "server_user", &resp.user)?;
+            set_meta(tx, "role", resp.role.as_str())?;
+            set_meta(tx, "token", &resp.token)?;
+            set_meta(tx, "device_id", &resp.device_id.to_string())?;
+            if changed_server {
+                // Another server knows nothing of what this one pulled: start over.
+                set_meta(tx, "cursor", "0")?;
+                tx.execute("DELETE FROM meta WHERE key = 'snapshot_after'", [])?;
+            }
+            Ok(())
+        })?;
+        Ok(resp)
+    }
+
+    /// Signs out: the server revokes this device's token at once. Works offline too (the
+    /// token is forgotten here; an administrator can still revoke it on the server).
+    pub fn logout(&mut self) -> Result<bool> {
+        let told_server = match self.api() {
+            Ok(api) => matches!(
+                api.post::<_, serde_json::Value>("/v1/logout", &serde_json::json!({})),
+                Ok(_)
+            ),
+            Err(ClientError::NotLoggedIn) => return Err(ClientError::NotLoggedIn),
+            Err(_) => false,
+        };
+        self.write(|tx, _| {
+            tx.execute("DELETE FROM meta WHERE key IN ('token', 'role')", [])?;
+            Ok(())
+        })?;
+        Ok(told_server)
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        Ok(SyncStatus {
+            server: self.meta("server_url")?,
+            user: self
+                .meta("server_user")?
+                .filter(|_| self.meta("token").ok().flatten().is_some()),
+            role: self.meta("role")?,
+            device_id: self.meta("device_id")?,
+            last_sync: self.meta("last_sync")?,
+            pending: self.outbox_len()?,
+        })
+    }
+
+    /// Whether the server answers this device's token now (for `status`).
+    pub fn check_online(&self) -> Result<fieldbook_core::protocol::Me> {
+        match self.api()?.get("/v1/me")? {
+            Answer::Ok(me) | Answer::Refused(me) => Ok(me),
+            Answer::Deactivated => Err(ClientError::Unauthorized(
+                "this user was deactivated".into(),
+            )),
+        }
+    }
+
+    /// Pushes every change waiting here, then pulls until caught up.
+    pub fn sync(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<SyncReport> {
+        let api = self.api()?;
+        let mut report = SyncReport::default();
+        if !self.push_all(&api, "/v1/push", &mut report, progress)? {
+            // Deactivated: hand over what this device holds, then wipe it.
+            self.push_all(&api, "/v1/handover", &mut report, progress)?;
+            report.wiped = true;
+            return Ok(report);
+        }
+        self.pull_all(&api, &mut report, progress)?;
+        let now = format_datetime(OffsetDateTime::now_utc());
+        self.write(|tx, _| set_meta(tx, "last_sync", &now))?;
+        Ok(report)
+    }
+
+    /// Reads the oldest page of the outbox.
+    fn outbox_page(&self) -> Result<(Vec<i64>, Vec<ChangeEnvelope>)> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT o.seq, o.doc_id, d.kind, o.change FROM outbox o LEFT JOIN docs d ON d.id = o.doc_id
+             ORDER BY o.seq LIMIT ?1",
+        )?;
+        let mut rows = stmt.query([MAX_PUSH_CHANGES as i64])?;
+        let (mut seqs, mut changes, mut bytes) = (Vec::new(), Vec::new(), 0usize);
+        while let Some(row) = rows.next()? {
+            let change: Vec<u8> = row.get(3)?;
+            if bytes + change.len() > PUSH_PAGE_BYTES && !changes.is_empty() {
+                break;
+            }
+            bytes += change.len();
+            let doc_id: String = row.get(1)?;
+            let kind: Option<String> = row.get(2)?;
+            let (Ok(doc_id), Some(Ok(kind))) =
+                (Uuid::parse_str(&doc_id), kind.as_deref().map(Kind::parse))
+            else {
+                continue;
+            };
+            seqs.push(row.get(0)?);
+            changes.push(ChangeEnvelope {
+                doc_id,
+                kind,
+                bytes: change,
+            });
+        }
+        Ok((seqs, changes))
+    }
+
+    /// Pushes the outbox in pages to `path`. Returns `false` if the user was deactivated.
+    fn push_all(
+        &mut self,
+        api: &Api,
+        path: &str,
+        report: &mut SyncReport,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<bool> {
+        let total = self.outbox_len()?;
+        let mut sent = 0;
+        loop {
+            let pending = self.outbox_len()?;
+            let (seqs, changes) = self.outbox_page()?;
+            if changes.is_empty() {
+                return Ok(true);
+            }
+            let n = changes.len() as u64;
+            let req = PushRequest {
+                protocol: PROTOCOL_VERSION,
+                changes,
+                pending,
+            };
+            let resp: PushResponse = match api.post(path, &req)? {
+                Answer::Ok(r) | Answer::Refused(r) => r,
+                Answer::Deactivated => return Ok(false),
+            };
+            // Taken, known, or kept in the server's quarantine: in every case safe there.
+            let last = *seqs.last().unwrap_or(&0);
+            self.write(|tx, _| {
+                tx.execute("DELETE FROM outbox WHERE seq <= ?1", params![last])?;
+                Ok(())
+            })?;
+            report.pushed += resp.accepted;
+            report.duplicates += resp.duplicates;
+            report.refused.extend(resp.refused);
+            sent += n;
+            progress(Progress::Pushing { sent, total });
+            if resp.wipe {
+                return Ok(true);
+            }
+        }
+    }
+
+    fn pull_all(
+        &mut self,
+        api: &Api,
+        report: &mut SyncReport,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<()> {
+        let mut received = 0u64;
+        loop {
+            let cursor: u64 = self
+                .meta("cursor")?
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(0);
+            let snapshot_after = self
+                .meta("snapshot_after")?
+                .and_then(|s| Uuid::parse_str(&s).ok());
+            let req = PullRequest {
+                protocol: PROTOCOL_VERSION,
+                cursor,
+                snapshot_after,
+                limit: None,
+                pending: self.outbox_len()?,
+            };
+            let page: PullResponse = match api.post("/v1/pull", &req)? {
+                Answer::Ok(p) | Answer::Refused(p) => p,
+                Answer::Deactivated => {
+                    return Err(ClientError::Unauthorized(
+                        "this user was deactivated".into(),
+                    ));
+                }
+            };
+            received += page.items.len() as u64;
+            let more = page.more;
+            self.write(|tx, s| {
+                apply::page(tx, s, page.items, &mut report.pulled)?;
+                set_meta(tx, "cursor", &page.cursor.to_string())?;
+                match page.snapshot_after {
+                    Some(after) => set_meta(tx, "snapshot_after", &after.to_string()),
+                    None => {
+                        tx.execute("DELETE FROM meta WHERE key = 'snapshot_after'", [])?;
+                        Ok(())
+                    }
+                }
+            })?;
+            progress(Progress::Pulling { received });
+            if !more {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Asks the server to move an account, with all its records, to another user
+    /// (managers within their team, admins).
+    pub fn reassign(&self, account: Uuid, to: &str) -> Result<ReassignResponse> {
+        let req = ReassignRequest {
+            from: None,
+            to: to.trim().into(),
+            accounts: vec![account],
+        };
+        match self.api()?.post("/v1/admin/reassign", &req)? {
+            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+            Answer::Deactivated => Err(ClientError::Unauthorized(
+                "this user was deactivated".into(),
+            )),
+        }
+    }
+
+    /// Deletes this device's copy (after a departed user's handover). Consumes the store.
+    pub fn wipe(self) -> Result<()> {
+        let dir = self.dir().to_path_buf();
+        drop(self);
+        for suffix in ["", "-wal", "-shm"] {
+            let f = dir.join(format!("{STORE_FILE}{suffix}"));
+            if f.exists() {
+                std::fs::remove_file(&f).map_err(ClientError::io(&f))?;
+            }
+        }
+        crate::store::sync_dir(&dir)
+    }
+}
