@@ -34,6 +34,8 @@ const OPENS: usize = 20;
 const FSYNCS: usize = 200;
 const EDITS: usize = 1000;
 const EDIT_WARMUP: usize = 10;
+/// An edit whose commit writes more WAL pages than this is counted apart (merge work).
+const BIG_WRITE: u32 = 100;
 const SEARCHES: usize = 500;
 const SEARCH_LIMIT: usize = 20; // as `fieldbook search`
 const LIST_RUNS: usize = 50;
@@ -118,12 +120,12 @@ impl Row {
 
 fn print_table(rows: &[Row]) {
     println!(
-        "\n| {:<34} | {:>5} | {:>8} | {:>8} | {:>8} | {:>8} | {:<16} | {:<4} | note",
+        "\n| {:<38} | {:>5} | {:>8} | {:>8} | {:>8} | {:>8} | {:<16} | {:<4} | note",
         "measurement (ms)", "n", "p50", "p95", "p99", "max", "target", ""
     );
     println!(
         "|{}|{}|{}|{}|{}|{}|{}|{}|-----",
-        "-".repeat(36),
+        "-".repeat(40),
         "-".repeat(7),
         "-".repeat(10),
         "-".repeat(10),
@@ -135,7 +137,7 @@ fn print_table(rows: &[Row]) {
     for r in rows {
         let (target, ok) = r.verdict();
         println!(
-            "| {:<34} | {:>5} | {:>8} | {:>8} | {:>8} | {:>8} | {:<16} | {:<4} | {}",
+            "| {:<38} | {:>5} | {:>8} | {:>8} | {:>8} | {:>8} | {:<16} | {:<4} | {}",
             r.name,
             r.samples.len(),
             ms(r.p(50.0)),
@@ -194,13 +196,38 @@ fn ids_of(store: &Store, kind: Kind) -> Res<Vec<uuid::Uuid>> {
     Ok(ids)
 }
 
-/// The salts of the WAL header (bytes 16..24), which change whenever SQLite restarts the WAL
-/// after a complete checkpoint.
-fn wal_salt(wal: &std::path::Path) -> Option<[u8; 8]> {
-    let mut header = [0u8; 24];
-    let mut file = std::fs::File::open(wal).ok()?;
-    file.read_exact(&mut header).ok()?;
-    header[16..24].try_into().ok()
+/// One measured edit.
+struct Edit {
+    id: uuid::Uuid,
+    time: Duration,
+    /// WAL pages (frames) the edit's commit appended.
+    pages: u32,
+    /// Whether SQLite ran its auto-checkpoint after the commit.
+    checkpointed: bool,
+}
+
+#[derive(Clone, Copy)]
+struct WalState {
+    salts: [u8; 8],
+    frames: u32,
+}
+
+/// The WAL's salts (WAL header bytes 16..24, new whenever SQLite restarts the WAL after a
+/// complete checkpoint) and its number of valid frames (`mxFrame`, bytes 16..20 of the
+/// wal-index header in `-shm`, native byte order); see <https://sqlite.org/walformat.html>.
+fn wal_state(dir: &std::path::Path) -> Option<WalState> {
+    let read = |suffix: &str, n: usize| -> Option<Vec<u8>> {
+        let mut buf = vec![0u8; n];
+        let mut file = std::fs::File::open(dir.join(format!("{STORE_FILE}{suffix}"))).ok()?;
+        file.read_exact(&mut buf).ok()?;
+        Some(buf)
+    };
+    let header = read("-wal", 24)?;
+    let index = read("-shm", 20)?;
+    Some(WalState {
+        salts: header[16..24].try_into().ok()?,
+        frames: u32::from_ne_bytes(index[16..20].try_into().ok()?),
+    })
 }
 
 fn is_han(c: char) -> bool {
@@ -362,72 +389,85 @@ fn main() -> Res<()> {
     rows.push(Row::new("disk: 4 KiB write + fdatasync", syncs).note("floor of one durable commit"));
 
     // ---- one field edit: one transaction, fsync'd, on random opportunities/accounts ----
-    let wal = dir.join(format!("{STORE_FILE}-wal"));
-    let mut edits = Vec::with_capacity(EDITS);
-    let mut edited = Vec::with_capacity(EDITS);
-    // Whether edit i ran SQLite's auto-checkpoint (WAL reached 1,000 pages) after its commit:
-    // seen as the next write restarting the WAL with new salts.
-    let mut checkpointed = vec![false; EDIT_WARMUP + EDITS];
-    let mut salt = wal_salt(&wal);
+    // Besides its time, each edit's cost in WAL pages is read from the wal-index (`-shm`),
+    // and whether it ran SQLite's auto-checkpoint (WAL at 1,000 pages) from the WAL header:
+    // the write after a checkpoint restarts the WAL with new salts.
+    let mut edits: Vec<Edit> = Vec::with_capacity(EDITS);
+    let mut before = wal_state(&dir);
     for i in 0..EDIT_WARMUP + EDITS {
         let (id, arg) = if rng.random_bool(0.5) {
             let id = *opportunities.choose(&mut rng).ok_or("no opportunities")?;
-            (
-                id,
-                format!("next_step=Call back about the revised offer ({i})"),
-            )
+            let arg = format!("next_step=Call back about the revised offer ({i})");
+            (id, arg)
         } else {
             let id = *accounts.choose(&mut rng).ok_or("no accounts")?;
-            (
-                id,
-                format!("phone=+49 30 {:08}", rng.random_range(0..100_000_000)),
-            )
+            let arg = format!("phone=+49 30 {:08}", rng.random_range(0..100_000_000));
+            (id, arg)
         };
-        let (d, ()) = time(|| Ok(store.update(id, &[arg])?))?;
-        let mx = {
-            let b = std::fs::read(dir.join(format!("{STORE_FILE}-shm")))?;
-            u32::from_ne_bytes(b[16..20].try_into()?)
+        let (took, ()) = time(|| Ok(store.update(id, &[arg])?))?;
+        let after = wal_state(&dir);
+        let restarted = before.map(|b| b.salts) != after.map(|a| a.salts);
+        if restarted && let Some(last) = edits.last_mut() {
+            last.checkpointed = true;
+        }
+        let pages = match (before, after) {
+            (Some(b), Some(a)) if !restarted => a.frames.saturating_sub(b.frames),
+            (_, a) => a.map_or(0, |a| a.frames),
         };
-        if std::env::var_os("EXP").is_some() {
-            eprintln!("EXP {i} {:.3} {mx}", d.as_secs_f64() * 1000.0);
-        }
-        let now = wal_salt(&wal);
-        if i > 0 && now != salt {
-            checkpointed[i - 1] = true;
-        }
-        salt = now;
-        if i + 1 == EDIT_WARMUP {
-            // The WAL was empty (checkpointed) before the warm-up edits.
-            let wal = std::fs::metadata(&wal)?.len();
-            println!(
-                "WAL written per edit: {:.1} KiB ({:.1} pages of 4 KiB)",
-                wal as f64 / EDIT_WARMUP as f64 / 1024.0,
-                wal as f64 / EDIT_WARMUP as f64 / 4096.0
-            );
-        }
-        if i >= EDIT_WARMUP {
-            edits.push(d);
-            edited.push(id);
-        }
+        before = after;
+        edits.push(Edit {
+            id,
+            time: took,
+            pages,
+            checkpointed: false,
+        });
     }
-    let split = |ran: bool| -> Vec<Duration> {
-        edits
-            .iter()
-            .zip(&checkpointed[EDIT_WARMUP..])
-            .filter(|(_, c)| **c == ran)
-            .map(|(d, _)| *d)
-            .collect()
+    let edits = edits.split_off(EDIT_WARMUP);
+    let edited: Vec<uuid::Uuid> = edits.iter().map(|e| e.id).collect();
+    let class = |e: &Edit| {
+        if e.checkpointed {
+            2
+        } else if e.pages > BIG_WRITE {
+            1
+        } else {
+            0
+        }
     };
-    let (without, with_ckpt) = (split(false), split(true));
+    let times = |c: u8| -> Vec<Duration> {
+        let picked = edits.iter().filter(|e| class(e) == c);
+        picked.map(|e| e.time).collect()
+    };
+    let median_pages = |c: u8| -> u32 {
+        let mut p: Vec<u32> = edits
+            .iter()
+            .filter(|e| class(e) == c)
+            .map(|e| e.pages)
+            .collect();
+        p.sort_unstable();
+        p.get(p.len() / 2).copied().unwrap_or(0)
+    };
     rows.push(
-        Row::new("edit one field (Store::update)", edits)
-            .target(Stat::P99, Duration::from_millis(5))
-            .note("opportunity next_step / account phone"),
+        Row::new(
+            "edit one field (Store::update)",
+            edits.iter().map(|e| e.time).collect(),
+        )
+        .target(Stat::P99, Duration::from_millis(5))
+        .note("opportunity next_step / account phone; split below"),
     );
-    rows.push(Row::new("  edits that ran no checkpoint", without).note("same edits, split"));
     rows.push(
-        Row::new("  edits that ran the auto-checkpoint", with_ckpt)
-            .note("WAL reached 1,000 pages; copied into the db + fsync"),
+        Row::new("  ordinary edits", times(0)).note(format!("~{} WAL pages each", median_pages(0))),
+    );
+    rows.push(
+        Row::new(format!("  edits writing > {BIG_WRITE} pages"), times(1)).note(format!(
+            "~{} WAL pages each: FTS5 automerge work",
+            median_pages(1)
+        )),
+    );
+    rows.push(
+        Row::new("  edits running the auto-checkpoint", times(2)).note(format!(
+            "~{} WAL pages + copying the WAL into the db",
+            median_pages(2)
+        )),
     );
 
     // ---- search with words from the book ----

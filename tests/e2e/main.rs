@@ -5,3 +5,5 @@ mod cli;
 mod crash;
 mod merge;
 mod store;
+mod sync;
+mod sync_bad_input;

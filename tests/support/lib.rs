@@ -132,3 +132,144 @@ impl Fb {
         self.ok(&["absorb", file.to_str().expect("utf-8 path")]);
     }
 }
+
+/// The `fieldbook-server` binary built alongside these tests.
+pub fn server_bin() -> PathBuf {
+    let bin = fieldbook_bin().with_file_name("fieldbook-server");
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `cargo build --workspace --bins` first",
+        bin.display()
+    );
+    bin
+}
+
+/// A real `fieldbook-server` process on 127.0.0.1 and a free port, with its own data
+/// directory; killed when dropped.
+pub struct Server {
+    pub dir: TempDir,
+    pub url: String,
+    child: Option<std::process::Child>,
+}
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+impl Server {
+    /// Starts a server on a new data directory.
+    pub fn start() -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = Server {
+            dir,
+            url: String::new(),
+            child: None,
+        };
+        s.restart();
+        s
+    }
+
+    /// Starts the server process (again) on the same data directory, on a new port.
+    pub fn restart(&mut self) {
+        use std::io::BufRead;
+        self.kill();
+        let mut child = Command::new(server_bin())
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start fieldbook-server");
+        let stdout = child.stdout.take().expect("server stdout");
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("server exited before listening")
+                .expect("read server stdout");
+            if let Some(rest) = line.trim().strip_prefix("listening on ") {
+                break rest.trim().to_string();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        self.url = url;
+        self.child = Some(child);
+    }
+
+    /// Kills the server at once (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Runs an admin command (`user add ...`, `reassign ...`) on the data directory.
+    pub fn admin(&self, args: &[&str]) -> String {
+        let out = Command::new(server_bin())
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args)
+            .env("FIELDBOOK_PASSWORD", PASSWORD)
+            .output()
+            .expect("run fieldbook-server");
+        assert!(
+            out.status.success(),
+            "fieldbook-server {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Adds a user with [`PASSWORD`].
+    pub fn user(&self, name: &str, role: &str, team: Option<&str>) {
+        let mut args = vec!["user", "add", name, "--role", role];
+        if let Some(t) = team {
+            args.extend(["--team", t]);
+        }
+        self.admin(&args);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+impl Fb {
+    /// Signs this store in to `server` as its user (with [`PASSWORD`]).
+    pub fn login(&self, server: &Server) {
+        let out = self
+            .cmd()
+            .args(["login", &server.url, &self.user])
+            .env("FIELDBOOK_PASSWORD", PASSWORD)
+            .output()
+            .expect("run fieldbook login");
+        assert!(
+            out.status.success(),
+            "login failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Syncs; returns the sync report.
+    pub fn sync(&self) -> Value {
+        self.json(&["sync"])
+    }
+
+    /// Names of the records of `kind` this store holds (deleted ones too).
+    pub fn names(&self, kind: &str) -> Vec<String> {
+        let field = if kind == "quote" { "number" } else { "name" };
+        let mut v: Vec<String> = self
+            .json(&["list", kind, "--deleted"])
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|r| r[field].as_str().unwrap_or_default().to_string())
+            .collect();
+        v.sort();
+        v
+    }
+}

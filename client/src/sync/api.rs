@@ -19,7 +19,12 @@ pub(crate) struct Api {
     http: reqwest::blocking::Client,
     base: String,
     token: Option<String>,
+    /// Changes this device holds, told to the server at every contact (managers see it).
+    pending: Option<u64>,
 }
+
+/// The header that tells the server how many changes the device still holds.
+pub(crate) const PENDING_HEADER: &str = "fieldbook-pending";
 
 /// What a call answered: a body, or a status the caller handles itself.
 pub(crate) enum Answer<T> {
@@ -45,7 +50,14 @@ impl Api {
             http,
             base: base.trim_end_matches('/').to_string(),
             token,
+            pending: None,
         })
+    }
+
+    /// Tells the server, with every request, how many changes this device holds.
+    pub fn with_pending(mut self, pending: u64) -> Api {
+        self.pending = Some(pending);
+        self
     }
 
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::blocking::RequestBuilder {
@@ -55,6 +67,9 @@ impl Api {
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
+        }
+        if let Some(p) = self.pending {
+            req = req.header(PENDING_HEADER, p.to_string());
         }
         req
     }

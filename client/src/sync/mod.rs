@@ -71,7 +71,7 @@ impl Store {
     fn api(&self) -> Result<Api> {
         let url = self.meta("server_url")?.ok_or(ClientError::NotLoggedIn)?;
         let token = self.meta("token")?.ok_or(ClientError::NotLoggedIn)?;
-        Api::new(&url, Some(token))
+        Ok(Api::new(&url, Some(token))?.with_pending(self.outbox_len()?))
     }
 
     /// Signs in to `url` as `user`, registering this device. Nothing else changes: records
