@@ -7,3 +7,4 @@ mod merge;
 mod store;
 mod sync;
 mod sync_bad_input;
+mod sync_faults;
