@@ -252,9 +252,8 @@ impl Store {
         let mut sums: Vec<BTreeMap<String, (Decimal, Decimal)>> =
             vec![BTreeMap::new(); stages.len()];
         let mut stmt = self.conn.prepare_cached(
-            "SELECT p.stage, p.amount, p.currency, p.probability FROM p_opportunity p
-             JOIN records r ON r.id = p.id
-             WHERE r.deleted = 0 AND p.stage IN ('lead', 'qualified', 'proposal', 'negotiation')",
+            "SELECT stage, amount, currency, probability FROM p_opportunity
+             WHERE deleted = 0 AND stage IN ('lead', 'qualified', 'proposal', 'negotiation')",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {

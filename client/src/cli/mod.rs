@@ -238,6 +238,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     let mut store = Store::open(&dir)?;
+    let writes = matches!(
+        cli.command,
+        Command::New { .. }
+            | Command::Set { .. }
+            | Command::Unset { .. }
+            | Command::Delete { .. }
+            | Command::Restore { .. }
+            | Command::Note { .. }
+            | Command::QuoteLine(_)
+            | Command::Resolve { .. }
+            | Command::Absorb { .. }
+            | Command::Demo { .. }
+    );
     match cli.command {
         Command::Init { .. } => unreachable!("handled above"),
         Command::New { kind: k, fields } => {
@@ -432,7 +445,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
         }
-        Command::Sync => sync(store, json)?,
+        Command::Sync => return sync(store, json),
         Command::Status => {
             let st = store.sync_status()?;
             let online = match store.check_online() {
@@ -481,6 +494,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 render::pipeline(&p, &store.counts()?);
             }
         }
+    }
+    if writes {
+        // After the write returned: housekeeping off the write path.
+        store.maintain()?;
     }
     Ok(())
 }

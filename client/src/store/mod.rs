@@ -60,6 +60,8 @@ fn connect(path: &Path, create: bool) -> Result<Connection> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -32_000)?;
+    // Checkpoints run in `Store::maintain`, not inside whichever write fills the WAL.
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     Ok(conn)
 }
 
@@ -191,6 +193,17 @@ impl Store {
             })
             .map(|m| m.len())
             .sum()
+    }
+
+    /// Housekeeping kept out of the write path: merges a bounded amount of the search
+    /// index's segments and copies the WAL into the database file. The app runs it when idle;
+    /// the command line after each write. Cheap when there is little to do.
+    pub fn maintain(&self) -> Result<()> {
+        self.conn
+            .execute("INSERT INTO search (search, rank) VALUES ('merge', 64)", [])?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// Moves the WAL into the main file and compacts free pages (after large imports).

@@ -209,15 +209,15 @@ pub(crate) fn upsert_json(
 
     let cols = columns(kind);
     let sql = format!(
-        "INSERT OR REPLACE INTO p_{} (id, {}) VALUES (?1, {})",
+        "INSERT OR REPLACE INTO p_{} (id, deleted, {}) VALUES (?1, ?2, {})",
         kind,
         cols.join(", "),
-        (2..=cols.len() + 1)
+        (3..=cols.len() + 2)
             .map(|i| format!("?{i}"))
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let mut values = vec![Sql::Text(id.to_string())];
+    let mut values = vec![Sql::Text(id.to_string()), Sql::Integer(i64::from(deleted))];
     for col in &cols {
         values.push(json.get(out_name(kind, col)).map_or(Sql::Null, to_sql));
     }
@@ -348,6 +348,7 @@ mod tests {
                 .collect();
             let mut expected: Vec<String> = vec!["id".into()];
             expected.extend(columns(kind).iter().map(|c| c.to_string()));
+            expected.push("deleted".into());
             assert_eq!(
                 cols, expected,
                 "p_{kind} does not match the schema: add a migration"

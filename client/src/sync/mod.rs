@@ -116,10 +116,9 @@ impl Store {
     /// token is forgotten here; an administrator can still revoke it on the server).
     pub fn logout(&mut self) -> Result<bool> {
         let told_server = match self.api() {
-            Ok(api) => matches!(
-                api.post::<_, serde_json::Value>("/v1/logout", &serde_json::json!({})),
-                Ok(_)
-            ),
+            Ok(api) => api
+                .post::<_, serde_json::Value>("/v1/logout", &serde_json::json!({}))
+                .is_ok(),
             Err(ClientError::NotLoggedIn) => return Err(ClientError::NotLoggedIn),
             Err(_) => false,
         };
