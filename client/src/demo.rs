@@ -79,7 +79,7 @@ impl Store {
             done += count;
             progress(done, n as u64);
         }
-        self.checkpoint()?;
+        self.optimize()?;
         Ok(done)
     }
 }

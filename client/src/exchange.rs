@@ -181,6 +181,9 @@ impl Store {
             report.documents = done;
             progress(done, total);
         }
+        if report.new_records + report.updated_records > ABSORB_BATCH as u64 {
+            self.optimize()?;
+        }
         Ok(report)
     }
 }

@@ -206,6 +206,14 @@ impl Store {
         Ok(())
     }
 
+    /// After a bulk write (demo, a large absorb): merges the search index into one segment,
+    /// so later edits never pay for the import's many small ones, and checkpoints.
+    pub fn optimize(&self) -> Result<()> {
+        self.conn
+            .execute("INSERT INTO search (search) VALUES ('optimize')", [])?;
+        self.checkpoint()
+    }
+
     /// Moves the WAL into the main file and compacts free pages (after large imports).
     pub fn checkpoint(&self) -> Result<()> {
         self.conn
