@@ -1,1 +1,72 @@
-//! # fieldbook-server (being written)
+//! # fieldbook-server
+//!
+//! Fieldbook's sync server: devices push the Automerge changes they made and pull what
+//! changed after their cursor, and the server enforces who sees and writes what (reps,
+//! their teams' managers, admins), keeps refused changes in quarantine, and moves records
+//! between owners when accounts are reassigned or a user leaves. `docs/protocol.md` is the
+//! contract; the message types are `fieldbook_core::protocol`'s.
+//!
+//! Layout:
+//! - [`access`]: who sees and writes which records (scopes, writers, requesters).
+//! - [`validate`]: what a pushed change may do to a record document.
+//! - [`ownership`]: where a new record belongs (owner, account).
+//! - [`push`]: applying a page of changes; [`pull`]: what a pull sends for each log entry.
+//! - [`storage`]: the [`Storage`](storage::Storage) trait and its SQLite backend.
+//! - [`auth`]: password hashes and tokens; [`names`]: what names may look like.
+//! - `http`: the axum routes and layers; [`tls`]: HTTPS; [`metrics`]: counters.
+//! - [`cli`]: the `fieldbook-server` command line (the binary's `main` only runs it).
+//!
+//! The rules are plain modules any storage backend calls; storage knows no HTTP, HTTP no
+//! SQL.
+
+pub mod access;
+pub mod auth;
+pub mod cli;
+pub mod error;
+mod http;
+pub mod metrics;
+pub mod names;
+pub mod ownership;
+pub mod pull;
+pub mod push;
+pub mod state;
+pub mod storage;
+pub mod tls;
+pub mod validate;
+
+pub use error::{Result, ServerError};
+pub use http::{PENDING_HEADER, router};
+pub use state::AppState;
+pub use storage::{SqliteStorage, Storage};
+
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Serves the API over plain HTTP on `listener` until `shutdown` completes, then finishes
+/// the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServerError::Serve)
+}
+
+/// Serves the API over HTTPS (see [`tls::load_config`]) on `listener` until `shutdown`
+/// completes.
+pub async fn serve_tls(
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let listener = tls::TlsListener::new(listener, tls)?;
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServerError::Serve)
+}
