@@ -183,13 +183,14 @@ fn default_data_dir() -> PathBuf {
 
 /// A progress bar on stderr; invisible when stderr is not a terminal.
 fn progress_bar(what: &str) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
+    let bar = ProgressBar::hidden();
+    let template = format!("{what:>8} [{{bar:40}}] {{pos}}/{{len}} ({{eta}} left)");
     bar.set_style(
-        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")
+        ProgressStyle::with_template(&template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    bar.set_message(what.to_string());
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     bar
 }
 
