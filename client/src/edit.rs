@@ -357,14 +357,45 @@ impl Store {
         })
     }
 
-    /// Sets fields from `field=value` arguments (an empty value clears the field).
-    pub fn update(&mut self, id: Uuid, args: &[String]) -> Result<()> {
+    /// Loads a record (of `only` that kind, if given), lets `change` edit its document,
+    /// then commits the edit by this store's user and writes everything it touches, all in
+    /// one transaction. Returns what `change` returned.
+    fn edit_record<T>(
+        &mut self,
+        id: Uuid,
+        only: Option<Kind>,
+        change: impl FnOnce(&Connection, &mut RecordDoc, OffsetDateTime) -> Result<T>,
+    ) -> Result<T> {
         let now = OffsetDateTime::now_utc();
         self.write(|tx, s| {
             let mut stored = load(tx, s, id)?;
-            let kind = stored.doc.kind();
-            let values = parse_args(Target::Record(kind), args, Mode::Update, now)?;
-            apply(tx, s, &mut stored, values, now)
+            if let Some(kind) = only
+                && stored.doc.kind() != kind
+            {
+                return Err(ClientError::Invalid(format!(
+                    "{id} is {}, not {}",
+                    stored.doc.kind().a(),
+                    kind.a()
+                )));
+            }
+            let out = change(tx, &mut stored.doc, now)?;
+            save_edit(
+                tx,
+                &mut stored,
+                &Author {
+                    user: s.user.clone(),
+                    at: now,
+                },
+            )?;
+            Ok(out)
+        })
+    }
+
+    /// Sets fields from `field=value` arguments (an empty value clears the field).
+    pub fn update(&mut self, id: Uuid, args: &[String]) -> Result<()> {
+        self.edit_record(id, None, |tx, doc, now| {
+            let values = parse_args(Target::Record(doc.kind()), args, Mode::Update, now)?;
+            set_fields(tx, doc, values)
         })
     }
 
@@ -379,21 +410,12 @@ impl Store {
 
     /// Marks a record deleted (`true`) or restores it (`false`). Returns whether it changed.
     pub fn set_deleted(&mut self, id: Uuid, deleted: bool) -> Result<bool> {
-        let now = OffsetDateTime::now_utc();
-        self.write(|tx, s| {
-            let mut stored = load(tx, s, id)?;
-            if stored.doc.read().deleted == deleted {
+        self.edit_record(id, None, |_, doc, _| {
+            if doc.read().deleted == deleted {
                 return Ok(false);
             }
-            stored.doc.set_deleted(deleted)?;
-            save_edit(
-                tx,
-                &mut stored,
-                &Author {
-                    user: s.user.clone(),
-                    at: now,
-                },
-            )
+            doc.set_deleted(deleted)?;
+            Ok(true)
         })
     }
 
@@ -404,34 +426,21 @@ impl Store {
                 "the note is empty: `fieldbook note ID \"what happened\"`".into(),
             ));
         }
-        let now = OffsetDateTime::now_utc();
-        self.write(|tx, s| {
-            let mut stored = load(tx, s, id)?;
-            if stored.doc.kind() != Kind::Account {
+        self.edit_record(id, None, |_, doc, _| {
+            if doc.kind() != Kind::Account {
                 return Err(ClientError::Invalid(format!(
                     "only accounts have notes; this is {}: record it as an activity \
                      (`fieldbook new activity account_id=... kind=note body=...`)",
-                    stored.doc.kind().a()
+                    doc.kind().a()
                 )));
             }
-            stored.doc.append_note(text)?;
-            save_edit(
-                tx,
-                &mut stored,
-                &Author {
-                    user: s.user.clone(),
-                    at: now,
-                },
-            )
-            .map(|_| ())
+            Ok(doc.append_note(text)?)
         })
     }
 
     /// Adds a line to a quote; returns the new line's id.
     pub fn add_quote_line(&mut self, quote: Uuid, args: &[String]) -> Result<String> {
-        let now = OffsetDateTime::now_utc();
-        self.write(|tx, s| {
-            let mut stored = load_quote(tx, s, quote)?;
+        self.edit_record(quote, Some(Kind::Quote), |tx, doc, now| {
             let mut values = parse_args(Target::Line, args, Mode::Create, now)?;
             values.retain(|(_, v)| v.is_some());
             check_references(tx, &values)?;
@@ -441,63 +450,31 @@ impl Store {
                 .into_iter()
                 .filter_map(|(s, v)| v.map(|v| (s, v)))
                 .collect();
-            stored.doc.add_line(&line_id, &values)?;
-            save_edit(
-                tx,
-                &mut stored,
-                &Author {
-                    user: s.user.clone(),
-                    at: now,
-                },
-            )?;
+            doc.add_line(&line_id, &values)?;
             Ok(line_id)
         })
     }
 
     /// Sets (or, with an empty value, clears) fields of a quote line.
     pub fn set_quote_line(&mut self, quote: Uuid, line_id: &str, args: &[String]) -> Result<()> {
-        let now = OffsetDateTime::now_utc();
-        self.write(|tx, s| {
-            let mut stored = load_quote(tx, s, quote)?;
+        self.edit_record(quote, Some(Kind::Quote), |tx, doc, now| {
             let values = parse_args(Target::Line, args, Mode::Update, now)?;
             check_references(tx, &values)?;
-            stored.doc.set_line(line_id, &values)?;
-            save_edit(
-                tx,
-                &mut stored,
-                &Author {
-                    user: s.user.clone(),
-                    at: now,
-                },
-            )
-            .map(|_| ())
+            Ok(doc.set_line(line_id, &values)?)
         })
     }
 
     pub fn remove_quote_line(&mut self, quote: Uuid, line_id: &str) -> Result<()> {
-        let now = OffsetDateTime::now_utc();
-        self.write(|tx, s| {
-            let mut stored = load_quote(tx, s, quote)?;
-            stored.doc.remove_line(line_id)?;
-            save_edit(
-                tx,
-                &mut stored,
-                &Author {
-                    user: s.user.clone(),
-                    at: now,
-                },
-            )
-            .map(|_| ())
+        self.edit_record(quote, Some(Kind::Quote), |_, doc, _| {
+            Ok(doc.remove_line(line_id)?)
         })
     }
 
     /// Settles a conflict on `field` (or `lines.LINE_ID.FIELD`) with `value`.
     pub fn resolve(&mut self, id: Uuid, field: &str, raw: &str) -> Result<()> {
-        let now = OffsetDateTime::now_utc();
-        self.write(|tx, s| {
-            let mut stored = load(tx, s, id)?;
-            let open = stored.doc.conflicts()?;
-            let kind = stored.doc.kind();
+        self.edit_record(id, None, |tx, doc, now| {
+            let open = doc.conflicts()?;
+            let kind = doc.kind();
             let canonical = match field.strip_prefix("lines.") {
                 Some(_) => field.to_string(),
                 None => lookup(Target::Record(kind), field)?.name.to_string(),
@@ -513,14 +490,14 @@ impl Store {
                     let values =
                         parse_args(Target::Line, &[format!("{name}={raw}")], Mode::Update, now)?;
                     check_references(tx, &values)?;
-                    stored.doc.set_line(line_id, &values)?;
+                    doc.set_line(line_id, &values)?;
                 }
                 None if canonical == "deleted" => {
                     let d = matches!(
                         raw.trim().to_ascii_lowercase().as_str(),
                         "true" | "yes" | "1"
                     );
-                    stored.doc.set_deleted(d)?;
+                    doc.set_deleted(d)?;
                 }
                 None => {
                     let values = parse_args(
@@ -529,60 +506,22 @@ impl Store {
                         Mode::Update,
                         now,
                     )?;
-                    check_references(tx, &values)?;
-                    check_rules(tx, kind, id, Some(&stored.doc.read()), &values)?;
-                    for (spec, v) in values {
-                        stored.doc.set(spec, v)?;
-                    }
+                    set_fields(tx, doc, values)?;
                 }
             }
-            save_edit(
-                tx,
-                &mut stored,
-                &Author {
-                    user: s.user.clone(),
-                    at: now,
-                },
-            )
-            .map(|_| ())
+            Ok(())
         })
     }
 }
 
-fn apply(
-    tx: &Connection,
-    s: &Settings,
-    stored: &mut StoredDoc,
-    values: Assignments,
-    now: OffsetDateTime,
-) -> Result<()> {
-    let kind = stored.doc.kind();
-    let id = stored.doc.id();
+/// Checks parsed field values against the store and the record, then sets them.
+fn set_fields(tx: &Connection, doc: &mut RecordDoc, values: Assignments) -> Result<()> {
     check_references(tx, &values)?;
-    check_rules(tx, kind, id, Some(&stored.doc.read()), &values)?;
+    check_rules(tx, doc.kind(), doc.id(), Some(&doc.read()), &values)?;
     for (spec, v) in values {
-        stored.doc.set(spec, v)?;
+        doc.set(spec, v)?;
     }
-    save_edit(
-        tx,
-        stored,
-        &Author {
-            user: s.user.clone(),
-            at: now,
-        },
-    )
-    .map(|_| ())
-}
-
-fn load_quote(conn: &Connection, s: &Settings, id: Uuid) -> Result<StoredDoc> {
-    let stored = load(conn, s, id)?;
-    if stored.doc.kind() != Kind::Quote {
-        return Err(ClientError::Invalid(format!(
-            "{id} is {}, not a quote",
-            stored.doc.kind().a()
-        )));
-    }
-    Ok(stored)
+    Ok(())
 }
 
 /// A new line's defaults: one unit, the product's name and price; a price is required.

@@ -34,6 +34,13 @@ fn damaged(id: &uuid::Uuid, e: fieldbook_core::CoreError) -> ClientError {
     }
 }
 
+/// Rewrites a record's projections from its document, with the owner the server gave.
+fn project(tx: &Connection, doc: &mut RecordDoc, owner: &str) -> Result<projection::SearchRow> {
+    let conflicts = doc.conflicts()?.len();
+    let json = doc.read().to_json(owner);
+    projection::upsert_json(tx, doc.kind(), &json, conflicts, Some(owner))
+}
+
 /// Applies one page of items; the caller commits it with the cursor.
 pub(crate) fn page(
     tx: &Connection,
@@ -63,15 +70,7 @@ pub(crate) fn page(
                             continue;
                         }
                         stored.append(tx, &new)?;
-                        let conflicts = stored.doc.conflicts()?.len();
-                        let json = stored.doc.read().to_json(&owner);
-                        search.push(projection::upsert_json(
-                            tx,
-                            stored.doc.kind(),
-                            &json,
-                            conflicts,
-                            Some(&owner),
-                        )?);
+                        search.push(project(tx, &mut stored.doc, &owner)?);
                         out.updated_records += 1;
                     }
                     None => {
@@ -80,15 +79,7 @@ pub(crate) fn page(
                         let mut doc =
                             RecordDoc::from_automerge(am).map_err(|e| damaged(&doc_id, e))?;
                         StoredDoc::insert(tx, &mut doc)?;
-                        let conflicts = doc.conflicts()?.len();
-                        let json = doc.read().to_json(&owner);
-                        search.push(projection::upsert_json(
-                            tx,
-                            doc.kind(),
-                            &json,
-                            conflicts,
-                            Some(&owner),
-                        )?);
+                        search.push(project(tx, &mut doc, &owner)?);
                         out.new_records += 1;
                     }
                 }
@@ -110,15 +101,7 @@ pub(crate) fn page(
                     if !new.is_empty() {
                         stored.append(tx, &new)?;
                     }
-                    let conflicts = stored.doc.conflicts()?.len();
-                    let json = stored.doc.read().to_json(&owner);
-                    search.push(projection::upsert_json(
-                        tx,
-                        kind,
-                        &json,
-                        conflicts,
-                        Some(&owner),
-                    )?);
+                    search.push(project(tx, &mut stored.doc, &owner)?);
                     out.updated_records += 1;
                 }
                 // New here: store as sent, projection included; no document is loaded.
