@@ -1,0 +1,199 @@
+//! The `fieldbook-server` command line: its arguments (clap), where passwords come from,
+//! and (in `run`) the administrative commands (users, teams, reassignment, deactivation,
+//! devices, quarantine), run directly on the data directory's storage as the operator.
+//!
+//! Knows nothing of HTTP; `serve` itself is started by the binary's `main`.
+
+mod run;
+
+pub use run::run_admin;
+
+use crate::error::{Result, ServerError};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use fieldbook_core::protocol::Role;
+use std::io::{BufRead, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use uuid::Uuid;
+
+/// The environment variable a password may come from (scripts; tests).
+pub const PASSWORD_ENV: &str = "FIELDBOOK_PASSWORD";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fieldbook-server",
+    version,
+    about = "Fieldbook's sync server, and the commands that administer its data directory"
+)]
+pub struct Cli {
+    /// The server's data directory (its database is DIR/server.db).
+    #[arg(long, env = "FIELDBOOK_SERVER_DATA_DIR", value_name = "DIR")]
+    pub data_dir: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serves the sync API until SIGTERM or ctrl-c.
+    Serve(ServeArgs),
+    /// Adds, changes and lists users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Adds and lists teams.
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Moves accounts, with all their records, from one user to another.
+    Reassign {
+        #[arg(long, value_name = "NAME")]
+        from: String,
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        /// Only these accounts (repeat the option); all of FROM's records if none.
+        #[arg(long = "account", value_name = "ID")]
+        accounts: Vec<Uuid>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Deactivates a user: their records go to the successor, their devices hand over and wipe.
+    Deactivate {
+        name: String,
+        #[arg(long, value_name = "NAME")]
+        successor: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lists devices: last sync, changes held at last contact, whether wiped.
+    Devices {
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Shows refused changes.
+    #[command(subcommand)]
+    Quarantine(QuarantineCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:7070", value_name = "ADDR")]
+    pub listen: SocketAddr,
+    /// PEM certificate chain: serve HTTPS (needs --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the certificate.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RoleArg {
+    Rep,
+    Manager,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Rep => Role::Rep,
+            RoleArg::Manager => Role::Manager,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Adds a user. The password comes from --password-stdin, FIELDBOOK_PASSWORD, or a prompt.
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The team the user is in (a manager joining a team without one manages it).
+        #[arg(long)]
+        team: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Changes a user's role, team or password.
+    Set {
+        name: String,
+        #[arg(long, value_enum)]
+        role: Option<RoleArg>,
+        #[arg(long, conflicts_with = "no_team")]
+        team: Option<String>,
+        /// Take the user out of their team.
+        #[arg(long)]
+        no_team: bool,
+        /// Set a new password, read from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Lists users.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Adds a team managed by a manager.
+    Add {
+        team: String,
+        #[arg(long, value_name = "NAME")]
+        manager: String,
+    },
+    /// Lists teams with their managers and members.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuarantineCommand {
+    /// Lists refused changes, oldest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Where a password is read from.
+pub enum PasswordSource {
+    /// The first line of standard input.
+    Stdin,
+    /// `FIELDBOOK_PASSWORD`, else a prompt on the terminal.
+    EnvOrPrompt,
+}
+
+/// Reads a password for `user`.
+pub fn read_password(user: &str, source: PasswordSource) -> Result<String> {
+    if let PasswordSource::EnvOrPrompt = source
+        && let Ok(p) = std::env::var(PASSWORD_ENV)
+    {
+        return Ok(p);
+    }
+    if let PasswordSource::EnvOrPrompt = source {
+        eprint!("password for {user}: ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(ServerError::io("standard input"))?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        return Err(ServerError::BadRequest(format!(
+            "no password given for {user}: pipe it in with --password-stdin or set {PASSWORD_ENV}"
+        )));
+    }
+    Ok(password)
+}

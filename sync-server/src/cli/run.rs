@@ -1,0 +1,273 @@
+//! Running an administrative command as the operator and printing its outcome: a short
+//! human summary, or JSON with `--json`. Knows nothing of HTTP or of a particular backend.
+
+use super::{Command, PasswordSource, QuarantineCommand, TeamCommand, UserCommand, read_password};
+use crate::access::Requester;
+use crate::auth::Passwords;
+use crate::error::{Result, ServerError};
+use crate::names;
+use crate::storage::{NewUserRecord, Storage, UserUpdate};
+use fieldbook_core::protocol::{DeactivateRequest, ReassignRequest, Role};
+use serde::Serialize;
+use std::io::Write;
+
+fn json_out<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| ServerError::Damaged(format!("cannot print JSON: {e}")))?;
+    writeln!(out, "{text}").map_err(ServerError::io("standard output"))
+}
+
+fn line(out: &mut dyn Write, text: impl AsRef<str>) -> Result<()> {
+    writeln!(out, "{}", text.as_ref()).map_err(ServerError::io("standard output"))
+}
+
+/// Runs an administrative command (anything but `serve`) as the operator.
+pub fn run_admin(
+    storage: &dyn Storage,
+    passwords: &Passwords,
+    command: &Command,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let by = Requester::Operator;
+    match command {
+        Command::Serve(_) => Err(ServerError::BadRequest(
+            "`serve` is run by the binary, not as an admin command".into(),
+        )),
+        Command::User(UserCommand::Add {
+            name,
+            role,
+            team,
+            password_stdin,
+        }) => {
+            names::user(name)?;
+            let source = if *password_stdin {
+                PasswordSource::Stdin
+            } else {
+                PasswordSource::EnvOrPrompt
+            };
+            let password = read_password(name, source)?;
+            names::password(&password)?;
+            let user = storage.add_user(
+                &by,
+                &NewUserRecord {
+                    name: name.clone(),
+                    role: (*role).into(),
+                    team: team.clone(),
+                    password_hash: passwords.hash(&password)?,
+                },
+            )?;
+            line(
+                out,
+                format!(
+                    "added {} ({}{})",
+                    user.name,
+                    user.role.as_str(),
+                    user.team
+                        .as_deref()
+                        .map(|t| format!(", team {t}"))
+                        .unwrap_or_default()
+                ),
+            )
+        }
+        Command::User(UserCommand::Set {
+            name,
+            role,
+            team,
+            no_team,
+            password_stdin,
+        }) => {
+            let password_hash = if *password_stdin {
+                let p = read_password(name, PasswordSource::Stdin)?;
+                names::password(&p)?;
+                Some(passwords.hash(&p)?)
+            } else {
+                None
+            };
+            let update = UserUpdate {
+                role: role.map(Role::from),
+                team: if *no_team {
+                    Some(None)
+                } else {
+                    team.clone().map(Some)
+                },
+                password_hash,
+            };
+            if update.role.is_none() && update.team.is_none() && update.password_hash.is_none() {
+                return Err(ServerError::BadRequest(
+                    "nothing to change: give --role, --team, --no-team or --password-stdin".into(),
+                ));
+            }
+            let u = storage.update_user(&by, name, &update)?;
+            line(
+                out,
+                format!(
+                    "{}: {}, team {}",
+                    u.name,
+                    u.role.as_str(),
+                    u.team.as_deref().unwrap_or("none")
+                ),
+            )
+        }
+        Command::User(UserCommand::List { json }) => {
+            let users = storage.users(&by)?;
+            if *json {
+                return json_out(out, &users);
+            }
+            for u in users {
+                let state = match (&u.active, &u.successor) {
+                    (true, _) => String::new(),
+                    (false, Some(s)) => format!("  deactivated (successor {s})"),
+                    (false, None) => "  deactivated".into(),
+                };
+                line(
+                    out,
+                    format!(
+                        "{:<20} {:<8} {}{state}",
+                        u.name,
+                        u.role.as_str(),
+                        u.team.as_deref().unwrap_or("-")
+                    ),
+                )?;
+            }
+            Ok(())
+        }
+        Command::Team(TeamCommand::Add { team, manager }) => {
+            let t = storage.add_team(&by, team, manager)?;
+            line(
+                out,
+                format!(
+                    "added team {} managed by {} ({} member(s))",
+                    t.name,
+                    manager,
+                    t.members.len()
+                ),
+            )
+        }
+        Command::Team(TeamCommand::List { json }) => {
+            let teams = storage.teams(&by)?;
+            if *json {
+                return json_out(out, &teams);
+            }
+            for t in teams {
+                line(
+                    out,
+                    format!(
+                        "{:<20} manager {:<16} members {}",
+                        t.name,
+                        t.manager.as_deref().unwrap_or("(none)"),
+                        t.members.join(", ")
+                    ),
+                )?;
+            }
+            Ok(())
+        }
+        Command::Reassign {
+            from,
+            to,
+            accounts,
+            json,
+        } => {
+            let moved = storage.reassign(
+                &by,
+                &ReassignRequest {
+                    from: Some(from.clone()),
+                    to: to.clone(),
+                    accounts: accounts.clone(),
+                },
+            )?;
+            if *json {
+                return json_out(out, &moved);
+            }
+            line(
+                out,
+                format!(
+                    "moved {} account(s), {} record(s) in all, from {from} to {to}",
+                    moved.accounts, moved.records
+                ),
+            )
+        }
+        Command::Deactivate {
+            name,
+            successor,
+            json,
+        } => {
+            let done = storage.deactivate(
+                &by,
+                &DeactivateRequest {
+                    user: name.clone(),
+                    successor: successor.clone(),
+                },
+            )?;
+            if *json {
+                return json_out(out, &done);
+            }
+            line(
+                out,
+                format!(
+                    "deactivated {name}: {} account(s), {} record(s) in all, went to {successor}; {} token(s) now only hand over",
+                    done.accounts, done.records, done.tokens_revoked
+                ),
+            )?;
+            if done.devices_with_pending.is_empty() {
+                return line(
+                    out,
+                    "no device of theirs held unsynced changes at its last contact",
+                );
+            }
+            line(
+                out,
+                "devices that held unsynced changes at their last contact:",
+            )?;
+            for d in done.devices_with_pending {
+                line(
+                    out,
+                    format!(
+                        "  {} {:<24} {} pending, last sync {}",
+                        d.device_id,
+                        d.name,
+                        d.pending,
+                        d.last_sync.as_deref().unwrap_or("never")
+                    ),
+                )?;
+            }
+            Ok(())
+        }
+        Command::Devices { user, json } => {
+            let devices = storage.devices(&by, user.as_deref())?;
+            if *json {
+                return json_out(out, &devices);
+            }
+            for d in devices {
+                line(
+                    out,
+                    format!(
+                        "{} {:<16} {:<24} last sync {:<26} pending {}{}",
+                        d.device_id,
+                        d.user,
+                        d.name,
+                        d.last_sync.as_deref().unwrap_or("never"),
+                        d.pending,
+                        if d.wiped { "  wiped" } else { "" }
+                    ),
+                )?;
+            }
+            Ok(())
+        }
+        Command::Quarantine(QuarantineCommand::List { json }) => {
+            let entries = storage.quarantine(&by)?;
+            if *json {
+                return json_out(out, &entries);
+            }
+            for q in entries {
+                line(
+                    out,
+                    format!(
+                        "#{} {} {} device {} record {}: {}",
+                        q.id, q.at, q.user, q.device_id, q.doc_id, q.reason
+                    ),
+                )?;
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The administrative endpoints (`/v1/admin/*`): users, reassignment, deactivation,
+//! devices and the quarantine, for managers (within their teams) and admins. Reps are
+//! refused with 403; storage enforces the team limits. Knows nothing of SQL.
+
+use super::extract::{Auth, Body};
+use crate::error::ServerError;
+use crate::names;
+use crate::state::AppState;
+use crate::storage::NewUserRecord;
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use fieldbook_core::protocol::{
+    DeactivateRequest, DeactivateResponse, DeviceInfo, NewUser, QuarantineEntry, ReassignRequest,
+    ReassignResponse, UserInfo,
+};
+use serde::Deserialize;
+use tracing::info;
+
+type Answer<T> = Result<T, ServerError>;
+
+pub async fn users(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+) -> Answer<Json<Vec<UserInfo>>> {
+    let by = session.requester();
+    by.require_manager()?;
+    Ok(Json(state.blocking(move |s| s.users(&by)).await?))
+}
+
+pub async fn add_user(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    Body(new): Body<NewUser>,
+) -> Answer<(StatusCode, Json<UserInfo>)> {
+    let by = session.requester();
+    by.require_admin()?;
+    names::user(&new.name)?;
+    names::password(&new.password)?;
+    let passwords = state.passwords().clone();
+    let password = new.password;
+    let password_hash = tokio::task::spawn_blocking(move || passwords.hash(&password))
+        .await
+        .map_err(|e| ServerError::Task(e.to_string()))??;
+    let record = NewUserRecord {
+        name: new.name,
+        role: new.role,
+        team: new.team,
+        password_hash,
+    };
+    let user = state.blocking(move |s| s.add_user(&by, &record)).await?;
+    info!(by = %session.user, user = %user.name, role = user.role.as_str(), "user added");
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+pub async fn reassign(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    Body(req): Body<ReassignRequest>,
+) -> Answer<Json<ReassignResponse>> {
+    let by = session.requester();
+    by.require_manager()?;
+    let to = req.to.clone();
+    let moved = state.blocking(move |s| s.reassign(&by, &req)).await?;
+    info!(by = %session.user, to = %to, accounts = moved.accounts, records = moved.records, "reassigned");
+    Ok(Json(moved))
+}
+
+pub async fn deactivate(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    Body(req): Body<DeactivateRequest>,
+) -> Answer<Json<DeactivateResponse>> {
+    let by = session.requester();
+    by.require_manager()?;
+    let (user, successor) = (req.user.clone(), req.successor.clone());
+    let done = state.blocking(move |s| s.deactivate(&by, &req)).await?;
+    info!(by = %session.user, user = %user, successor = %successor, records = done.records, "deactivated");
+    Ok(Json(done))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DevicesQuery {
+    user: Option<String>,
+}
+
+pub async fn devices(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    query: Result<Query<DevicesQuery>, QueryRejection>,
+) -> Answer<Json<Vec<DeviceInfo>>> {
+    let Query(q) = query.map_err(|e| {
+        ServerError::BadRequest(format!("{}: use ?user=NAME or nothing", e.body_text()))
+    })?;
+    let by = session.requester();
+    by.require_manager()?;
+    Ok(Json(
+        state
+            .blocking(move |s| s.devices(&by, q.user.as_deref()))
+            .await?,
+    ))
+}
+
+pub async fn quarantine(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+) -> Answer<Json<Vec<QuarantineEntry>>> {
+    let by = session.requester();
+    by.require_manager()?;
+    Ok(Json(state.blocking(move |s| s.quarantine(&by)).await?))
+}

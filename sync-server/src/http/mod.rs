@@ -1,0 +1,91 @@
+//! The HTTP API of `docs/protocol.md` on axum: routes, and the layers every request goes
+//! through (tracing, counters, gzip in both directions, the 8 MiB body limit after
+//! decompression, the protocol header).
+//!
+//! Knows nothing of SQL: handlers call the [`Storage`](crate::storage::Storage) trait.
+
+mod admin;
+mod error;
+mod extract;
+mod sync;
+
+pub use extract::PENDING_HEADER;
+
+use crate::error::ServerError;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{Method, Uri, header};
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use fieldbook_core::protocol::MAX_BODY_BYTES;
+use tower_http::CompressionLevel;
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// Every route, with its layers, over `state`.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/v1/logout", post(sync::logout))
+        .route("/v1/me", get(sync::me))
+        .route("/v1/push", post(sync::push))
+        .route("/v1/pull", post(sync::pull))
+        .route("/v1/handover", post(sync::handover))
+        .route("/v1/admin/users", get(admin::users).post(admin::add_user))
+        .route("/v1/admin/reassign", post(admin::reassign))
+        .route("/v1/admin/deactivate", post(admin::deactivate))
+        .route("/v1/admin/devices", get(admin::devices))
+        .route("/v1/admin/quarantine", get(admin::quarantine))
+        .route_layer(middleware::from_fn(extract::require_protocol));
+    let open = Router::new()
+        .route(
+            "/v1/login",
+            post(sync::login).route_layer(middleware::from_fn(extract::optional_protocol)),
+        )
+        .route("/health", get(|| async { "ok" }))
+        .route("/metrics", get(metrics));
+    Router::new()
+        .merge(api)
+        .merge(open)
+        .fallback(not_found)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestDecompressionLayer::new())
+        // Fastest: pages are large and mostly base64 of compressed Automerge bytes already.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            extract::track,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ServerError> {
+    let counts = state.blocking(|s| s.counts()).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics().render(&counts),
+    ))
+}
+
+async fn wrong_method(method: Method, uri: Uri) -> ServerError {
+    ServerError::MethodNotAllowed(format!(
+        "{} does not take {method}: docs/protocol.md lists the methods",
+        uri.path()
+    ))
+}
+
+async fn not_found(method: Method, uri: Uri) -> ServerError {
+    ServerError::NotFound(format!(
+        "there is no endpoint {method} {}: docs/protocol.md lists them",
+        uri.path()
+    ))
+}

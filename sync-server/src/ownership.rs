@@ -1,0 +1,243 @@
+//! Where a record belongs on the server: its owner and the account it hangs on, decided
+//! when it first arrives (an account: the pushing user's; a contact, opportunity or
+//! activity: its account's owner; a quote: its opportunity's; a task: its account's or
+//! opportunity's, else the pushing user's; a product: no one's) and kept as server metadata.
+//!
+//! Knows nothing of storage: the caller looks parents up through a closure.
+
+use crate::access::Writer;
+use crate::error::ServerError;
+use fieldbook_core::Kind;
+use fieldbook_core::record::Record;
+use uuid::Uuid;
+
+/// What the server knows of a record that others may hang on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placement {
+    pub kind: Kind,
+    /// `None` for products.
+    pub owner: Option<String>,
+    /// The account the record belongs to (an account's is its own id).
+    pub account_id: Option<Uuid>,
+}
+
+/// Why a record cannot be placed: a refusal (quarantine) or a failure of the server.
+#[derive(Debug)]
+pub enum Rejection {
+    Refused(String),
+    Failed(ServerError),
+}
+
+impl From<ServerError> for Rejection {
+    fn from(e: ServerError) -> Self {
+        Rejection::Failed(e)
+    }
+}
+
+impl From<String> for Rejection {
+    fn from(why: String) -> Self {
+        Rejection::Refused(why)
+    }
+}
+
+/// The record a record hangs on, as its document says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Link {
+    Account(Uuid),
+    Opportunity(Uuid),
+}
+
+fn link(record: &Record) -> Option<Link> {
+    match record.kind {
+        Kind::Contact | Kind::Opportunity | Kind::Activity => {
+            record.reference("account_id").map(Link::Account)
+        }
+        Kind::Quote => record.reference("opportunity_id").map(Link::Opportunity),
+        Kind::Task => record
+            .reference("account_id")
+            .map(Link::Account)
+            .or_else(|| record.reference("opportunity_id").map(Link::Opportunity)),
+        Kind::Account | Kind::Product => None,
+    }
+}
+
+/// Resolves a link to the placement of the record it names.
+fn resolve(
+    link: Link,
+    lookup: &mut dyn FnMut(Uuid) -> Result<Option<Placement>, ServerError>,
+) -> Result<(Uuid, Placement), Rejection> {
+    let (id, want) = match link {
+        Link::Account(id) => (id, Kind::Account),
+        Link::Opportunity(id) => (id, Kind::Opportunity),
+    };
+    match lookup(id)? {
+        Some(p) if p.kind == want => Ok((id, p)),
+        Some(p) => Err(Rejection::Refused(format!(
+            "refers to {id} as {} but it is {}",
+            want.a(),
+            p.kind.a()
+        ))),
+        None => Err(Rejection::Refused(format!(
+            "its {} {id} is not on the server (sync the device that created it first)",
+            want.as_str()
+        ))),
+    }
+}
+
+/// Places a record new to the server, pushed by `writer`.
+pub fn place_new(
+    record: &Record,
+    writer: &Writer,
+    lookup: &mut dyn FnMut(Uuid) -> Result<Option<Placement>, ServerError>,
+) -> Result<Placement, Rejection> {
+    let kind = record.kind;
+    match kind {
+        Kind::Product => {
+            if !writer.may_write(Kind::Product, None) {
+                return Err(Rejection::Refused(writer.refusal(Kind::Product, None)));
+            }
+            Ok(Placement {
+                kind,
+                owner: None,
+                account_id: None,
+            })
+        }
+        Kind::Account => Ok(Placement {
+            kind,
+            owner: Some(writer.owner_of_new().to_string()),
+            account_id: Some(record.id),
+        }),
+        _ => match link(record) {
+            None if kind == Kind::Task => Ok(Placement {
+                kind,
+                owner: Some(writer.owner_of_new().to_string()),
+                account_id: None,
+            }),
+            None => Err(Rejection::Refused(format!("{} without a parent", kind.a()))),
+            Some(link) => {
+                let (parent_id, parent) = resolve(link, lookup)?;
+                if !writer.may_write(parent.kind, parent.owner.as_deref()) {
+                    return Err(Rejection::Refused(format!(
+                        "adds {} to {} {parent_id}: {}",
+                        kind.a(),
+                        parent.kind.as_str(),
+                        writer.refusal(parent.kind, parent.owner.as_deref())
+                    )));
+                }
+                Ok(Placement {
+                    kind,
+                    owner: parent.owner,
+                    account_id: parent.account_id,
+                })
+            }
+        },
+    }
+}
+
+/// The account an edited task now hangs on: a task may be linked to another account or
+/// opportunity of the same owner, never to someone else's (that would be a reassignment).
+pub fn relink_task(
+    record: &Record,
+    current: &Placement,
+    lookup: &mut dyn FnMut(Uuid) -> Result<Option<Placement>, ServerError>,
+) -> Result<Option<Uuid>, Rejection> {
+    let Some(link) = link(record) else {
+        return Ok(None);
+    };
+    let (_, parent) = resolve(link, lookup)?;
+    if parent.owner != current.owner {
+        return Err(Rejection::Refused(format!(
+            "links this task to a record of {}; moving it to another owner is a reassignment",
+            parent.owner.as_deref().unwrap_or("no one")
+        )));
+    }
+    Ok(parent.account_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::{Principal, Scope};
+    use fieldbook_core::protocol::Role;
+    use fieldbook_core::value::Value;
+    use std::collections::HashMap;
+
+    fn record(kind: Kind, refs: &[(&'static str, Uuid)]) -> Record {
+        Record {
+            id: Uuid::now_v7(),
+            kind,
+            values: refs
+                .iter()
+                .map(|(n, id)| (*n, Value::Ref(Kind::Account, *id)))
+                .collect(),
+            lines: vec![],
+            created_at: "2025-01-01T00:00:00Z".into(),
+            created_by: "alice".into(),
+            updated_at: String::new(),
+            updated_by: String::new(),
+            deleted: false,
+        }
+    }
+
+    fn rep(name: &str) -> Writer {
+        Writer::User(Principal {
+            user: name.into(),
+            role: Role::Rep,
+            scope: Scope::of(Role::Rep, name, []),
+        })
+    }
+
+    #[test]
+    fn children_follow_their_account_and_tasks_fall_back_to_the_pusher() {
+        let acc = Uuid::now_v7();
+        let opp = Uuid::now_v7();
+        let known: HashMap<Uuid, Placement> = HashMap::from([
+            (
+                acc,
+                Placement {
+                    kind: Kind::Account,
+                    owner: Some("alice".into()),
+                    account_id: Some(acc),
+                },
+            ),
+            (
+                opp,
+                Placement {
+                    kind: Kind::Opportunity,
+                    owner: Some("alice".into()),
+                    account_id: Some(acc),
+                },
+            ),
+        ]);
+        let mut lookup = |id| Ok(known.get(&id).cloned());
+        let quote = record(Kind::Quote, &[("opportunity_id", opp)]);
+        let p = place_new(&quote, &rep("alice"), &mut lookup).unwrap();
+        assert_eq!(
+            (p.owner.as_deref(), p.account_id),
+            (Some("alice"), Some(acc))
+        );
+        let task = record(Kind::Task, &[]);
+        assert_eq!(
+            place_new(&task, &rep("bob"), &mut lookup)
+                .unwrap()
+                .owner
+                .as_deref(),
+            Some("bob")
+        );
+        let contact = record(Kind::Contact, &[("account_id", acc)]);
+        match place_new(&contact, &rep("bob"), &mut lookup) {
+            Err(Rejection::Refused(why)) => assert!(why.contains("alice owns"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        let orphan = record(Kind::Contact, &[("account_id", Uuid::now_v7())]);
+        assert!(matches!(
+            place_new(&orphan, &rep("alice"), &mut lookup),
+            Err(Rejection::Refused(_))
+        ));
+        let product = record(Kind::Product, &[]);
+        assert!(matches!(
+            place_new(&product, &rep("alice"), &mut lookup),
+            Err(Rejection::Refused(_))
+        ));
+    }
+}

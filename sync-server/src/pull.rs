@@ -1,0 +1,261 @@
+//! What a pull sends: for each log entry after the device's cursor, whether and how the
+//! user sees it (changes, a snapshot, a drop order or an owner update), and the page of
+//! items built from those decisions (consecutive changes of one record go in one item).
+//!
+//! The log holds four events: `change` (with the record's owner when it was made),
+//! `owner` (a reassignment, old and new owner), and `grant`/`revoke` (the user's own scope
+//! changed: a team or role change made a record visible or invisible to them).
+//!
+//! Knows nothing of SQL or HTTP: backends read the entries and the snapshots.
+
+use crate::access::Scope;
+use crate::error::{Result, ServerError};
+use fieldbook_core::Kind;
+use fieldbook_core::protocol::{MAX_PULL_ITEMS, PullItem};
+use serde_json::{Map, Value as Json};
+use uuid::Uuid;
+
+/// A pull page stops growing past this many bytes of changes and documents.
+pub const PAGE_BYTES: usize = 6 << 20;
+
+/// One entry of the log, as a pull reads it.
+#[derive(Clone, Debug)]
+pub struct LogEntry {
+    pub seq: u64,
+    pub doc_id: Uuid,
+    pub kind: Kind,
+    /// The record's owner now.
+    pub owner_now: Option<String>,
+    pub event: Event,
+}
+
+#[derive(Clone, Debug)]
+pub enum Event {
+    Change {
+        bytes: Vec<u8>,
+        /// The record's owner when the change was made.
+        owner_then: Option<String>,
+    },
+    Owner {
+        old: Option<String>,
+        new: Option<String>,
+    },
+    /// The record became visible to the pulling user (their scope grew).
+    Grant,
+    /// The record stopped being visible to the pulling user (their scope shrank).
+    Revoke,
+}
+
+/// What to send for one entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Skip,
+    Changes,
+    Snapshot,
+    Drop,
+    Owner(String),
+}
+
+/// Decides what a user with `scope` receives for `entry`. `granted_later`: whether a later
+/// entry grants this record to the user (a snapshot will bring it whole).
+///
+/// A change is sent only if the user saw the record when it was made and sees it now, and
+/// no later grant or reassignment brings the whole record anyway: a device must never
+/// receive changes of a record it does not hold.
+pub fn decide(scope: &Scope, entry: &LogEntry, granted_later: bool) -> Decision {
+    let now = scope.sees(entry.owner_now.as_deref());
+    match &entry.event {
+        Event::Change { owner_then, .. } => {
+            if now && scope.sees(owner_then.as_deref()) && !granted_later {
+                Decision::Changes
+            } else {
+                Decision::Skip
+            }
+        }
+        Event::Owner { old, new } => {
+            let before = scope.sees(old.as_deref());
+            let after = scope.sees(new.as_deref());
+            match (before, after) {
+                (true, false) => Decision::Drop,
+                (false, true) if now => Decision::Snapshot,
+                (true, true) => Decision::Owner(new.clone().unwrap_or_default()),
+                _ => Decision::Skip,
+            }
+        }
+        Event::Grant if now => Decision::Snapshot,
+        Event::Revoke if !now => Decision::Drop,
+        Event::Grant | Event::Revoke => Decision::Skip,
+    }
+}
+
+/// The number of items a request may have, from its `limit`.
+pub fn page_limit(limit: Option<u32>) -> usize {
+    limit.unwrap_or(MAX_PULL_ITEMS).clamp(1, MAX_PULL_ITEMS) as usize
+}
+
+/// A snapshot item from a stored document and its projection (stored without `owner`).
+pub fn snapshot(
+    doc_id: Uuid,
+    kind: Kind,
+    owner: Option<&str>,
+    doc: Vec<u8>,
+    record: &str,
+    conflicts: u32,
+) -> Result<PullItem> {
+    let mut record: Map<String, Json> = serde_json::from_str(record)
+        .map_err(|e| ServerError::Damaged(format!("projection of {doc_id}: {e}")))?;
+    let owner = owner.unwrap_or_default().to_string();
+    record.insert("owner".into(), Json::String(owner.clone()));
+    Ok(PullItem::Snapshot {
+        doc_id,
+        kind,
+        owner,
+        doc,
+        record,
+        conflicts,
+    })
+}
+
+/// A page of items being built.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub items: Vec<PullItem>,
+    pub bytes: usize,
+}
+
+impl Page {
+    /// Adds a change, merged into the previous item when it is of the same record.
+    pub fn push_change(&mut self, doc_id: Uuid, kind: Kind, owner: Option<&str>, bytes: Vec<u8>) {
+        self.bytes += bytes.len();
+        if let Some(PullItem::Changes {
+            doc_id: last,
+            changes,
+            ..
+        }) = self.items.last_mut()
+            && *last == doc_id
+        {
+            changes.push(bytes);
+            return;
+        }
+        self.items.push(PullItem::Changes {
+            doc_id,
+            kind,
+            owner: owner.unwrap_or_default().to_string(),
+            changes: vec![bytes],
+        });
+    }
+
+    pub fn push(&mut self, item: PullItem) {
+        if let PullItem::Snapshot { doc, .. } = &item {
+            self.bytes += doc.len() * 2;
+        }
+        self.items.push(item);
+    }
+
+    /// Whether the page has reached `limit` items or its byte budget.
+    pub fn full(&self, limit: usize) -> bool {
+        self.items.len() >= limit || self.bytes >= PAGE_BYTES
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fieldbook_core::protocol::Role;
+
+    fn entry(owner_now: Option<&str>, event: Event) -> LogEntry {
+        LogEntry {
+            seq: 1,
+            doc_id: Uuid::nil(),
+            kind: Kind::Account,
+            owner_now: owner_now.map(String::from),
+            event,
+        }
+    }
+
+    fn change(then: Option<&str>) -> Event {
+        Event::Change {
+            bytes: vec![1],
+            owner_then: then.map(String::from),
+        }
+    }
+
+    fn owner(old: &str, new: &str) -> Event {
+        Event::Owner {
+            old: Some(old.into()),
+            new: Some(new.into()),
+        }
+    }
+
+    #[test]
+    fn reassignment_drops_for_the_old_owner_and_snapshots_for_the_new() {
+        let alice = Scope::of(Role::Rep, "alice", []);
+        let bob = Scope::of(Role::Rep, "bob", []);
+        let moved = entry(Some("bob"), owner("alice", "bob"));
+        assert_eq!(decide(&alice, &moved, false), Decision::Drop);
+        assert_eq!(decide(&bob, &moved, false), Decision::Snapshot);
+        let boss = Scope::of(Role::Manager, "mia", ["alice".into(), "bob".into()]);
+        assert_eq!(decide(&boss, &moved, false), Decision::Owner("bob".into()));
+        // Moved on again to someone bob cannot see: no snapshot of what bob may not see.
+        let gone = entry(Some("carol"), owner("alice", "bob"));
+        assert_eq!(decide(&bob, &gone, false), Decision::Skip);
+    }
+
+    #[test]
+    fn changes_go_only_to_who_saw_the_record_then_and_now() {
+        let alice = Scope::of(Role::Rep, "alice", []);
+        assert_eq!(
+            decide(&alice, &entry(Some("alice"), change(Some("alice"))), false),
+            Decision::Changes
+        );
+        assert_eq!(
+            decide(&alice, &entry(Some("alice"), change(Some("carol"))), false),
+            Decision::Skip
+        );
+        assert_eq!(
+            decide(&alice, &entry(Some("bob"), change(Some("alice"))), false),
+            Decision::Skip
+        );
+        assert_eq!(
+            decide(&alice, &entry(Some("alice"), change(Some("alice"))), true),
+            Decision::Skip
+        );
+        assert_eq!(
+            decide(&alice, &entry(None, change(None)), false),
+            Decision::Changes,
+            "products"
+        );
+    }
+
+    #[test]
+    fn grants_snapshot_and_revokes_drop() {
+        let boss = Scope::of(Role::Manager, "mia", ["alice".into()]);
+        assert_eq!(
+            decide(&boss, &entry(Some("alice"), Event::Grant), false),
+            Decision::Snapshot
+        );
+        assert_eq!(
+            decide(&boss, &entry(Some("zoe"), Event::Revoke), false),
+            Decision::Drop
+        );
+        assert_eq!(
+            decide(&boss, &entry(Some("alice"), Event::Revoke), false),
+            Decision::Skip
+        );
+    }
+
+    #[test]
+    fn consecutive_changes_of_one_record_share_an_item() {
+        let mut page = Page::default();
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        page.push_change(a, Kind::Account, Some("alice"), vec![1]);
+        page.push_change(a, Kind::Account, Some("alice"), vec![2]);
+        page.push_change(b, Kind::Account, Some("alice"), vec![3]);
+        page.push_change(a, Kind::Account, Some("alice"), vec![4]);
+        assert_eq!(page.items.len(), 3);
+        assert!(matches!(&page.items[0], PullItem::Changes { changes, .. } if changes.len() == 2));
+        assert!(!page.full(4) && page.full(3));
+        assert_eq!(page_limit(Some(0)), 1);
+        assert_eq!(page_limit(Some(99_999)), MAX_PULL_ITEMS as usize);
+    }
+}

@@ -1,0 +1,378 @@
+//! Applying one page of pushed changes, in order, to the server's copies of the documents:
+//! recognising duplicates by hash, checking access and validity, placing new records, and
+//! rolling a document back when a change is refused. The outcome (accepted changes in log
+//! order, refusals for the quarantine, the documents to store with their projections) is
+//! handed to the storage backend, which writes it in one transaction.
+//!
+//! Knows nothing of SQL or HTTP: the backend supplies stored documents through
+//! [`PushSource`].
+
+use crate::access::Writer;
+use crate::error::{Result, ServerError};
+use crate::ownership::{self, Placement, Rejection};
+use crate::validate;
+use automerge::{ActorId, AutoCommit, Change};
+use fieldbook_core::Kind;
+use fieldbook_core::doc::RecordDoc;
+use fieldbook_core::protocol::{ChangeEnvelope, Refusal};
+use serde_json::Value as Json;
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// After this many appended changes a stored document is saved whole again (compacted),
+/// so loading it stays fast.
+pub const COMPACT_AFTER: i64 = 32;
+
+/// The actor the server loads documents with. The server never writes to a document.
+fn server_actor() -> ActorId {
+    ActorId::from(&b"fieldbook-server"[..])
+}
+
+/// A document as the backend stores it.
+#[derive(Clone, Debug)]
+pub struct StoredDoc {
+    pub placement: Placement,
+    /// A saved document followed by `chunks` appended changes.
+    pub data: Vec<u8>,
+    pub chunks: i64,
+}
+
+/// What a push needs from storage.
+pub trait PushSource {
+    /// Whether a change with this hash is in the log already.
+    fn is_known_change(&mut self, hash: &str) -> Result<bool>;
+    /// A stored document, whole.
+    fn load_doc(&mut self, id: Uuid) -> Result<Option<StoredDoc>>;
+    /// Where a stored record belongs, without its document.
+    fn placement(&mut self, id: Uuid) -> Result<Option<Placement>>;
+}
+
+/// An accepted change, in the order it goes into the log.
+#[derive(Clone, Debug)]
+pub struct Accepted {
+    pub doc_id: Uuid,
+    pub hash: String,
+    pub bytes: Vec<u8>,
+    /// The record's owner when the change was made (`None`: a product).
+    pub owner: Option<String>,
+}
+
+/// A refused change, for the quarantine.
+#[derive(Clone, Debug)]
+pub struct Quarantined {
+    pub doc_id: Uuid,
+    pub kind: Kind,
+    pub hash: String,
+    pub reason: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Quarantined {
+    pub fn refusal(&self) -> Refusal {
+        Refusal {
+            doc_id: self.doc_id,
+            hash: self.hash.clone(),
+            reason: self.reason.clone(),
+        }
+    }
+}
+
+/// A document to store after the page, with its projection.
+#[derive(Clone, Debug)]
+pub struct DocWrite {
+    pub id: Uuid,
+    pub placement: Placement,
+    pub data: Vec<u8>,
+    pub chunks: i64,
+    /// `Record::to_json` without `owner` (added when sent, since owners change).
+    pub record: String,
+    pub conflicts: u32,
+    pub is_new: bool,
+}
+
+/// Everything a page did.
+#[derive(Debug, Default)]
+pub struct PushOutcome {
+    pub accepted: Vec<Accepted>,
+    pub duplicates: u64,
+    pub refused: Vec<Quarantined>,
+    pub docs: Vec<DocWrite>,
+}
+
+/// A document being changed by this page.
+struct Working {
+    doc: RecordDoc,
+    placement: Placement,
+    /// What is stored (`None`: new to the server), to roll back to.
+    base: Option<(Vec<u8>, i64)>,
+    /// Changes accepted into it by this page.
+    accepted: Vec<Vec<u8>>,
+}
+
+impl Working {
+    /// Undoes a refused change: reloads the stored document plus this page's accepted
+    /// changes (Automerge cannot take a change back).
+    fn reload(&mut self) -> Result<()> {
+        let mut bytes = self
+            .base
+            .as_ref()
+            .map(|(d, _)| d.clone())
+            .unwrap_or_default();
+        for c in &self.accepted {
+            bytes.extend_from_slice(c);
+        }
+        self.doc = RecordDoc::load(&bytes, &server_actor())
+            .map_err(|e| ServerError::Damaged(format!("reloading {}: {e}", self.doc.id())))?;
+        Ok(())
+    }
+}
+
+/// One page of a push, applied change by change.
+pub struct PushBatch<'w> {
+    writer: &'w Writer,
+    docs: HashMap<Uuid, Working>,
+    /// Documents in the order they were first touched (stored in that order).
+    order: Vec<Uuid>,
+    hashes: HashSet<String>,
+    out: PushOutcome,
+}
+
+impl<'w> PushBatch<'w> {
+    pub fn new(writer: &'w Writer) -> Self {
+        PushBatch {
+            writer,
+            docs: HashMap::new(),
+            order: Vec::new(),
+            hashes: HashSet::new(),
+            out: PushOutcome::default(),
+        }
+    }
+
+    /// Takes one change: accepted, a duplicate, or refused into quarantine. Errors only
+    /// when the server itself fails.
+    pub fn offer(&mut self, src: &mut dyn PushSource, env: ChangeEnvelope) -> Result<()> {
+        let change = match validate::parse(&env.bytes) {
+            Ok(c) => c,
+            Err(why) => {
+                let hash = validate::bytes_hash(&env.bytes);
+                self.refuse(env, hash, why);
+                return Ok(());
+            }
+        };
+        let hash = change.hash().to_string();
+        if self.hashes.contains(&hash) || src.is_known_change(&hash)? {
+            self.out.duplicates += 1;
+            return Ok(());
+        }
+        match self.apply(src, &env, change) {
+            Ok(owner) => {
+                self.hashes.insert(hash.clone());
+                self.out.accepted.push(Accepted {
+                    doc_id: env.doc_id,
+                    hash,
+                    bytes: env.bytes,
+                    owner,
+                });
+                Ok(())
+            }
+            Err(Rejection::Refused(why)) => {
+                self.refuse(env, hash, why);
+                Ok(())
+            }
+            Err(Rejection::Failed(e)) => Err(e),
+        }
+    }
+
+    fn refuse(&mut self, env: ChangeEnvelope, hash: String, reason: String) {
+        self.out.refused.push(Quarantined {
+            doc_id: env.doc_id,
+            kind: env.kind,
+            hash,
+            reason,
+            bytes: env.bytes,
+        });
+    }
+
+    /// Where a record belongs, as this page has it so far (records created earlier in the
+    /// page count).
+    fn placement(&mut self, src: &mut dyn PushSource, id: Uuid) -> Result<Option<Placement>> {
+        match self.docs.get(&id) {
+            Some(w) => Ok(Some(w.placement.clone())),
+            None => src.placement(id),
+        }
+    }
+
+    /// Applies a change; returns the record's owner.
+    fn apply(
+        &mut self,
+        src: &mut dyn PushSource,
+        env: &ChangeEnvelope,
+        change: Change,
+    ) -> Result<Option<String>, Rejection> {
+        let id = env.doc_id;
+        let working = match self.docs.remove(&id) {
+            Some(w) => Some(w),
+            None => match src.load_doc(id)? {
+                Some(stored) => {
+                    let doc = RecordDoc::load(&stored.data, &server_actor())
+                        .map_err(|e| ServerError::Damaged(format!("record {id}: {e}")))?;
+                    self.order.push(id);
+                    Some(Working {
+                        doc,
+                        placement: stored.placement,
+                        base: Some((stored.data, stored.chunks)),
+                        accepted: Vec::new(),
+                    })
+                }
+                None => None,
+            },
+        };
+        match working {
+            Some(mut w) => {
+                // Kept either way: a stored document, or one created earlier in this page.
+                let result = self.apply_existing(src, &mut w, env, change);
+                self.docs.insert(id, w);
+                result
+            }
+            None => {
+                // New to the server (and not created earlier in this page, or it would
+                // be in `docs`).
+                let w = self.create(src, env, change)?;
+                let owner = w.placement.owner.clone();
+                self.order.push(id);
+                self.docs.insert(id, w);
+                Ok(owner)
+            }
+        }
+    }
+
+    fn apply_existing(
+        &mut self,
+        src: &mut dyn PushSource,
+        w: &mut Working,
+        env: &ChangeEnvelope,
+        change: Change,
+    ) -> Result<Option<String>, Rejection> {
+        let kind = w.placement.kind;
+        if env.kind != kind {
+            return Err(Rejection::Refused(format!(
+                "was sent as {} but record {} is {}",
+                env.kind.a(),
+                env.doc_id,
+                kind.a()
+            )));
+        }
+        if !self.writer.may_write(kind, w.placement.owner.as_deref()) {
+            return Err(Rejection::Refused(
+                self.writer.refusal(kind, w.placement.owner.as_deref()),
+            ));
+        }
+        let missing = validate::missing_deps(w.doc.automerge(), &change);
+        if !missing.is_empty() {
+            return Err(Rejection::Refused(validate::missing_deps_reason(&missing)));
+        }
+        let before = validate::identity(w.doc.automerge(), kind);
+        let checked = match w.doc.automerge().apply_changes([change]) {
+            Err(e) => Err(Rejection::Refused(format!("cannot be applied: {e}"))),
+            Ok(()) => self.check_existing(src, w, &before),
+        };
+        match checked {
+            Ok(()) => {
+                w.accepted.push(env.bytes.clone());
+                Ok(w.placement.owner.clone())
+            }
+            Err(e) => {
+                w.reload()?;
+                Err(e)
+            }
+        }
+    }
+
+    /// The checks after a change was applied to a stored record.
+    fn check_existing(
+        &mut self,
+        src: &mut dyn PushSource,
+        w: &mut Working,
+        before: &validate::Identity,
+    ) -> Result<(), Rejection> {
+        let kind = w.placement.kind;
+        validate::check_identity(before, &validate::identity(w.doc.automerge(), kind))?;
+        validate::check_keys(w.doc.automerge(), kind)?;
+        if kind == Kind::Task {
+            let record = w.doc.read();
+            let current = w.placement.clone();
+            let account =
+                ownership::relink_task(&record, &current, &mut |id| self.placement(src, id))?;
+            w.placement.account_id = account;
+        }
+        Ok(())
+    }
+
+    fn create(
+        &mut self,
+        src: &mut dyn PushSource,
+        env: &ChangeEnvelope,
+        change: Change,
+    ) -> Result<Working, Rejection> {
+        if !change.deps().is_empty() {
+            return Err(Rejection::Refused(format!(
+                "record {} is not on the server and this change {}",
+                env.doc_id,
+                validate::missing_deps_reason(change.deps())
+            )));
+        }
+        let mut am = AutoCommit::new().with_actor(server_actor());
+        am.apply_changes([change])
+            .map_err(|e| Rejection::Refused(format!("cannot be applied: {e}")))?;
+        let mut doc = RecordDoc::from_automerge(am)
+            .map_err(|e| Rejection::Refused(format!("does not create a Fieldbook record ({e})")))?;
+        let record = validate::check_new(&mut doc, env)?;
+        let writer = self.writer;
+        let placement = ownership::place_new(&record, writer, &mut |id| self.placement(src, id))?;
+        Ok(Working {
+            doc,
+            placement,
+            base: None,
+            accepted: vec![env.bytes.clone()],
+        })
+    }
+
+    /// The page's outcome: accepted changes, refusals, and every changed document with its
+    /// new bytes and projection.
+    pub fn finish(mut self) -> Result<PushOutcome> {
+        for id in std::mem::take(&mut self.order) {
+            let Some(mut w) = self.docs.remove(&id) else {
+                continue;
+            };
+            if w.accepted.is_empty() {
+                continue;
+            }
+            let is_new = w.base.is_none();
+            let (mut data, mut chunks) = w.base.take().unwrap_or_default();
+            for c in &w.accepted {
+                data.extend_from_slice(c);
+            }
+            chunks += w.accepted.len() as i64;
+            if chunks > COMPACT_AFTER {
+                data = w.doc.save();
+                chunks = 0;
+            }
+            let mut json = w
+                .doc
+                .read()
+                .to_json(w.placement.owner.as_deref().unwrap_or(""));
+            json.remove("owner");
+            let conflicts = w.doc.conflicts()?.len() as u32;
+            self.out.docs.push(DocWrite {
+                id,
+                placement: w.placement,
+                data,
+                chunks,
+                record: Json::Object(json).to_string(),
+                conflicts,
+                is_new,
+            });
+        }
+        Ok(self.out)
+    }
+}

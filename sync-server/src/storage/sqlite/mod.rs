@@ -1,0 +1,276 @@
+//! The SQLite backend: one file `DIR/server.db` in WAL mode with `synchronous=FULL` (a push
+//! that was answered survives a crash or power loss), one writer connection behind a
+//! mutex (every write is one `BEGIN IMMEDIATE` transaction) and a small pool of reader
+//! connections (reads see one consistent snapshot and never wait for the writer).
+//!
+//! The rules live in the backend-independent modules; this module and its children only
+//! read and write rows. Knows nothing of HTTP, argon2 or the command line.
+
+mod admin;
+mod migrate;
+mod moves;
+mod pull;
+mod push;
+mod sessions;
+
+use super::{Counts, Credentials, NewUserRecord, Session, Storage, TeamInfo, UserUpdate};
+use crate::access::{Requester, Scope};
+use crate::error::{Result, ServerError};
+use fieldbook_core::Kind;
+use fieldbook_core::protocol::{
+    DeactivateRequest, DeactivateResponse, DeviceInfo, PullRequest, PullResponse, PushRequest,
+    PushResponse, QuarantineEntry, ReassignRequest, ReassignResponse, Role, UserInfo,
+};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use uuid::Uuid;
+
+/// The database file inside the data directory.
+pub const DB_FILE: &str = "server.db";
+
+/// Reader connections kept open between requests.
+const READERS: usize = 4;
+
+/// The SQLite storage of one data directory.
+pub struct SqliteStorage {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn connect(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a transaction that committed is on disk before the answer goes out.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "cache_size", -32_000)?;
+    Ok(conn)
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic mid-transaction rolled that transaction back: the connection is fine.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl SqliteStorage {
+    /// Opens (creating if needed) the database in `dir`, upgrading its schema.
+    pub fn open(dir: &Path) -> Result<SqliteStorage> {
+        std::fs::create_dir_all(dir).map_err(ServerError::io(dir))?;
+        let path = dir.join(DB_FILE);
+        let mut conn = connect(&path)?;
+        migrate::migrate(&mut conn, &path)?;
+        Ok(SqliteStorage {
+            path,
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in a read transaction (one consistent snapshot) on a pooled connection.
+    fn read<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let pooled = lock(&self.readers).pop();
+        let mut conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = connect(&self.path)?;
+                c.pragma_update(None, "query_only", true)?;
+                c
+            }
+        };
+        let out = {
+            let tx = conn.transaction()?;
+            f(&tx)
+            // Dropping the transaction ends it (nothing was written).
+        };
+        let mut pool = lock(&self.readers);
+        if pool.len() < READERS {
+            pool.push(conn);
+        }
+        out
+    }
+
+    /// Runs `f` in one immediate (write-locking) transaction; commits if it returns `Ok`.
+    fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// Now, as stored (RFC 3339, UTC).
+fn now() -> String {
+    fieldbook_core::value::format_datetime(time::OffsetDateTime::now_utc())
+}
+
+fn parse_uuid(s: &str) -> Result<Uuid> {
+    Uuid::parse_str(s).map_err(|_| ServerError::Damaged(format!("`{s}` is not a record id")))
+}
+
+fn parse_kind(s: &str) -> Result<Kind> {
+    Kind::parse(s).map_err(|_| ServerError::Damaged(format!("`{s}` is not a kind")))
+}
+
+fn parse_role(s: &str) -> Result<Role> {
+    Role::parse(s).ok_or_else(|| ServerError::Damaged(format!("`{s}` is not a role")))
+}
+
+/// The members of the teams `user` manages.
+fn managed_members(conn: &Connection, user: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.name FROM users u JOIN teams t ON t.name = u.team WHERE t.manager = ?1",
+    )?;
+    let rows = stmt.query_map([user], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What `user` with `role` sees.
+fn scope_of(conn: &Connection, user: &str, role: Role) -> Result<Scope> {
+    let members = if role == Role::Manager {
+        managed_members(conn, user)?
+    } else {
+        Vec::new()
+    };
+    Ok(Scope::of(role, user, members))
+}
+
+/// The scope an administrative request may act on.
+fn admin_scope(conn: &Connection, by: &Requester) -> Result<Scope> {
+    let members = match by {
+        Requester::User { name, .. } => managed_members(conn, name)?,
+        Requester::Operator => Vec::new(),
+    };
+    by.admin_scope(members)
+}
+
+fn user_info(conn: &Connection, name: &str) -> Result<Option<UserInfo>> {
+    let row = conn
+        .prepare_cached("SELECT role, team, active, successor FROM users WHERE name = ?1")?
+        .query_row([name], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })
+        .optional()?;
+    row.map(|(role, team, active, successor)| {
+        Ok(UserInfo {
+            name: name.to_string(),
+            role: parse_role(&role)?,
+            team,
+            active,
+            successor,
+        })
+    })
+    .transpose()
+}
+
+/// A user that must exist.
+fn need_user(conn: &Connection, name: &str) -> Result<UserInfo> {
+    user_info(conn, name)?.ok_or_else(|| {
+        ServerError::NotFound(format!(
+            "there is no user `{name}`: `fieldbook-server user list` shows who exists"
+        ))
+    })
+}
+
+impl Storage for SqliteStorage {
+    fn authenticate(&self, token_hash: &str) -> Result<Option<Session>> {
+        self.read(|tx| sessions::authenticate(tx, token_hash))
+    }
+
+    fn note_pending(&self, device_id: Uuid, pending: u64) -> Result<()> {
+        self.write(|tx| sessions::note_pending(tx, device_id, pending))
+    }
+
+    fn credentials(&self, user: &str) -> Result<Option<Credentials>> {
+        self.read(|tx| sessions::credentials(tx, user))
+    }
+
+    fn open_device(&self, user: &str, device_name: &str, token_hash: &str) -> Result<Uuid> {
+        self.write(|tx| sessions::open_device(tx, user, device_name, token_hash))
+    }
+
+    fn revoke_token(&self, token_hash: &str) -> Result<()> {
+        self.write(|tx| sessions::revoke(tx, token_hash))
+    }
+
+    fn push(&self, session: &Session, req: PushRequest) -> Result<PushResponse> {
+        self.write(|tx| push::push(tx, session, req, false))
+    }
+
+    fn handover(&self, session: &Session, req: PushRequest) -> Result<PushResponse> {
+        self.write(|tx| push::push(tx, session, req, true))
+    }
+
+    fn pull(&self, session: &Session, req: &PullRequest) -> Result<PullResponse> {
+        let page = self.read(|tx| pull::pull(tx, session, req))?;
+        self.write(|tx| sessions::synced(tx, session.device_id, req.pending))?;
+        Ok(page)
+    }
+
+    fn users(&self, by: &Requester) -> Result<Vec<UserInfo>> {
+        self.read(|tx| admin::users(tx, by))
+    }
+
+    fn add_user(&self, by: &Requester, user: &NewUserRecord) -> Result<UserInfo> {
+        self.write(|tx| admin::add_user(tx, by, user))
+    }
+
+    fn update_user(&self, by: &Requester, name: &str, update: &UserUpdate) -> Result<UserInfo> {
+        self.write(|tx| admin::update_user(tx, by, name, update))
+    }
+
+    fn add_team(&self, by: &Requester, team: &str, manager: &str) -> Result<TeamInfo> {
+        self.write(|tx| admin::add_team(tx, by, team, manager))
+    }
+
+    fn teams(&self, by: &Requester) -> Result<Vec<TeamInfo>> {
+        self.read(|tx| admin::teams(tx, by))
+    }
+
+    fn reassign(&self, by: &Requester, req: &ReassignRequest) -> Result<ReassignResponse> {
+        self.write(|tx| moves::reassign(tx, by, req))
+    }
+
+    fn deactivate(&self, by: &Requester, req: &DeactivateRequest) -> Result<DeactivateResponse> {
+        self.write(|tx| moves::deactivate(tx, by, req))
+    }
+
+    fn devices(&self, by: &Requester, user: Option<&str>) -> Result<Vec<DeviceInfo>> {
+        self.read(|tx| sessions::devices(tx, by, user))
+    }
+
+    fn quarantine(&self, by: &Requester) -> Result<Vec<QuarantineEntry>> {
+        self.read(|tx| push::quarantine(tx, by))
+    }
+
+    fn counts(&self) -> Result<Counts> {
+        self.read(|tx| {
+            let count = |sql: &str| -> Result<u64> {
+                Ok(tx.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+            };
+            Ok(Counts {
+                docs: count("SELECT count(*) FROM docs")?,
+                log: count("SELECT coalesce(max(seq), 0) FROM log")?,
+                quarantine: count("SELECT count(*) FROM quarantine")?,
+                users: count("SELECT count(*) FROM users")?,
+                devices: count("SELECT count(*) FROM devices")?,
+            })
+        })
+    }
+}

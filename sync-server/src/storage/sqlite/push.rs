@@ -1,0 +1,236 @@
+//! Pushes and handovers in SQL: feeding stored documents to the push engine and writing
+//! its outcome (log entries, documents with their projections, quarantine rows, the
+//! device's last sync) in the caller's transaction; and listing the quarantine. Knows
+//! nothing of Automerge or the access rules: the `push` engine applies them.
+
+use super::{admin_scope, now, parse_kind, parse_uuid, scope_of, sessions};
+use crate::access::{Principal, Requester, Writer};
+use crate::error::{Result, ServerError};
+use crate::ownership::Placement;
+use crate::push::{PushBatch, PushOutcome, PushSource, StoredDoc};
+use crate::storage::Session;
+use fieldbook_core::protocol::{PushRequest, PushResponse, QuarantineEntry};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Stored documents, read in the push's transaction.
+struct TxSource<'c> {
+    conn: &'c Connection,
+}
+
+fn placement_row(
+    kind: String,
+    owner: Option<String>,
+    account: Option<String>,
+) -> Result<Placement> {
+    Ok(Placement {
+        kind: parse_kind(&kind)?,
+        owner,
+        account_id: account.as_deref().map(parse_uuid).transpose()?,
+    })
+}
+
+impl PushSource for TxSource<'_> {
+    fn is_known_change(&mut self, hash: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM log WHERE hash = ?1")?
+            .exists([hash])?)
+    }
+
+    fn load_doc(&mut self, id: Uuid) -> Result<Option<StoredDoc>> {
+        let row = self
+            .conn
+            .prepare_cached("SELECT kind, owner, account_id, data, chunks FROM docs WHERE id = ?1")?
+            .query_row([id.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()?;
+        row.map(|(kind, owner, account, data, chunks)| {
+            Ok(StoredDoc {
+                placement: placement_row(kind, owner, account)?,
+                data,
+                chunks,
+            })
+        })
+        .transpose()
+    }
+
+    fn placement(&mut self, id: Uuid) -> Result<Option<Placement>> {
+        let row = self
+            .conn
+            .prepare_cached("SELECT kind, owner, account_id FROM docs WHERE id = ?1")?
+            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        row.map(|(kind, owner, account)| placement_row(kind, owner, account))
+            .transpose()
+    }
+}
+
+/// Who holds a deactivated user's records now: their successor, or, if the successor left
+/// too, the successor's successor, and so on.
+fn final_successor(conn: &Connection, session: &Session) -> Result<String> {
+    let mut name = session.successor.clone().ok_or_else(|| {
+        ServerError::Damaged(format!(
+            "{} is deactivated without a successor",
+            session.user
+        ))
+    })?;
+    for _ in 0..64 {
+        let next: Option<(bool, Option<String>)> = conn
+            .prepare_cached("SELECT active, successor FROM users WHERE name = ?1")?
+            .query_row([&name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match next {
+            Some((false, Some(s))) => name = s,
+            _ => return Ok(name),
+        }
+    }
+    Err(ServerError::Damaged(format!(
+        "the successors of {} go round in a circle",
+        session.user
+    )))
+}
+
+/// Applies a push (or, with `handover`, a deactivated user's handover) in `conn`'s
+/// transaction.
+pub(super) fn push(
+    conn: &Connection,
+    session: &Session,
+    req: PushRequest,
+    handover: bool,
+) -> Result<PushResponse> {
+    let writer = if handover {
+        if !session.deactivated {
+            return Err(ServerError::Forbidden(format!(
+                "{} is active: push with /v1/push; /v1/handover is for a deactivated user's device",
+                session.user
+            )));
+        }
+        let successor = final_successor(conn, session)?;
+        Writer::Handover {
+            departed: session.user.clone(),
+            successor,
+        }
+    } else {
+        Writer::User(Principal {
+            user: session.user.clone(),
+            role: session.role,
+            scope: scope_of(conn, &session.user, session.role)?,
+        })
+    };
+    let sent = req.changes.len() as u64;
+    let mut batch = PushBatch::new(&writer);
+    let mut src = TxSource { conn };
+    for env in req.changes {
+        batch.offer(&mut src, env)?;
+    }
+    let outcome = batch.finish()?;
+    store_outcome(conn, session, &outcome)?;
+    let left = req.pending.saturating_sub(sent);
+    let wipe = handover && req.pending <= sent;
+    if wipe {
+        conn.prepare_cached(
+            "UPDATE devices SET wiped = 1, pending = 0, last_sync = ?2 WHERE id = ?1",
+        )?
+        .execute(params![session.device_id.to_string(), now()])?;
+        conn.prepare_cached("UPDATE tokens SET state = 'revoked' WHERE hash = ?1")?
+            .execute([&session.token_hash])?;
+    } else {
+        sessions::synced(conn, session.device_id, left)?;
+    }
+    Ok(PushResponse {
+        accepted: outcome.accepted.len() as u64,
+        duplicates: outcome.duplicates,
+        refused: outcome.refused.iter().map(|q| q.refusal()).collect(),
+        wipe,
+    })
+}
+
+/// Writes what a page did: log entries in order, then each changed document, then the
+/// quarantine.
+fn store_outcome(conn: &Connection, session: &Session, out: &PushOutcome) -> Result<()> {
+    let at = now();
+    let mut last_seq: HashMap<Uuid, i64> = HashMap::new();
+    let mut log = conn.prepare_cached(
+        "INSERT INTO log (doc_id, event, hash, bytes, owner, at) VALUES (?1, 'change', ?2, ?3, ?4, ?5)",
+    )?;
+    for a in &out.accepted {
+        log.execute(params![a.doc_id.to_string(), a.hash, a.bytes, a.owner, at])?;
+        last_seq.insert(a.doc_id, conn.last_insert_rowid());
+    }
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO docs (id, kind, owner, account_id, data, chunks, record, conflicts, updated_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, data = excluded.data,
+           chunks = excluded.chunks, record = excluded.record, conflicts = excluded.conflicts,
+           updated_seq = excluded.updated_seq",
+    )?;
+    for d in &out.docs {
+        upsert.execute(params![
+            d.id.to_string(),
+            d.placement.kind.as_str(),
+            d.placement.owner,
+            d.placement.account_id.map(|a| a.to_string()),
+            d.data,
+            d.chunks,
+            d.record,
+            d.conflicts,
+            last_seq.get(&d.id).copied().unwrap_or(0),
+        ])?;
+    }
+    let mut quarantine = conn.prepare_cached(
+        "INSERT INTO quarantine (at, user, device_id, doc_id, kind, hash, reason, bytes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for q in &out.refused {
+        quarantine.execute(params![
+            at,
+            session.user,
+            session.device_id.to_string(),
+            q.doc_id.to_string(),
+            q.kind.as_str(),
+            q.hash,
+            q.reason,
+            q.bytes,
+        ])?;
+    }
+    Ok(())
+}
+
+/// Refused changes the requester may review, oldest first.
+pub(super) fn quarantine(conn: &Connection, by: &Requester) -> Result<Vec<QuarantineEntry>> {
+    let scope = admin_scope(conn, by)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, at, user, device_id, doc_id, hash, reason FROM quarantine ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, at, user, device, doc, hash, reason) = row?;
+        if !scope.covers(&user) {
+            continue;
+        }
+        out.push(QuarantineEntry {
+            id,
+            at,
+            user,
+            device_id: parse_uuid(&device)?,
+            doc_id: parse_uuid(&doc)?,
+            hash,
+            reason,
+        });
+    }
+    Ok(out)
+}

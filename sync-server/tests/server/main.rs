@@ -1,0 +1,11 @@
+//! Integration tests of the sync server: the real router over real storage on a free port,
+//! driven through HTTP as devices and admins would; the binary for the command line.
+
+mod admin;
+mod auth;
+mod cli;
+mod limits;
+mod pull;
+mod push;
+mod support;
+mod tls;
