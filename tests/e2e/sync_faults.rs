@@ -97,6 +97,11 @@ fn faults(rounds: usize) {
         "the kills must land while work is under way"
     );
 
+    eprintln!(
+        "faults: server at {}; its last log lines:\n{}",
+        server.url,
+        server.log_tail(5)
+    );
     for _ in 0..3 {
         laptop.sync();
         phone.sync();

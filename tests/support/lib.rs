@@ -172,29 +172,58 @@ impl Server {
     pub fn restart(&mut self) {
         use std::io::BufRead;
         self.kill();
-        let mut child = Command::new(server_bin())
-            .arg("--data-dir")
-            .arg(self.dir.path())
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start fieldbook-server");
-        let stdout = child.stdout.take().expect("server stdout");
-        let mut lines = std::io::BufReader::new(stdout).lines();
-        let url = loop {
-            let line = lines
-                .next()
-                .expect("server exited before listening")
-                .expect("read server stdout");
-            if let Some(rest) = line.trim().strip_prefix("listening on ") {
-                break rest.trim().to_string();
-            }
+        // The first start takes a free port; later ones keep it (clients remember the URL).
+        let listen = match self.url.rsplit_once(':') {
+            Some((_, port)) => format!("127.0.0.1:{port}"),
+            None => "127.0.0.1:0".to_string(),
         };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        self.url = url;
-        self.child = Some(child);
+        for _attempt in 0..50 {
+            let mut child = Command::new(server_bin())
+                .arg("--data-dir")
+                .arg(self.dir.path())
+                .args(["serve", "--listen", &listen])
+                .stdout(std::process::Stdio::piped())
+                .stderr(self.log())
+                .spawn()
+                .expect("start fieldbook-server");
+            let stdout = child.stdout.take().expect("server stdout");
+            let mut lines = std::io::BufReader::new(stdout).lines();
+            let url = lines.by_ref().map_while(|l| l.ok()).find_map(|line| {
+                line.trim()
+                    .strip_prefix("listening on ")
+                    .map(|u| u.trim().to_string())
+            });
+            if let Some(url) = url {
+                // Keep draining stdout so the server never blocks on a full pipe.
+                std::thread::spawn(move || for _ in lines {});
+                self.url = url;
+                self.child = Some(child);
+                return;
+            }
+            // The port may be a moment from free after a kill: try again.
+            let _ = child.wait();
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!(
+            "fieldbook-server did not start on {listen}:\n{}",
+            self.log_tail(20)
+        );
+    }
+
+    /// The server's log file (appended to across restarts), for a failing test to show.
+    fn log(&self) -> std::fs::File {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("server.log"))
+            .expect("server log")
+    }
+
+    /// The last lines the server logged.
+    pub fn log_tail(&self, lines: usize) -> String {
+        let text = std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default();
+        let all: Vec<&str> = text.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
     }
 
     /// Kills the server at once (SIGKILL), as a crash would.

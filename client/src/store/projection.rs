@@ -126,14 +126,18 @@ pub(crate) struct SearchRow {
 /// Rewrites the search rows of records, in one statement per step: FTS5 flushes its
 /// pending index at every statement, so batches (demo, absorb) pass many rows at once.
 pub(crate) fn write_search(conn: &Connection, rows: &[SearchRow]) -> Result<()> {
-    for chunk in rows.chunks(500) {
+    // A record changed twice in one batch has two rows: its last one counts.
+    let mut seen = std::collections::HashSet::new();
+    let mut latest: Vec<&SearchRow> = rows.iter().rev().filter(|r| seen.insert(r.rid)).collect();
+    latest.reverse();
+    for chunk in latest.chunks(500) {
         let marks = (1..=chunk.len())
             .map(|i| format!("?{i}"))
             .collect::<Vec<_>>()
             .join(", ");
         conn.prepare_cached(&format!("DELETE FROM search WHERE rowid IN ({marks})"))?
             .execute(params_from_iter(chunk.iter().map(|r| r.rid)))?;
-        let live: Vec<&SearchRow> = chunk.iter().filter(|r| r.text.is_some()).collect();
+        let live: Vec<&SearchRow> = chunk.iter().copied().filter(|r| r.text.is_some()).collect();
         if live.is_empty() {
             continue;
         }
@@ -331,6 +335,26 @@ pub(crate) fn row_json(kind: Kind, row: &Row) -> rusqlite::Result<Map<String, Js
 mod tests {
     use super::*;
     use crate::store::Store;
+
+    #[test]
+    fn a_record_changed_twice_in_one_batch_keeps_one_search_row_its_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::init(dir.path(), "alice", "EUR").unwrap();
+        let id = store.create(Kind::Account, &["name=Acme".into()]).unwrap();
+        let mut json = store.show(id).unwrap();
+        let first = upsert_json(&store.conn, Kind::Account, &json, 0, None).unwrap();
+        json.insert("name".into(), Json::String("Northwind".into()));
+        let second = upsert_json(&store.conn, Kind::Account, &json, 0, None).unwrap();
+        write_search(&store.conn, &[first, second]).unwrap();
+        let titles: Vec<String> = store
+            .search("northwind", 5)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.title)
+            .collect();
+        assert_eq!(titles, ["Northwind"]);
+        assert!(store.search("acme", 5).unwrap().is_empty());
+    }
 
     #[test]
     fn every_kind_has_a_projection_column_per_field_and_nothing_else() {

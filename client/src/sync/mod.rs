@@ -156,13 +156,15 @@ impl Store {
     pub fn sync(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<SyncReport> {
         let api = self.api()?;
         let mut report = SyncReport::default();
-        if !self.push_all(&api, "/v1/push", &mut report, progress)? {
-            // Deactivated: hand over what this device holds, then wipe it.
+        let active = self.push_all(&api, "/v1/push", &mut report, progress)?
+            && self.pull_all(&api, &mut report, progress)?;
+        if !active {
+            // Deactivated: hand over what this device holds, then wipe it (the caller
+            // deletes the files with `Store::wipe`).
             self.push_all(&api, "/v1/handover", &mut report, progress)?;
             report.wiped = true;
             return Ok(report);
         }
-        self.pull_all(&api, &mut report, progress)?;
         let now = format_datetime(OffsetDateTime::now_utc());
         self.write(|tx, _| set_meta(tx, "last_sync", &now))?;
         Ok(report)
@@ -208,11 +210,14 @@ impl Store {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<bool> {
         let total = self.outbox_len()?;
+        let handover = path == "/v1/handover";
         let mut sent = 0;
         loop {
             let pending = self.outbox_len()?;
             let (seqs, changes) = self.outbox_page()?;
-            if changes.is_empty() {
+            // A handover always reaches the server, even with nothing left to hand over:
+            // that is how the server learns the device is wiping.
+            if changes.is_empty() && !(handover && sent == 0) {
                 return Ok(true);
             }
             let n = changes.len() as u64;
@@ -247,7 +252,7 @@ impl Store {
         api: &Api,
         report: &mut SyncReport,
         progress: &mut dyn FnMut(Progress),
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let mut received = 0u64;
         loop {
             let cursor: u64 = self
@@ -266,11 +271,7 @@ impl Store {
             };
             let page: PullResponse = match api.post("/v1/pull", &req)? {
                 Answer::Ok(p) | Answer::Refused(p) => p,
-                Answer::Deactivated => {
-                    return Err(ClientError::Unauthorized(
-                        "this user was deactivated".into(),
-                    ));
-                }
+                Answer::Deactivated => return Ok(false),
             };
             received += page.items.len() as u64;
             let more = page.more;
@@ -287,7 +288,7 @@ impl Store {
             })?;
             progress(Progress::Pulling { received });
             if !more {
-                return Ok(());
+                return Ok(true);
             }
         }
     }
