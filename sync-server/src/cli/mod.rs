@@ -74,6 +74,12 @@ pub enum Command {
     /// Shows refused changes.
     #[command(subcommand)]
     Quarantine(QuarantineCommand),
+    /// Writes a consistent copy of the server's data to a new file (safe while serving).
+    /// To restore: stop the server and put the file in place as DIR/server.db.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -253,6 +253,17 @@ pub fn run_admin(
             }
             Ok(())
         }
+        Command::Backup { out: file } => {
+            let size = storage.backup(file)?;
+            line(
+                out,
+                format!(
+                    "backed up {:.1} MB to {}",
+                    size as f64 / 1e6,
+                    file.display()
+                ),
+            )
+        }
         Command::Quarantine(QuarantineCommand::List { json }) => {
             let entries = storage.quarantine(&by)?;
             if *json {

@@ -120,4 +120,7 @@ pub trait Storage: Send + Sync + 'static {
     fn devices(&self, by: &Requester, user: Option<&str>) -> Result<Vec<DeviceInfo>>;
     fn quarantine(&self, by: &Requester) -> Result<Vec<QuarantineEntry>>;
     fn counts(&self) -> Result<Counts>;
+    /// Writes a consistent copy of everything to `to` (a new file), while serving goes on.
+    /// Returns its size in bytes.
+    fn backup(&self, to: &std::path::Path) -> Result<u64>;
 }

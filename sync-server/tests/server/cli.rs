@@ -305,3 +305,19 @@ fn serve_refuses_a_missing_certificate_and_a_busy_port() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen"));
 }
+
+#[test]
+fn a_backup_restores_to_a_working_server_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["user", "add", "ada", "--role", "admin"]);
+    let file = d.join("backup.db");
+    let out = ok(d, &["backup", "--out", file.to_str().unwrap()]);
+    assert!(out.contains("backed up"), "{out}");
+    // A second backup to the same file is refused, not overwritten.
+    fails(d, &["backup", "--out", file.to_str().unwrap()], 2);
+    let restored = tempfile::tempdir().unwrap();
+    std::fs::copy(&file, restored.path().join("server.db")).unwrap();
+    let users = json(restored.path(), &["user", "list", "--json"]);
+    assert_eq!(users[0]["name"], "ada");
+}

@@ -259,6 +259,26 @@ impl Storage for SqliteStorage {
         self.read(|tx| push::quarantine(tx, by))
     }
 
+    fn backup(&self, to: &Path) -> Result<u64> {
+        if to.exists() {
+            return Err(ServerError::Conflict(format!(
+                "{} already exists: choose a new file for the backup",
+                to.display()
+            )));
+        }
+        let target = to.to_str().ok_or_else(|| {
+            ServerError::BadRequest(format!("{} is not a UTF-8 path", to.display()))
+        })?;
+        // VACUUM INTO copies one read snapshot: consistent, and writers are not blocked.
+        let conn = connect(&self.path)?;
+        conn.execute("VACUUM INTO ?1", [target])?;
+        let size = std::fs::metadata(to).map_err(ServerError::io(to))?.len();
+        std::fs::File::open(to)
+            .and_then(|f| f.sync_all())
+            .map_err(ServerError::io(to))?;
+        Ok(size)
+    }
+
     fn counts(&self) -> Result<Counts> {
         self.read(|tx| {
             let count = |sql: &str| -> Result<u64> {
