@@ -305,3 +305,61 @@ fn g_a_new_device_of_an_existing_rep_bootstraps_the_whole_book() {
     laptop.sync();
     assert_eq!(laptop.json(&["show", &acc])["city"], "青岛");
 }
+
+#[test]
+fn tls_a_device_that_trusts_the_teams_certificate_syncs_over_https() {
+    let certs = tempfile::tempdir().unwrap();
+    let cert =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+            .unwrap();
+    let (cert_file, key_file) = (certs.path().join("cert.pem"), certs.path().join("key.pem"));
+    std::fs::write(&cert_file, cert.cert.pem()).unwrap();
+    std::fs::write(&key_file, cert.signing_key.serialize_pem()).unwrap();
+    let server = Server::start_tls(cert_file.clone(), key_file);
+    assert!(server.url.starts_with("https://"), "{}", server.url);
+    server.user("alice", "rep", None);
+    server.user("ada", "admin", None);
+
+    let alice = Fb::init("alice");
+    let login = |fb: &Fb, trust: bool| {
+        let mut cmd = fb.cmd();
+        cmd.args(["login", &server.url, &fb.user])
+            .env("FIELDBOOK_PASSWORD", PASSWORD);
+        if trust {
+            cmd.env("FIELDBOOK_CA_CERT", &cert_file);
+        }
+        cmd.output().unwrap()
+    };
+    // A certificate nobody vouched for is refused, and the message says so.
+    let out = login(&alice, false);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    assert!(
+        err.contains("certificate") || err.contains("issuer"),
+        "{err}"
+    );
+
+    assert!(login(&alice, true).status.success());
+    alice.new_record("account", &["name=Over TLS GmbH"]);
+    let synced = alice
+        .cmd()
+        .args(["--json", "sync"])
+        .env("FIELDBOOK_CA_CERT", &cert_file)
+        .output()
+        .unwrap();
+    assert!(
+        synced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&synced.stderr)
+    );
+    let ada = Fb::init("ada");
+    assert!(login(&ada, true).status.success());
+    let synced = ada
+        .cmd()
+        .args(["--json", "sync"])
+        .env("FIELDBOOK_CA_CERT", &cert_file)
+        .output()
+        .unwrap();
+    assert!(synced.status.success());
+    assert_eq!(ada.names("account"), ["Over TLS GmbH"]);
+}

@@ -150,6 +150,8 @@ pub struct Server {
     pub dir: TempDir,
     pub url: String,
     child: Option<std::process::Child>,
+    /// `--tls-cert` and `--tls-key`, when serving HTTPS.
+    tls: Option<(PathBuf, PathBuf)>,
 }
 
 /// The password every test user gets.
@@ -163,6 +165,20 @@ impl Server {
             dir,
             url: String::new(),
             child: None,
+            tls: None,
+        };
+        s.restart();
+        s
+    }
+
+    /// Starts a server speaking HTTPS with this certificate and key (PEM files).
+    pub fn start_tls(cert: PathBuf, key: PathBuf) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = Server {
+            dir,
+            url: String::new(),
+            child: None,
+            tls: Some((cert, key)),
         };
         s.restart();
         s
@@ -178,10 +194,14 @@ impl Server {
             None => "127.0.0.1:0".to_string(),
         };
         for _attempt in 0..50 {
-            let mut child = Command::new(server_bin())
-                .arg("--data-dir")
+            let mut cmd = Command::new(server_bin());
+            cmd.arg("--data-dir")
                 .arg(self.dir.path())
-                .args(["serve", "--listen", &listen])
+                .args(["serve", "--listen", &listen]);
+            if let Some((cert, key)) = &self.tls {
+                cmd.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);
+            }
+            let mut child = cmd
                 .stdout(std::process::Stdio::piped())
                 .stderr(self.log())
                 .spawn()

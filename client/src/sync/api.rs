@@ -11,6 +11,9 @@ use serde::de::DeserializeOwned;
 use std::io::Write;
 use std::time::Duration;
 
+/// A PEM file of certificates to trust besides the system's (a team's private authority).
+pub const CA_CERT_ENV: &str = "FIELDBOOK_CA_CERT";
+
 /// Bodies larger than this are sent gzip-compressed.
 const COMPRESS_OVER: usize = 1024;
 
@@ -37,15 +40,27 @@ pub(crate) enum Answer<T> {
 
 impl Api {
     pub fn new(base: &str, token: Option<String>) -> Result<Api> {
-        let http = reqwest::blocking::Client::builder()
+        let mut builder = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(60))
             .connect_timeout(Duration::from_secs(10))
-            .gzip(true)
-            .build()
-            .map_err(|e| ClientError::Offline {
-                url: base.into(),
-                why: e.to_string(),
+            .gzip(true);
+        // A team server with a certificate from the company's own authority.
+        if let Some(path) = std::env::var_os(CA_CERT_ENV).filter(|p| !p.is_empty()) {
+            let pem = std::fs::read(&path).map_err(ClientError::io(&path))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                ClientError::Invalid(format!(
+                    "{} ({CA_CERT_ENV}) holds no PEM certificate: {e}",
+                    std::path::Path::new(&path).display()
+                ))
             })?;
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder.build().map_err(|e| ClientError::Offline {
+            url: base.into(),
+            why: e.to_string(),
+        })?;
         Ok(Api {
             http,
             base: base.trim_end_matches('/').to_string(),
