@@ -194,6 +194,20 @@ fn progress_bar(what: &str) -> ProgressBar {
     bar
 }
 
+/// Runs a long operation with a progress bar on stderr (hidden when not a terminal).
+fn with_progress<T>(
+    what: &str,
+    f: impl FnOnce(&mut dyn FnMut(u64, u64)) -> Result<T, ClientError>,
+) -> Result<T, ClientError> {
+    let bar = progress_bar(what);
+    let out = f(&mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    out
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -361,12 +375,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             updated(&store, id, json)?;
         }
         Command::Export { out } => {
-            let bar = progress_bar("export");
-            let n = store.export(&out, &mut |done, total| {
-                bar.set_length(total);
-                bar.set_position(done);
-            })?;
-            bar.finish_and_clear();
+            let n = with_progress("export", |p| store.export(&out, p))?;
             if json {
                 print_json(&json!({"out": out, "records": n}));
             } else {
@@ -374,12 +383,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Bundle { out } => {
-            let bar = progress_bar("bundle");
-            let n = store.bundle(&out, &mut |done, total| {
-                bar.set_length(total);
-                bar.set_position(done);
-            })?;
-            bar.finish_and_clear();
+            let n = with_progress("bundle", |p| store.bundle(&out, p))?;
             if json {
                 print_json(&json!({"out": out, "documents": n}));
             } else {
@@ -387,12 +391,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Absorb { file } => {
-            let bar = progress_bar("absorb");
-            let report = store.absorb(&file, &mut |done, total| {
-                bar.set_length(total);
-                bar.set_position(done);
-            })?;
-            bar.finish_and_clear();
+            let report = with_progress("absorb", |p| store.absorb(&file, p))?;
             if json {
                 print_json(&serde_json::to_value(&report)?);
             } else {
@@ -406,15 +405,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Demo { records, seed } => {
-            let bar = progress_bar("demo");
-            bar.set_length(records as u64);
             let seed = seed.unwrap_or_else(|| {
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
                     .map_or(1, |d| d.as_nanos() as u64)
             });
-            let n = store.demo(records, seed, &mut |done, _| bar.set_position(done))?;
-            bar.finish_and_clear();
+            let n = with_progress("demo", |p| store.demo(records, seed, p))?;
             if json {
                 print_json(&json!({"records": n}));
             } else {
