@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up the machine, builds Fieldbook, and shows it working on a demo book of business:
-# a store with generated accounts, contacts, deals, quotes, activities and tasks, then its
-# pipeline and a few searches. Safe to run twice (the demo store is kept and reused).
+# a store with generated accounts, contacts, deals, quotes, activities and tasks, its
+# pipeline and a few searches, then a local sync server that the book syncs to. Safe to run
+# twice (the demo store and server data are kept and reused; the server stops on exit).
 # Until the desktop app exists, this is the command line; the store is in $FIELDBOOK_DEMO_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,9 +25,33 @@ echo "Accounts in 青岛 (search works on any two Chinese characters):"
 echo
 echo "Deals in negotiation:"
 "$fb" list opportunity stage=negotiation --limit 5
+echo
+echo "A local sync server:"
+srv="$CARGO_TARGET_DIR/debug/fieldbook-server"
+server_dir="$FIELDBOOK_DATA_DIR-server"
+export FIELDBOOK_PASSWORD="${FIELDBOOK_DEMO_PASSWORD:-demo-password}"
+if [ ! -f "$server_dir/server.db" ]; then
+    "$srv" --data-dir "$server_dir" user add demo --role admin
+fi
+log="$(mktemp)"
+"$srv" --data-dir "$server_dir" serve --listen 127.0.0.1:0 >"$log" 2>"$server_dir.log" &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null; rm -f "$log"' EXIT
+url=""
+for _ in $(seq 100); do
+    url="$(sed -n 's/^listening on //p' "$log")"
+    [ -n "$url" ] && break
+    sleep 0.1
+done
+[ -n "$url" ] || { echo "the server did not start; see $server_dir.log" >&2; exit 1; }
+"$fb" login "$url" demo
+"$fb" sync
+"$fb" status
+unset FIELDBOOK_PASSWORD
+
 cat <<TXT
 
-The demo store is in $FIELDBOOK_DATA_DIR. Try:
+The demo store is in $FIELDBOOK_DATA_DIR (the server's data in $server_dir). Try:
   export FIELDBOOK_DATA_DIR=$FIELDBOOK_DATA_DIR
   $fb search acme
   $fb show ID            (an id from a list above)

@@ -98,9 +98,13 @@ pub(crate) fn page(
                         .doc
                         .merge_bytes(&doc)
                         .map_err(|e| damaged(&doc_id, e))?;
-                    if !new.is_empty() {
-                        stored.append(tx, &new)?;
+                    if new.is_empty() {
+                        // Nothing new (often this device's own records, sent back at its
+                        // first sync): only the owner may be news.
+                        projection::set_owner(tx, &doc_id.to_string(), &owner)?;
+                        continue;
                     }
+                    stored.append(tx, &new)?;
                     search.push(project(tx, &mut stored.doc, &owner)?);
                     out.updated_records += 1;
                 }
