@@ -41,6 +41,27 @@ fn project(tx: &Connection, doc: &mut RecordDoc, owner: &str) -> Result<projecti
     projection::upsert_json(tx, doc.kind(), &json, conflicts, Some(owner))
 }
 
+/// Merges changes or a whole document into a record this device holds. Nothing new (often
+/// this device's own changes, sent back): only the owner may be news.
+fn merge_held(
+    tx: &Connection,
+    stored: &mut StoredDoc,
+    bytes: &[u8],
+    owner: &str,
+    search: &mut Vec<projection::SearchRow>,
+    out: &mut Applied,
+) -> Result<()> {
+    let id = stored.doc.id();
+    let new = stored.doc.merge_bytes(bytes).map_err(|e| damaged(&id, e))?;
+    if new.is_empty() {
+        return projection::set_owner(tx, &id.to_string(), owner);
+    }
+    stored.append(tx, &new)?;
+    search.push(project(tx, &mut stored.doc, owner)?);
+    out.updated_records += 1;
+    Ok(())
+}
+
 /// Applies one page of items; the caller commits it with the cursor.
 pub(crate) fn page(
     tx: &Connection,
@@ -61,17 +82,7 @@ pub(crate) fn page(
                 let bytes = concat(&changes);
                 match StoredDoc::load(tx, doc_id, &s.actor)? {
                     Some(mut stored) => {
-                        let new = stored
-                            .doc
-                            .merge_bytes(&bytes)
-                            .map_err(|e| damaged(&doc_id, e))?;
-                        if new.is_empty() {
-                            projection::set_owner(tx, &doc_id.to_string(), &owner)?;
-                            continue;
-                        }
-                        stored.append(tx, &new)?;
-                        search.push(project(tx, &mut stored.doc, &owner)?);
-                        out.updated_records += 1;
+                        merge_held(tx, &mut stored, &bytes, &owner, &mut search, out)?
                     }
                     None => {
                         let am =
@@ -93,21 +104,7 @@ pub(crate) fn page(
                 conflicts,
             } => match StoredDoc::load(tx, doc_id, &s.actor)? {
                 // Held already (perhaps with edits the server has not seen): merge.
-                Some(mut stored) => {
-                    let new = stored
-                        .doc
-                        .merge_bytes(&doc)
-                        .map_err(|e| damaged(&doc_id, e))?;
-                    if new.is_empty() {
-                        // Nothing new (often this device's own records, sent back at its
-                        // first sync): only the owner may be news.
-                        projection::set_owner(tx, &doc_id.to_string(), &owner)?;
-                        continue;
-                    }
-                    stored.append(tx, &new)?;
-                    search.push(project(tx, &mut stored.doc, &owner)?);
-                    out.updated_records += 1;
-                }
+                Some(mut stored) => merge_held(tx, &mut stored, &doc, &owner, &mut search, out)?,
                 // New here: store as sent, projection included; no document is loaded.
                 None => {
                     tx.prepare_cached(
