@@ -12,8 +12,8 @@
 //! 3. **200 devices** (100 reps with a laptop and a phone each) on one async thread of this
 //!    process, with pre-made pages (Automerge changes made with `RecordDoc`, JSON, gzip) so
 //!    the load generator stays light. Each device loops: push a page of 50 changes to its
-//!    own records (10 new, 40 edits), then pull until caught up. Once paced at the target
-//!    load (5,000 changes/s in all), once as fast as the server answers (its capacity).
+//!    own records (10 new, 40 edits), then pull until caught up. Paced at the target load
+//!    (5,000 changes/s in all), paced at 1,000 changes/s, and back to back (capacity).
 //! 4. **Growth and memory.** The server's VmRSS/VmHWM (`/proc/PID/status`) idle, at N
 //!    records, after the device runs, and while other reps' books (generated with
 //!    `fieldbook_core::demo`, pushed in pages of 1,000 by two devices at a time) grow the
@@ -21,7 +21,7 @@
 //!    disk has written back what the growth left dirty (`sync`).
 //!
 //! Run (release-like `bench` profile; the server binary must be built first; a full run
-//! takes about 15 minutes):
+//! takes about 13 minutes):
 //!
 //! ```sh
 //! export CARGO_TARGET_DIR=/root/.cache/fieldbook/target
@@ -31,10 +31,12 @@
 //! ```
 //!
 //! Knobs: `FIELDBOOK_BENCH_RECORDS` (alice's book, default 100,000; the server grows to ten
-//! times that), `FIELDBOOK_BENCH_DEVICES` (200), `FIELDBOOK_BENCH_RUN_SECS` (20 per device
-//! run), `FIELDBOOK_SERVER_BIN` (else `fieldbook-server` next to this bench's profile
-//! directory), `FIELDBOOK_BENCH_PERF=DIR` (records `perf record -g` of the server during the
-//! device runs into DIR). The server logs to a file at its default level (info).
+//! times that), `FIELDBOOK_BENCH_GROW_TO` (that size), `FIELDBOOK_BENCH_DEVICES` (200),
+//! `FIELDBOOK_BENCH_RUN_SECS` (20 per device run), `FIELDBOOK_SERVER_BIN` (else
+//! `fieldbook-server` next to this bench's profile directory), `FIELDBOOK_BENCH_PERF=DIR`
+//! (records `perf record -g` of the server during the device runs and the syncs at full
+//! size into DIR). The server inherits the environment (e.g. `MALLOC_ARENA_MAX`) and logs
+//! to a file at its default level (info).
 //! Results are written up in `BENCHMARKS.md`.
 
 use fieldbook_client::Store;
