@@ -26,6 +26,8 @@ pub struct LogEntry {
     pub kind: Kind,
     /// The record's owner now.
     pub owner_now: Option<String>,
+    /// A change pushed by the pulling device itself.
+    pub own: bool,
     pub event: Event,
 }
 
@@ -61,15 +63,19 @@ pub enum Decision {
 ///
 /// A change is sent only if the user saw the record when it was made and sees it now, and
 /// no later grant or reassignment brings the whole record anyway: a device must never
-/// receive changes of a record it does not hold.
+/// receive changes of a record it does not hold. The device that pushed a change has it:
+/// it gets only the record's owner (what a record made before signing in learns at its
+/// first sync), not the change again.
 pub fn decide(scope: &Scope, entry: &LogEntry, granted_later: bool) -> Decision {
     let now = scope.sees(entry.owner_now.as_deref());
     match &entry.event {
         Event::Change { owner_then, .. } => {
-            if now && scope.sees(owner_then.as_deref()) && !granted_later {
-                Decision::Changes
-            } else {
+            if !(now && scope.sees(owner_then.as_deref()) && !granted_later) {
                 Decision::Skip
+            } else if entry.own {
+                Decision::Owner(entry.owner_now.clone().unwrap_or_default())
+            } else {
+                Decision::Changes
             }
         }
         Event::Owner { old, new } => {
@@ -149,6 +155,12 @@ impl Page {
         if let PullItem::Snapshot { doc, .. } = &item {
             self.bytes += doc.len() * 2;
         }
+        // The same owner of the same record twice in a row says nothing new.
+        if let (PullItem::Owner { .. }, Some(last)) = (&item, self.items.last())
+            && *last == item
+        {
+            return;
+        }
         self.items.push(item);
     }
 
@@ -169,6 +181,7 @@ mod tests {
             doc_id: Uuid::nil(),
             kind: Kind::Account,
             owner_now: owner_now.map(String::from),
+            own: false,
             event,
         }
     }
@@ -225,6 +238,20 @@ mod tests {
             Decision::Changes,
             "products"
         );
+        // The device that pushed it learns the owner only; a record it may not see, nothing.
+        let mine = LogEntry {
+            own: true,
+            ..entry(Some("alice"), change(Some("alice")))
+        };
+        assert_eq!(
+            decide(&alice, &mine, false),
+            Decision::Owner("alice".into())
+        );
+        let moved_away = LogEntry {
+            own: true,
+            ..entry(Some("bob"), change(Some("alice")))
+        };
+        assert_eq!(decide(&alice, &moved_away, false), Decision::Skip);
     }
 
     #[test]

@@ -8,12 +8,19 @@ use crate::error::{Result, ServerError};
 use crate::metrics::Metrics;
 use crate::storage::Storage;
 use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// Storage calls running at once. More requests wait here, as cheap futures, rather than
+/// as blocked threads: the writer commits for all of them together anyway, and the CPU
+/// work of preparing pushes cannot use more threads than there are cores.
+pub const STORAGE_CALLS: usize = 16;
 
 #[derive(Clone)]
 pub struct AppState {
     storage: Arc<dyn Storage>,
     metrics: Arc<Metrics>,
     passwords: Passwords,
+    calls: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -22,6 +29,7 @@ impl AppState {
             storage,
             metrics: Arc::new(Metrics::default()),
             passwords: Passwords::standard(),
+            calls: Arc::new(Semaphore::new(STORAGE_CALLS)),
         }
     }
 
@@ -43,8 +51,18 @@ impl AppState {
         f: impl FnOnce(&dyn Storage) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let storage = self.storage.clone();
-        tokio::task::spawn_blocking(move || f(storage.as_ref()))
+        let permit = self
+            .calls
+            .clone()
+            .acquire_owned()
             .await
-            .map_err(|e| ServerError::Task(e.to_string()))?
+            .map_err(|e| ServerError::Task(e.to_string()))?;
+        tokio::task::spawn_blocking(move || {
+            let out = f(storage.as_ref());
+            drop(permit);
+            out
+        })
+        .await
+        .map_err(|e| ServerError::Task(e.to_string()))?
     }
 }

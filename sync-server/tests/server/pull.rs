@@ -73,7 +73,10 @@ async fn ordinary_pulls_group_changes_of_a_record_and_show_conflicts() {
     let mut alice = s.login("alice").await;
     let (mut acme, a) = account("alice", "Acme");
     alice.push(vec![a]).await;
-    assert_eq!(alice.pull_all().await.len(), 1);
+    assert_eq!(alice.pull_all().await.len(), 1, "the bootstrap");
+    // Alice's phone, bootstrapped now, gets everyone's changes from here on.
+    let mut phone = s.login("alice").await;
+    assert_eq!(phone.pull_all().await.len(), 1);
 
     let mia = s.login("mia").await;
     let mut mias = acme.fork("mia");
@@ -87,7 +90,29 @@ async fn ordinary_pulls_group_changes_of_a_record_and_show_conflicts() {
     let (_, other) = account("alice", "Other");
     alice.push(vec![other]).await;
     assert_eq!(mia.push(vec![mias.set("phone", text("556"))]).await.0, 200);
-    let items = alice.pull_all().await;
+    // The laptop: owners for its own changes (twice in a row said once), mia's changes.
+    match &alice.pull_all().await[..] {
+        [
+            PullItem::Owner { doc_id: o1, .. },
+            PullItem::Changes {
+                doc_id: c1,
+                changes: m1,
+                ..
+            },
+            PullItem::Owner { doc_id: o2, .. },
+            PullItem::Changes {
+                doc_id: c2,
+                changes: m2,
+                ..
+            },
+        ] => {
+            assert_eq!((*o1, *c1, *c2), (acme.id(), acme.id(), acme.id()));
+            assert_ne!(*o2, acme.id());
+            assert_eq!((m1.len(), m2.len()), (1, 1));
+        }
+        other => panic!("{other:?}"),
+    }
+    let items = phone.pull_all().await;
     match &items[..] {
         [
             PullItem::Changes {

@@ -1,7 +1,9 @@
 //! The SQLite backend: one file `DIR/server.db` in WAL mode with `synchronous=FULL` (a push
-//! that was answered survives a crash or power loss), one writer connection behind a
-//! mutex (every write is one `BEGIN IMMEDIATE` transaction) and a small pool of reader
-//! connections (reads see one consistent snapshot and never wait for the writer).
+//! that was answered survives a crash or power loss), one writer thread that owns the write
+//! connection and commits the writes waiting at that moment together (`writer`), and a
+//! small pool of reader connections (reads see one consistent snapshot and never wait for
+//! the writer). Pushes are worked out on a reader and only written by the writer
+//! (`push`); a pull never waits for the writer.
 //!
 //! The rules live in the backend-independent modules; this module and its children only
 //! read and write rows. Knows nothing of HTTP, argon2 or the command line.
@@ -12,6 +14,7 @@ mod moves;
 mod pull;
 mod push;
 mod sessions;
+mod writer;
 
 use super::{Counts, Credentials, NewUserRecord, Session, Storage, TeamInfo, UserUpdate};
 use crate::access::{Requester, Scope};
@@ -21,7 +24,8 @@ use fieldbook_core::protocol::{
     DeactivateRequest, DeactivateResponse, DeviceInfo, PullRequest, PullResponse, PushRequest,
     PushResponse, QuarantineEntry, ReassignRequest, ReassignResponse, Role, UserInfo,
 };
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::config::DbConfig;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
@@ -29,13 +33,13 @@ use uuid::Uuid;
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "server.db";
 
-/// Reader connections kept open between requests.
-const READERS: usize = 4;
+/// Reader connections kept open between requests (as many as storage calls run at once).
+const READERS: usize = crate::state::STORAGE_CALLS;
 
 /// The SQLite storage of one data directory.
 pub struct SqliteStorage {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    writer: writer::Writer,
     readers: Mutex<Vec<Connection>>,
 }
 
@@ -50,6 +54,9 @@ fn connect(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -32_000)?;
+    // Keeps a cached statement's plan: without it SQLite re-prepares every statement whose
+    // plan depends on a bound value each time rusqlite clears the bindings.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(conn)
 }
 
@@ -67,7 +74,7 @@ impl SqliteStorage {
         migrate::migrate(&mut conn, &path)?;
         Ok(SqliteStorage {
             path,
-            writer: Mutex::new(conn),
+            writer: writer::Writer::start(conn)?,
             readers: Mutex::new(Vec::new()),
         })
     }
@@ -78,7 +85,7 @@ impl SqliteStorage {
     }
 
     /// Runs `f` in a read transaction (one consistent snapshot) on a pooled connection.
-    fn read<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let pooled = lock(&self.readers).pop();
         let mut conn = match pooled {
             Some(c) => c,
@@ -100,13 +107,23 @@ impl SqliteStorage {
         out
     }
 
-    /// Runs `f` in one immediate (write-locking) transaction; commits if it returns `Ok`.
-    fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+    /// Runs `f` on the writer, in a write transaction; returns once it is committed.
+    fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.writer.write(f)
+    }
+
+    /// Like `write`, for a change of who sees what: pushes prepared before it are redone.
+    fn write_scope<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.writer.write(move |conn| {
+            push::bump_scope_generation(conn)?;
+            f(conn)
+        })
     }
 }
 
@@ -194,7 +211,9 @@ impl Storage for SqliteStorage {
     }
 
     fn note_pending(&self, device_id: Uuid, pending: u64) -> Result<()> {
-        self.write(|tx| sessions::note_pending(tx, device_id, pending))
+        // Bookkeeping: written with the next group, nobody waits for it.
+        self.writer
+            .later(move |c| sessions::note_pending(c, device_id, pending))
     }
 
     fn credentials(&self, user: &str) -> Result<Option<Credentials>> {
@@ -202,24 +221,42 @@ impl Storage for SqliteStorage {
     }
 
     fn open_device(&self, user: &str, device_name: &str, token_hash: &str) -> Result<Uuid> {
-        self.write(|tx| sessions::open_device(tx, user, device_name, token_hash))
+        let (user, name, hash) = (
+            user.to_string(),
+            device_name.to_string(),
+            token_hash.to_string(),
+        );
+        self.write(move |c| sessions::open_device(c, &user, &name, &hash))
     }
 
     fn revoke_token(&self, token_hash: &str) -> Result<()> {
-        self.write(|tx| sessions::revoke(tx, token_hash))
+        let hash = token_hash.to_string();
+        self.write(move |c| sessions::revoke(c, &hash))
     }
 
     fn push(&self, session: &Session, req: PushRequest) -> Result<PushResponse> {
-        self.write(|tx| push::push(tx, session, req, false))
+        // The costly part on a reader, in parallel with other requests; the writer only
+        // checks that nothing it relied on moved, and writes.
+        let prepared = self.read(|c| push::prepare(c, session, &req))?;
+        let s = session.clone();
+        let (resp, redone) = self.write(move |c| push::commit_prepared(c, &s, prepared, req))?;
+        if redone {
+            tracing::debug!(user = %session.user, "push redone on the writer");
+        }
+        Ok(resp)
     }
 
     fn handover(&self, session: &Session, req: PushRequest) -> Result<PushResponse> {
-        self.write(|tx| push::push(tx, session, req, true))
+        let s = session.clone();
+        self.write(move |c| push::push(c, &s, req, true))
     }
 
     fn pull(&self, session: &Session, req: &PullRequest) -> Result<PullResponse> {
         let page = self.read(|tx| pull::pull(tx, session, req))?;
-        self.write(|tx| sessions::synced(tx, session.device_id, req.pending))?;
+        // Bookkeeping: a pull never waits for the writer.
+        let (device, pending) = (session.device_id, req.pending);
+        self.writer
+            .later(move |c| sessions::synced(c, device, pending))?;
         Ok(page)
     }
 
@@ -228,15 +265,18 @@ impl Storage for SqliteStorage {
     }
 
     fn add_user(&self, by: &Requester, user: &NewUserRecord) -> Result<UserInfo> {
-        self.write(|tx| admin::add_user(tx, by, user))
+        let (by, user) = (by.clone(), user.clone());
+        self.write_scope(move |c| admin::add_user(c, &by, &user))
     }
 
     fn update_user(&self, by: &Requester, name: &str, update: &UserUpdate) -> Result<UserInfo> {
-        self.write(|tx| admin::update_user(tx, by, name, update))
+        let (by, name, update) = (by.clone(), name.to_string(), update.clone());
+        self.write_scope(move |c| admin::update_user(c, &by, &name, &update))
     }
 
     fn add_team(&self, by: &Requester, team: &str, manager: &str) -> Result<TeamInfo> {
-        self.write(|tx| admin::add_team(tx, by, team, manager))
+        let (by, team, manager) = (by.clone(), team.to_string(), manager.to_string());
+        self.write_scope(move |c| admin::add_team(c, &by, &team, &manager))
     }
 
     fn teams(&self, by: &Requester) -> Result<Vec<TeamInfo>> {
@@ -244,14 +284,18 @@ impl Storage for SqliteStorage {
     }
 
     fn reassign(&self, by: &Requester, req: &ReassignRequest) -> Result<ReassignResponse> {
-        self.write(|tx| moves::reassign(tx, by, req))
+        let (by, req) = (by.clone(), req.clone());
+        self.write_scope(move |c| moves::reassign(c, &by, &req))
     }
 
     fn deactivate(&self, by: &Requester, req: &DeactivateRequest) -> Result<DeactivateResponse> {
-        self.write(|tx| moves::deactivate(tx, by, req))
+        let (by, req) = (by.clone(), req.clone());
+        self.write_scope(move |c| moves::deactivate(c, &by, &req))
     }
 
     fn devices(&self, by: &Requester, user: Option<&str>) -> Result<Vec<DeviceInfo>> {
+        // What devices told with their last requests is queued bookkeeping: let it land.
+        self.write(|_| Ok(()))?;
         self.read(|tx| sessions::devices(tx, by, user))
     }
 

@@ -181,13 +181,15 @@ fn candidates(
     Ok(seqs.into_iter().take(limit).collect())
 }
 
-fn entry(conn: &Connection, seq: i64) -> Result<Option<LogEntry>> {
+/// The entry at `seq`, as `device` pulls it.
+fn entry(conn: &Connection, seq: i64, device: &str) -> Result<Option<LogEntry>> {
     let row = conn
         .prepare_cached(
-            "SELECT l.doc_id, l.event, l.bytes, l.owner, l.old_owner, d.kind, d.owner
+            "SELECT l.doc_id, l.event, l.bytes, l.owner, l.old_owner, d.kind, d.owner,
+                    l.device_id IS NOT NULL AND l.device_id = ?2
              FROM log l JOIN docs d ON d.id = l.doc_id WHERE l.seq = ?1",
         )?
-        .query_row([seq], |r| {
+        .query_row(params![seq, device], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -196,10 +198,11 @@ fn entry(conn: &Connection, seq: i64) -> Result<Option<LogEntry>> {
                 r.get::<_, Option<String>>(4)?,
                 r.get::<_, String>(5)?,
                 r.get::<_, Option<String>>(6)?,
+                r.get::<_, bool>(7)?,
             ))
         })
         .optional()?;
-    let Some((doc, event, bytes, owner, old_owner, kind, owner_now)) = row else {
+    let Some((doc, event, bytes, owner, old_owner, kind, owner_now, own)) = row else {
         return Ok(None);
     };
     let event = match event.as_str() {
@@ -220,6 +223,7 @@ fn entry(conn: &Connection, seq: i64) -> Result<Option<LogEntry>> {
         doc_id: parse_uuid(&doc)?,
         kind: parse_kind(&kind)?,
         owner_now,
+        own,
         event,
     }))
 }
@@ -250,8 +254,9 @@ fn ordinary(
     } else {
         seqs.last().map_or(max, |s| *s as u64)
     };
+    let device = session.device_id.to_string();
     for (i, &seq) in seqs.iter().enumerate() {
-        let Some(e) = entry(conn, seq)? else {
+        let Some(e) = entry(conn, seq, &device)? else {
             continue;
         };
         let later = any_grants

@@ -1,7 +1,14 @@
 //! Pushes and handovers in SQL: feeding stored documents to the push engine and writing
 //! its outcome (log entries, documents with their projections, quarantine rows, the
-//! device's last sync) in the caller's transaction; and listing the quarantine. Knows
-//! nothing of Automerge or the access rules: the `push` engine applies them.
+//! device's last sync); and listing the quarantine. Knows nothing of Automerge or the
+//! access rules: the `push` engine applies them.
+//!
+//! A push is prepared on a read snapshot, off the writer (the costly part: loading,
+//! applying and checking documents runs on as many cores as there are requests), noting
+//! every stored row it looked at. The writer then checks, in its transaction, that none of
+//! those rows and no scope changed and that no accepted change arrived meanwhile, and
+//! writes the outcome; if anything moved, or something was refused, the push is done
+//! again on the writer, exactly as a serial server would.
 
 use super::{admin_scope, now, parse_kind, parse_uuid, scope_of, sessions};
 use crate::access::{Principal, Requester, Writer};
@@ -14,9 +21,22 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Stored documents, read in the push's transaction.
+/// A stored record as a push saw it: where it belongs and its last change in the log.
+type Seen = Option<(Placement, i64)>;
+
+/// Stored documents, read in the push's transaction; remembers every record it read.
 struct TxSource<'c> {
     conn: &'c Connection,
+    seen: HashMap<Uuid, Seen>,
+}
+
+impl<'c> TxSource<'c> {
+    fn new(conn: &'c Connection) -> Self {
+        TxSource {
+            conn,
+            seen: HashMap::new(),
+        }
+    }
 }
 
 fn placement_row(
@@ -31,40 +51,78 @@ fn placement_row(
     })
 }
 
+/// Where a record belongs and its last change, now.
+fn seen_now(conn: &Connection, id: Uuid) -> Result<Seen> {
+    let row = conn
+        .prepare_cached("SELECT kind, owner, account_id, updated_seq FROM docs WHERE id = ?1")?
+        .query_row([id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)?))
+        })
+        .optional()?;
+    row.map(|(kind, owner, account, seq)| Ok((placement_row(kind, owner, account)?, seq)))
+        .transpose()
+}
+
+fn is_known(conn: &Connection, hash: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM log WHERE hash = ?1")?
+        .exists([hash])?)
+}
+
+fn scope_generation(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'scope_generation'")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// Marks a change of who sees what (users, teams, owners): pushes prepared before it are
+/// redone on the writer.
+pub(super) fn bump_scope_generation(conn: &Connection) -> Result<()> {
+    conn.prepare_cached("UPDATE meta SET value = value + 1 WHERE key = 'scope_generation'")?
+        .execute([])?;
+    Ok(())
+}
+
 impl PushSource for TxSource<'_> {
     fn is_known_change(&mut self, hash: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT 1 FROM log WHERE hash = ?1")?
-            .exists([hash])?)
+        is_known(self.conn, hash)
     }
 
     fn load_doc(&mut self, id: Uuid) -> Result<Option<StoredDoc>> {
         let row = self
             .conn
-            .prepare_cached("SELECT kind, owner, account_id, data, chunks FROM docs WHERE id = ?1")?
+            .prepare_cached(
+                "SELECT kind, owner, account_id, data, chunks, updated_seq FROM docs WHERE id = ?1",
+            )?
             .query_row([id.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
             })
             .optional()?;
-        row.map(|(kind, owner, account, data, chunks)| {
-            Ok(StoredDoc {
-                placement: placement_row(kind, owner, account)?,
-                data,
-                chunks,
-            })
-        })
-        .transpose()
+        let Some((kind, owner, account, data, chunks, seq)) = row else {
+            self.seen.insert(id, None);
+            return Ok(None);
+        };
+        let placement = placement_row(kind, owner, account)?;
+        self.seen.insert(id, Some((placement.clone(), seq)));
+        Ok(Some(StoredDoc {
+            placement,
+            data,
+            chunks,
+        }))
     }
 
     fn placement(&mut self, id: Uuid) -> Result<Option<Placement>> {
-        let row = self
-            .conn
-            .prepare_cached("SELECT kind, owner, account_id FROM docs WHERE id = ?1")?
-            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        row.map(|(kind, owner, account)| placement_row(kind, owner, account))
-            .transpose()
+        let seen = seen_now(self.conn, id)?;
+        let placement = seen.as_ref().map(|(p, _)| p.clone());
+        self.seen.insert(id, seen);
+        Ok(placement)
     }
 }
 
@@ -93,6 +151,85 @@ fn final_successor(conn: &Connection, session: &Session) -> Result<String> {
     )))
 }
 
+fn writer_of(conn: &Connection, session: &Session, handover: bool) -> Result<Writer> {
+    if handover {
+        if !session.deactivated {
+            return Err(ServerError::Forbidden(format!(
+                "{} is active: push with /v1/push; /v1/handover is for a deactivated user's device",
+                session.user
+            )));
+        }
+        let successor = final_successor(conn, session)?;
+        Ok(Writer::Handover {
+            departed: session.user.clone(),
+            successor,
+        })
+    } else {
+        Ok(Writer::User(Principal {
+            user: session.user.clone(),
+            role: session.role,
+            scope: scope_of(conn, &session.user, session.role)?,
+        }))
+    }
+}
+
+/// A push worked out on a read snapshot, to be written by [`commit_prepared`].
+pub(super) struct Prepared {
+    outcome: PushOutcome,
+    /// Every stored record the push looked at, as it was.
+    seen: HashMap<Uuid, Seen>,
+    generation: i64,
+}
+
+/// Works out a push on `conn`'s snapshot without writing anything.
+pub(super) fn prepare(conn: &Connection, session: &Session, req: &PushRequest) -> Result<Prepared> {
+    let generation = scope_generation(conn)?;
+    let writer = writer_of(conn, session, false)?;
+    let mut batch = PushBatch::new(&writer);
+    let mut src = TxSource::new(conn);
+    for env in &req.changes {
+        batch.offer(&mut src, env.clone())?;
+    }
+    Ok(Prepared {
+        outcome: batch.finish()?,
+        seen: src.seen,
+        generation,
+    })
+}
+
+/// Whether a prepared push is still what the writer would do now.
+fn still_valid(conn: &Connection, p: &Prepared) -> Result<bool> {
+    if !p.outcome.refused.is_empty() || scope_generation(conn)? != p.generation {
+        return Ok(false);
+    }
+    for (id, seen) in &p.seen {
+        if seen_now(conn, *id)? != *seen {
+            return Ok(false);
+        }
+    }
+    for a in &p.outcome.accepted {
+        if is_known(conn, &a.hash)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Writes a prepared push in the writer's transaction, or does it again there if the
+/// snapshot it was prepared on is out of date. Returns the answer and whether it was redone.
+pub(super) fn commit_prepared(
+    conn: &Connection,
+    session: &Session,
+    prepared: Prepared,
+    req: PushRequest,
+) -> Result<(PushResponse, bool)> {
+    if !still_valid(conn, &prepared)? {
+        return Ok((push(conn, session, req, false)?, true));
+    }
+    let sent = req.changes.len() as u64;
+    finish(conn, session, prepared.outcome, req.pending, sent, false).map(|r| (r, false))
+}
+
 /// Applies a push (or, with `handover`, a deactivated user's handover) in `conn`'s
 /// transaction.
 pub(super) fn push(
@@ -101,35 +238,30 @@ pub(super) fn push(
     req: PushRequest,
     handover: bool,
 ) -> Result<PushResponse> {
-    let writer = if handover {
-        if !session.deactivated {
-            return Err(ServerError::Forbidden(format!(
-                "{} is active: push with /v1/push; /v1/handover is for a deactivated user's device",
-                session.user
-            )));
-        }
-        let successor = final_successor(conn, session)?;
-        Writer::Handover {
-            departed: session.user.clone(),
-            successor,
-        }
-    } else {
-        Writer::User(Principal {
-            user: session.user.clone(),
-            role: session.role,
-            scope: scope_of(conn, &session.user, session.role)?,
-        })
-    };
+    let writer = writer_of(conn, session, handover)?;
     let sent = req.changes.len() as u64;
     let mut batch = PushBatch::new(&writer);
-    let mut src = TxSource { conn };
+    let mut src = TxSource::new(conn);
     for env in req.changes {
         batch.offer(&mut src, env)?;
     }
     let outcome = batch.finish()?;
+    finish(conn, session, outcome, req.pending, sent, handover)
+}
+
+/// Stores what a page did and what the device holds now; a handover's last page wipes
+/// the device.
+fn finish(
+    conn: &Connection,
+    session: &Session,
+    outcome: PushOutcome,
+    pending: u64,
+    sent: u64,
+    handover: bool,
+) -> Result<PushResponse> {
     store_outcome(conn, session, &outcome)?;
-    let left = req.pending.saturating_sub(sent);
-    let wipe = handover && req.pending <= sent;
+    let left = pending.saturating_sub(sent);
+    let wipe = handover && pending <= sent;
     if wipe {
         conn.prepare_cached(
             "UPDATE devices SET wiped = 1, pending = 0, last_sync = ?2 WHERE id = ?1",
@@ -154,10 +286,19 @@ fn store_outcome(conn: &Connection, session: &Session, out: &PushOutcome) -> Res
     let at = now();
     let mut last_seq: HashMap<Uuid, i64> = HashMap::new();
     let mut log = conn.prepare_cached(
-        "INSERT INTO log (doc_id, event, hash, bytes, owner, at) VALUES (?1, 'change', ?2, ?3, ?4, ?5)",
+        "INSERT INTO log (doc_id, event, hash, bytes, owner, at, device_id)
+         VALUES (?1, 'change', ?2, ?3, ?4, ?5, ?6)",
     )?;
+    let device = session.device_id.to_string();
     for a in &out.accepted {
-        log.execute(params![a.doc_id.to_string(), a.hash, a.bytes, a.owner, at])?;
+        log.execute(params![
+            a.doc_id.to_string(),
+            a.hash,
+            a.bytes,
+            a.owner,
+            at,
+            device
+        ])?;
         last_seq.insert(a.doc_id, conn.last_insert_rowid());
     }
     let mut upsert = conn.prepare_cached(
