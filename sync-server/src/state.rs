@@ -13,7 +13,7 @@ use tokio::sync::Semaphore;
 /// Storage calls running at once. More requests wait here, as cheap futures, rather than
 /// as blocked threads: the writer commits for all of them together anyway, and the CPU
 /// work of preparing pushes cannot use more threads than there are cores.
-pub const STORAGE_CALLS: usize = 16;
+pub const STORAGE_CALLS: usize = 32;
 
 #[derive(Clone)]
 pub struct AppState {

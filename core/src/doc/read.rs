@@ -1,5 +1,9 @@
 //! Reading a record document into a plain [`Record`]. Tolerant: a value of an unexpected
 //! type (from a future version, or a hand-made document) is skipped, never a panic.
+//!
+//! A map is read in one pass over its entries ([`Entries`]) rather than one lookup per
+//! schema field: a lookup seeks through the document's operations each time, and reading
+//! records is what every projection, validation and merge does.
 
 use super::{K_CREATED_AT, K_CREATED_BY, K_DELETED, K_UPDATED_AT, K_UPDATED_BY};
 use crate::kind::Kind;
@@ -66,16 +70,77 @@ pub(crate) fn scalar_value(spec: &FieldSpec, s: &ScalarValue) -> Option<Value> {
     })
 }
 
-/// The value of `spec` under `obj`, if present and well-typed.
-pub(crate) fn field_value<R: ReadDoc>(doc: &R, obj: &ObjId, spec: &FieldSpec) -> Option<Value> {
-    let (v, id) = doc.get(obj, spec.name).ok()??;
+/// The visible entries of one map, read in one pass, sorted by key.
+pub(crate) struct Entries {
+    items: Vec<(String, automerge::Value<'static>, ObjId, bool)>,
+}
+
+impl Entries {
+    pub(crate) fn of<R: ReadDoc>(doc: &R, obj: &ObjId) -> Entries {
+        let mut items: Vec<_> = doc
+            .map_range(obj, ..)
+            .map(|item| {
+                let id = item.id();
+                (
+                    item.key.into_owned(),
+                    item.value.into_value(),
+                    id,
+                    item.conflict,
+                )
+            })
+            .collect();
+        // Sorted here, so lookups do not depend on the order Automerge yields keys in.
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        Entries { items }
+    }
+
+    /// The winning value of `key` and its id, as `ReadDoc::get` gives them.
+    fn get(&self, key: &str) -> Option<(&automerge::Value<'static>, &ObjId)> {
+        let i = self
+            .items
+            .binary_search_by(|(k, ..)| k.as_str().cmp(key))
+            .ok()?;
+        let (_, v, id, _) = &self.items[i];
+        Some((v, id))
+    }
+
+    fn str(&self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            (automerge::Value::Scalar(s), _) => match s.as_ref() {
+                ScalarValue::Str(v) => Some(v.to_string()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether concurrent values of `key` exist.
+    fn conflicted(&self, key: &str) -> bool {
+        self.items
+            .binary_search_by(|(k, ..)| k.as_str().cmp(key))
+            .is_ok_and(|i| self.items[i].3)
+    }
+
+    /// The value of `spec`, if present and well-typed.
+    fn field<R: ReadDoc>(&self, doc: &R, spec: &FieldSpec) -> Option<Value> {
+        let (v, id) = self.get(spec.name)?;
+        convert(doc, spec, v, id)
+    }
+}
+
+fn convert<R: ReadDoc>(
+    doc: &R,
+    spec: &FieldSpec,
+    v: &automerge::Value<'_>,
+    id: &ObjId,
+) -> Option<Value> {
     match (spec.ty, v) {
         (FieldType::Notes, automerge::Value::Object(ObjType::Text)) => {
-            Some(Value::Notes(doc.text(&id).ok()?)).filter(|v| v != &Value::Notes(String::new()))
+            Some(Value::Notes(doc.text(id).ok()?)).filter(|v| v != &Value::Notes(String::new()))
         }
         (FieldType::Tags, automerge::Value::Object(ObjType::List)) => {
             let mut tags: Vec<String> = Vec::new();
-            for t in list_strings(doc, &id) {
+            for t in list_strings(doc, id) {
                 if !tags.contains(&t) {
                     tags.push(t);
                 }
@@ -98,12 +163,13 @@ pub(crate) fn lines<R: ReadDoc>(doc: &R) -> Vec<(ObjId, Line)> {
         if let Some((automerge::Value::Object(ObjType::Map), obj)) =
             doc.get(&list, i).ok().flatten()
         {
-            let Some(line_id) = scalar_str(doc, &obj, "line_id") else {
+            let entries = Entries::of(doc, &obj);
+            let Some(line_id) = entries.str("line_id") else {
                 continue;
             };
             let values = schema::LINE_FIELDS[1..]
                 .iter()
-                .filter_map(|spec| field_value(doc, &obj, spec).map(|v| (spec.name, v)))
+                .filter_map(|spec| entries.field(doc, spec).map(|v| (spec.name, v)))
                 .collect();
             out.push((obj, Line { line_id, values }));
         }
@@ -112,21 +178,30 @@ pub(crate) fn lines<R: ReadDoc>(doc: &R) -> Vec<(ObjId, Line)> {
 }
 
 pub(crate) fn record<R: ReadDoc>(doc: &R, id: Uuid, kind: Kind) -> Record {
+    let root = Entries::of(doc, &ROOT);
     let values = schema::fields(kind)
         .iter()
         .filter(|spec| spec.ty != FieldType::Lines)
-        .filter_map(|spec| field_value(doc, &ROOT, spec).map(|v| (spec.name, v)))
+        .filter_map(|spec| root.field(doc, spec).map(|v| (spec.name, v)))
         .collect();
     let deleted = matches!(
-        doc.get(ROOT, K_DELETED).ok().flatten(),
+        root.get(K_DELETED),
         Some((automerge::Value::Scalar(s), _)) if matches!(s.as_ref(), ScalarValue::Boolean(true))
     );
-    let created_at = scalar_str(doc, &ROOT, K_CREATED_AT).unwrap_or_default();
-    let created_by = scalar_str(doc, &ROOT, K_CREATED_BY).unwrap_or_default();
-    let updated_at = Some(max_str(doc, K_UPDATED_AT))
+    let created_at = root.str(K_CREATED_AT).unwrap_or_default();
+    let created_by = root.str(K_CREATED_BY).unwrap_or_default();
+    // Concurrent writers each stamp these: the greatest wins, whichever Automerge shows.
+    let stamp = |key: &str| {
+        if root.conflicted(key) {
+            max_str(doc, key)
+        } else {
+            root.str(key).unwrap_or_default()
+        }
+    };
+    let updated_at = Some(stamp(K_UPDATED_AT))
         .filter(|s| !s.is_empty())
         .unwrap_or(created_at.clone());
-    let updated_by = Some(max_str(doc, K_UPDATED_BY))
+    let updated_by = Some(stamp(K_UPDATED_BY))
         .filter(|s| !s.is_empty())
         .unwrap_or(created_by.clone());
     Record {

@@ -9,6 +9,7 @@
 //! read and write rows. Knows nothing of HTTP, argon2 or the command line.
 
 mod admin;
+mod checkpoint;
 mod migrate;
 mod moves;
 mod pull;
@@ -72,9 +73,14 @@ impl SqliteStorage {
         let path = dir.join(DB_FILE);
         let mut conn = connect(&path)?;
         migrate::migrate(&mut conn, &path)?;
+        // The checkpoint thread copies the log back; the writer never stops for it.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        // A log that grew under load is cut back once it is reused.
+        conn.pragma_update(None, "journal_size_limit", 64 << 20)?;
+        let checkpointer = checkpoint::Checkpointer::start(connect(&path)?)?;
         Ok(SqliteStorage {
             path,
-            writer: writer::Writer::start(conn)?,
+            writer: writer::Writer::start(conn, checkpointer)?,
             readers: Mutex::new(Vec::new()),
         })
     }

@@ -9,6 +9,7 @@
 //!
 //! Knows nothing of what the jobs write.
 
+use super::checkpoint::Checkpointer;
 use crate::error::{Result, ServerError};
 use rusqlite::Connection;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -34,11 +35,11 @@ pub(super) struct Writer {
 
 impl Writer {
     /// Starts the writer thread on `conn`.
-    pub fn start(conn: Connection) -> Result<Writer> {
+    pub fn start(conn: Connection, checkpointer: Checkpointer) -> Result<Writer> {
         let (tx, rx) = mpsc::channel::<Job>();
         let thread = std::thread::Builder::new()
             .name("fieldbook-writer".into())
-            .spawn(move || run(conn, rx))
+            .spawn(move || run(conn, rx, checkpointer))
             .map_err(|e| ServerError::Task(format!("cannot start the writer thread: {e}")))?;
         Ok(Writer {
             queue: Some(tx),
@@ -116,7 +117,7 @@ impl Drop for Writer {
     }
 }
 
-fn run(conn: Connection, rx: Receiver<Job>) {
+fn run(conn: Connection, rx: Receiver<Job>, checkpointer: Checkpointer) {
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
         while jobs.len() < MAX_GROUP {
@@ -126,6 +127,7 @@ fn run(conn: Connection, rx: Receiver<Job>) {
             }
         }
         let failure = group(&conn, jobs);
+        checkpointer.committed();
         if let Some((e, delivers)) = failure {
             tracing::error!(error = %e, jobs = delivers.len(), "a write group failed");
             for d in delivers {
