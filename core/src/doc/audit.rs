@@ -133,38 +133,34 @@ fn can_conflict(spec: &FieldSpec) -> bool {
 }
 
 pub(crate) fn conflicts(doc: &mut AutoCommit, kind: Kind) -> Result<Vec<Conflict>> {
+    // Which fields hold concurrent values, from one pass per map; the authors of the
+    // values are looked up only for those (most records have none).
+    let mut found: Vec<(ObjId, &'static str, Option<&FieldSpec>, String)> = Vec::new();
+    let root = read::Entries::of(doc, &ROOT);
+    for spec in schema::fields(kind).iter().filter(|s| can_conflict(s)) {
+        if root.conflicted(spec.name) {
+            found.push((ROOT, spec.name, Some(spec), spec.name.into()));
+        }
+    }
+    if root.conflicted(K_DELETED) {
+        found.push((ROOT, K_DELETED, None, K_DELETED.into()));
+    }
+    for (obj, line) in read::lines(doc) {
+        let entries = read::Entries::of(doc, &obj);
+        for spec in &schema::LINE_FIELDS[1..] {
+            if entries.conflicted(spec.name) {
+                let label = format!("lines.{}.{}", line.line_id, spec.name);
+                found.push((obj.clone(), spec.name, Some(spec), label));
+            }
+        }
+    }
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
     let infos = change_infos(doc);
     let mut out = Vec::new();
-    for spec in schema::fields(kind).iter().filter(|s| can_conflict(s)) {
-        out.extend(conflict_at(
-            doc,
-            &infos,
-            &ROOT,
-            spec.name,
-            Some(spec),
-            spec.name.into(),
-        )?);
-    }
-    out.extend(conflict_at(
-        doc,
-        &infos,
-        &ROOT,
-        K_DELETED,
-        None,
-        K_DELETED.into(),
-    )?);
-    for (obj, line) in read::lines(doc) {
-        for spec in &schema::LINE_FIELDS[1..] {
-            let label = format!("lines.{}.{}", line.line_id, spec.name);
-            out.extend(conflict_at(
-                doc,
-                &infos,
-                &obj,
-                spec.name,
-                Some(spec),
-                label,
-            )?);
-        }
+    for (obj, key, spec, label) in found {
+        out.extend(conflict_at(doc, &infos, &obj, key, spec, label)?);
     }
     Ok(out)
 }

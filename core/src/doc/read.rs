@@ -115,7 +115,7 @@ impl Entries {
     }
 
     /// Whether concurrent values of `key` exist.
-    fn conflicted(&self, key: &str) -> bool {
+    pub(crate) fn conflicted(&self, key: &str) -> bool {
         self.items
             .binary_search_by(|(k, ..)| k.as_str().cmp(key))
             .is_ok_and(|i| self.items[i].3)
