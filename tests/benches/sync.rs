@@ -34,7 +34,7 @@
 //! times that), `FIELDBOOK_BENCH_GROW_TO` (that size), `FIELDBOOK_BENCH_DEVICES` (200),
 //! `FIELDBOOK_BENCH_RUN_SECS` (20 per device run), `FIELDBOOK_SERVER_BIN` (else
 //! `fieldbook-server` next to this bench's profile directory), `FIELDBOOK_BENCH_PERF=DIR`
-//! (records `perf record -g` of the server during the device runs and the syncs at full
+//! (records `perf record --call-graph dwarf` of the server during the device runs and the syncs at full
 //! size into DIR). The server inherits the environment (e.g. `MALLOC_ARENA_MAX`) and logs
 //! to a file at its default level (info).
 //! Results are written up in `BENCHMARKS.md`.
@@ -855,10 +855,20 @@ async fn device_loop(
     (dev, stats)
 }
 
-/// `perf record -g` of the server for `secs` seconds into `DIR/NAME.perf.data`.
+/// `perf record` (DWARF call stacks: the release build keeps no frame pointers) of the server
+/// for `secs` seconds into `DIR/NAME.perf.data`.
 fn perf_server(server: &ServerProc, dir: &Path, name: &str, secs: u64) -> Res<Child> {
     Ok(Command::new("perf")
-        .args(["record", "-g", "-p", &server.pid().to_string(), "-o"])
+        .args([
+            "record",
+            "-F",
+            "499",
+            "--call-graph",
+            "dwarf,16384",
+            "-p",
+            &server.pid().to_string(),
+            "-o",
+        ])
         .arg(dir.join(format!("{name}.perf.data")))
         .args(["--", "sleep", &secs.to_string()])
         .stdout(Stdio::null())

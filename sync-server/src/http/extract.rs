@@ -65,18 +65,27 @@ pub async fn optional_protocol(req: Request, next: Next) -> Response {
     }
 }
 
-/// Middleware: counts every request by route and status, and times pushes and pulls.
+/// Middleware: counts every request by route and status, times it, and logs one line for
+/// it (a plain event: a span per request cost more than the rest of a pull).
 pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or("unmatched", |p| p.as_str())
         .to_string();
+    let method = req.method().clone();
     let start = Instant::now();
     let resp = next.run(req).await;
-    state
-        .metrics()
-        .request(&route, resp.status().as_u16(), start.elapsed());
+    let took = start.elapsed();
+    let status = resp.status().as_u16();
+    state.metrics().request(&route, status, took);
+    tracing::info!(
+        method = %method,
+        route = %route,
+        status,
+        ms = took.as_secs_f64() * 1e3,
+        "request"
+    );
     resp
 }
 

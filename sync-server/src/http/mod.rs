@@ -23,8 +23,6 @@ use fieldbook_core::protocol::MAX_BODY_BYTES;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
 /// Every route, with its layers, over `state`.
 pub fn router(state: AppState) -> Router {
@@ -60,11 +58,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             extract::track,
         ))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
         .with_state(state)
 }
 
