@@ -132,6 +132,23 @@ impl Metrics {
         ] {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
         }
+        for (name, help, v) in [
+            (
+                "fieldbook_pushes_split_total",
+                "Pushes worked out on two cores (the server was otherwise idle).",
+                counts.pushes_split,
+            ),
+            (
+                "fieldbook_pushes_redone_total",
+                "Pushes redone on the writer because what they were prepared on had changed.",
+                counts.pushes_redone,
+            ),
+        ] {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
+            );
+        }
         self.push.render(
             &mut out,
             "fieldbook_push_duration_seconds",

@@ -50,6 +50,8 @@ pub trait PushSource {
 /// An accepted change, in the order it goes into the log.
 #[derive(Clone, Debug)]
 pub struct Accepted {
+    /// Which of the batch's offers it was (0 for the first change offered).
+    pub position: usize,
     pub doc_id: Uuid,
     pub hash: String,
     pub bytes: Vec<u8>,
@@ -134,6 +136,7 @@ pub struct PushBatch<'w> {
     /// Documents in the order they were first touched (stored in that order).
     order: Vec<Uuid>,
     hashes: HashSet<String>,
+    offered: usize,
     out: PushOutcome,
 }
 
@@ -144,6 +147,7 @@ impl<'w> PushBatch<'w> {
             docs: HashMap::new(),
             order: Vec::new(),
             hashes: HashSet::new(),
+            offered: 0,
             out: PushOutcome::default(),
         }
     }
@@ -151,6 +155,8 @@ impl<'w> PushBatch<'w> {
     /// Takes one change: accepted, a duplicate, or refused into quarantine. Errors only
     /// when the server itself fails.
     pub fn offer(&mut self, src: &mut dyn PushSource, env: ChangeEnvelope) -> Result<()> {
+        let position = self.offered;
+        self.offered += 1;
         let change = match validate::parse(&env.bytes) {
             Ok(c) => c,
             Err(why) => {
@@ -168,6 +174,7 @@ impl<'w> PushBatch<'w> {
             Ok(owner) => {
                 self.hashes.insert(hash.clone());
                 self.out.accepted.push(Accepted {
+                    position,
                     doc_id: env.doc_id,
                     hash,
                     bytes: env.bytes,

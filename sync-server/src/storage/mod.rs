@@ -87,6 +87,10 @@ pub struct Counts {
     pub quarantine: u64,
     pub users: u64,
     pub devices: u64,
+    /// Pushes worked out in two parts at once, since the server started.
+    pub pushes_split: u64,
+    /// Pushes redone on the writer (prepared on a snapshot that went stale).
+    pub pushes_redone: u64,
 }
 
 /// Everything the HTTP layer and the command line need from storage.

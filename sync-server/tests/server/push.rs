@@ -6,6 +6,7 @@ use automerge::transaction::Transactable;
 use fieldbook_core::Kind;
 use fieldbook_core::protocol::{ChangeEnvelope, PullItem};
 use fieldbook_core::value::Value;
+use fieldbook_server::storage::Storage;
 use futures_util::future::join_all;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -377,4 +378,76 @@ async fn concurrent_pushes_store_each_change_once_and_keep_every_edit() {
         .expect("acme reaches the manager");
     assert_eq!(record["phone"], "555-9");
     assert_eq!(record["website"], "https://acme9.example");
+}
+
+/// A large push on an idle server is worked out in two parts at once; the log still holds
+/// its changes in the order they were sent, and a page whose parts would need each other's
+/// records (contacts of accounts created in the same page) is worked out whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_push_split_in_two_keeps_the_order_it_was_sent_in() {
+    let s = company().await;
+    let laptop = s.login("alice").await;
+    let mut docs = Vec::new();
+    let mut creates = Vec::new();
+    for i in 0..20 {
+        let (doc, env) = account("alice", &format!("Account {i}"));
+        docs.push(doc);
+        creates.push(env);
+    }
+    assert_eq!(laptop.push(creates).await.1.accepted, 20);
+    let split_after_creates = s.storage.counts().unwrap().pushes_split;
+    assert_eq!(
+        split_after_creates, 1,
+        "20 new accounts need nothing of each other"
+    );
+
+    let mut phone = s.login("alice").await;
+    assert_eq!(phone.pull_all().await.len(), 20);
+
+    // Two rounds of edits, interleaved across the records: one page of 40.
+    let mut edits = Vec::new();
+    for round in 0..2 {
+        for doc in &mut docs {
+            edits.push(doc.set("city", text(&format!("City {round}"))));
+        }
+    }
+    let (status, resp) = laptop.push(edits.clone()).await;
+    assert_eq!((status, resp.accepted), (200, 40));
+    assert_eq!(s.storage.counts().unwrap().pushes_split, 2);
+    let pulled: Vec<(uuid::Uuid, Vec<u8>)> = phone
+        .pull_all()
+        .await
+        .into_iter()
+        .flat_map(|item| match item {
+            PullItem::Changes {
+                doc_id, changes, ..
+            } => changes.into_iter().map(|c| (doc_id, c)).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let sent: Vec<(uuid::Uuid, Vec<u8>)> = edits.into_iter().map(|e| (e.doc_id, e.bytes)).collect();
+    assert_eq!(
+        pulled, sent,
+        "the log keeps the order the changes were sent in"
+    );
+
+    // Accounts and their contacts in one page: worked out whole, all placed.
+    let mut page = Vec::new();
+    let mut contacts = Vec::new();
+    for i in 0..10 {
+        let (acc, env) = account("alice", &format!("New {i}"));
+        page.push(env);
+        let (c, cenv) = contact("alice", acc.id(), &format!("Person {i}"));
+        page.push(cenv);
+        contacts.push(c.id());
+    }
+    let (status, resp) = laptop.push(page).await;
+    assert_eq!((status, resp.accepted, resp.refused.len()), (200, 20, 0));
+    assert_eq!(s.storage.counts().unwrap().pushes_split, 2, "not split");
+    let mut mia = s.login("mia").await;
+    let seen = snapshots(&mia.pull_all().await);
+    assert!(
+        contacts.iter().all(|c| seen.contains(c)),
+        "the manager sees every contact"
+    );
 }

@@ -2,12 +2,16 @@
 //! the writer never pays for it: with SQLite's automatic checkpoints the commit that
 //! crosses the threshold copies the whole log and waits for the database file's fsync,
 //! while every request behind it waits too. Checkpoints here are `PASSIVE`: they never
-//! block the writer or readers, and copy what no reader still needs.
+//! block the writer or readers, and copy what no reader still needs. Under a steady load
+//! some reader always holds an old snapshot and the log can only grow; past
+//! [`RESTART_OVER`] bytes a `RESTART` checkpoint waits for those readers (each takes
+//! milliseconds) so the writer starts the log over.
 //!
 //! Knows nothing of what the tables hold.
 
 use crate::error::{Result, ServerError};
 use rusqlite::Connection;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -16,6 +20,8 @@ use std::time::Duration;
 /// Commits between checkpoints at most; also checkpoints after this long with commits.
 const EVERY_COMMITS: u64 = 64;
 const EVERY: Duration = Duration::from_millis(500);
+/// A log larger than this is started over.
+const RESTART_OVER: u64 = 64 << 20;
 
 #[derive(Default)]
 struct Shared {
@@ -32,12 +38,16 @@ pub(super) struct Checkpointer {
 }
 
 impl Checkpointer {
-    pub fn start(conn: Connection) -> Result<Checkpointer> {
+    /// Starts the thread on `conn`, a connection to the database at `path`.
+    pub fn start(conn: Connection, path: &Path) -> Result<Checkpointer> {
         let shared = Arc::new(Shared::default());
         let s = shared.clone();
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let wal = PathBuf::from(wal);
         let thread = std::thread::Builder::new()
             .name("fieldbook-ckpt".into())
-            .spawn(move || run(conn, &s))
+            .spawn(move || run(conn, &wal, &s))
             .map_err(|e| ServerError::Task(format!("cannot start the checkpoint thread: {e}")))?;
         Ok(Checkpointer {
             shared,
@@ -64,7 +74,7 @@ impl Drop for Checkpointer {
     }
 }
 
-fn run(conn: Connection, s: &Shared) {
+fn run(conn: Connection, wal: &Path, s: &Shared) {
     let mut done = 0;
     loop {
         {
@@ -78,7 +88,13 @@ fn run(conn: Connection, s: &Shared) {
         let now = s.commits.load(Ordering::Relaxed);
         if now != done {
             done = now;
-            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            let big = std::fs::metadata(wal).is_ok_and(|m| m.len() > RESTART_OVER);
+            let sql = if big {
+                "PRAGMA wal_checkpoint(RESTART)"
+            } else {
+                "PRAGMA wal_checkpoint(PASSIVE)"
+            };
+            if let Err(e) = conn.query_row(sql, [], |_| Ok(())) {
                 tracing::warn!(error = %e, "checkpoint failed; the next one retries");
             }
         }

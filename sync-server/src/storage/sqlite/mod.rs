@@ -22,12 +22,14 @@ use crate::access::{Requester, Scope};
 use crate::error::{Result, ServerError};
 use fieldbook_core::Kind;
 use fieldbook_core::protocol::{
-    DeactivateRequest, DeactivateResponse, DeviceInfo, PullRequest, PullResponse, PushRequest,
-    PushResponse, QuarantineEntry, ReassignRequest, ReassignResponse, Role, UserInfo,
+    ChangeEnvelope, DeactivateRequest, DeactivateResponse, DeviceInfo, PullRequest, PullResponse,
+    PushRequest, PushResponse, QuarantineEntry, ReassignRequest, ReassignResponse, Role, UserInfo,
 };
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
 
@@ -42,6 +44,10 @@ pub struct SqliteStorage {
     path: PathBuf,
     writer: writer::Writer,
     readers: Mutex<Vec<Connection>>,
+    /// Pushes being worked on now.
+    busy: AtomicUsize,
+    split: AtomicU64,
+    redone: AtomicU64,
 }
 
 fn connect(path: &Path) -> Result<Connection> {
@@ -77,11 +83,14 @@ impl SqliteStorage {
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         // A log that grew under load is cut back once it is reused.
         conn.pragma_update(None, "journal_size_limit", 64 << 20)?;
-        let checkpointer = checkpoint::Checkpointer::start(connect(&path)?)?;
+        let checkpointer = checkpoint::Checkpointer::start(connect(&path)?, &path)?;
         Ok(SqliteStorage {
             path,
             writer: writer::Writer::start(conn, checkpointer)?,
             readers: Mutex::new(Vec::new()),
+            busy: AtomicUsize::new(0),
+            split: AtomicU64::new(0),
+            redone: AtomicU64::new(0),
         })
     }
 
@@ -98,6 +107,9 @@ impl SqliteStorage {
             None => {
                 let c = connect(&self.path)?;
                 c.pragma_update(None, "query_only", true)?;
+                // Up to STORAGE_CALLS readers: a smaller cache each (the OS caches the
+                // file for all of them).
+                c.pragma_update(None, "cache_size", -8_000)?;
                 c
             }
         };
@@ -121,6 +133,52 @@ impl SqliteStorage {
         self.writer.write(f)
     }
 
+    /// Works out a large push on two cores when the server has nothing else to do (a
+    /// lone device's sync should not wait for one core while the other idles). Records
+    /// are split between two parts by id; `None` when that does not apply or does not work
+    /// out (a part needed a record of the other part, or refused something).
+    fn prepare_split(
+        &self,
+        session: &Session,
+        req: &PushRequest,
+    ) -> Result<Option<push::Prepared>> {
+        if req.changes.len() < SPLIT_FROM
+            || self.busy.load(Ordering::Relaxed) > 1
+            || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2
+        {
+            return Ok(None);
+        }
+        let mut parts: [Vec<&ChangeEnvelope>; 2] = [Vec::new(), Vec::new()];
+        let mut positions: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+        let mut ids: [HashSet<Uuid>; 2] = [HashSet::new(), HashSet::new()];
+        for (i, env) in req.changes.iter().enumerate() {
+            let k = (env.doc_id.as_u128() % 2) as usize;
+            parts[k].push(env);
+            positions[k].push(i);
+            ids[k].insert(env.doc_id);
+        }
+        if parts.iter().any(Vec::is_empty) {
+            return Ok(None);
+        }
+        let (first, second) = std::thread::scope(|scope| {
+            let other =
+                scope.spawn(|| self.read(|c| push::prepare_part(c, session, &parts[1], &ids[0])));
+            let first = self.read(|c| push::prepare_part(c, session, &parts[0], &ids[1]));
+            let second = other
+                .join()
+                .unwrap_or_else(|_| Err(ServerError::Task("a push part panicked".into())));
+            (first, second)
+        });
+        let (Some(first), Some(second)) = (first?, second?) else {
+            return Ok(None);
+        };
+        let merged = push::merge_parts(vec![first, second], &positions);
+        if merged.is_some() {
+            self.split.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(merged)
+    }
+
     /// Like `write`, for a change of who sees what: pushes prepared before it are redone.
     fn write_scope<T: Send + 'static>(
         &self,
@@ -130,6 +188,25 @@ impl SqliteStorage {
             push::bump_scope_generation(conn)?;
             f(conn)
         })
+    }
+}
+
+/// Pushes at least this large are worked out on two cores when the server is idle.
+const SPLIT_FROM: usize = 16;
+
+/// Counts pushes in progress while alive.
+struct Busy<'a>(&'a AtomicUsize);
+
+impl<'a> Busy<'a> {
+    fn enter(n: &'a AtomicUsize) -> Busy<'a> {
+        n.fetch_add(1, Ordering::Relaxed);
+        Busy(n)
+    }
+}
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -243,10 +320,15 @@ impl Storage for SqliteStorage {
     fn push(&self, session: &Session, req: PushRequest) -> Result<PushResponse> {
         // The costly part on a reader, in parallel with other requests; the writer only
         // checks that nothing it relied on moved, and writes.
-        let prepared = self.read(|c| push::prepare(c, session, &req))?;
+        let _busy = Busy::enter(&self.busy);
+        let prepared = match self.prepare_split(session, &req)? {
+            Some(p) => p,
+            None => self.read(|c| push::prepare(c, session, &req))?,
+        };
         let s = session.clone();
         let (resp, redone) = self.write(move |c| push::commit_prepared(c, &s, prepared, req))?;
         if redone {
+            self.redone.fetch_add(1, Ordering::Relaxed);
             tracing::debug!(user = %session.user, "push redone on the writer");
         }
         Ok(resp)
@@ -340,6 +422,8 @@ impl Storage for SqliteStorage {
                 quarantine: count("SELECT count(*) FROM quarantine")?,
                 users: count("SELECT count(*) FROM users")?,
                 devices: count("SELECT count(*) FROM devices")?,
+                pushes_split: self.split.load(Ordering::Relaxed),
+                pushes_redone: self.redone.load(Ordering::Relaxed),
             })
         })
     }

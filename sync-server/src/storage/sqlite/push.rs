@@ -16,9 +16,9 @@ use crate::error::{Result, ServerError};
 use crate::ownership::Placement;
 use crate::push::{PushBatch, PushOutcome, PushSource, StoredDoc};
 use crate::storage::Session;
-use fieldbook_core::protocol::{PushRequest, PushResponse, QuarantineEntry};
+use fieldbook_core::protocol::{ChangeEnvelope, PushRequest, PushResponse, QuarantineEntry};
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// A stored record as a push saw it: where it belongs and its last change in the log.
@@ -28,6 +28,10 @@ type Seen = Option<(Placement, i64)>;
 struct TxSource<'c> {
     conn: &'c Connection,
     seen: HashMap<Uuid, Seen>,
+    /// Records of the page that another part of a split push works on.
+    foreign: Option<&'c HashSet<Uuid>>,
+    /// Whether this part looked at one of them (then the split is given up).
+    crossed: bool,
 }
 
 impl<'c> TxSource<'c> {
@@ -35,6 +39,14 @@ impl<'c> TxSource<'c> {
         TxSource {
             conn,
             seen: HashMap::new(),
+            foreign: None,
+            crossed: false,
+        }
+    }
+
+    fn look(&mut self, id: Uuid) {
+        if self.foreign.is_some_and(|f| f.contains(&id)) {
+            self.crossed = true;
         }
     }
 }
@@ -89,6 +101,7 @@ impl PushSource for TxSource<'_> {
     }
 
     fn load_doc(&mut self, id: Uuid) -> Result<Option<StoredDoc>> {
+        self.look(id);
         let row = self
             .conn
             .prepare_cached(
@@ -119,6 +132,7 @@ impl PushSource for TxSource<'_> {
     }
 
     fn placement(&mut self, id: Uuid) -> Result<Option<Placement>> {
+        self.look(id);
         let seen = seen_now(self.conn, id)?;
         let placement = seen.as_ref().map(|(p, _)| p.clone());
         self.seen.insert(id, seen);
@@ -195,6 +209,71 @@ pub(super) fn prepare(conn: &Connection, session: &Session, req: &PushRequest) -
         seen: src.seen,
         generation,
     })
+}
+
+/// One part of a push split by record, worked out on its own snapshot: `None` if it
+/// looked at a record of another part, or refused something (the whole page is then
+/// worked out in one piece, which decides those cases with everything in view).
+pub(super) fn prepare_part(
+    conn: &Connection,
+    session: &Session,
+    changes: &[&ChangeEnvelope],
+    foreign: &HashSet<Uuid>,
+) -> Result<Option<Prepared>> {
+    let generation = scope_generation(conn)?;
+    let writer = writer_of(conn, session, false)?;
+    let mut batch = PushBatch::new(&writer);
+    let mut src = TxSource::new(conn);
+    src.foreign = Some(foreign);
+    for env in changes {
+        batch.offer(&mut src, (*env).clone())?;
+        if src.crossed {
+            return Ok(None);
+        }
+    }
+    let outcome = batch.finish()?;
+    if !outcome.refused.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Prepared {
+        outcome,
+        seen: src.seen,
+        generation,
+    }))
+}
+
+/// Puts the parts of a split push back together, in the order the changes were sent
+/// (`positions[k][i]`: where the `i`-th change offered to part `k` was in the page).
+/// `None` if the parts saw different states of the same records.
+pub(super) fn merge_parts(parts: Vec<Prepared>, positions: &[Vec<usize>]) -> Option<Prepared> {
+    let mut merged = Prepared {
+        outcome: PushOutcome::default(),
+        seen: HashMap::new(),
+        generation: parts.first()?.generation,
+    };
+    for (part, at) in parts.into_iter().zip(positions) {
+        if part.generation != merged.generation {
+            return None;
+        }
+        for (id, seen) in part.seen {
+            if merged.seen.get(&id).is_some_and(|s| *s != seen) {
+                return None;
+            }
+            merged.seen.insert(id, seen);
+        }
+        let out = part.outcome;
+        merged.outcome.duplicates += out.duplicates;
+        merged
+            .outcome
+            .accepted
+            .extend(out.accepted.into_iter().map(|mut a| {
+                a.position = at[a.position];
+                a
+            }));
+        merged.outcome.docs.extend(out.docs);
+    }
+    merged.outcome.accepted.sort_by_key(|a| a.position);
+    Some(merged)
 }
 
 /// Whether a prepared push is still what the writer would do now.
