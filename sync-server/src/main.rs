@@ -14,12 +14,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
-/// mimalloc instead of glibc's malloc: a server thread allocates and frees many small
-/// buffers per change (Automerge columns, rows, JSON); glibc spent a fifth of the server's
-/// time there under load and kept one arena per thread (RSS of several hundred MiB).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
