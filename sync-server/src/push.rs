@@ -19,9 +19,11 @@ use serde_json::Value as Json;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-/// After this many appended changes a stored document is saved whole again (compacted),
-/// so loading it stays fast.
-pub const COMPACT_AFTER: i64 = 32;
+/// After this many appended changes a stored document is saved whole again (compacted).
+/// Zero: every write stores the saved document. Saving a record takes ~14 µs, and loading
+/// a saved record ~38 µs against ~74 µs with one change appended and ~240 µs with 32
+/// (release build, this machine); every push loads the records it changes.
+pub const COMPACT_AFTER: i64 = 0;
 
 /// The actor the server loads documents with. The server never writes to a document.
 fn server_actor() -> ActorId {
