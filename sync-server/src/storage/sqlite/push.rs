@@ -12,10 +12,12 @@
 
 use super::{admin_scope, now, parse_kind, parse_uuid, scope_of, sessions};
 use crate::access::{Principal, Requester, Writer};
+use crate::doc_cache::DocCache;
 use crate::error::{Result, ServerError};
 use crate::ownership::Placement;
-use crate::push::{PushBatch, PushOutcome, PushSource, StoredDoc};
+use crate::push::{Content, PushBatch, PushOutcome, PushSource, StoredDoc};
 use crate::storage::Session;
+use fieldbook_core::doc::RecordDoc;
 use fieldbook_core::protocol::{ChangeEnvelope, PushRequest, PushResponse, QuarantineEntry};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{HashMap, HashSet};
@@ -32,6 +34,8 @@ struct TxSource<'c> {
     foreign: Option<&'c HashSet<Uuid>>,
     /// Whether this part looked at one of them (then the split is given up).
     crossed: bool,
+    /// Documents kept loaded from earlier pushes.
+    cache: Option<&'c DocCache>,
 }
 
 impl<'c> TxSource<'c> {
@@ -41,6 +45,7 @@ impl<'c> TxSource<'c> {
             seen: HashMap::new(),
             foreign: None,
             crossed: false,
+            cache: None,
         }
     }
 
@@ -105,30 +110,29 @@ impl PushSource for TxSource<'_> {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT kind, owner, account_id, data, chunks, updated_seq FROM docs WHERE id = ?1",
+                "SELECT kind, owner, account_id, data, updated_seq FROM docs WHERE id = ?1",
             )?
             .query_row([id.to_string()], |r| {
                 Ok((
                     r.get(0)?,
                     r.get(1)?,
                     r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get::<_, i64>(5)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                    r.get::<_, i64>(4)?,
                 ))
             })
             .optional()?;
-        let Some((kind, owner, account, data, chunks, seq)) = row else {
+        let Some((kind, owner, account, data, seq)) = row else {
             self.seen.insert(id, None);
             return Ok(None);
         };
         let placement = placement_row(kind, owner, account)?;
         self.seen.insert(id, Some((placement.clone(), seq)));
-        Ok(Some(StoredDoc {
-            placement,
-            data,
-            chunks,
-        }))
+        let content = match self.cache.and_then(|c| c.take(id, seq)) {
+            Some(doc) => Content::Loaded(Box::new(doc)),
+            None => Content::Bytes(data),
+        };
+        Ok(Some(StoredDoc { placement, content }))
     }
 
     fn placement(&mut self, id: Uuid) -> Result<Option<Placement>> {
@@ -190,22 +194,32 @@ fn writer_of(conn: &Connection, session: &Session, handover: bool) -> Result<Wri
 /// A push worked out on a read snapshot, to be written by [`commit_prepared`].
 pub(super) struct Prepared {
     outcome: PushOutcome,
+    /// The changed documents, loaded, in the order of `outcome.docs`.
+    loaded: Vec<RecordDoc>,
     /// Every stored record the push looked at, as it was.
     seen: HashMap<Uuid, Seen>,
     generation: i64,
 }
 
 /// Works out a push on `conn`'s snapshot without writing anything.
-pub(super) fn prepare(conn: &Connection, session: &Session, req: &PushRequest) -> Result<Prepared> {
+pub(super) fn prepare(
+    conn: &Connection,
+    session: &Session,
+    req: &PushRequest,
+    cache: &DocCache,
+) -> Result<Prepared> {
     let generation = scope_generation(conn)?;
     let writer = writer_of(conn, session, false)?;
     let mut batch = PushBatch::new(&writer);
     let mut src = TxSource::new(conn);
+    src.cache = Some(cache);
     for env in &req.changes {
         batch.offer(&mut src, env.clone())?;
     }
+    let (outcome, loaded) = batch.finish_with_docs()?;
     Ok(Prepared {
-        outcome: batch.finish()?,
+        outcome,
+        loaded,
         seen: src.seen,
         generation,
     })
@@ -219,24 +233,27 @@ pub(super) fn prepare_part(
     session: &Session,
     changes: &[&ChangeEnvelope],
     foreign: &HashSet<Uuid>,
+    cache: &DocCache,
 ) -> Result<Option<Prepared>> {
     let generation = scope_generation(conn)?;
     let writer = writer_of(conn, session, false)?;
     let mut batch = PushBatch::new(&writer);
     let mut src = TxSource::new(conn);
     src.foreign = Some(foreign);
+    src.cache = Some(cache);
     for env in changes {
         batch.offer(&mut src, (*env).clone())?;
         if src.crossed {
             return Ok(None);
         }
     }
-    let outcome = batch.finish()?;
+    let (outcome, loaded) = batch.finish_with_docs()?;
     if !outcome.refused.is_empty() {
         return Ok(None);
     }
     Ok(Some(Prepared {
         outcome,
+        loaded,
         seen: src.seen,
         generation,
     }))
@@ -248,6 +265,7 @@ pub(super) fn prepare_part(
 pub(super) fn merge_parts(parts: Vec<Prepared>, positions: &[Vec<usize>]) -> Option<Prepared> {
     let mut merged = Prepared {
         outcome: PushOutcome::default(),
+        loaded: Vec::new(),
         seen: HashMap::new(),
         generation: parts.first()?.generation,
     };
@@ -271,6 +289,7 @@ pub(super) fn merge_parts(parts: Vec<Prepared>, positions: &[Vec<usize>]) -> Opt
                 a
             }));
         merged.outcome.docs.extend(out.docs);
+        merged.loaded.extend(part.loaded);
     }
     merged.outcome.accepted.sort_by_key(|a| a.position);
     Some(merged)
@@ -299,28 +318,43 @@ fn is_unique_violation(e: &ServerError) -> bool {
     )
 }
 
+/// What the writer did with a prepared push.
+pub(super) enum Committed {
+    /// Written as prepared; the changed documents with their new versions, for the cache
+    /// once the group has committed.
+    AsPrepared(PushResponse, Vec<(Uuid, i64, RecordDoc)>),
+    /// Done again on the writer: the snapshot it was prepared on was out of date.
+    Redone(PushResponse),
+}
+
 /// Writes a prepared push in the writer's transaction, or does it again there if the
-/// snapshot it was prepared on is out of date. Returns the answer and whether it was redone.
+/// snapshot it was prepared on is out of date.
 pub(super) fn commit_prepared(
     conn: &Connection,
     session: &Session,
     prepared: Prepared,
     req: PushRequest,
-) -> Result<(PushResponse, bool)> {
+) -> Result<Committed> {
     if !still_valid(conn, &prepared)? {
-        return Ok((push(conn, session, req, false)?, true));
+        return Ok(Committed::Redone(push(conn, session, req, false)?));
     }
     let sent = req.changes.len() as u64;
+    let ids: Vec<Uuid> = prepared.outcome.docs.iter().map(|d| d.id).collect();
     conn.execute_batch("SAVEPOINT prepared")?;
     match finish(conn, session, prepared.outcome, req.pending, sent, false) {
-        Ok(resp) => {
+        Ok((resp, versions)) => {
             conn.execute_batch("RELEASE prepared")?;
-            Ok((resp, false))
+            let docs = ids
+                .into_iter()
+                .zip(prepared.loaded)
+                .filter_map(|(id, doc)| versions.get(&id).map(|v| (id, *v, doc)))
+                .collect();
+            Ok(Committed::AsPrepared(resp, docs))
         }
         // Another device pushed one of these changes since the snapshot: do it again here.
         Err(e) if is_unique_violation(&e) => {
             conn.execute_batch("ROLLBACK TO prepared; RELEASE prepared")?;
-            Ok((push(conn, session, req, false)?, true))
+            Ok(Committed::Redone(push(conn, session, req, false)?))
         }
         Err(e) => Err(e),
     }
@@ -342,11 +376,11 @@ pub(super) fn push(
         batch.offer(&mut src, env)?;
     }
     let outcome = batch.finish()?;
-    finish(conn, session, outcome, req.pending, sent, handover)
+    Ok(finish(conn, session, outcome, req.pending, sent, handover)?.0)
 }
 
 /// Stores what a page did and what the device holds now; a handover's last page wipes
-/// the device.
+/// the device. Also returns each changed record's new version (its last log position).
 fn finish(
     conn: &Connection,
     session: &Session,
@@ -354,8 +388,8 @@ fn finish(
     pending: u64,
     sent: u64,
     handover: bool,
-) -> Result<PushResponse> {
-    store_outcome(conn, session, &outcome)?;
+) -> Result<(PushResponse, HashMap<Uuid, i64>)> {
+    let versions = store_outcome(conn, session, &outcome)?;
     let left = pending.saturating_sub(sent);
     let wipe = handover && pending <= sent;
     if wipe {
@@ -368,17 +402,22 @@ fn finish(
     } else {
         sessions::synced(conn, session.device_id, left)?;
     }
-    Ok(PushResponse {
+    let resp = PushResponse {
         accepted: outcome.accepted.len() as u64,
         duplicates: outcome.duplicates,
         refused: outcome.refused.iter().map(|q| q.refusal()).collect(),
         wipe,
-    })
+    };
+    Ok((resp, versions))
 }
 
 /// Writes what a page did: log entries in order, then each changed document, then the
 /// quarantine.
-fn store_outcome(conn: &Connection, session: &Session, out: &PushOutcome) -> Result<()> {
+fn store_outcome(
+    conn: &Connection,
+    session: &Session,
+    out: &PushOutcome,
+) -> Result<HashMap<Uuid, i64>> {
     let at = now();
     let mut last_seq: HashMap<Uuid, i64> = HashMap::new();
     let mut log = conn.prepare_cached(
@@ -411,7 +450,7 @@ fn store_outcome(conn: &Connection, session: &Session, out: &PushOutcome) -> Res
             d.placement.owner,
             d.placement.account_id.map(|a| a.to_string()),
             d.data,
-            d.chunks,
+            0,
             d.record,
             d.conflicts,
             last_seq.get(&d.id).copied().unwrap_or(0),
@@ -433,7 +472,7 @@ fn store_outcome(conn: &Connection, session: &Session, out: &PushOutcome) -> Res
             q.bytes,
         ])?;
     }
-    Ok(())
+    Ok(last_seq)
 }
 
 /// Refused changes the requester may review, oldest first.
