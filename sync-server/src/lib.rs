@@ -22,7 +22,6 @@
 pub mod access;
 pub mod auth;
 pub mod cli;
-pub mod doc_cache;
 pub mod error;
 mod http;
 pub mod metrics;

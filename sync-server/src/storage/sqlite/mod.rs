@@ -19,7 +19,6 @@ mod writer;
 
 use super::{Counts, Credentials, NewUserRecord, Session, Storage, TeamInfo, UserUpdate};
 use crate::access::{Requester, Scope};
-use crate::doc_cache::DocCache;
 use crate::error::{Result, ServerError};
 use fieldbook_core::Kind;
 use fieldbook_core::protocol::{
@@ -49,8 +48,6 @@ pub struct SqliteStorage {
     busy: AtomicUsize,
     split: AtomicU64,
     redone: AtomicU64,
-    /// Records written lately, kept loaded for the next push that changes them.
-    docs: DocCache,
 }
 
 fn connect(path: &Path) -> Result<Connection> {
@@ -94,7 +91,6 @@ impl SqliteStorage {
             busy: AtomicUsize::new(0),
             split: AtomicU64::new(0),
             redone: AtomicU64::new(0),
-            docs: DocCache::default(),
         })
     }
 
@@ -165,11 +161,9 @@ impl SqliteStorage {
             return Ok(None);
         }
         let (first, second) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| {
-                self.read(|c| push::prepare_part(c, session, &parts[1], &ids[0], &self.docs))
-            });
-            let first =
-                self.read(|c| push::prepare_part(c, session, &parts[0], &ids[1], &self.docs));
+            let other =
+                scope.spawn(|| self.read(|c| push::prepare_part(c, session, &parts[1], &ids[0])));
+            let first = self.read(|c| push::prepare_part(c, session, &parts[0], &ids[1]));
             let second = other
                 .join()
                 .unwrap_or_else(|_| Err(ServerError::Task("a push part panicked".into())));
@@ -329,23 +323,15 @@ impl Storage for SqliteStorage {
         let _busy = Busy::enter(&self.busy);
         let prepared = match self.prepare_split(session, &req)? {
             Some(p) => p,
-            None => self.read(|c| push::prepare(c, session, &req, &self.docs))?,
+            None => self.read(|c| push::prepare(c, session, &req))?,
         };
         let s = session.clone();
-        match self.write(move |c| push::commit_prepared(c, &s, prepared, req))? {
-            push::Committed::AsPrepared(resp, docs) => {
-                // Committed: the next push of these records starts from them.
-                for (id, version, doc) in docs {
-                    self.docs.put(id, version, doc);
-                }
-                Ok(resp)
-            }
-            push::Committed::Redone(resp) => {
-                self.redone.fetch_add(1, Ordering::Relaxed);
-                tracing::debug!(user = %session.user, "push redone on the writer");
-                Ok(resp)
-            }
+        let (resp, redone) = self.write(move |c| push::commit_prepared(c, &s, prepared, req))?;
+        if redone {
+            self.redone.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(user = %session.user, "push redone on the writer");
         }
+        Ok(resp)
     }
 
     fn handover(&self, session: &Session, req: PushRequest) -> Result<PushResponse> {

@@ -12,12 +12,10 @@
 
 use super::{admin_scope, now, parse_kind, parse_uuid, scope_of, sessions};
 use crate::access::{Principal, Requester, Writer};
-use crate::doc_cache::DocCache;
 use crate::error::{Result, ServerError};
 use crate::ownership::Placement;
-use crate::push::{Content, PushBatch, PushOutcome, PushSource, StoredDoc};
+use crate::push::{PushBatch, PushOutcome, PushSource, StoredDoc};
 use crate::storage::Session;
-use fieldbook_core::doc::RecordDoc;
 use fieldbook_core::protocol::{ChangeEnvelope, PushRequest, PushResponse, QuarantineEntry};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{HashMap, HashSet};
@@ -34,8 +32,6 @@ struct TxSource<'c> {
     foreign: Option<&'c HashSet<Uuid>>,
     /// Whether this part looked at one of them (then the split is given up).
     crossed: bool,
-    /// Documents kept loaded from earlier pushes.
-    cache: Option<&'c DocCache>,
 }
 
 impl<'c> TxSource<'c> {
@@ -45,7 +41,6 @@ impl<'c> TxSource<'c> {
             seen: HashMap::new(),
             foreign: None,
             crossed: false,
-            cache: None,
         }
     }
 
@@ -110,29 +105,30 @@ impl PushSource for TxSource<'_> {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT kind, owner, account_id, data, updated_seq FROM docs WHERE id = ?1",
+                "SELECT kind, owner, account_id, data, chunks, updated_seq FROM docs WHERE id = ?1",
             )?
             .query_row([id.to_string()], |r| {
                 Ok((
                     r.get(0)?,
                     r.get(1)?,
                     r.get(2)?,
-                    r.get::<_, Vec<u8>>(3)?,
-                    r.get::<_, i64>(4)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get::<_, i64>(5)?,
                 ))
             })
             .optional()?;
-        let Some((kind, owner, account, data, seq)) = row else {
+        let Some((kind, owner, account, data, chunks, seq)) = row else {
             self.seen.insert(id, None);
             return Ok(None);
         };
         let placement = placement_row(kind, owner, account)?;
         self.seen.insert(id, Some((placement.clone(), seq)));
-        let content = match self.cache.and_then(|c| c.take(id, seq)) {
-            Some(doc) => Content::Loaded(Box::new(doc)),
-            None => Content::Bytes(data),
-        };
-        Ok(Some(StoredDoc { placement, content }))
+        Ok(Some(StoredDoc {
+            placement,
+            data,
+            chunks,
+        }))
     }
 
     fn placement(&mut self, id: Uuid) -> Result<Option<Placement>> {
@@ -194,32 +190,22 @@ fn writer_of(conn: &Connection, session: &Session, handover: bool) -> Result<Wri
 /// A push worked out on a read snapshot, to be written by [`commit_prepared`].
 pub(super) struct Prepared {
     outcome: PushOutcome,
-    /// The changed documents, loaded, in the order of `outcome.docs`.
-    loaded: Vec<RecordDoc>,
     /// Every stored record the push looked at, as it was.
     seen: HashMap<Uuid, Seen>,
     generation: i64,
 }
 
 /// Works out a push on `conn`'s snapshot without writing anything.
-pub(super) fn prepare(
-    conn: &Connection,
-    session: &Session,
-    req: &PushRequest,
-    cache: &DocCache,
-) -> Result<Prepared> {
+pub(super) fn prepare(conn: &Connection, session: &Session, req: &PushRequest) -> Result<Prepared> {
     let generation = scope_generation(conn)?;
     let writer = writer_of(conn, session, false)?;
     let mut batch = PushBatch::new(&writer);
     let mut src = TxSource::new(conn);
-    src.cache = Some(cache);
     for env in &req.changes {
         batch.offer(&mut src, env.clone())?;
     }
-    let (outcome, loaded) = batch.finish_with_docs()?;
     Ok(Prepared {
-        outcome,
-        loaded,
+        outcome: batch.finish()?,
         seen: src.seen,
         generation,
     })
@@ -233,27 +219,24 @@ pub(super) fn prepare_part(
     session: &Session,
     changes: &[&ChangeEnvelope],
     foreign: &HashSet<Uuid>,
-    cache: &DocCache,
 ) -> Result<Option<Prepared>> {
     let generation = scope_generation(conn)?;
     let writer = writer_of(conn, session, false)?;
     let mut batch = PushBatch::new(&writer);
     let mut src = TxSource::new(conn);
     src.foreign = Some(foreign);
-    src.cache = Some(cache);
     for env in changes {
         batch.offer(&mut src, (*env).clone())?;
         if src.crossed {
             return Ok(None);
         }
     }
-    let (outcome, loaded) = batch.finish_with_docs()?;
+    let outcome = batch.finish()?;
     if !outcome.refused.is_empty() {
         return Ok(None);
     }
     Ok(Some(Prepared {
         outcome,
-        loaded,
         seen: src.seen,
         generation,
     }))
@@ -265,7 +248,6 @@ pub(super) fn prepare_part(
 pub(super) fn merge_parts(parts: Vec<Prepared>, positions: &[Vec<usize>]) -> Option<Prepared> {
     let mut merged = Prepared {
         outcome: PushOutcome::default(),
-        loaded: Vec::new(),
         seen: HashMap::new(),
         generation: parts.first()?.generation,
     };
@@ -289,7 +271,6 @@ pub(super) fn merge_parts(parts: Vec<Prepared>, positions: &[Vec<usize>]) -> Opt
                 a
             }));
         merged.outcome.docs.extend(out.docs);
-        merged.loaded.extend(part.loaded);
     }
     merged.outcome.accepted.sort_by_key(|a| a.position);
     Some(merged)
@@ -318,43 +299,28 @@ fn is_unique_violation(e: &ServerError) -> bool {
     )
 }
 
-/// What the writer did with a prepared push.
-pub(super) enum Committed {
-    /// Written as prepared; the changed documents with their new versions, for the cache
-    /// once the group has committed.
-    AsPrepared(PushResponse, Vec<(Uuid, i64, RecordDoc)>),
-    /// Done again on the writer: the snapshot it was prepared on was out of date.
-    Redone(PushResponse),
-}
-
 /// Writes a prepared push in the writer's transaction, or does it again there if the
-/// snapshot it was prepared on is out of date.
+/// snapshot it was prepared on is out of date. Returns the answer and whether it was redone.
 pub(super) fn commit_prepared(
     conn: &Connection,
     session: &Session,
     prepared: Prepared,
     req: PushRequest,
-) -> Result<Committed> {
+) -> Result<(PushResponse, bool)> {
     if !still_valid(conn, &prepared)? {
-        return Ok(Committed::Redone(push(conn, session, req, false)?));
+        return Ok((push(conn, session, req, false)?, true));
     }
     let sent = req.changes.len() as u64;
-    let ids: Vec<Uuid> = prepared.outcome.docs.iter().map(|d| d.id).collect();
     conn.execute_batch("SAVEPOINT prepared")?;
     match finish(conn, session, prepared.outcome, req.pending, sent, false) {
-        Ok((resp, versions)) => {
+        Ok(resp) => {
             conn.execute_batch("RELEASE prepared")?;
-            let docs = ids
-                .into_iter()
-                .zip(prepared.loaded)
-                .filter_map(|(id, doc)| versions.get(&id).map(|v| (id, *v, doc)))
-                .collect();
-            Ok(Committed::AsPrepared(resp, docs))
+            Ok((resp, false))
         }
         // Another device pushed one of these changes since the snapshot: do it again here.
         Err(e) if is_unique_violation(&e) => {
             conn.execute_batch("ROLLBACK TO prepared; RELEASE prepared")?;
-            Ok(Committed::Redone(push(conn, session, req, false)?))
+            Ok((push(conn, session, req, false)?, true))
         }
         Err(e) => Err(e),
     }
@@ -376,11 +342,11 @@ pub(super) fn push(
         batch.offer(&mut src, env)?;
     }
     let outcome = batch.finish()?;
-    Ok(finish(conn, session, outcome, req.pending, sent, handover)?.0)
+    finish(conn, session, outcome, req.pending, sent, handover)
 }
 
 /// Stores what a page did and what the device holds now; a handover's last page wipes
-/// the device. Also returns each changed record's new version (its last log position).
+/// the device.
 fn finish(
     conn: &Connection,
     session: &Session,
@@ -388,8 +354,8 @@ fn finish(
     pending: u64,
     sent: u64,
     handover: bool,
-) -> Result<(PushResponse, HashMap<Uuid, i64>)> {
-    let versions = store_outcome(conn, session, &outcome)?;
+) -> Result<PushResponse> {
+    store_outcome(conn, session, &outcome)?;
     let left = pending.saturating_sub(sent);
     let wipe = handover && pending <= sent;
     if wipe {
@@ -402,22 +368,17 @@ fn finish(
     } else {
         sessions::synced(conn, session.device_id, left)?;
     }
-    let resp = PushResponse {
+    Ok(PushResponse {
         accepted: outcome.accepted.len() as u64,
         duplicates: outcome.duplicates,
         refused: outcome.refused.iter().map(|q| q.refusal()).collect(),
         wipe,
-    };
-    Ok((resp, versions))
+    })
 }
 
 /// Writes what a page did: log entries in order, then each changed document, then the
 /// quarantine.
-fn store_outcome(
-    conn: &Connection,
-    session: &Session,
-    out: &PushOutcome,
-) -> Result<HashMap<Uuid, i64>> {
+fn store_outcome(conn: &Connection, session: &Session, out: &PushOutcome) -> Result<()> {
     let at = now();
     let mut last_seq: HashMap<Uuid, i64> = HashMap::new();
     let mut log = conn.prepare_cached(
@@ -450,7 +411,7 @@ fn store_outcome(
             d.placement.owner,
             d.placement.account_id.map(|a| a.to_string()),
             d.data,
-            0,
+            d.chunks,
             d.record,
             d.conflicts,
             last_seq.get(&d.id).copied().unwrap_or(0),
@@ -472,7 +433,7 @@ fn store_outcome(
             q.bytes,
         ])?;
     }
-    Ok(last_seq)
+    Ok(())
 }
 
 /// Refused changes the requester may review, oldest first.
