@@ -115,12 +115,12 @@ pub(crate) fn page(
                         kind.as_str(),
                         doc
                     ])?;
-                    search.push(projection::upsert_json(
+                    search.push(projection::insert_json(
                         tx,
                         kind,
                         &record,
                         conflicts as usize,
-                        Some(&owner),
+                        &owner,
                     )?);
                     out.new_records += 1;
                 }

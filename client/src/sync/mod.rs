@@ -8,6 +8,7 @@
 mod api;
 mod apply;
 
+pub(crate) use api::HttpCache;
 pub use apply::Applied;
 
 use crate::error::{ClientError, Result};
@@ -19,13 +20,18 @@ use fieldbook_core::protocol::{
     PullResponse, PushRequest, PushResponse, ReassignRequest, ReassignResponse, Refusal,
 };
 use fieldbook_core::value::format_datetime;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
+use std::sync::mpsc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// At most this many bytes of changes in one push page.
 const PUSH_PAGE_BYTES: usize = 2 << 20;
+/// Pulled pages waiting, downloaded and parsed, while one is applied.
+const PULL_AHEAD: usize = 1;
+/// Pulled pages already waiting are applied in one transaction up to this many items.
+const COMMIT_ITEMS: usize = 10_000;
 
 /// What `fieldbook status` shows. Readable with no network.
 #[derive(Clone, Debug, Serialize)]
@@ -68,10 +74,14 @@ impl Store {
             .optional()?)
     }
 
+    /// The signed-in device's API (on the store's kept HTTP client), telling the server how
+    /// many changes the device holds now.
     fn api(&self) -> Result<Api> {
         let url = self.meta("server_url")?.ok_or(ClientError::NotLoggedIn)?;
         let token = self.meta("token")?.ok_or(ClientError::NotLoggedIn)?;
-        Ok(Api::new(&url, Some(token))?.with_pending(self.outbox_len()?))
+        let mut api = Api::new(self.http.client(&url)?, &url, Some(token));
+        api.set_pending(self.outbox_len()?);
+        Ok(api)
     }
 
     /// Signs in to `url` as `user`, registering this device. Nothing else changes: records
@@ -89,7 +99,10 @@ impl Store {
             password: password.into(),
             device_name: format!("{}'s {}", user.trim(), host),
         };
-        let resp: LoginResponse = match Api::new(url, None)?.post("/v1/login", &req)? {
+        // A new session: a new HTTP client, kept for the syncs that follow.
+        self.http.forget();
+        let api = Api::new(self.http.client(url)?, url, None);
+        let resp: LoginResponse = match api.post("/v1/login", &req)? {
             Answer::Ok(r) | Answer::Refused(r) => r,
             Answer::Deactivated => {
                 return Err(ClientError::Unauthorized(format!("{user} was deactivated")));
@@ -122,6 +135,7 @@ impl Store {
             Err(ClientError::NotLoggedIn) => return Err(ClientError::NotLoggedIn),
             Err(_) => false,
         };
+        self.http.forget();
         self.write(|tx, _| {
             tx.execute("DELETE FROM meta WHERE key IN ('token', 'role')", [])?;
             Ok(())
@@ -154,19 +168,18 @@ impl Store {
 
     /// Pushes every change waiting here, then pulls until caught up.
     pub fn sync(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<SyncReport> {
-        let api = self.api()?;
+        let mut api = self.api()?;
         let mut report = SyncReport::default();
-        let active = self.push_all(&api, "/v1/push", &mut report, progress)?
-            && self.pull_all(&api, &mut report, progress)?;
+        let active = self.push_all(&mut api, "/v1/push", &mut report, progress)?
+            && self.pull_all(&mut api, &mut report, progress)?;
         if !active {
             // Deactivated: hand over what this device holds, then wipe it (the caller
             // deletes the files with `Store::wipe`).
-            self.push_all(&api, "/v1/handover", &mut report, progress)?;
+            self.push_all(&mut api, "/v1/handover", &mut report, progress)?;
             report.wiped = true;
             return Ok(report);
         }
-        let now = format_datetime(OffsetDateTime::now_utc());
-        self.write(|tx, _| set_meta(tx, "last_sync", &now))?;
+        // `last_sync` was stored with the last pulled page.
         Ok(report)
     }
 
@@ -204,7 +217,7 @@ impl Store {
     /// Pushes the outbox in pages to `path`. Returns `false` if the user was deactivated.
     fn push_all(
         &mut self,
-        api: &Api,
+        api: &mut Api,
         path: &str,
         report: &mut SyncReport,
         progress: &mut dyn FnMut(Progress),
@@ -221,6 +234,7 @@ impl Store {
                 return Ok(true);
             }
             let n = changes.len() as u64;
+            api.set_pending(pending);
             let req = PushRequest {
                 protocol: PROTOCOL_VERSION,
                 changes,
@@ -247,46 +261,96 @@ impl Store {
         }
     }
 
+    /// Pulls until caught up. A thread downloads and parses the next page while this one
+    /// applies the current one (the store is only touched here). Each page is applied with
+    /// its cursor in one transaction; when the next page is already waiting (a bootstrap,
+    /// a long absence), up to [`COMMIT_ITEMS`] items of pages share one, which still holds
+    /// the cursor of its last page: a crash loses no more than pages pulled again later.
     fn pull_all(
         &mut self,
-        api: &Api,
+        api: &mut Api,
         report: &mut SyncReport,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<bool> {
+        let cursor: u64 = self
+            .meta("cursor")?
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let snapshot_after = self
+            .meta("snapshot_after")?
+            .and_then(|s| Uuid::parse_str(&s).ok());
+        // What the push left; nothing is added to the outbox while pulling.
+        let pending = self.outbox_len()?;
+        api.set_pending(pending);
+        let fetcher = api.clone();
+        std::thread::scope(|scope| {
+            let (pages, arriving) = mpsc::sync_channel(PULL_AHEAD);
+            scope.spawn(move || fetch_pages(&fetcher, cursor, snapshot_after, pending, &pages));
+            // Returning drops `arriving`, which stops the fetcher after its current request.
+            self.apply_pages(&arriving, report, progress)
+        })
+    }
+
+    /// Applies the pages `fetch_pages` sends, in order, until one says there is no more.
+    fn apply_pages(
+        &mut self,
+        arriving: &mpsc::Receiver<Result<Answer<PullResponse>>>,
+        report: &mut SyncReport,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<bool> {
+        let stopped = || ClientError::Invalid("the download of pulled pages stopped".into());
         let mut received = 0u64;
+        let mut next = None;
         loop {
-            let cursor: u64 = self
-                .meta("cursor")?
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(0);
-            let snapshot_after = self
-                .meta("snapshot_after")?
-                .and_then(|s| Uuid::parse_str(&s).ok());
-            let req = PullRequest {
-                protocol: PROTOCOL_VERSION,
-                cursor,
-                snapshot_after,
-                limit: None,
-                pending: self.outbox_len()?,
-            };
-            let page: PullResponse = match api.post("/v1/pull", &req)? {
-                Answer::Ok(p) | Answer::Refused(p) => p,
-                Answer::Deactivated => return Ok(false),
-            };
-            received += page.items.len() as u64;
-            let more = page.more;
-            self.write(|tx, s| {
-                apply::page(tx, s, page.items, &mut report.pulled)?;
-                set_meta(tx, "cursor", &page.cursor.to_string())?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Items received after each page of this transaction, for progress.
+            let mut done = Vec::new();
+            let mut items = 0;
+            let more = loop {
+                let answer = match next.take() {
+                    Some(a) => a,
+                    None => arriving.recv().map_err(|_| stopped())?,
+                };
+                let page: PullResponse = match answer? {
+                    Answer::Ok(p) | Answer::Refused(p) => p,
+                    Answer::Deactivated => {
+                        // Pages applied so far are as good as any: keep them.
+                        tx.commit()?;
+                        return Ok(false);
+                    }
+                };
+                items += page.items.len();
+                received += page.items.len() as u64;
+                let more = page.more;
+                apply::page(&tx, &self.settings, page.items, &mut report.pulled)?;
+                set_meta(&tx, "cursor", &page.cursor.to_string())?;
                 match page.snapshot_after {
-                    Some(after) => set_meta(tx, "snapshot_after", &after.to_string()),
+                    Some(after) => set_meta(&tx, "snapshot_after", &after.to_string())?,
                     None => {
                         tx.execute("DELETE FROM meta WHERE key = 'snapshot_after'", [])?;
-                        Ok(())
                     }
                 }
-            })?;
-            progress(Progress::Pulling { received });
+                done.push(received);
+                if !more {
+                    // Caught up: the sync is complete when this commits.
+                    let now = format_datetime(OffsetDateTime::now_utc());
+                    set_meta(&tx, "last_sync", &now)?;
+                }
+                if !more || items >= COMMIT_ITEMS {
+                    break more;
+                }
+                match arriving.try_recv() {
+                    Ok(a) => next = Some(a),
+                    Err(mpsc::TryRecvError::Empty) => break more,
+                    Err(mpsc::TryRecvError::Disconnected) => return Err(stopped()),
+                }
+            };
+            tx.commit()?;
+            for received in done {
+                progress(Progress::Pulling { received });
+            }
             if !more {
                 return Ok(true);
             }
@@ -320,5 +384,35 @@ impl Store {
             }
         }
         crate::store::sync_dir(&dir)
+    }
+}
+
+/// Pulls pages one after the other from `cursor` on, sending each answer (or error) to the
+/// applier, until a page says there is no more, a call fails, or the applier stops listening.
+fn fetch_pages(
+    api: &Api,
+    mut cursor: u64,
+    mut snapshot_after: Option<Uuid>,
+    pending: u64,
+    pages: &mpsc::SyncSender<Result<Answer<PullResponse>>>,
+) {
+    loop {
+        let req = PullRequest {
+            protocol: PROTOCOL_VERSION,
+            cursor,
+            snapshot_after,
+            limit: None,
+            pending,
+        };
+        let answer: Result<Answer<PullResponse>> = api.post("/v1/pull", &req);
+        let next = match &answer {
+            Ok(Answer::Ok(p) | Answer::Refused(p)) if p.more => Some((p.cursor, p.snapshot_after)),
+            _ => None,
+        };
+        if pages.send(answer).is_err() {
+            return;
+        }
+        let Some(next) = next else { return };
+        (cursor, snapshot_after) = next;
     }
 }
