@@ -121,39 +121,39 @@ pub(crate) struct SearchRow {
     rid: i64,
     /// `None` for a deleted record: its row is removed, not rewritten.
     text: Option<(String, String)>,
+    /// The record's row was inserted just now, with a new `rid`: no search row to remove.
+    fresh: bool,
 }
 
-/// Rewrites the search rows of records, in one statement per step: FTS5 flushes its
-/// pending index at every statement, so batches (demo, absorb) pass many rows at once.
+/// Rewrites the search rows of records, once all their other rows are written. Each row is
+/// its own single-row statement: those need no statement savepoint, at which FTS5 would
+/// write its pending index to disk as a new segment (multi-row statements do). A batch
+/// (demo, absorb, a pulled page) thus reaches the disk in few, large segments.
 pub(crate) fn write_search(conn: &Connection, rows: &[SearchRow]) -> Result<()> {
     // A record changed twice in one batch has two rows: its last one counts.
     let mut seen = std::collections::HashSet::new();
     let mut latest: Vec<&SearchRow> = rows.iter().rev().filter(|r| seen.insert(r.rid)).collect();
     latest.reverse();
-    for chunk in latest.chunks(500) {
-        let marks = (1..=chunk.len())
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        conn.prepare_cached(&format!("DELETE FROM search WHERE rowid IN ({marks})"))?
-            .execute(params_from_iter(chunk.iter().map(|r| r.rid)))?;
-        let live: Vec<&SearchRow> = chunk.iter().copied().filter(|r| r.text.is_some()).collect();
-        if live.is_empty() {
+    let mut delete = conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+    for r in latest {
+        if !r.fresh {
+            delete.execute([r.rid])?;
+        }
+        let Some((title, body)) = &r.text else {
             continue;
+        };
+        match insert.execute(params![r.rid, title, body]) {
+            // A row left behind under a reused rid: replace it.
+            Err(e) if r.fresh && is_constraint(&e) => {
+                delete.execute([r.rid])?;
+                insert.execute(params![r.rid, title, body])?;
+            }
+            done => {
+                done?;
+            }
         }
-        let values = (0..live.len())
-            .map(|i| format!("(?{}, ?{}, ?{})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut params: Vec<Sql> = Vec::with_capacity(live.len() * 3);
-        for r in live {
-            let (title, body) = r.text.clone().unwrap_or_default();
-            params.extend([Sql::Integer(r.rid), Sql::Text(title), Sql::Text(body)]);
-        }
-        conn.prepare_cached(&format!(
-            "INSERT INTO search (rowid, title, body) VALUES {values}"
-        ))?
-        .execute(params_from_iter(params))?;
     }
     Ok(())
 }
@@ -319,7 +319,11 @@ fn write_json(
             fts::index_text(&body_text(kind, json)),
         )
     });
-    Ok(SearchRow { rid, text })
+    Ok(SearchRow {
+        rid,
+        text,
+        fresh: inserted.is_some(),
+    })
 }
 
 /// Quotes and tasks stored before their opportunity (absorbed or pulled out of order)

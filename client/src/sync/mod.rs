@@ -292,6 +292,7 @@ impl Store {
     }
 
     /// Applies the pages `fetch_pages` sends, in order, until one says there is no more.
+    /// A transaction starts once a page is here, never while waiting on the network.
     fn apply_pages(
         &mut self,
         arriving: &mpsc::Receiver<Result<Answer<PullResponse>>>,
@@ -300,8 +301,8 @@ impl Store {
     ) -> Result<bool> {
         let stopped = || ClientError::Invalid("the download of pulled pages stopped".into());
         let mut received = 0u64;
-        let mut next = None;
         loop {
+            let mut answer = arriving.recv().map_err(|_| stopped())?;
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -309,16 +310,16 @@ impl Store {
             let mut done = Vec::new();
             let mut items = 0;
             let more = loop {
-                let answer = match next.take() {
-                    Some(a) => a,
-                    None => arriving.recv().map_err(|_| stopped())?,
-                };
-                let page: PullResponse = match answer? {
-                    Answer::Ok(p) | Answer::Refused(p) => p,
-                    Answer::Deactivated => {
-                        // Pages applied so far are as good as any: keep them.
+                let page: PullResponse = match answer {
+                    Ok(Answer::Ok(p) | Answer::Refused(p)) => p,
+                    // Pages applied so far are as good as any: keep them.
+                    Ok(Answer::Deactivated) => {
                         tx.commit()?;
                         return Ok(false);
+                    }
+                    Err(e) => {
+                        tx.commit()?;
+                        return Err(e);
                     }
                 };
                 items += page.items.len();
@@ -341,11 +342,12 @@ impl Store {
                 if !more || items >= COMMIT_ITEMS {
                     break more;
                 }
-                match arriving.try_recv() {
-                    Ok(a) => next = Some(a),
+                // Only a page already here joins this transaction.
+                answer = match arriving.try_recv() {
+                    Ok(a) => a,
                     Err(mpsc::TryRecvError::Empty) => break more,
                     Err(mpsc::TryRecvError::Disconnected) => return Err(stopped()),
-                }
+                };
             };
             tx.commit()?;
             for received in done {
