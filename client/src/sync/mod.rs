@@ -282,27 +282,40 @@ impl Store {
         // What the push left; nothing is added to the outbox while pulling.
         let pending = self.outbox_len()?;
         api.set_pending(pending);
+        // The first page on this thread: most syncs need no other.
+        let first: Result<Answer<PullResponse>> =
+            api.post("/v1/pull", &pull_request(cursor, snapshot_after, pending));
+        let Some((cursor, snapshot_after)) = more_after(&first) else {
+            return self.apply_pages(first, None, report, progress);
+        };
         let fetcher = api.clone();
         std::thread::scope(|scope| {
             let (pages, arriving) = mpsc::sync_channel(PULL_AHEAD);
             scope.spawn(move || fetch_pages(&fetcher, cursor, snapshot_after, pending, &pages));
             // Returning drops `arriving`, which stops the fetcher after its current request.
-            self.apply_pages(&arriving, report, progress)
+            self.apply_pages(first, Some(&arriving), report, progress)
         })
     }
 
-    /// Applies the pages `fetch_pages` sends, in order, until one says there is no more.
-    /// A transaction starts once a page is here, never while waiting on the network.
+    /// Applies `first`, then the pages `fetch_pages` sends (if it runs), in order, until one
+    /// says there is no more. A transaction starts once a page is here, never while waiting
+    /// on the network.
     fn apply_pages(
         &mut self,
-        arriving: &mpsc::Receiver<Result<Answer<PullResponse>>>,
+        first: Result<Answer<PullResponse>>,
+        arriving: Option<&mpsc::Receiver<Result<Answer<PullResponse>>>>,
         report: &mut SyncReport,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<bool> {
         let stopped = || ClientError::Invalid("the download of pulled pages stopped".into());
         let mut received = 0u64;
+        let mut first = Some(first);
         loop {
-            let mut answer = arriving.recv().map_err(|_| stopped())?;
+            let mut answer = match (first.take(), arriving) {
+                (Some(a), _) => a,
+                (None, Some(arriving)) => arriving.recv().map_err(|_| stopped())?,
+                (None, None) => return Err(stopped()),
+            };
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -343,10 +356,10 @@ impl Store {
                     break more;
                 }
                 // Only a page already here joins this transaction.
-                answer = match arriving.try_recv() {
-                    Ok(a) => a,
-                    Err(mpsc::TryRecvError::Empty) => break more,
-                    Err(mpsc::TryRecvError::Disconnected) => return Err(stopped()),
+                answer = match arriving.map(mpsc::Receiver::try_recv) {
+                    Some(Ok(a)) => a,
+                    Some(Err(mpsc::TryRecvError::Empty)) => break more,
+                    None | Some(Err(mpsc::TryRecvError::Disconnected)) => return Err(stopped()),
                 };
             };
             tx.commit()?;
@@ -389,6 +402,24 @@ impl Store {
     }
 }
 
+fn pull_request(cursor: u64, snapshot_after: Option<Uuid>, pending: u64) -> PullRequest {
+    PullRequest {
+        protocol: PROTOCOL_VERSION,
+        cursor,
+        snapshot_after,
+        limit: None,
+        pending,
+    }
+}
+
+/// Where to pull from next, if a pulled page says there is more.
+fn more_after(answer: &Result<Answer<PullResponse>>) -> Option<(u64, Option<Uuid>)> {
+    match answer {
+        Ok(Answer::Ok(p) | Answer::Refused(p)) if p.more => Some((p.cursor, p.snapshot_after)),
+        _ => None,
+    }
+}
+
 /// Pulls pages one after the other from `cursor` on, sending each answer (or error) to the
 /// applier, until a page says there is no more, a call fails, or the applier stops listening.
 fn fetch_pages(
@@ -399,18 +430,8 @@ fn fetch_pages(
     pages: &mpsc::SyncSender<Result<Answer<PullResponse>>>,
 ) {
     loop {
-        let req = PullRequest {
-            protocol: PROTOCOL_VERSION,
-            cursor,
-            snapshot_after,
-            limit: None,
-            pending,
-        };
-        let answer: Result<Answer<PullResponse>> = api.post("/v1/pull", &req);
-        let next = match &answer {
-            Ok(Answer::Ok(p) | Answer::Refused(p)) if p.more => Some((p.cursor, p.snapshot_after)),
-            _ => None,
-        };
+        let answer = api.post("/v1/pull", &pull_request(cursor, snapshot_after, pending));
+        let next = more_after(&answer);
         if pages.send(answer).is_err() {
             return;
         }
