@@ -20,7 +20,7 @@ use fieldbook_core::protocol::{
     PullResponse, PushRequest, PushResponse, ReassignRequest, ReassignResponse, Refusal,
 };
 use fieldbook_core::value::format_datetime;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use std::sync::mpsc;
 use time::OffsetDateTime;
@@ -30,6 +30,8 @@ use uuid::Uuid;
 const PUSH_PAGE_BYTES: usize = 2 << 20;
 /// Pulled pages waiting, downloaded and parsed, while one is applied.
 const PULL_AHEAD: usize = 1;
+/// Pulled pages already waiting are applied in one transaction up to this many items.
+const COMMIT_ITEMS: usize = 10_000;
 
 /// What `fieldbook status` shows. Readable with no network.
 #[derive(Clone, Debug, Serialize)]
@@ -259,9 +261,11 @@ impl Store {
         }
     }
 
-    /// Pulls until caught up. When the first page says there is more (a bootstrap, a long
-    /// absence), a thread downloads and parses each next page while this one applies the
-    /// current one (the store is only touched here, one page and its cursor per transaction).
+    /// Pulls until caught up. A thread downloads and parses the next page while this one
+    /// applies the current one (the store is only touched here). Each page is applied with
+    /// its cursor in one transaction; when the next page is already waiting (a bootstrap,
+    /// a long absence), up to [`COMMIT_ITEMS`] items of pages share one, which still holds
+    /// the cursor of its last page: a crash loses no more than pages pulled again later.
     fn pull_all(
         &mut self,
         api: &mut Api,
@@ -294,8 +298,8 @@ impl Store {
     }
 
     /// Applies `first`, then the pages `fetch_pages` sends (if it runs), in order, until one
-    /// says there is no more: each page with its cursor in one transaction, started once
-    /// the page is here (never while waiting on the network).
+    /// says there is no more. A transaction starts once a page is here, never while waiting
+    /// on the network.
     fn apply_pages(
         &mut self,
         first: Result<Answer<PullResponse>>,
@@ -305,38 +309,66 @@ impl Store {
     ) -> Result<bool> {
         let stopped = || ClientError::Invalid("the download of pulled pages stopped".into());
         let mut received = 0u64;
-        let mut answer = first;
+        let mut first = Some(first);
         loop {
-            let page: PullResponse = match answer? {
-                Answer::Ok(p) | Answer::Refused(p) => p,
-                Answer::Deactivated => return Ok(false),
+            let mut answer = match (first.take(), arriving) {
+                (Some(a), _) => a,
+                (None, Some(arriving)) => arriving.recv().map_err(|_| stopped())?,
+                (None, None) => return Err(stopped()),
             };
-            received += page.items.len() as u64;
-            let more = page.more;
-            self.write(|tx, s| {
-                apply::page(tx, s, page.items, &mut report.pulled)?;
-                set_meta(tx, "cursor", &page.cursor.to_string())?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Items received after each page of this transaction, for progress.
+            let mut done = Vec::new();
+            let mut items = 0;
+            let more = loop {
+                let page: PullResponse = match answer {
+                    Ok(Answer::Ok(p) | Answer::Refused(p)) => p,
+                    // Pages applied so far are as good as any: keep them.
+                    Ok(Answer::Deactivated) => {
+                        tx.commit()?;
+                        return Ok(false);
+                    }
+                    Err(e) => {
+                        tx.commit()?;
+                        return Err(e);
+                    }
+                };
+                items += page.items.len();
+                received += page.items.len() as u64;
+                let more = page.more;
+                apply::page(&tx, &self.settings, page.items, &mut report.pulled)?;
+                set_meta(&tx, "cursor", &page.cursor.to_string())?;
                 match page.snapshot_after {
-                    Some(after) => set_meta(tx, "snapshot_after", &after.to_string())?,
+                    Some(after) => set_meta(&tx, "snapshot_after", &after.to_string())?,
                     None => {
                         tx.execute("DELETE FROM meta WHERE key = 'snapshot_after'", [])?;
                     }
                 }
+                done.push(received);
                 if !more {
                     // Caught up: the sync is complete when this commits.
                     let now = format_datetime(OffsetDateTime::now_utc());
-                    set_meta(tx, "last_sync", &now)?;
+                    set_meta(&tx, "last_sync", &now)?;
                 }
-                Ok(())
-            })?;
-            progress(Progress::Pulling { received });
+                if !more || items >= COMMIT_ITEMS {
+                    break more;
+                }
+                // Only a page already here joins this transaction.
+                answer = match arriving.map(mpsc::Receiver::try_recv) {
+                    Some(Ok(a)) => a,
+                    Some(Err(mpsc::TryRecvError::Empty)) => break more,
+                    None | Some(Err(mpsc::TryRecvError::Disconnected)) => return Err(stopped()),
+                };
+            };
+            tx.commit()?;
+            for received in done {
+                progress(Progress::Pulling { received });
+            }
             if !more {
                 return Ok(true);
             }
-            answer = arriving
-                .ok_or_else(stopped)?
-                .recv()
-                .map_err(|_| stopped())?;
         }
     }
 
