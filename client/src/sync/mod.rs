@@ -1,7 +1,7 @@
 //! The sync engine: signing in, pushing the outbox, pulling what changed, and a departed
 //! user's handover and wipe. Blocking calls, meant for a background thread (the desktop app)
-//! or the command line; the store is only ever touched in short transactions, so the user
-//! is never kept waiting on the network.
+//! or the command line; the store is only ever touched in short transactions that start
+//! once the data is here, so the user is never kept waiting on the network.
 //!
 //! Knows the server only through [`fieldbook_core::protocol`] and its HTTP API (`api`).
 
