@@ -34,9 +34,12 @@
 //! times that), `FIELDBOOK_BENCH_GROW_TO` (that size), `FIELDBOOK_BENCH_DEVICES` (200),
 //! `FIELDBOOK_BENCH_RUN_SECS` (20 per device run), `FIELDBOOK_SERVER_BIN` (else
 //! `fieldbook-server` next to this bench's profile directory), `FIELDBOOK_BENCH_PERF=DIR`
-//! (records `perf record --call-graph dwarf` of the server during the device runs and the syncs at full
-//! size into DIR). The server inherits the environment (e.g. `MALLOC_ARENA_MAX`) and logs
-//! to a file at its default level (info).
+//! (records `perf record --call-graph dwarf` of the server during the device runs and the
+//! syncs at full size into DIR), `FIELDBOOK_BENCH_PHASES` (a comma-separated subset of
+//! `bootstrap`, `sync100`, `devices`, `growth`; default: all. Phase 1 always runs: the
+//! others need its device. `sync100` is phase 2, `devices` phase 3, `growth` phase 4 with
+//! its syncs). The server inherits the environment (e.g. `MALLOC_ARENA_MAX`) and logs to a
+//! file at its default level (info).
 //! Results are written up in `BENCHMARKS.md`.
 
 use fieldbook_client::Store;
@@ -221,6 +224,27 @@ fn env_num(name: &str, default: usize) -> Res<usize> {
         Ok(v) => Ok(v.trim().replace('_', "").parse()?),
         Err(_) => Ok(default),
     }
+}
+
+/// The phases `FIELDBOOK_BENCH_PHASES` may name (see the module's documentation).
+const PHASES: [&str; 4] = ["bootstrap", "sync100", "devices", "growth"];
+
+/// The phases to run: every one unless `FIELDBOOK_BENCH_PHASES` names some.
+fn phases() -> Res<Vec<&'static str>> {
+    let Ok(list) = std::env::var("FIELDBOOK_BENCH_PHASES") else {
+        return Ok(PHASES.to_vec());
+    };
+    let mut chosen = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let phase = PHASES.iter().find(|p| **p == name).ok_or_else(|| {
+            format!(
+                "FIELDBOOK_BENCH_PHASES: unknown phase `{name}` (known: {})",
+                PHASES.join(", ")
+            )
+        })?;
+        chosen.push(*phase);
+    }
+    Ok(chosen)
 }
 
 fn print_machine() {
@@ -1202,6 +1226,7 @@ fn main() -> Res<()> {
     let run_secs = env_num("FIELDBOOK_BENCH_RUN_SECS", 20)? as u64;
     let grow_to = env_num("FIELDBOOK_BENCH_GROW_TO", records * 10)?;
     let perf_dir = std::env::var_os("FIELDBOOK_BENCH_PERF").map(PathBuf::from);
+    let phases = phases()?;
     let scale = records as f64 / 100_000.0;
     print_machine();
     println!(
@@ -1210,6 +1235,12 @@ fn main() -> Res<()> {
             ", MALLOC_ARENA_MAX={v} (the server inherits it)"
         ))
     );
+    if phases.len() < PHASES.len() {
+        println!(
+            "phases: {} (FIELDBOOK_BENCH_PHASES; the book and its bootstrap always run)",
+            phases.join(", ")
+        );
+    }
 
     let server = ServerProc::start()?;
     let http = http()?;
@@ -1346,161 +1377,166 @@ fn main() -> Res<()> {
     note_mem("after the bootstrap", &server, &http);
 
     // ---- 2. everyday syncs on the bootstrapped device ----
-    let (times, means) = server_means(&http, &server, || {
-        changed_syncs(&mut phone, &mut rng, SYNC_ROUNDS)
-    })?;
-    push_sync_rows(&mut rows, times, records as u64, &means);
-    let times = idle_syncs(&mut phone, SYNC_ROUNDS)?;
-    rows.push(Row::new("sync with nothing to do", times).note("one pull"));
-    let mut clients = Vec::new();
-    for _ in 0..SYNC_ROUNDS {
-        let t = Instant::now();
-        let c = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .connect_timeout(Duration::from_secs(10))
-            .gzip(true)
-            .build()?;
-        clients.push(t.elapsed());
-        drop(c);
-    }
-    rows.push(
-        Row::new(
-            "  of which: a new HTTP client (as every sync makes)",
-            clients,
-        )
-        .note("reqwest::blocking::Client::build, measured apart"),
-    );
-
-    // ---- 3. 200 devices ----
-    let users = n_devices / 2;
-    let t = Instant::now();
-    for u in 0..users {
-        add_user(&http, &server.url, &ada, &format!("rep{u:03}"))?;
-    }
-    let mut tokens = Vec::with_capacity(n_devices);
-    for d in 0..n_devices {
-        tokens.push(login(&http, &server.url, &format!("rep{:03}", d / 2))?.token);
-    }
-    println!(
-        "  {users} users and {n_devices} devices signed in ({:.1} s)",
-        t.elapsed().as_secs_f64()
-    );
-    let period = |rate: f64| Duration::from_secs_f64(n_devices as f64 * DEVICE_PAGE as f64 / rate);
-    let pages_at = |rate: f64| (run_secs as f64 / period(rate).as_secs_f64()).ceil() as usize + 1;
-    let paced_pages = pages_at(TARGET_RATE) + pages_at(LIGHT_RATE);
-    let unpaced_pages = (pages_at(TARGET_RATE) as f64 * UNPACED_HEADROOM).ceil() as usize;
-    let t = Instant::now();
-    // Seed pages and run pages, made in advance on every core.
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let made: Vec<Res<Vec<Pages>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|th| {
-                s.spawn(move || {
-                    let mut out = Vec::new();
-                    for d in (th..n_devices).step_by(threads) {
-                        let mut g = DeviceGen::new(&format!("rep{:03}", d / 2), SEED + d as u64);
-                        let seed = push_body(g.seed_page()?)?;
-                        let mut pages = Vec::with_capacity(paced_pages + unpaced_pages);
-                        for _ in 0..paced_pages + unpaced_pages {
-                            pages.push(push_body(g.page(DEVICE_PAGE)?)?);
-                        }
-                        out.push((seed, pages));
-                    }
-                    Ok(out)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("generator panicked".into()))
-            })
-            .collect()
-    });
-    let mut slots: Vec<Option<Pages>> = (0..n_devices).map(|_| None).collect();
-    for (th, part) in made.into_iter().enumerate() {
-        for (j, item) in part?.into_iter().enumerate() {
-            slots[th + j * threads] = Some(item);
+    if phases.contains(&"sync100") {
+        let (times, means) = server_means(&http, &server, || {
+            changed_syncs(&mut phone, &mut rng, SYNC_ROUNDS)
+        })?;
+        push_sync_rows(&mut rows, times, records as u64, &means);
+        let times = idle_syncs(&mut phone, SYNC_ROUNDS)?;
+        rows.push(Row::new("sync with nothing to do", times).note("one pull"));
+        let mut clients = Vec::new();
+        for _ in 0..SYNC_ROUNDS {
+            let t = Instant::now();
+            let c = reqwest::blocking::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .connect_timeout(Duration::from_secs(10))
+                .gzip(true)
+                .build()?;
+            clients.push(t.elapsed());
+            drop(c);
         }
+        rows.push(
+            Row::new(
+                "  of which: a new HTTP client (as every sync makes)",
+                clients,
+            )
+            .note("reqwest::blocking::Client::build, measured apart"),
+        );
     }
-    let mut devices = Vec::with_capacity(n_devices);
-    let mut seeds = Vec::with_capacity(n_devices);
-    for (slot, token) in slots.into_iter().zip(tokens) {
-        let (seed, pages) = slot.ok_or("a device without pages")?;
-        seeds.push(seed);
-        devices.push(Device {
-            token,
-            cursor: 0,
-            pages,
-            next: 0,
+    // ---- 3. 200 devices ----
+    if phases.contains(&"devices") {
+        let users = n_devices / 2;
+        let t = Instant::now();
+        for u in 0..users {
+            add_user(&http, &server.url, &ada, &format!("rep{u:03}"))?;
+        }
+        let mut tokens = Vec::with_capacity(n_devices);
+        for d in 0..n_devices {
+            tokens.push(login(&http, &server.url, &format!("rep{:03}", d / 2))?.token);
+        }
+        println!(
+            "  {users} users and {n_devices} devices signed in ({:.1} s)",
+            t.elapsed().as_secs_f64()
+        );
+        let period =
+            |rate: f64| Duration::from_secs_f64(n_devices as f64 * DEVICE_PAGE as f64 / rate);
+        let pages_at =
+            |rate: f64| (run_secs as f64 / period(rate).as_secs_f64()).ceil() as usize + 1;
+        let paced_pages = pages_at(TARGET_RATE) + pages_at(LIGHT_RATE);
+        let unpaced_pages = (pages_at(TARGET_RATE) as f64 * UNPACED_HEADROOM).ceil() as usize;
+        let t = Instant::now();
+        // Seed pages and run pages, made in advance on every core.
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let made: Vec<Res<Vec<Pages>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|th| {
+                    s.spawn(move || {
+                        let mut out = Vec::new();
+                        for d in (th..n_devices).step_by(threads) {
+                            let mut g =
+                                DeviceGen::new(&format!("rep{:03}", d / 2), SEED + d as u64);
+                            let seed = push_body(g.seed_page()?)?;
+                            let mut pages = Vec::with_capacity(paced_pages + unpaced_pages);
+                            for _ in 0..paced_pages + unpaced_pages {
+                                pages.push(push_body(g.page(DEVICE_PAGE)?)?);
+                            }
+                            out.push((seed, pages));
+                        }
+                        Ok(out)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("generator panicked".into()))
+                })
+                .collect()
         });
-    }
-    let bytes: usize = devices.iter().flat_map(|d| &d.pages).map(Vec::len).sum();
-    println!(
-        "  pages made in advance: {} per device ({:.0} MB gzip'd) in {:.1} s",
-        paced_pages + unpaced_pages,
-        bytes as f64 / 1e6,
-        t.elapsed().as_secs_f64()
-    );
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    // Seeding (not timed): each device pushes its first records, then bootstraps.
-    let seed_http = reqwest::Client::builder().gzip(true).build()?;
-    let url: Arc<str> = server.url.clone().into();
-    let seeded: Vec<Res<Device>> = rt.block_on(async {
-        let mut set = tokio::task::JoinSet::new();
-        for (mut dev, body) in devices.drain(..).zip(seeds) {
-            let (http, url) = (seed_http.clone(), url.clone());
-            set.spawn(async move {
-                push_async(&http, &url, &dev.token, body).await?;
-                let mut stats = DeviceStats::default();
-                pull_all(&http, &url, &mut dev, &mut stats).await?;
-                Ok(dev)
+        let mut slots: Vec<Option<Pages>> = (0..n_devices).map(|_| None).collect();
+        for (th, part) in made.into_iter().enumerate() {
+            for (j, item) in part?.into_iter().enumerate() {
+                slots[th + j * threads] = Some(item);
+            }
+        }
+        let mut devices = Vec::with_capacity(n_devices);
+        let mut seeds = Vec::with_capacity(n_devices);
+        for (slot, token) in slots.into_iter().zip(tokens) {
+            let (seed, pages) = slot.ok_or("a device without pages")?;
+            seeds.push(seed);
+            devices.push(Device {
+                token,
+                cursor: 0,
+                pages,
+                next: 0,
             });
         }
-        set.join_all().await
-    });
-    for d in seeded {
-        devices.push(d?);
-    }
-    let perf = perf_dir.as_deref();
-    for (name, rate) in [
-        ("paced", Some(TARGET_RATE)),
-        ("light", Some(LIGHT_RATE)),
-        ("unpaced", None),
-    ] {
-        let paced = rate.is_some();
-        let label = match rate {
-            Some(r) => format!("{n_devices} devices paced at {r:.0} changes/s"),
-            None => format!("{n_devices} devices back to back"),
-        };
-        println!("  run: {label} for {run_secs} s");
-        let r = run_devices(
-            &rt,
-            &server,
-            &mut devices,
-            rate.map(period),
-            run_secs,
-            perf.map(|d| (d, name)),
-        )?;
-        let s = &r.stats;
-        if !s.errors.is_empty() {
-            println!("  {} errors, first: {}", s.errors.len(), s.errors[0]);
-        }
-        let cpu = format!(
-            "server used {:.2} of {threads} cores, load generator {:.2}",
-            r.server_cpu / r.took.as_secs_f64(),
-            r.own_cpu / r.took.as_secs_f64()
+        let bytes: usize = devices.iter().flat_map(|d| &d.pages).map(Vec::len).sum();
+        println!(
+            "  pages made in advance: {} per device ({:.0} MB gzip'd) in {:.1} s",
+            paced_pages + unpaced_pages,
+            bytes as f64 / 1e6,
+            t.elapsed().as_secs_f64()
         );
-        let ran_out = if s.ran_out {
-            "; SOME DEVICES RAN OUT OF PAGES"
-        } else {
-            ""
-        };
-        let (pushes, pulls) = (s.push.len(), s.pull.len());
-        rows.push(
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        // Seeding (not timed): each device pushes its first records, then bootstraps.
+        let seed_http = reqwest::Client::builder().gzip(true).build()?;
+        let url: Arc<str> = server.url.clone().into();
+        let seeded: Vec<Res<Device>> = rt.block_on(async {
+            let mut set = tokio::task::JoinSet::new();
+            for (mut dev, body) in devices.drain(..).zip(seeds) {
+                let (http, url) = (seed_http.clone(), url.clone());
+                set.spawn(async move {
+                    push_async(&http, &url, &dev.token, body).await?;
+                    let mut stats = DeviceStats::default();
+                    pull_all(&http, &url, &mut dev, &mut stats).await?;
+                    Ok(dev)
+                });
+            }
+            set.join_all().await
+        });
+        for d in seeded {
+            devices.push(d?);
+        }
+        let perf = perf_dir.as_deref();
+        for (name, rate) in [
+            ("paced", Some(TARGET_RATE)),
+            ("light", Some(LIGHT_RATE)),
+            ("unpaced", None),
+        ] {
+            let paced = rate.is_some();
+            let label = match rate {
+                Some(r) => format!("{n_devices} devices paced at {r:.0} changes/s"),
+                None => format!("{n_devices} devices back to back"),
+            };
+            println!("  run: {label} for {run_secs} s");
+            let r = run_devices(
+                &rt,
+                &server,
+                &mut devices,
+                rate.map(period),
+                run_secs,
+                perf.map(|d| (d, name)),
+            )?;
+            let s = &r.stats;
+            if !s.errors.is_empty() {
+                println!("  {} errors, first: {}", s.errors.len(), s.errors[0]);
+            }
+            let cpu = format!(
+                "server used {:.2} of {threads} cores, load generator {:.2}",
+                r.server_cpu / r.took.as_secs_f64(),
+                r.own_cpu / r.took.as_secs_f64()
+            );
+            let ran_out = if s.ran_out {
+                "; SOME DEVICES RAN OUT OF PAGES"
+            } else {
+                ""
+            };
+            let (pushes, pulls) = (s.push.len(), s.pull.len());
+            rows.push(
             Row::rate(format!("{label}: accepted"), s.accepted, r.took, "changes")
                 .target(if rate == Some(LIGHT_RATE) {
                     Target::None
@@ -1515,47 +1551,50 @@ fn main() -> Res<()> {
                     s.errors.len()
                 )),
         );
-        let latency_target = if rate == Some(TARGET_RATE) {
-            Target::P99Below(Duration::from_millis(200))
-        } else {
-            Target::None
-        };
-        let why = if paced {
-            "client-side, request to last byte".to_string()
-        } else {
-            format!(
-                "closed loop: {n_devices} requests always in flight, so latency = {n_devices} / requests per second"
-            )
-        };
-        rows.push(
-            Row::new(format!("{label}: push of {DEVICE_PAGE}"), s.push.clone())
-                .target(latency_target)
-                .note(why.clone()),
-        );
-        rows.push(
-            Row::new(format!("{label}: pull"), s.pull.clone())
-                .target(latency_target)
-                .note(why),
-        );
+            let latency_target = if rate == Some(TARGET_RATE) {
+                Target::P99Below(Duration::from_millis(200))
+            } else {
+                Target::None
+            };
+            let why = if paced {
+                "client-side, request to last byte".to_string()
+            } else {
+                format!(
+                    "closed loop: {n_devices} requests always in flight, so latency = {n_devices} / requests per second"
+                )
+            };
+            rows.push(
+                Row::new(format!("{label}: push of {DEVICE_PAGE}"), s.push.clone())
+                    .target(latency_target)
+                    .note(why.clone()),
+            );
+            rows.push(
+                Row::new(format!("{label}: pull"), s.pull.clone())
+                    .target(latency_target)
+                    .note(why),
+            );
+        }
+        drop(rt);
+        std::thread::sleep(Duration::from_secs(1));
+        note_mem("after the device runs (idle)", &server, &http);
     }
-    drop(rt);
-    std::thread::sleep(Duration::from_secs(1));
-    note_mem("after the device runs (idle)", &server, &http);
-
     // ---- 4. the server grows: other reps' books, pushed by two devices at a time ----
-    let start_docs = server_docs(&http, &server.url)?;
-    let book = records.max(1000);
-    let books = (grow_to.saturating_sub(start_docs as usize)).div_ceil(book);
-    let t = Instant::now();
-    let pushed = std::sync::atomic::AtomicU64::new(0);
-    let next_book = std::sync::atomic::AtomicUsize::new(0);
-    for b in 0..books {
-        add_user(&http, &server.url, &ada, &format!("bulk{b:02}"))?;
-    }
-    let cpu0 = server.cpu();
-    let checkpoints = std::sync::Mutex::new(Vec::new());
-    let results: Vec<Res<()>> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..2)
+    let checkpoints = if !phases.contains(&"growth") {
+        Vec::new()
+    } else {
+        let start_docs = server_docs(&http, &server.url)?;
+        let book = records.max(1000);
+        let books = (grow_to.saturating_sub(start_docs as usize)).div_ceil(book);
+        let t = Instant::now();
+        let pushed = std::sync::atomic::AtomicU64::new(0);
+        let next_book = std::sync::atomic::AtomicUsize::new(0);
+        for b in 0..books {
+            add_user(&http, &server.url, &ada, &format!("bulk{b:02}"))?;
+        }
+        let cpu0 = server.cpu();
+        let checkpoints = std::sync::Mutex::new(Vec::new());
+        let results: Vec<Res<()>> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..2)
             .map(|_| {
                 s.spawn(|| {
                     loop {
@@ -1583,87 +1622,89 @@ fn main() -> Res<()> {
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join()
-                    .unwrap_or_else(|_| Err("a pushing thread panicked".into()))
-            })
-            .collect()
-    });
-    for r in results {
-        r?;
-    }
-    let grow_time = t.elapsed();
-    let grown = pushed.load(std::sync::atomic::Ordering::SeqCst);
-    rows.push(
-        Row::rate(
-            format!("growth: {books} more reps' books, 2 devices pushing"),
-            grown,
-            grow_time,
-            "changes",
-        )
-        .note(format!(
-            "pages of {MAX_PUSH_CHANGES} new records; server used {:.2} cores",
-            (server.cpu() - cpu0) / grow_time.as_secs_f64()
-        )),
-    );
-    let checkpoints = checkpoints.into_inner().unwrap_or_default();
-    std::thread::sleep(Duration::from_secs(1));
-    note_mem("grown (idle)", &server, &http);
-
-    // ---- the everyday syncs again, with the server ten times larger: at once (the disk
-    // still writing back what the growth wrote), then once the disk has settled ----
-    let docs = server_docs(&http, &server.url)?;
-    for settled in [false, true] {
-        let when = if settled {
-            let dirty = dirty_kb();
-            let t = Instant::now();
-            Command::new("sync").status()?;
-            let took = t.elapsed();
-            std::thread::sleep(Duration::from_secs(5));
-            println!(
-                "  disk settled: `sync` wrote back {} of dirty pages in {:.1} s",
-                mib(dirty),
-                took.as_secs_f64()
-            );
-            "disk settled"
-        } else {
-            "right after the growth"
-        };
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join()
+                        .unwrap_or_else(|_| Err("a pushing thread panicked".into()))
+                })
+                .collect()
+        });
+        for r in results {
+            r?;
+        }
+        let grow_time = t.elapsed();
+        let grown = pushed.load(std::sync::atomic::Ordering::SeqCst);
         rows.push(
-            Row::new(
-                format!("disk: 4 KiB write + fdatasync ({when})"),
-                fsync_floor(server.dir.path())?,
+            Row::rate(
+                format!("growth: {books} more reps' books, 2 devices pushing"),
+                grown,
+                grow_time,
+                "changes",
             )
             .note(format!(
-                "page cache {}, of which dirty {}",
-                mib(meminfo_kb("Cached:")),
-                mib(dirty_kb())
+                "pages of {MAX_PUSH_CHANGES} new records; server used {:.2} cores",
+                (server.cpu() - cpu0) / grow_time.as_secs_f64()
             )),
         );
-        let perf = perf_dir
-            .as_deref()
-            .map(|d| perf_server(&server, d, &format!("grown-{}", u8::from(settled)), 15))
-            .transpose()?;
-        let (times, means) = server_means(&http, &server, || {
-            changed_syncs(&mut phone, &mut rng, SYNC_ROUNDS)
-        })?;
-        if let Some(mut p) = perf {
-            let _ = p.wait();
+        let checkpoints = checkpoints.into_inner().unwrap_or_default();
+        std::thread::sleep(Duration::from_secs(1));
+        note_mem("grown (idle)", &server, &http);
+
+        // ---- the everyday syncs again, with the server ten times larger: at once (the disk
+        // still writing back what the growth wrote), then once the disk has settled ----
+        let docs = server_docs(&http, &server.url)?;
+        for settled in [false, true] {
+            let when = if settled {
+                let dirty = dirty_kb();
+                let t = Instant::now();
+                Command::new("sync").status()?;
+                let took = t.elapsed();
+                std::thread::sleep(Duration::from_secs(5));
+                println!(
+                    "  disk settled: `sync` wrote back {} of dirty pages in {:.1} s",
+                    mib(dirty),
+                    took.as_secs_f64()
+                );
+                "disk settled"
+            } else {
+                "right after the growth"
+            };
+            rows.push(
+                Row::new(
+                    format!("disk: 4 KiB write + fdatasync ({when})"),
+                    fsync_floor(server.dir.path())?,
+                )
+                .note(format!(
+                    "page cache {}, of which dirty {}",
+                    mib(meminfo_kb("Cached:")),
+                    mib(dirty_kb())
+                )),
+            );
+            let perf = perf_dir
+                .as_deref()
+                .map(|d| perf_server(&server, d, &format!("grown-{}", u8::from(settled)), 15))
+                .transpose()?;
+            let (times, means) = server_means(&http, &server, || {
+                changed_syncs(&mut phone, &mut rng, SYNC_ROUNDS)
+            })?;
+            if let Some(mut p) = perf {
+                let _ = p.wait();
+            }
+            push_sync_rows(
+                &mut rows,
+                times,
+                docs,
+                &format!("{when}; alice's book is still the same size; {means}"),
+            );
         }
-        push_sync_rows(
-            &mut rows,
+        let times = idle_syncs(&mut phone, SYNC_ROUNDS)?;
+        rows.push(Row::new(
+            format!("sync with nothing to do ({docs} on server)"),
             times,
-            docs,
-            &format!("{when}; alice's book is still the same size; {means}"),
-        );
-    }
-    let times = idle_syncs(&mut phone, SYNC_ROUNDS)?;
-    rows.push(Row::new(
-        format!("sync with nothing to do ({docs} on server)"),
-        times,
-    ));
+        ));
+        checkpoints
+    };
     note_mem("at the end", &server, &http);
 
     // ---- report ----

@@ -4,7 +4,8 @@
 //!
 //! Every write is one `BEGIN IMMEDIATE` transaction that stores the change, the document,
 //! the projection rows and the outbox entry together; `synchronous=FULL` makes a write that
-//! returned survive a crash or power loss. Knows nothing of the network or the command line.
+//! returned survive a crash or power loss. Knows nothing of the network or the command line
+//! (the sync engine keeps its HTTP client in the `Store`, opaque here).
 
 mod docs;
 pub(crate) mod fts;
@@ -16,6 +17,7 @@ pub(crate) use docs::StoredDoc;
 use crate::error::{ClientError, Result};
 use automerge::ActorId;
 use rand::Rng;
+use rusqlite::config::DbConfig;
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
 };
@@ -44,7 +46,13 @@ pub struct Store {
     pub(crate) conn: Connection,
     dir: PathBuf,
     pub(crate) settings: Settings,
+    /// The sync engine's HTTP client, kept between syncs (built at first use).
+    pub(crate) http: crate::sync::HttpCache,
 }
+
+/// Statements kept prepared per connection: every statement the write and sync paths use
+/// (seven projection tables, multi-row search writes) fits, so none is parsed twice.
+const STATEMENT_CACHE: usize = 96;
 
 const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -54,6 +62,11 @@ fn connect(path: &Path, create: bool) -> Result<Connection> {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(path, flags)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // Plans never depend on bound values. Without this, a cached statement whose plan could
+    // (`col = ?N`) is expired when its bindings are cleared on its return to the cache, and
+    // parsed and planned again at its next use.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: a transaction that committed is on disk before the write returns.
@@ -160,6 +173,7 @@ impl Store {
             conn,
             dir: dir.to_path_buf(),
             settings,
+            http: Default::default(),
         })
     }
 

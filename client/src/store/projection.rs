@@ -121,39 +121,39 @@ pub(crate) struct SearchRow {
     rid: i64,
     /// `None` for a deleted record: its row is removed, not rewritten.
     text: Option<(String, String)>,
+    /// The record's row was inserted just now, with a new `rid`: no search row to remove.
+    fresh: bool,
 }
 
-/// Rewrites the search rows of records, in one statement per step: FTS5 flushes its
-/// pending index at every statement, so batches (demo, absorb) pass many rows at once.
+/// Rewrites the search rows of records, once all their other rows are written. Each row is
+/// its own single-row statement: those need no statement savepoint, at which FTS5 would
+/// write its pending index to disk as a new segment (multi-row statements do). A batch
+/// (demo, absorb, a pulled page) thus reaches the disk in few, large segments.
 pub(crate) fn write_search(conn: &Connection, rows: &[SearchRow]) -> Result<()> {
     // A record changed twice in one batch has two rows: its last one counts.
     let mut seen = std::collections::HashSet::new();
     let mut latest: Vec<&SearchRow> = rows.iter().rev().filter(|r| seen.insert(r.rid)).collect();
     latest.reverse();
-    for chunk in latest.chunks(500) {
-        let marks = (1..=chunk.len())
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        conn.prepare_cached(&format!("DELETE FROM search WHERE rowid IN ({marks})"))?
-            .execute(params_from_iter(chunk.iter().map(|r| r.rid)))?;
-        let live: Vec<&SearchRow> = chunk.iter().copied().filter(|r| r.text.is_some()).collect();
-        if live.is_empty() {
+    let mut delete = conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+    for r in latest {
+        if !r.fresh {
+            delete.execute([r.rid])?;
+        }
+        let Some((title, body)) = &r.text else {
             continue;
+        };
+        match insert.execute(params![r.rid, title, body]) {
+            // A row left behind under a reused rid: replace it.
+            Err(e) if r.fresh && is_constraint(&e) => {
+                delete.execute([r.rid])?;
+                insert.execute(params![r.rid, title, body])?;
+            }
+            done => {
+                done?;
+            }
         }
-        let values = (0..live.len())
-            .map(|i| format!("(?{}, ?{}, ?{})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut params: Vec<Sql> = Vec::with_capacity(live.len() * 3);
-        for r in live {
-            let (title, body) = r.text.clone().unwrap_or_default();
-            params.extend([Sql::Integer(r.rid), Sql::Text(title), Sql::Text(body)]);
-        }
-        conn.prepare_cached(&format!(
-            "INSERT INTO search (rowid, title, body) VALUES {values}"
-        ))?
-        .execute(params_from_iter(params))?;
     }
     Ok(())
 }
@@ -174,59 +174,144 @@ pub(crate) fn upsert_json(
     conflicts: usize,
     owner: Option<&str>,
 ) -> Result<SearchRow> {
+    write_json(conn, kind, json, conflicts, owner, false)
+}
+
+/// The same for a record this store does not hold (no document): plain inserts, which,
+/// unlike upserts, need no statement journal (each would copy every b-tree page it
+/// touches). Should rows of the record exist after all, it falls back to the upsert.
+pub(crate) fn insert_json(
+    conn: &Connection,
+    kind: Kind,
+    json: &Map<String, Json>,
+    conflicts: usize,
+    owner: &str,
+) -> Result<SearchRow> {
+    write_json(conn, kind, json, conflicts, Some(owner), true)
+}
+
+/// Whether a statement failed on a constraint. A single-row `INSERT ... VALUES` checks its
+/// constraints before it writes anything, so such a failure changed nothing.
+fn is_constraint(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation)
+}
+
+/// The statements writing a kind's projection row: plain insert, and insert-or-replace.
+struct ProjectionSql {
+    insert: String,
+    replace: String,
+}
+
+fn projection_sql(kind: Kind) -> &'static ProjectionSql {
+    static SQL: std::sync::OnceLock<Vec<ProjectionSql>> = std::sync::OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        Kind::ALL
+            .iter()
+            .map(|&kind| {
+                let cols = columns(kind);
+                let rest = format!(
+                    "INTO p_{kind} (id, deleted, {}) VALUES (?1, ?2, {})",
+                    cols.join(", "),
+                    (3..=cols.len() + 2)
+                        .map(|i| format!("?{i}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                ProjectionSql {
+                    insert: format!("INSERT {rest}"),
+                    replace: format!("INSERT OR REPLACE {rest}"),
+                }
+            })
+            .collect()
+    });
+    let i = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+    &all[i]
+}
+
+fn write_json(
+    conn: &Connection,
+    kind: Kind,
+    json: &Map<String, Json>,
+    conflicts: usize,
+    owner: Option<&str>,
+    fresh: bool,
+) -> Result<SearchRow> {
     let field = |k: &str| json_str(json, k).unwrap_or_default();
     let id = field("id");
     let title = field(schema::title_field(kind)).to_string();
     let account_id = account_of(conn, kind, json)?;
     let deleted = json.get("deleted") == Some(&Json::Bool(true));
     let created_by = field("created_by");
-    let rid: i64 = conn
-        .prepare_cached(
-            "INSERT INTO records (id, kind, title, account_id, owner, deleted, conflicts,
-                                  created_at, updated_at, created_by, updated_by)
-             VALUES (?1, ?2, ?3, ?4, coalesce(?12, ?5), ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT (id) DO UPDATE SET
-                title = excluded.title, account_id = excluded.account_id,
-                owner = coalesce(?12, owner),
-                deleted = excluded.deleted, conflicts = excluded.conflicts,
-                created_at = excluded.created_at, updated_at = excluded.updated_at,
-                created_by = excluded.created_by, updated_by = excluded.updated_by
-             RETURNING rid",
-        )?
-        .query_row(
-            params![
-                id,
-                kind.as_str(),
-                title,
-                account_id,
-                created_by,
-                deleted,
-                conflicts as i64,
-                field("created_at"),
-                field("updated_at"),
-                created_by,
-                field("updated_by"),
-                owner
-            ],
-            |row| row.get(0),
-        )?;
+    let record = params![
+        id,
+        kind.as_str(),
+        title,
+        account_id,
+        created_by,
+        deleted,
+        conflicts as i64,
+        field("created_at"),
+        field("updated_at"),
+        created_by,
+        field("updated_by"),
+        owner
+    ];
+    let inserted = if fresh {
+        let done = conn
+            .prepare_cached(
+                "INSERT INTO records (id, kind, title, account_id, owner, deleted, conflicts,
+                                      created_at, updated_at, created_by, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, coalesce(?12, ?5), ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(record);
+        match done {
+            Ok(_) => Some(conn.last_insert_rowid()),
+            Err(e) if is_constraint(&e) => None,
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        None
+    };
+    let rid: i64 = match inserted {
+        Some(rid) => rid,
+        None => conn
+            .prepare_cached(
+                "INSERT INTO records (id, kind, title, account_id, owner, deleted, conflicts,
+                                      created_at, updated_at, created_by, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, coalesce(?12, ?5), ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (id) DO UPDATE SET
+                    title = excluded.title, account_id = excluded.account_id,
+                    owner = coalesce(?12, owner),
+                    deleted = excluded.deleted, conflicts = excluded.conflicts,
+                    created_at = excluded.created_at, updated_at = excluded.updated_at,
+                    created_by = excluded.created_by, updated_by = excluded.updated_by
+                 RETURNING rid",
+            )?
+            .query_row(record, |row| row.get(0))?,
+    };
 
     let cols = columns(kind);
-    let sql = format!(
-        "INSERT OR REPLACE INTO p_{} (id, deleted, {}) VALUES (?1, ?2, {})",
-        kind,
-        cols.join(", "),
-        (3..=cols.len() + 2)
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
     let mut values = vec![Sql::Text(id.to_string()), Sql::Integer(i64::from(deleted))];
     for col in &cols {
         values.push(json.get(out_name(kind, col)).map_or(Sql::Null, to_sql));
     }
-    conn.prepare_cached(&sql)?
-        .execute(params_from_iter(values))?;
+    let sql = projection_sql(kind);
+    let replaced = if inserted.is_some() {
+        match conn
+            .prepare_cached(&sql.insert)?
+            .execute(params_from_iter(&values))
+        {
+            Ok(_) => false,
+            Err(e) if is_constraint(&e) => true,
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        true
+    };
+    if replaced {
+        conn.prepare_cached(&sql.replace)?
+            .execute(params_from_iter(&values))?;
+    }
 
     let text = (!deleted).then(|| {
         (
@@ -234,7 +319,11 @@ pub(crate) fn upsert_json(
             fts::index_text(&body_text(kind, json)),
         )
     });
-    Ok(SearchRow { rid, text })
+    Ok(SearchRow {
+        rid,
+        text,
+        fresh: inserted.is_some(),
+    })
 }
 
 /// Quotes and tasks stored before their opportunity (absorbed or pulled out of order)

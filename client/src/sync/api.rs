@@ -8,6 +8,8 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::cell::RefCell;
+use std::ffi::OsString;
 use std::io::Write;
 use std::time::Duration;
 
@@ -17,7 +19,9 @@ pub const CA_CERT_ENV: &str = "FIELDBOOK_CA_CERT";
 /// Bodies larger than this are sent gzip-compressed.
 const COMPRESS_OVER: usize = 1024;
 
-/// A connection to one server, optionally with a device token.
+/// A connection to one server, optionally with a device token. Cheap to clone: clones share
+/// the HTTP client and its open connections.
+#[derive(Clone)]
 pub(crate) struct Api {
     http: reqwest::blocking::Client,
     base: String,
@@ -38,41 +42,83 @@ pub(crate) enum Answer<T> {
     Deactivated,
 }
 
-impl Api {
-    pub fn new(base: &str, token: Option<String>) -> Result<Api> {
-        let mut builder = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .connect_timeout(Duration::from_secs(10))
-            .gzip(true);
-        // A team server with a certificate from the company's own authority.
-        if let Some(path) = std::env::var_os(CA_CERT_ENV).filter(|p| !p.is_empty()) {
-            let pem = std::fs::read(&path).map_err(ClientError::io(&path))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                ClientError::Invalid(format!(
-                    "{} ({CA_CERT_ENV}) holds no PEM certificate: {e}",
-                    std::path::Path::new(&path).display()
-                ))
-            })?;
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
+/// The HTTP client of a store's syncs, kept between them so that a sync neither builds a
+/// client (TLS roots, a runtime thread) nor opens a connection again. Built at first use,
+/// rebuilt when the server address or `FIELDBOOK_CA_CERT` changes, dropped at sign-in and
+/// sign-out.
+#[derive(Default)]
+pub(crate) struct HttpCache(RefCell<Option<Cached>>);
+
+struct Cached {
+    base: String,
+    ca: Option<OsString>,
+    http: reqwest::blocking::Client,
+}
+
+impl HttpCache {
+    /// The client for `base`, built now if there is none for it.
+    pub fn client(&self, base: &str) -> Result<reqwest::blocking::Client> {
+        let base = base.trim_end_matches('/');
+        let ca = std::env::var_os(CA_CERT_ENV).filter(|p| !p.is_empty());
+        let mut slot = self.0.borrow_mut();
+        if let Some(c) = slot.as_ref().filter(|c| c.base == base && c.ca == ca) {
+            return Ok(c.http.clone());
         }
-        let http = builder.build().map_err(|e| ClientError::Offline {
-            url: base.into(),
-            why: e.to_string(),
+        // The old client (and its connections) goes before the new one is built.
+        *slot = None;
+        let http = build_client(base, ca.as_deref())?;
+        *slot = Some(Cached {
+            base: base.to_string(),
+            ca,
+            http: http.clone(),
+        });
+        Ok(http)
+    }
+
+    /// Drops the client and closes its connections.
+    pub fn forget(&self) {
+        self.0.borrow_mut().take();
+    }
+}
+
+fn build_client(base: &str, ca: Option<&std::ffi::OsStr>) -> Result<reqwest::blocking::Client> {
+    let mut builder = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .connect_timeout(Duration::from_secs(10))
+        .gzip(true);
+    // A team server with a certificate from the company's own authority.
+    if let Some(path) = ca {
+        let pem = std::fs::read(path).map_err(ClientError::io(path))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            ClientError::Invalid(format!(
+                "{} ({CA_CERT_ENV}) holds no PEM certificate: {e}",
+                std::path::Path::new(path).display()
+            ))
         })?;
-        Ok(Api {
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder.build().map_err(|e| ClientError::Offline {
+        url: base.into(),
+        why: e.to_string(),
+    })
+}
+
+impl Api {
+    /// Calls to `base` through `http` (from [`HttpCache::client`]).
+    pub fn new(http: reqwest::blocking::Client, base: &str, token: Option<String>) -> Api {
+        Api {
             http,
             base: base.trim_end_matches('/').to_string(),
             token,
             pending: None,
-        })
+        }
     }
 
-    /// Tells the server, with every request, how many changes this device holds.
-    pub fn with_pending(mut self, pending: u64) -> Api {
+    /// Tells the server, with every request from now on, how many changes this device holds.
+    pub fn set_pending(&mut self, pending: u64) {
         self.pending = Some(pending);
-        self
     }
 
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::blocking::RequestBuilder {

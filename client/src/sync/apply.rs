@@ -1,7 +1,8 @@
 //! Applying a pulled page to the store: merging changes (which never go back to the outbox:
 //! they came from the server), storing snapshots as they come (document bytes and their
 //! projection, without loading the document), dropping records no longer visible, and
-//! recording owners. One page, one transaction, together with the new cursor.
+//! recording owners. The caller commits a page together with the cursor after it (pages
+//! already downloaded may share that transaction; it then holds the last one's cursor).
 
 use crate::error::{ClientError, Result};
 use crate::store::{Settings, StoredDoc, projection};
@@ -115,12 +116,12 @@ pub(crate) fn page(
                         kind.as_str(),
                         doc
                     ])?;
-                    search.push(projection::upsert_json(
+                    search.push(projection::insert_json(
                         tx,
                         kind,
                         &record,
                         conflicts as usize,
-                        Some(&owner),
+                        &owner,
                     )?);
                     out.new_records += 1;
                 }

@@ -1,13 +1,14 @@
 //! The sync engine: signing in, pushing the outbox, pulling what changed, and a departed
 //! user's handover and wipe. Blocking calls, meant for a background thread (the desktop app)
-//! or the command line; the store is only ever touched in short transactions, so the user
-//! is never kept waiting on the network.
+//! or the command line; the store is only ever touched in short transactions that start
+//! once the data is here, so the user is never kept waiting on the network.
 //!
 //! Knows the server only through [`fieldbook_core::protocol`] and its HTTP API (`api`).
 
 mod api;
 mod apply;
 
+pub(crate) use api::HttpCache;
 pub use apply::Applied;
 
 use crate::error::{ClientError, Result};
@@ -19,13 +20,18 @@ use fieldbook_core::protocol::{
     PullResponse, PushRequest, PushResponse, ReassignRequest, ReassignResponse, Refusal,
 };
 use fieldbook_core::value::format_datetime;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
+use std::sync::mpsc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// At most this many bytes of changes in one push page.
 const PUSH_PAGE_BYTES: usize = 2 << 20;
+/// Pulled pages waiting, downloaded and parsed, while one is applied.
+const PULL_AHEAD: usize = 1;
+/// Pulled pages already waiting are applied in one transaction up to this many items.
+const COMMIT_ITEMS: usize = 10_000;
 
 /// What `fieldbook status` shows. Readable with no network.
 #[derive(Clone, Debug, Serialize)]
@@ -68,10 +74,14 @@ impl Store {
             .optional()?)
     }
 
+    /// The signed-in device's API (on the store's kept HTTP client), telling the server how
+    /// many changes the device holds now.
     fn api(&self) -> Result<Api> {
         let url = self.meta("server_url")?.ok_or(ClientError::NotLoggedIn)?;
         let token = self.meta("token")?.ok_or(ClientError::NotLoggedIn)?;
-        Ok(Api::new(&url, Some(token))?.with_pending(self.outbox_len()?))
+        let mut api = Api::new(self.http.client(&url)?, &url, Some(token));
+        api.set_pending(self.outbox_len()?);
+        Ok(api)
     }
 
     /// Signs in to `url` as `user`, registering this device. Nothing else changes: records
@@ -89,7 +99,10 @@ impl Store {
             password: password.into(),
             device_name: format!("{}'s {}", user.trim(), host),
         };
-        let resp: LoginResponse = match Api::new(url, None)?.post("/v1/login", &req)? {
+        // A new session: a new HTTP client, kept for the syncs that follow.
+        self.http.forget();
+        let api = Api::new(self.http.client(url)?, url, None);
+        let resp: LoginResponse = match api.post("/v1/login", &req)? {
             Answer::Ok(r) | Answer::Refused(r) => r,
             Answer::Deactivated => {
                 return Err(ClientError::Unauthorized(format!("{user} was deactivated")));
@@ -122,6 +135,7 @@ impl Store {
             Err(ClientError::NotLoggedIn) => return Err(ClientError::NotLoggedIn),
             Err(_) => false,
         };
+        self.http.forget();
         self.write(|tx, _| {
             tx.execute("DELETE FROM meta WHERE key IN ('token', 'role')", [])?;
             Ok(())
@@ -154,19 +168,18 @@ impl Store {
 
     /// Pushes every change waiting here, then pulls until caught up.
     pub fn sync(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<SyncReport> {
-        let api = self.api()?;
+        let mut api = self.api()?;
         let mut report = SyncReport::default();
-        let active = self.push_all(&api, "/v1/push", &mut report, progress)?
-            && self.pull_all(&api, &mut report, progress)?;
+        let active = self.push_all(&mut api, "/v1/push", &mut report, progress)?
+            && self.pull_all(&mut api, &mut report, progress)?;
         if !active {
             // Deactivated: hand over what this device holds, then wipe it (the caller
             // deletes the files with `Store::wipe`).
-            self.push_all(&api, "/v1/handover", &mut report, progress)?;
+            self.push_all(&mut api, "/v1/handover", &mut report, progress)?;
             report.wiped = true;
             return Ok(report);
         }
-        let now = format_datetime(OffsetDateTime::now_utc());
-        self.write(|tx, _| set_meta(tx, "last_sync", &now))?;
+        // `last_sync` was stored with the last pulled page.
         Ok(report)
     }
 
@@ -204,7 +217,7 @@ impl Store {
     /// Pushes the outbox in pages to `path`. Returns `false` if the user was deactivated.
     fn push_all(
         &mut self,
-        api: &Api,
+        api: &mut Api,
         path: &str,
         report: &mut SyncReport,
         progress: &mut dyn FnMut(Progress),
@@ -221,6 +234,7 @@ impl Store {
                 return Ok(true);
             }
             let n = changes.len() as u64;
+            api.set_pending(pending);
             let req = PushRequest {
                 protocol: PROTOCOL_VERSION,
                 changes,
@@ -247,46 +261,111 @@ impl Store {
         }
     }
 
+    /// Pulls until caught up. A thread downloads and parses the next page while this one
+    /// applies the current one (the store is only touched here). Each page is applied with
+    /// its cursor in one transaction; when the next page is already waiting (a bootstrap,
+    /// a long absence), up to [`COMMIT_ITEMS`] items of pages share one, which still holds
+    /// the cursor of its last page: a crash loses no more than pages pulled again later.
     fn pull_all(
         &mut self,
-        api: &Api,
+        api: &mut Api,
         report: &mut SyncReport,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<bool> {
+        let cursor: u64 = self
+            .meta("cursor")?
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let snapshot_after = self
+            .meta("snapshot_after")?
+            .and_then(|s| Uuid::parse_str(&s).ok());
+        // What the push left; nothing is added to the outbox while pulling.
+        let pending = self.outbox_len()?;
+        api.set_pending(pending);
+        // The first page on this thread: most syncs need no other.
+        let first: Result<Answer<PullResponse>> =
+            api.post("/v1/pull", &pull_request(cursor, snapshot_after, pending));
+        let Some((cursor, snapshot_after)) = more_after(&first) else {
+            return self.apply_pages(first, None, report, progress);
+        };
+        let fetcher = api.clone();
+        std::thread::scope(|scope| {
+            let (pages, arriving) = mpsc::sync_channel(PULL_AHEAD);
+            scope.spawn(move || fetch_pages(&fetcher, cursor, snapshot_after, pending, &pages));
+            // Returning drops `arriving`, which stops the fetcher after its current request.
+            self.apply_pages(first, Some(&arriving), report, progress)
+        })
+    }
+
+    /// Applies `first`, then the pages `fetch_pages` sends (if it runs), in order, until one
+    /// says there is no more. A transaction starts once a page is here, never while waiting
+    /// on the network.
+    fn apply_pages(
+        &mut self,
+        first: Result<Answer<PullResponse>>,
+        arriving: Option<&mpsc::Receiver<Result<Answer<PullResponse>>>>,
+        report: &mut SyncReport,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<bool> {
+        let stopped = || ClientError::Invalid("the download of pulled pages stopped".into());
         let mut received = 0u64;
+        let mut first = Some(first);
         loop {
-            let cursor: u64 = self
-                .meta("cursor")?
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(0);
-            let snapshot_after = self
-                .meta("snapshot_after")?
-                .and_then(|s| Uuid::parse_str(&s).ok());
-            let req = PullRequest {
-                protocol: PROTOCOL_VERSION,
-                cursor,
-                snapshot_after,
-                limit: None,
-                pending: self.outbox_len()?,
+            let mut answer = match (first.take(), arriving) {
+                (Some(a), _) => a,
+                (None, Some(arriving)) => arriving.recv().map_err(|_| stopped())?,
+                (None, None) => return Err(stopped()),
             };
-            let page: PullResponse = match api.post("/v1/pull", &req)? {
-                Answer::Ok(p) | Answer::Refused(p) => p,
-                Answer::Deactivated => return Ok(false),
-            };
-            received += page.items.len() as u64;
-            let more = page.more;
-            self.write(|tx, s| {
-                apply::page(tx, s, page.items, &mut report.pulled)?;
-                set_meta(tx, "cursor", &page.cursor.to_string())?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Items received after each page of this transaction, for progress.
+            let mut done = Vec::new();
+            let mut items = 0;
+            let more = loop {
+                let page: PullResponse = match answer {
+                    Ok(Answer::Ok(p) | Answer::Refused(p)) => p,
+                    // Pages applied so far are as good as any: keep them.
+                    Ok(Answer::Deactivated) => {
+                        tx.commit()?;
+                        return Ok(false);
+                    }
+                    Err(e) => {
+                        tx.commit()?;
+                        return Err(e);
+                    }
+                };
+                items += page.items.len();
+                received += page.items.len() as u64;
+                let more = page.more;
+                apply::page(&tx, &self.settings, page.items, &mut report.pulled)?;
+                set_meta(&tx, "cursor", &page.cursor.to_string())?;
                 match page.snapshot_after {
-                    Some(after) => set_meta(tx, "snapshot_after", &after.to_string()),
+                    Some(after) => set_meta(&tx, "snapshot_after", &after.to_string())?,
                     None => {
                         tx.execute("DELETE FROM meta WHERE key = 'snapshot_after'", [])?;
-                        Ok(())
                     }
                 }
-            })?;
-            progress(Progress::Pulling { received });
+                done.push(received);
+                if !more {
+                    // Caught up: the sync is complete when this commits.
+                    let now = format_datetime(OffsetDateTime::now_utc());
+                    set_meta(&tx, "last_sync", &now)?;
+                }
+                if !more || items >= COMMIT_ITEMS {
+                    break more;
+                }
+                // Only a page already here joins this transaction.
+                answer = match arriving.map(mpsc::Receiver::try_recv) {
+                    Some(Ok(a)) => a,
+                    Some(Err(mpsc::TryRecvError::Empty)) => break more,
+                    None | Some(Err(mpsc::TryRecvError::Disconnected)) => return Err(stopped()),
+                };
+            };
+            tx.commit()?;
+            for received in done {
+                progress(Progress::Pulling { received });
+            }
             if !more {
                 return Ok(true);
             }
@@ -320,5 +399,43 @@ impl Store {
             }
         }
         crate::store::sync_dir(&dir)
+    }
+}
+
+fn pull_request(cursor: u64, snapshot_after: Option<Uuid>, pending: u64) -> PullRequest {
+    PullRequest {
+        protocol: PROTOCOL_VERSION,
+        cursor,
+        snapshot_after,
+        limit: None,
+        pending,
+    }
+}
+
+/// Where to pull from next, if a pulled page says there is more.
+fn more_after(answer: &Result<Answer<PullResponse>>) -> Option<(u64, Option<Uuid>)> {
+    match answer {
+        Ok(Answer::Ok(p) | Answer::Refused(p)) if p.more => Some((p.cursor, p.snapshot_after)),
+        _ => None,
+    }
+}
+
+/// Pulls pages one after the other from `cursor` on, sending each answer (or error) to the
+/// applier, until a page says there is no more, a call fails, or the applier stops listening.
+fn fetch_pages(
+    api: &Api,
+    mut cursor: u64,
+    mut snapshot_after: Option<Uuid>,
+    pending: u64,
+    pages: &mpsc::SyncSender<Result<Answer<PullResponse>>>,
+) {
+    loop {
+        let answer = api.post("/v1/pull", &pull_request(cursor, snapshot_after, pending));
+        let next = more_after(&answer);
+        if pages.send(answer).is_err() {
+            return;
+        }
+        let Some(next) = next else { return };
+        (cursor, snapshot_after) = next;
     }
 }
