@@ -117,8 +117,11 @@ async fn session(parts: &Parts, state: &AppState) -> Result<Session, ServerError
         .get(PENDING_HEADER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
+    // A push stores what the device holds after it anyway (`pending` in its body).
+    let pushing = matches!(parts.uri.path(), "/v1/push" | "/v1/handover");
     if let Some(p) = pending
         && p != session.pending
+        && !pushing
     {
         let device = session.device_id;
         state.blocking(move |s| s.note_pending(device, p)).await?;
