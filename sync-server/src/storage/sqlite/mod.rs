@@ -36,8 +36,10 @@ use uuid::Uuid;
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "server.db";
 
-/// Reader connections kept open between requests (as many as storage calls run at once).
-const READERS: usize = crate::state::STORAGE_CALLS;
+/// Reader connections kept open between requests. Under more concurrency than this, the
+/// extra readers are opened for the request and closed after it (with their page cache:
+/// each pooled reader keeps up to 8 MB of it).
+const READERS: usize = 8;
 
 /// The SQLite storage of one data directory.
 pub struct SqliteStorage {
