@@ -15,7 +15,6 @@ use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    limit_malloc_arenas();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -102,23 +101,4 @@ async fn stop() {
         _ = term => {}
     }
     tracing::info!("stopping: finishing requests in flight");
-}
-
-/// glibc gives threads that allocate at the same time their own malloc arenas (up to 8 per
-/// core) and seldom hands their freed memory back: under a few dozen concurrent pushes the
-/// server settled near 1 GiB. Two arenas per core keep it near 350 MiB for ~10 % less
-/// throughput; one per core, near 260 MiB for ~20 % less (BENCHMARKS.md).
-/// `MALLOC_ARENA_MAX` in the environment still wins.
-#[allow(unsafe_code)]
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let arenas = libc::c_int::try_from(2 * cores).unwrap_or(libc::c_int::MAX);
-        // SAFETY: mallopt only sets an allocator tunable; it runs first thing in main,
-        // before any other thread exists, and its result (ignored) cannot break anything.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, arenas);
-        }
-    }
 }
