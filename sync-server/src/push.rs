@@ -19,12 +19,6 @@ use serde_json::Value as Json;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-/// After this many appended changes a stored document is saved whole again (compacted).
-/// Zero: every write stores the saved document. Saving a record takes ~14 µs, and loading
-/// a saved record ~38 µs against ~74 µs with one change appended and ~240 µs with 32
-/// (release build, this machine); every push loads the records it changes.
-pub const COMPACT_AFTER: i64 = 0;
-
 /// The actor the server loads documents with. The server never writes to a document.
 fn server_actor() -> ActorId {
     ActorId::from(&b"fieldbook-server"[..])
@@ -34,9 +28,9 @@ fn server_actor() -> ActorId {
 #[derive(Clone, Debug)]
 pub struct StoredDoc {
     pub placement: Placement,
-    /// A saved document followed by `chunks` appended changes.
+    /// A saved document, possibly followed by appended changes (data stored before every
+    /// write saved the document whole).
     pub data: Vec<u8>,
-    pub chunks: i64,
 }
 
 /// What a push needs from storage.
@@ -86,8 +80,10 @@ impl Quarantined {
 pub struct DocWrite {
     pub id: Uuid,
     pub placement: Placement,
+    /// The document saved whole. Saving a record takes ~14 µs; loading it takes ~38 µs
+    /// saved whole, against ~74 µs with one change appended and ~240 µs with 32 (release
+    /// build, this machine), and every push loads the records it changes.
     pub data: Vec<u8>,
-    pub chunks: i64,
     /// `Record::to_json` without `owner` (added when sent, since owners change).
     pub record: String,
     pub conflicts: u32,
@@ -108,7 +104,7 @@ struct Working {
     doc: RecordDoc,
     placement: Placement,
     /// What is stored (`None`: new to the server), to roll back to.
-    base: Option<(Vec<u8>, i64)>,
+    base: Option<Vec<u8>>,
     /// Changes accepted into it by this page.
     accepted: Vec<Vec<u8>>,
 }
@@ -117,11 +113,7 @@ impl Working {
     /// Undoes a refused change: reloads the stored document plus this page's accepted
     /// changes (Automerge cannot take a change back).
     fn reload(&mut self) -> Result<()> {
-        let mut bytes = self
-            .base
-            .as_ref()
-            .map(|(d, _)| d.clone())
-            .unwrap_or_default();
+        let mut bytes = self.base.clone().unwrap_or_default();
         for c in &self.accepted {
             bytes.extend_from_slice(c);
         }
@@ -229,7 +221,7 @@ impl<'w> PushBatch<'w> {
                     Some(Working {
                         doc,
                         placement: stored.placement,
-                        base: Some((stored.data, stored.chunks)),
+                        base: Some(stored.data),
                         accepted: Vec::new(),
                     })
                 }
@@ -357,15 +349,7 @@ impl<'w> PushBatch<'w> {
                 continue;
             }
             let is_new = w.base.is_none();
-            let (mut data, mut chunks) = w.base.take().unwrap_or_default();
-            for c in &w.accepted {
-                data.extend_from_slice(c);
-            }
-            chunks += w.accepted.len() as i64;
-            if chunks > COMPACT_AFTER {
-                data = w.doc.save();
-                chunks = 0;
-            }
+            let data = w.doc.save();
             let mut json = w
                 .doc
                 .read()
@@ -376,7 +360,6 @@ impl<'w> PushBatch<'w> {
                 id,
                 placement: w.placement,
                 data,
-                chunks,
                 record: Json::Object(json).to_string(),
                 conflicts,
                 is_new,

@@ -105,7 +105,7 @@ impl PushSource for TxSource<'_> {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT kind, owner, account_id, data, chunks, updated_seq FROM docs WHERE id = ?1",
+                "SELECT kind, owner, account_id, data, updated_seq FROM docs WHERE id = ?1",
             )?
             .query_row([id.to_string()], |r| {
                 Ok((
@@ -113,22 +113,17 @@ impl PushSource for TxSource<'_> {
                     r.get(1)?,
                     r.get(2)?,
                     r.get(3)?,
-                    r.get(4)?,
-                    r.get::<_, i64>(5)?,
+                    r.get::<_, i64>(4)?,
                 ))
             })
             .optional()?;
-        let Some((kind, owner, account, data, chunks, seq)) = row else {
+        let Some((kind, owner, account, data, seq)) = row else {
             self.seen.insert(id, None);
             return Ok(None);
         };
         let placement = placement_row(kind, owner, account)?;
         self.seen.insert(id, Some((placement.clone(), seq)));
-        Ok(Some(StoredDoc {
-            placement,
-            data,
-            chunks,
-        }))
+        Ok(Some(StoredDoc { placement, data }))
     }
 
     fn placement(&mut self, id: Uuid) -> Result<Option<Placement>> {
@@ -411,7 +406,8 @@ fn store_outcome(conn: &Connection, session: &Session, out: &PushOutcome) -> Res
             d.placement.owner,
             d.placement.account_id.map(|a| a.to_string()),
             d.data,
-            d.chunks,
+            // `chunks`: documents are stored saved whole (older rows may have chunks).
+            0,
             d.record,
             d.conflicts,
             last_seq.get(&d.id).copied().unwrap_or(0),
