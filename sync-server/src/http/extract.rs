@@ -83,7 +83,7 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
         method = %method,
         route = %route,
         status,
-        ms = took.as_secs_f64() * 1e3,
+        ms = (took.as_secs_f64() * 1e5).round() / 1e2,
         "request"
     );
     resp
