@@ -163,9 +163,11 @@ impl SqliteStorage {
             return Ok(None);
         }
         let (first, second) = std::thread::scope(|scope| {
-            let other =
-                scope.spawn(|| self.read(|c| push::prepare_part(c, session, &parts[1], &ids[0])));
-            let first = self.read(|c| push::prepare_part(c, session, &parts[0], &ids[1]));
+            let other = scope.spawn(|| {
+                self.read(|c| push::prepare(c, session, parts[1].iter().copied(), Some(&ids[0])))
+            });
+            let first =
+                self.read(|c| push::prepare(c, session, parts[0].iter().copied(), Some(&ids[1])));
             let second = other
                 .join()
                 .unwrap_or_else(|_| Err(ServerError::Task("a push part panicked".into())));
@@ -324,11 +326,15 @@ impl Storage for SqliteStorage {
         // checks that nothing it relied on moved, and writes.
         let _busy = Busy::enter(&self.busy);
         let prepared = match self.prepare_split(session, &req)? {
-            Some(p) => p,
-            None => self.read(|c| push::prepare(c, session, &req))?,
+            Some(p) => Some(p),
+            None => self.read(|c| push::prepare(c, session, &req.changes, None))?,
         };
         let s = session.clone();
-        let (resp, redone) = self.write(move |c| push::commit_prepared(c, &s, prepared, req))?;
+        let (resp, redone) = match prepared {
+            Some(p) => self.write(move |c| push::commit_prepared(c, &s, p, req))?,
+            // Something was refused: the writer decides it, with the latest state.
+            None => (self.write(move |c| push::push(c, &s, req, false))?, true),
+        };
         if redone {
             self.redone.fetch_add(1, Ordering::Relaxed);
             tracing::debug!(user = %session.user, "push redone on the writer");

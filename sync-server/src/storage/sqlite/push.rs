@@ -190,38 +190,23 @@ pub(super) struct Prepared {
     generation: i64,
 }
 
-/// Works out a push on `conn`'s snapshot without writing anything.
-pub(super) fn prepare(conn: &Connection, session: &Session, req: &PushRequest) -> Result<Prepared> {
-    let generation = scope_generation(conn)?;
-    let writer = writer_of(conn, session, false)?;
-    let mut batch = PushBatch::new(&writer);
-    let mut src = TxSource::new(conn);
-    for env in &req.changes {
-        batch.offer(&mut src, env.clone())?;
-    }
-    Ok(Prepared {
-        outcome: batch.finish()?,
-        seen: src.seen,
-        generation,
-    })
-}
-
-/// One part of a push split by record, worked out on its own snapshot: `None` if it
-/// looked at a record of another part, or refused something (the whole page is then
-/// worked out in one piece, which decides those cases with everything in view).
-pub(super) fn prepare_part(
+/// Works out changes of a push on `conn`'s snapshot without writing anything: the whole
+/// page, or one part of a page split by record (`foreign`: the records of the other
+/// parts). `None` when it refused something, or a part looked at a record of another part:
+/// those cases are decided on the writer, with everything in view.
+pub(super) fn prepare<'e>(
     conn: &Connection,
     session: &Session,
-    changes: &[&ChangeEnvelope],
-    foreign: &HashSet<Uuid>,
+    changes: impl IntoIterator<Item = &'e ChangeEnvelope>,
+    foreign: Option<&HashSet<Uuid>>,
 ) -> Result<Option<Prepared>> {
     let generation = scope_generation(conn)?;
     let writer = writer_of(conn, session, false)?;
     let mut batch = PushBatch::new(&writer);
     let mut src = TxSource::new(conn);
-    src.foreign = Some(foreign);
+    src.foreign = foreign;
     for env in changes {
-        batch.offer(&mut src, (*env).clone())?;
+        batch.offer(&mut src, env.clone())?;
         if src.crossed {
             return Ok(None);
         }
@@ -273,7 +258,7 @@ pub(super) fn merge_parts(parts: Vec<Prepared>, positions: &[Vec<usize>]) -> Opt
 
 /// Whether a prepared push is still what the writer would do now.
 fn still_valid(conn: &Connection, p: &Prepared) -> Result<bool> {
-    if !p.outcome.refused.is_empty() || scope_generation(conn)? != p.generation {
+    if scope_generation(conn)? != p.generation {
         return Ok(false);
     }
     for (id, seen) in &p.seen {
