@@ -39,6 +39,20 @@ pub enum CoreError {
     #[error("`{0}` has no open conflict: `fieldbook conflicts ID` lists the open ones")]
     NoConflict(String),
 
+    #[error(
+        "`{name}` is not a valid {what} name: use 1 to 64 letters, digits, `.`, `_`, `-` or `@` (e.g. alice or east-coast)"
+    )]
+    InvalidName { what: &'static str, name: String },
+
+    /// A rule across fields (see [`crate::rules`]) that a write would leave broken.
+    #[error("{message}")]
+    RuleBroken { rule: &'static str, message: String },
+
+    /// A change or document received from elsewhere that does something no edit may do
+    /// (rewrite what the record is, reuse another record's id, ...).
+    #[error("{0}")]
+    Forbidden(String),
+
     #[error("this document is not a Fieldbook record: {0}")]
     NotARecord(String),
 

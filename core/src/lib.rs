@@ -11,7 +11,9 @@
 //! - [`schema`]: the field contract of each kind (names, types, required, editable).
 //! - [`value`]: turning typed-in text into checked, canonical values.
 //! - [`money`]: currencies, rounding, formatting, quote totals.
+//! - [`names`]: what user and team names may look like (shared with the server).
 //! - [`record`]: a record as plain data, and what is computed from it.
+//! - [`rules`]: rules across fields (a lost deal needs a reason) and "needs attention".
 //! - [`doc`]: one record as one Automerge document: create, edit, read, conflicts, history.
 //! - [`protocol`]: the sync protocol's messages and limits (shared with the server).
 //! - [`demo`]: a generator of realistic books of business (demo data and benchmarks).
@@ -22,8 +24,10 @@ pub mod doc;
 pub mod error;
 pub mod kind;
 pub mod money;
+pub mod names;
 pub mod protocol;
 pub mod record;
+pub mod rules;
 pub mod schema;
 pub mod value;
 

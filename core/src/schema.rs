@@ -44,6 +44,9 @@ pub enum FieldType {
     Notes,
     /// An e-mail address (must contain `@`).
     Email,
+    /// A web address: `example.com`, `www.example.com/about`, or an `http(s)://` URL; no
+    /// other scheme (`javascript:`, `data:`, `file:`) is accepted.
+    Url,
     /// A decimal number (money, quantities), kept as its exact decimal string.
     Decimal,
     /// A decimal percentage between 0 and 100.
@@ -129,7 +132,7 @@ const ACCOUNT: &[FieldSpec] = &[
     f("industry", FieldType::Text),
     f("phone", FieldType::Text),
     f("email", FieldType::Email),
-    f("website", FieldType::Text),
+    f("website", FieldType::Url),
     f("address", FieldType::Text),
     f("city", FieldType::Text),
     f("country", FieldType::Text),

@@ -7,6 +7,7 @@
 use crate::error::{CoreError, Result};
 use crate::kind::Kind;
 use crate::money;
+use crate::names;
 use crate::schema::{FieldSpec, FieldType};
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
@@ -73,10 +74,43 @@ pub fn parse(spec: &FieldSpec, raw: &str, now: OffsetDateTime) -> Result<Option<
         return Ok(None);
     }
     let t = raw.trim();
+    // Control characters (escape sequences among them) have no place in a field: they would
+    // reach terminals and screens as commands. Long texts keep line breaks and tabs.
+    let multiline = matches!(spec.ty, FieldType::LongText | FieldType::Notes);
+    if raw
+        .chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+    {
+        return Err(invalid(
+            spec,
+            &raw.escape_default().to_string(),
+            "text without control characters (such as terminal escape sequences)",
+        ));
+    }
     let v = match spec.ty {
-        FieldType::Text | FieldType::User => Value::Str(t.to_string()),
+        FieldType::Text => Value::Str(t.to_string()),
+        FieldType::User => {
+            if !names::is_valid(t) {
+                return Err(invalid(
+                    spec,
+                    raw,
+                    "a user name: 1 to 64 letters, digits, `.`, `_`, `-` or `@`",
+                ));
+            }
+            Value::Str(t.to_string())
+        }
         FieldType::LongText => Value::Str(raw.to_string()),
         FieldType::Notes => Value::Notes(raw.to_string()),
+        FieldType::Url => {
+            if !is_web_address(t) {
+                return Err(invalid(
+                    spec,
+                    raw,
+                    "a web address such as example.com or https://example.com/about",
+                ));
+            }
+            Value::Str(t.to_string())
+        }
         FieldType::Email => {
             let ok = t
                 .split_once('@')
@@ -211,6 +245,35 @@ fn parse_decimal(spec: &FieldSpec, t: &str) -> Result<Decimal> {
     Ok(d)
 }
 
+/// Whether `t` is a web address a browser may open: a host (with an optional port and path)
+/// or an `http://`/`https://` URL. Anything with another scheme (`javascript:alert(1)`,
+/// `data:...`, `file:///...`) is not.
+fn is_web_address(t: &str) -> bool {
+    if t.is_empty() || t.len() > 2048 || t.contains(char::is_whitespace) {
+        return false;
+    }
+    let lower = t.to_ascii_lowercase();
+    let rest = if let Some(r) = lower.strip_prefix("https://") {
+        r
+    } else if let Some(r) = lower.strip_prefix("http://") {
+        r
+    } else {
+        lower.as_str()
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // `host:port` is a host; `word:anything-else` is a scheme, and only http(s) is allowed.
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => host,
+        Some(_) => return false,
+        None => authority,
+    };
+    !host.is_empty()
+        && !host.starts_with(['.', '-'])
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
 fn parse_tags(spec: &FieldSpec, raw: &str) -> Result<Vec<String>> {
     let t = raw.trim();
     let items: Vec<String> = if t.starts_with('[') {
@@ -322,6 +385,16 @@ mod tests {
             (Kind::Quote, "tax_pct", "120"),
             (Kind::Activity, "lat", "91"),
             (Kind::Task, "done", "maybe"),
+            (Kind::Account, "website", "javascript:alert(1)"),
+            (Kind::Account, "website", "JavaScript:alert(1)"),
+            (Kind::Account, "website", "data:text/html,<b>x</b>"),
+            (Kind::Account, "website", "file:///etc/passwd"),
+            (Kind::Account, "website", "https://"),
+            (Kind::Account, "website", "exa mple.com"),
+            (Kind::Account, "name", "Acme\u{1b}[2J"),
+            (Kind::Account, "name", "Acme\nGmbH"),
+            (Kind::Activity, "body", "ok\u{7}bell"),
+            (Kind::Task, "assignee", "two words"),
         ] {
             let err = p(k, f, raw).unwrap_err();
             assert!(
@@ -334,6 +407,24 @@ mod tests {
             p(Kind::Quote, "lines", "x"),
             Err(CoreError::NotEditable { .. })
         ));
+    }
+
+    #[test]
+    fn web_addresses_and_multiline_texts() {
+        for ok in [
+            "example.com",
+            "www.example.com/about?x=1",
+            "https://example.com",
+            "HTTP://Example.com:8080/a",
+            "localhost:8080",
+            "青岛啤酒.中国",
+        ] {
+            assert!(p(Kind::Account, "website", ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            p(Kind::Activity, "body", "line 1\n\tline 2").unwrap(),
+            Some(Value::Str("line 1\n\tline 2".into()))
+        );
     }
 
     #[test]

@@ -84,6 +84,7 @@ fn body_text(kind: Kind, json: &Map<String, Json>) -> String {
                 | FieldType::LongText
                 | FieldType::Notes
                 | FieldType::Email
+                | FieldType::Url
                 | FieldType::Tags
         );
         if !indexed || spec.name == title {

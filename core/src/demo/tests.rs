@@ -24,6 +24,7 @@ fn check(ty: FieldType, v: &str, seen: &HashMap<Uuid, Kind>) -> Result<(), Strin
         FieldType::Text => !v.trim().is_empty() && !v.contains('\n'),
         FieldType::LongText | FieldType::User => !v.trim().is_empty(),
         FieldType::Notes | FieldType::Lines => false,
+        FieldType::Url => !v.is_empty() && !v.contains(char::is_whitespace) && !v.contains(':'),
         FieldType::Email => {
             v.split_once('@')
                 .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))

@@ -13,6 +13,7 @@
 //! Knows nothing of storage or the network: it takes and returns bytes.
 
 mod audit;
+pub mod check;
 mod read;
 
 pub use audit::{Conflict, ConflictValue, HistoryEntry};
