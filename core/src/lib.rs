@@ -13,6 +13,7 @@
 //! - [`money`]: currencies, rounding, formatting, quote totals.
 //! - [`names`]: what user and team names may look like (shared with the server).
 //! - [`record`]: a record as plain data, and what is computed from it.
+//! - [`reminders`]: renewal and predicted-reorder reminders, worked out offline.
 //! - [`report`]: the managers' reports (pipeline, forecast, win rate, stale, RFM, activity).
 //! - [`rules`]: rules across fields (a lost deal needs a reason) and "needs attention".
 //! - [`doc`]: one record as one Automerge document: create, edit, read, conflicts, history.
@@ -28,6 +29,7 @@ pub mod money;
 pub mod names;
 pub mod protocol;
 pub mod record;
+pub mod reminders;
 pub mod report;
 pub mod rules;
 pub mod schema;
