@@ -18,9 +18,11 @@
 //! - [`rules`]: rules across fields (a lost deal needs a reason) and "needs attention".
 //! - [`doc`]: one record as one Automerge document: create, edit, read, conflicts, history.
 //! - [`protocol`]: the sync protocol's messages and limits (shared with the server).
+//! - [`dedupe`]: likely duplicates (normalized names, phones, addresses, domains).
 //! - [`demo`]: a generator of realistic books of business (demo data and benchmarks).
 //! - [`error`]: the crate's one error type.
 
+pub mod dedupe;
 pub mod demo;
 pub mod doc;
 pub mod error;
