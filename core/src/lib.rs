@@ -10,6 +10,7 @@
 //! - [`kind`]: the seven kinds of record.
 //! - [`schema`]: the field contract of each kind (names, types, required, editable).
 //! - [`value`]: turning typed-in text into checked, canonical values.
+//! - [`import`]: which spreadsheet column is which field (English and Chinese headers).
 //! - [`money`]: currencies, rounding, formatting, quote totals.
 //! - [`names`]: what user and team names may look like (shared with the server).
 //! - [`record`]: a record as plain data, and what is computed from it.
@@ -26,6 +27,7 @@ pub mod dedupe;
 pub mod demo;
 pub mod doc;
 pub mod error;
+pub mod import;
 pub mod kind;
 pub mod money;
 pub mod names;
