@@ -22,6 +22,7 @@ pub mod demo;
 pub mod edit;
 pub mod error;
 pub mod exchange;
+pub mod import;
 pub mod query;
 pub mod store;
 pub mod sync;
