@@ -16,13 +16,16 @@ step() {
 }
 
 step "front-end: lint and format (Biome)"
-(cd ui && npx --no-install biome ci --reporter=summary .)
+(cd ui && npx --no-install biome ci --colors=off --reporter=summary .)
 
 step "front-end: types (tsc --noEmit)"
 (cd ui && npm run --silent typecheck)
 
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
 step "front-end: unit tests (vitest)"
-(cd ui && npx --no-install vitest run)
+(cd ui && NO_COLOR=1 npx --no-install vitest run) 2>&1 | tee "$log"
 
 step "front-end: build (the app embeds ui/dist)"
 (cd ui && npx --no-install vite build --logLevel warn)
@@ -37,11 +40,9 @@ step "build (the end-to-end tests drive these binaries, the desktop app among th
 cargo build --workspace --bins --locked
 
 step "tests (the window tests drive the app under Xvfb; screenshots in ${FIELDBOOK_SCREENSHOTS:-$CARGO_TARGET_DIR/screenshots})"
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
-xvfb-run -a -s "-screen 0 1920x1200x24" cargo test --workspace --locked 2>&1 | tee "$log"
+xvfb-run -a -s "-screen 0 1920x1200x24" cargo test --workspace --locked 2>&1 | tee -a "$log"
 step ""
-# One closing line for the whole run (cargo prints one per test binary, the last often a
-# doc-test binary with nothing in it).
-awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) } }
+# One closing line for the whole run, vitest's and cargo's tests together (cargo prints one
+# line per test binary, the last often a doc-test binary with nothing in it).
+awk '/^test result:|^ +Tests +[0-9]/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) } }
      END { printf "\n%d passed, %d failed\n", p, f }' "$log"

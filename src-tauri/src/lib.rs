@@ -12,6 +12,7 @@
 //! - [`error`]: the one error shape the front-end receives (a kind to branch on, a message
 //!   to show).
 //! - [`bindings`]: the tauri-specta builder: command registry and TypeScript export.
+//! - [`window_state`]: the window's size and position, saved as they change.
 //!
 //! Plugins: window state (size and position remembered), single instance (one window per
 //! store: a second launch focuses the first), notification.
@@ -20,6 +21,7 @@ pub mod bindings;
 pub mod commands;
 pub mod error;
 pub mod state;
+pub mod window_state;
 
 use anyhow::Context as _;
 use tauri::Manager as _;
@@ -46,11 +48,17 @@ pub fn run() -> anyhow::Result<()> {
             focus_main(app)
         }));
     }
-    app.plugin(tauri_plugin_window_state::Builder::new().build())
+    app.plugin(window_state::plugin())
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(specta.invoke_handler())
+        .on_window_event(|window, event| {
+            if let Some(saver) = window.try_state::<window_state::Saver>() {
+                saver.on_event(event);
+            }
+        })
         .setup(move |app| {
             specta.mount_events(app);
+            app.manage(window_state::Saver::start(app.handle().clone())?);
             let dir = match data_dir {
                 Some(dir) => dir,
                 None => app

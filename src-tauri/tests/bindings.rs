@@ -16,7 +16,7 @@ fn committed_bindings_are_current() {
     assert!(
         committed == generated,
         "{} is stale (or missing): regenerate it with \
-         `FIELDBOOK_UPDATE_BINDINGS=1 cargo test -p fieldbook-app --test bindings` and commit it",
+         `FIELDBOOK_UPDATE_BINDINGS=1 cargo test --workspace --test bindings` and commit it",
         path.display()
     );
 }

@@ -190,7 +190,11 @@ impl AppWindow {
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
             "application": app_bin(),
         }}}});
-        let answer = app.call(reqwest::Method::POST, &format!("{base}/session"), Some(caps));
+        let answer = app.call(
+            reqwest::Method::POST,
+            &format!("{base}/session"),
+            Some(caps),
+        );
         let id = answer["sessionId"]
             .as_str()
             .unwrap_or_else(|| panic!("no session id in {answer}"));
@@ -233,9 +237,7 @@ impl AppWindow {
         if let Some(body) = body {
             req = req.json(&body);
         }
-        let resp = req
-            .send()
-            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let resp = req.send().unwrap_or_else(|e| panic!("{method} {url}: {e}"));
         let status = resp.status();
         let json: Value = resp
             .json()
@@ -363,8 +365,17 @@ impl AppWindow {
         )
     }
 
-    /// Saves a PNG of the window as `<screenshot_dir>/<name>.png`; returns its path.
+    /// Saves a PNG of the window as `<screenshot_dir>/<name>.png`; returns its path. Waits
+    /// for two frames first, so what changed last is painted.
     pub fn screenshot(&self, name: &str) -> PathBuf {
+        self.session_call(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({
+                "script": "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                "args": [],
+            })),
+        );
         let b64 = self.session_call(reqwest::Method::GET, "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD
             .decode(b64.as_str().expect("base64 screenshot"))
@@ -390,7 +401,9 @@ impl AppWindow {
     }
 }
 
-/// Finds visible elements with their own text whose content overflows a clipping box.
+/// Finds visible text that is cut: an element whose content is wider than its box where the
+/// overflow is hidden, elided or scrolls sideways, or taller where it is hidden; and a page
+/// wider than the window.
 const CUT_TEXT_JS: &str = r#"
 const out = [];
 const root = document.documentElement;
@@ -398,16 +411,15 @@ if (root.scrollWidth > window.innerWidth + 1) {
   out.push(`the page is ${root.scrollWidth} px wide in a ${window.innerWidth} px window`);
 }
 for (const el of document.body.querySelectorAll("*")) {
-  const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== "");
-  if (!own) continue;
+  if (el.tagName === "INPUT" || el.closest(".visually-hidden") || !el.textContent.trim()) continue;
   const style = getComputedStyle(el);
   if (style.display === "none" || style.visibility === "hidden") continue;
-  if (el.closest(".visually-hidden")) continue;
-  const clips = style.overflowX !== "visible" || style.textOverflow === "ellipsis";
-  const wide = el.scrollWidth > el.clientWidth + 1;
-  const tall = style.overflowY !== "visible" && el.scrollHeight > el.clientHeight + 1;
-  if (clips && (wide || tall) && el.tagName !== "INPUT" && el.tagName !== "MAIN") {
-    out.push(`${el.tagName.toLowerCase()}.${el.className}: "${el.textContent.trim().slice(0, 60)}" needs ${el.scrollWidth}x${el.scrollHeight}, has ${el.clientWidth}x${el.clientHeight}`);
+  const wide = style.overflowX !== "visible" && el.scrollWidth > el.clientWidth + 1;
+  const clipsY = style.overflowY === "hidden" || style.overflowY === "clip";
+  const tall = clipsY && el.scrollHeight > el.clientHeight + 1;
+  if (wide || tall) {
+    const name = el.tagName.toLowerCase() + (el.className ? `.${el.className}` : "");
+    out.push(`${name}: "${el.textContent.trim().slice(0, 60)}" needs ${el.scrollWidth}x${el.scrollHeight} px, has ${el.clientWidth}x${el.clientHeight}`);
   }
 }
 return out;
@@ -460,18 +472,23 @@ impl Element<'_> {
             .session_call(reqwest::Method::POST, &self.path("/clear"), Some(json!({})));
     }
 
-    /// The element's visible text.
+    /// The element's rendered text (`innerText`). WebKitWebDriver's own "element text"
+    /// answers "" for some visible elements (text in a box with `overflow: hidden`).
     pub fn text(&self) -> String {
-        let v = self
-            .app
-            .session_call(reqwest::Method::GET, &self.path("/text"), None);
-        v.as_str().unwrap_or_default().to_string()
+        let v = self.app.execute(
+            "return arguments[0].innerText",
+            json!([{ ELEMENT_KEY: self.id }]),
+        );
+        v.as_str().unwrap_or_default().trim().to_string()
     }
 
     /// A DOM property (`value`, `checked`, …) as JSON.
     pub fn property(&self, name: &str) -> Value {
-        self.app
-            .session_call(reqwest::Method::GET, &self.path(&format!("/property/{name}")), None)
+        self.app.session_call(
+            reqwest::Method::GET,
+            &self.path(&format!("/property/{name}")),
+            None,
+        )
     }
 
     /// An attribute (`aria-pressed`, `href`, …); `None` when absent.
@@ -486,7 +503,9 @@ impl Element<'_> {
 
     /// Whether this element has keyboard focus.
     pub fn is_focused(&self) -> bool {
-        let active = self.app.session_call(reqwest::Method::GET, "/element/active", None);
+        let active = self
+            .app
+            .session_call(reqwest::Method::GET, "/element/active", None);
         active[ELEMENT_KEY].as_str() == Some(self.id.as_str())
     }
 

@@ -2,7 +2,7 @@
 //! at run time, both widths, the global search, and what the webview's `Intl` can do.
 
 use fieldbook_tests::Fb;
-use fieldbook_tests::window::{AppWindow, Launch};
+use fieldbook_tests::window::{AppWindow, Launch, WAIT};
 use serde_json::json;
 
 fn assert_fits(app: &AppWindow, what: &str) {
@@ -11,7 +11,10 @@ fn assert_fits(app: &AppWindow, what: &str) {
 }
 
 fn nav_labels(app: &AppWindow) -> Vec<String> {
-    app.find_all("nav a span").iter().map(|e| e.text()).collect()
+    app.find_all("nav a span")
+        .iter()
+        .map(|e| e.text())
+        .collect()
 }
 
 #[test]
@@ -36,10 +39,14 @@ fn first_run_then_shell_in_both_languages_and_widths() {
     );
     assert_eq!(
         nav_labels(&app),
-        ["Today", "Accounts", "Pipeline", "Quotes", "Tasks", "Search", "Settings"]
+        [
+            "Today", "Accounts", "Pipeline", "Quotes", "Tasks", "Search", "Settings"
+        ]
     );
     assert_eq!(
-        app.find("nav a[aria-current=page]").attribute("data-screen").as_deref(),
+        app.find("nav a[aria-current=page]")
+            .attribute("data-screen")
+            .as_deref(),
         Some("today")
     );
     app.wait_for_text(".sync-text", "On this device only");
@@ -53,10 +60,18 @@ fn first_run_then_shell_in_both_languages_and_widths() {
     // Chinese at run time, without a reload.
     app.find("button[data-locale=zh-CN]").click();
     app.wait_for_text("[data-testid=greeting]", "您好，王芳");
-    assert_eq!(nav_labels(&app), ["今日", "客户", "商机", "报价", "任务", "搜索", "设置"]);
-    assert_eq!(app.execute("return document.documentElement.lang", json!([])), json!("zh-CN"));
     assert_eq!(
-        app.find("button[data-locale=zh-CN]").attribute("aria-pressed").as_deref(),
+        nav_labels(&app),
+        ["今日", "客户", "商机", "报价", "任务", "搜索", "设置"]
+    );
+    assert_eq!(
+        app.execute("return document.documentElement.lang", json!([])),
+        json!("zh-CN")
+    );
+    assert_eq!(
+        app.find("button[data-locale=zh-CN]")
+            .attribute("aria-pressed")
+            .as_deref(),
         Some("true")
     );
     app.wait_for_text(".sync-text", "仅在本设备 · 1 项更改待上传");
@@ -99,14 +114,20 @@ fn global_search_takes_chinese_and_opens_the_search_screen() {
     let store = Fb::init("rep");
     let app = AppWindow::launch(Launch::new(store.path()));
     let search = app.wait_for("input[type=search]");
-    assert_eq!(search.attribute("aria-label").as_deref(), Some("Search everything"));
+    assert_eq!(
+        search.attribute("aria-label").as_deref(),
+        Some("Search everything")
+    );
 
     // Ctrl-K focuses it from anywhere.
     app.find("nav a[data-screen=pipeline]").click();
     app.wait_for_text("main h1", "Pipeline");
     assert!(!search.is_focused());
     app.find("main").type_text("\u{E009}k\u{E000}");
-    assert!(search.is_focused(), "Ctrl-K moves the focus to the search field");
+    assert!(
+        search.is_focused(),
+        "Ctrl-K moves the focus to the search field"
+    );
 
     search.type_text("青岛\u{E007}");
     app.wait_for_text("main h1", "Search");
@@ -134,7 +155,11 @@ fn the_webview_formats_exact_decimal_strings() {
         .as_array()
         .expect("array")
         .iter()
-        .map(|v| v.as_str().expect("string").replace(['\u{a0}', '\u{202f}'], " "))
+        .map(|v| {
+            v.as_str()
+                .expect("string")
+                .replace(['\u{a0}', '\u{202f}'], " ")
+        })
         .collect();
     assert_eq!(
         plain,
@@ -148,18 +173,47 @@ fn the_webview_formats_exact_decimal_strings() {
     );
 }
 
-/// The window-state plugin: a size set in one run is the size of the next.
+/// The window's size is saved as it changes (not only on a clean close: WebDriver ends the
+/// app without one) and restored at the next start.
 #[test]
 fn the_window_size_is_remembered() {
     let store = Fb::init("rep");
     let home = tempfile::tempdir().expect("temp dir");
+    let saved = home
+        .path()
+        .join("config/com.fieldbook.desktop/.window-state.json");
     let first = AppWindow::launch(Launch::new(store.path()).home(home.path()).size(900, 700));
     first.wait_for("nav");
     let size = first.size();
-    first.close_window();
+    assert_eq!(size, (900, 700));
+    first.wait_until(WAIT, "the window state to be saved", || {
+        let json = std::fs::read_to_string(&saved).ok()?;
+        json.contains("900").then_some(())
+    });
     drop(first);
 
     let second = AppWindow::launch(Launch::new(store.path()).home(home.path()).keep_size());
     second.wait_for("nav");
     assert_eq!(second.size(), size);
+}
+
+/// The check every screenshot relies on finds what it must: a label too long for its tab
+/// and a word that makes the screen scroll sideways.
+#[test]
+fn the_cut_text_check_finds_cut_text() {
+    let store = Fb::init("rep");
+    let app = AppWindow::launch(Launch::new(store.path()).size(390, 844));
+    app.wait_for("nav");
+    assert_fits(&app, "Today, English, 390 px");
+    app.execute(
+        "document.querySelector('nav a span').textContent = 'A label far too long for a tab';
+         document.querySelector('main p').textContent = 'x'.repeat(300);",
+        json!([]),
+    );
+    let cut = app.cut_text();
+    assert!(
+        cut.iter().any(|c| c.contains("A label far too long")),
+        "{cut:?}"
+    );
+    assert!(cut.iter().any(|c| c.starts_with("main:")), "{cut:?}");
 }
