@@ -8,13 +8,16 @@ import { useQuery } from "@tanstack/react-query";
 import { Cloud, CloudOff, RefreshCw } from "lucide-react";
 import type { SyncState } from "../api/api";
 import { queryKeys, useApi } from "../api/context";
-import type { I18n } from "../i18n/I18n";
+import type { Formatters, I18n } from "../i18n/I18n";
 import { useI18n } from "../i18n/I18n";
 
 type Tone = "local" | "waiting" | "synced" | "problem";
 
 /** What the badge says for a state: a tone (its colour and icon) and its phrases. */
-export function describeSync(state: SyncState | undefined, i18n: Pick<I18n, "t" | "fmt">): [Tone, string[]] {
+export function describeSync(
+  state: SyncState | undefined,
+  i18n: { t: I18n["t"]; fmt: Pick<Formatters, "relative"> },
+): [Tone, string[]] {
   const { t, fmt } = i18n;
   if (!state) return ["problem", [t("sync.unknown")]];
   if (state.server === null) {
