@@ -3,4 +3,5 @@
 //! runs them under `xvfb-run -a`; screenshots go to `FIELDBOOK_SCREENSHOTS` (default
 //! `<target>/screenshots/`), named `SCREEN.LANGUAGE.WIDTH.png`.
 
+mod instance;
 mod shell;
