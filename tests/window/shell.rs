@@ -22,9 +22,21 @@ fn first_run_then_shell_in_both_languages_and_widths() {
     let store = Fb::empty();
     let app = AppWindow::launch(Launch::new(store.path()));
 
-    // First run: no store yet. A Chinese name typed as keystrokes; the currency upper-cased.
+    // First run: no store yet. A name of blanks is refused by Rust, shown, and changes nothing.
     let name = app.wait_for("input[name=user]");
     app.screenshot("first-run.en.1280");
+    name.type_text("   ");
+    app.find("button[type=submit]").click();
+    let alert = app.wait_for("[role=alert]");
+    assert!(
+        alert.text().contains("must not be empty"),
+        "{}",
+        alert.text()
+    );
+    assert!(!store.path().join("fieldbook.db").exists());
+
+    // A Chinese name typed as keystrokes; the currency upper-cased.
+    name.clear();
     name.type_text("王芳");
     let currency = app.find("input[name=currency]");
     currency.clear();
