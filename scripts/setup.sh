@@ -3,9 +3,16 @@
 # twice: it installs only what is missing. Sourced by start.sh and test.sh.
 set -euo pipefail
 
+# Debian packages: a C toolchain for the -sys crates; WebKitGTK and friends for the desktop
+# app (Tauri 2); Xvfb, WebKitWebDriver, CJK fonts and a D-Bus daemon for the tests that drive
+# its window.
 need_apt=()
 command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+for pkg in libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev \
+    xvfb xauth webkit2gtk-driver fonts-noto-cjk dbus; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
+done
 if ((${#need_apt[@]})); then
     echo "setup: installing ${need_apt[*]} (apt)" >&2
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -24,3 +31,35 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 # One target directory outside the clone, reused between runs and clones on this machine.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fieldbook/target}"
 mkdir -p "$CARGO_TARGET_DIR"
+
+# Node.js for the front-end (ui/): Vite 8 needs 20.19 or newer.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "setup: Node.js (20.19 or newer) and npm are missing: install them (https://nodejs.org)," >&2
+    echo "       then rerun this script." >&2
+    exit 1
+fi
+node_version="$(node --version)"
+node_major="${node_version#v}"; node_major="${node_major%%.*}"
+node_minor="${node_version#v*.}"; node_minor="${node_minor%%.*}"
+if ((node_major < 20 || (node_major == 20 && node_minor < 19))); then
+    echo "setup: Node.js $node_version is too old for the front-end: install 20.19 or newer." >&2
+    exit 1
+fi
+
+# The front-end's packages, exactly as ui/package-lock.json lists them; again only when the
+# lock file changed since the last install.
+ui_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../ui" && pwd)"
+lock_sum="$(sha256sum "$ui_dir/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$ui_dir/node_modules/.fieldbook-lock" 2>/dev/null)" != "$lock_sum" ]; then
+    echo "setup: installing the front-end's npm packages (npm ci in ui/)" >&2
+    (cd "$ui_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$lock_sum" >"$ui_dir/node_modules/.fieldbook-lock"
+fi
+
+# tauri-driver: the WebDriver server the window tests talk to (it starts WebKitWebDriver).
+tools_dir="$HOME/.cache/fieldbook/tools"
+export PATH="$tools_dir/bin:$PATH"
+if ! command -v tauri-driver >/dev/null 2>&1; then
+    echo "setup: installing tauri-driver (cargo install, into $tools_dir)" >&2
+    cargo install tauri-driver --version 2.1.0 --locked --root "$tools_dir" --quiet
+fi

@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
+# The desktop app embeds the built front-end (ui/dist).
+(cd ui && npx --no-install vite build --logLevel warn)
 cargo build --workspace --bins --locked
 fb="$CARGO_TARGET_DIR/debug/fieldbook"
 export FIELDBOOK_DATA_DIR="${FIELDBOOK_DEMO_DIR:-$HOME/.local/share/fieldbook-demo}"

@@ -1,5 +1,8 @@
 //! Support for the end-to-end tests: finding the real `fieldbook` binary and driving it
-//! against real store directories. Knows nothing of the store's internals.
+//! against real store directories, real `fieldbook-server` processes, and ([`window`]) the
+//! desktop app's real window. Knows nothing of the store's internals.
+
+pub mod window;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,62 @@
+//! The error the front-end receives from every command: a kind to branch on and a message
+//! (from `fieldbook-client`, which says what to do) to show. Never a panic, never a bare
+//! string.
+
+use fieldbook_client::ClientError;
+use serde::Serialize;
+
+/// What went wrong, in the terms a screen reacts to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    /// The user's input was refused; nothing changed. Show the message next to the input.
+    BadInput,
+    /// There is no store yet: the first-run screen creates one.
+    NoStore,
+    /// The store was written by a newer Fieldbook; it was left untouched.
+    StoreTooNew,
+    /// The server cannot be reached; work goes on offline.
+    Offline,
+    /// The device is not signed in to a server.
+    NotLoggedIn,
+    /// The server refused the sign-in or the token.
+    Unauthorized,
+    /// Anything else (a damaged store, a failing disk): show the message.
+    Failed,
+}
+
+/// A command's failure as the front-end sees it.
+#[derive(Clone, Debug, Serialize, specta::Type, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("{message}")]
+pub struct AppError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn failed(message: impl Into<String>) -> AppError {
+        AppError {
+            kind: ErrorKind::Failed,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<ClientError> for AppError {
+    fn from(e: ClientError) -> AppError {
+        let kind = match &e {
+            ClientError::NoStore(_) => ErrorKind::NoStore,
+            ClientError::StoreTooNew { .. } => ErrorKind::StoreTooNew,
+            ClientError::Offline { .. } => ErrorKind::Offline,
+            ClientError::NotLoggedIn => ErrorKind::NotLoggedIn,
+            ClientError::Unauthorized(_) => ErrorKind::Unauthorized,
+            e if e.is_bad_input() => ErrorKind::BadInput,
+            _ => ErrorKind::Failed,
+        };
+        AppError {
+            kind,
+            message: e.to_string(),
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! # fieldbook-app
+//!
+//! The desktop app's Rust side: a thin Tauri 2 shell that serves the `ui/` front-end and
+//! answers its commands by calling `fieldbook-client`. It holds no SQL and no business rules;
+//! anything a command needs beyond passing values through belongs in `client` (or `core`).
+//!
+//! Layout:
+//! - [`commands`]: the commands the front-end may call, and the types they carry. Every one
+//!   is listed in [`bindings`], which generates `ui/src/bindings.ts` (checked by a test).
+//! - [`state`]: where the store lives (the OS app-data directory, or `FIELDBOOK_DATA_DIR`)
+//!   and the open store the commands share.
+//! - [`error`]: the one error shape the front-end receives (a kind to branch on, a message
+//!   to show).
+//! - [`bindings`]: the tauri-specta builder: command registry and TypeScript export.
+//! - [`window_state`]: the window's size and position, saved as they change.
+//!
+//! Plugins: window state (size and position remembered), single instance (one window per
+//! store: a second launch focuses the first), notification.
+
+pub mod bindings;
+pub mod commands;
+pub mod error;
+pub mod state;
+pub mod window_state;
+
+use anyhow::Context as _;
+use tauri::Manager as _;
+
+/// The label of the app's one window (tauri.conf.json).
+pub const MAIN_WINDOW: &str = "main";
+
+/// Builds and runs the app until its last window closes.
+pub fn run() -> anyhow::Result<()> {
+    let data_dir = state::data_dir_from_env();
+    let specta = bindings::builder();
+    let mut app = tauri::Builder::default();
+    // One instance per store. Must be the first plugin: a second launch exits before the
+    // others start. (Without a D-Bus session bus the plugin lets every launch through.)
+    if let Some(dir) = &data_dir {
+        app = app.plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(state::instance_id(dir))
+                .callback(|app, _args, _cwd| focus_main(app))
+                .build(),
+        );
+    } else {
+        app = app.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            focus_main(app)
+        }));
+    }
+    app.plugin(window_state::plugin())
+        .plugin(tauri_plugin_notification::init())
+        .invoke_handler(specta.invoke_handler())
+        .on_window_event(|window, event| {
+            if let Some(saver) = window.try_state::<window_state::Saver>() {
+                saver.on_event(event);
+            }
+        })
+        .setup(move |app| {
+            specta.mount_events(app);
+            app.manage(window_state::Saver::start(app.handle().clone())?);
+            let dir = match data_dir {
+                Some(dir) => dir,
+                None => app
+                    .path()
+                    .app_data_dir()
+                    .context("the OS gave no app-data directory: set FIELDBOOK_DATA_DIR")?,
+            };
+            app.manage(state::AppState::new(dir));
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .context("the app failed to start")
+}
+
+fn focus_main(app: &tauri::AppHandle) {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests of the desktop app's real window (`fieldbook-app` under WebDriver; see
+//! `fieldbook_tests::window`). One module per area. Needs an X display: the test script
+//! runs them under `xvfb-run -a`; screenshots go to `FIELDBOOK_SCREENSHOTS` (default
+//! `<target>/screenshots/`), named `SCREEN.LANGUAGE.WIDTH.png`.
+
+mod instance;
+mod shell;

@@ -1,0 +1,34 @@
+/** The app: opens the store, then shows the first-run form or the shell with a screen. */
+
+import { useQuery } from "@tanstack/react-query";
+import { errorMessage } from "./api/api";
+import { queryKeys, useApi } from "./api/context";
+import { useI18n } from "./i18n/I18n";
+import { useRoute } from "./shell/routes";
+import { Shell } from "./shell/Shell";
+import { FirstRun } from "./views/FirstRun";
+import { ScreenView } from "./views/Screens";
+
+export function App() {
+  const { t } = useI18n();
+  const api = useApi();
+  const route = useRoute();
+  const info = useQuery({ queryKey: queryKeys.appInfo, queryFn: api.appInfo, staleTime: Number.POSITIVE_INFINITY });
+
+  if (info.isPending) return <p className="splash">{t("app.loading")}</p>;
+  if (info.isError) {
+    return (
+      <div className="splash" role="alert">
+        <h1>{t("app.failed")}</h1>
+        <p>{errorMessage(info.error)}</p>
+      </div>
+    );
+  }
+  const { store, dataDir, version } = info.data;
+  if (!store) return <FirstRun />;
+  return (
+    <Shell route={route}>
+      <ScreenView route={route} store={store} dataDir={dataDir} version={version} />
+    </Shell>
+  );
+}
