@@ -3,7 +3,7 @@
 //! document is loaded only for one record, its history, or its conflicts. Knows no SQL.
 
 use crate::error::{ClientError, Result, Rule};
-use crate::model::{Conflict, HistoryEntry, RecordConflicts, RecordView};
+use crate::model::{Conflict, HistoryEntry, RecordConflicts, RecordView, SyncStatus};
 use crate::store::{Clause, Store};
 use fieldbook_core::schema::{self, FieldSpec, FieldType};
 use fieldbook_core::value::{self, FieldValue};
@@ -87,6 +87,19 @@ fn clause(kind: Kind, f: &Filter, now: OffsetDateTime) -> Result<Clause> {
 }
 
 impl Store {
+    /// Server, user, last sync and changes waiting to go up. Readable with no network.
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let st = self.sync_state()?;
+        Ok(SyncStatus {
+            server: st.server_url,
+            user: st.server_user.filter(|_| st.token.is_some()),
+            role: st.role,
+            device_id: st.device_id,
+            last_sync: st.last_sync,
+            pending: self.outbox_len()?,
+        })
+    }
+
     /// Every field, computed values, metadata and open conflicts of one record.
     pub fn record(&self, id: Uuid) -> Result<RecordView> {
         let mut stored = self.load_doc(id)?;

@@ -13,10 +13,22 @@ use crate::model::FieldValues;
 use crate::store::{Store, StoredDoc, Tx};
 use check::{Mode, Target};
 use fieldbook_core::doc::{Author, RecordDoc};
+use fieldbook_core::schema::FieldSpec;
 use fieldbook_core::value::FieldValue;
 use fieldbook_core::{CoreError, Kind};
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+/// The field of `kind` named `name` (or its output name, `activity_kind`), or an error that
+/// lists the kind's fields.
+pub fn field(kind: Kind, name: &str) -> Result<&'static FieldSpec> {
+    check::lookup(Target::Record(kind), name)
+}
+
+/// The quote line field named `name`, or an error that lists them.
+pub fn line_field(name: &str) -> Result<&'static FieldSpec> {
+    check::lookup(Target::Line, name)
+}
 
 fn new_line_id() -> String {
     Uuid::new_v4().simple().to_string()[..8].to_string()
