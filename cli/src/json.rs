@@ -2,8 +2,8 @@
 //! the kind in schema order (null when unset), computed values, then the metadata; the
 //! same shape `export` writes.
 
-use fieldbook_client::model::{Conflict, QuoteLine};
 use fieldbook_client::RecordView;
+use fieldbook_client::model::{Conflict, QuoteLine};
 use fieldbook_core::schema::{self, FieldType};
 use serde_json::{Map, Value as Json};
 

@@ -77,7 +77,10 @@ pub fn conflict_value(
     now: OffsetDateTime,
 ) -> Result<Option<FieldValue>> {
     if field == "deleted" {
-        let yes = matches!(raw.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "1");
+        let yes = matches!(
+            raw.trim().to_ascii_lowercase().as_str(),
+            "true" | "yes" | "1"
+        );
         return Ok(Some(FieldValue::Bool(yes)));
     }
     match field

@@ -570,7 +570,10 @@ fn sync(store: Store, json: bool) -> anyhow::Result<()> {
 
 fn updated(store: &Store, id: uuid::Uuid, json: bool) -> anyhow::Result<()> {
     if json {
-        print_json(&Json::Object(json::record(&store.record(id)?, Tail::Conflicts)));
+        print_json(&Json::Object(json::record(
+            &store.record(id)?,
+            Tail::Conflicts,
+        )));
     } else {
         out!("updated {id}");
     }

@@ -418,11 +418,17 @@ fn main() -> Res<()> {
         }
         let (id, arg) = if rng.random_bool(0.5) {
             let id = *opportunities.choose(&mut rng).ok_or("no opportunities")?;
-            let arg = ("next_step", format!("Call back about the revised offer ({i})"));
+            let arg = (
+                "next_step",
+                format!("Call back about the revised offer ({i})"),
+            );
             (id, arg)
         } else {
             let id = *accounts.choose(&mut rng).ok_or("no accounts")?;
-            let arg = ("phone", format!("+49 30 {:08}", rng.random_range(0..100_000_000)));
+            let arg = (
+                "phone",
+                format!("+49 30 {:08}", rng.random_range(0..100_000_000)),
+            );
             (id, arg)
         };
         let values: FieldValues = [(arg.0.to_string(), Some(FieldValue::Text(arg.1)))].into();

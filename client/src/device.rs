@@ -4,7 +4,10 @@
 
 /// The host name, or "a device" when the system gives none.
 pub fn host_name() -> String {
-    let name = gethostname::gethostname().to_string_lossy().trim().to_string();
+    let name = gethostname::gethostname()
+        .to_string_lossy()
+        .trim()
+        .to_string();
     if name.is_empty() {
         "a device".to_string()
     } else {

@@ -23,7 +23,11 @@ pub enum ClientError {
     AmbiguousId(String),
 
     #[error("{id} is {}, not {}", found.a(), expected.a())]
-    WrongKind { id: Uuid, found: Kind, expected: Kind },
+    WrongKind {
+        id: Uuid,
+        found: Kind,
+        expected: Kind,
+    },
 
     #[error("{field}: {problem}")]
     BadReference { field: String, problem: RefProblem },
@@ -82,7 +86,9 @@ pub enum ClientError {
     #[error("this device is not signed in to a server")]
     NotLoggedIn,
 
-    #[error("cannot reach the server at {url} ({why}); nothing is lost: changes stay on this device")]
+    #[error(
+        "cannot reach the server at {url} ({why}); nothing is lost: changes stay on this device"
+    )]
     Offline { url: String, why: String },
 
     #[error("the server refused the sign-in or the token ({0})")]
@@ -112,7 +118,11 @@ pub enum RefProblem {
     #[error("no record has the id {id}")]
     Missing { id: Uuid, kind: Kind },
     #[error("{id} is {}, not {}", found.a(), expected.a())]
-    WrongKind { id: Uuid, found: Kind, expected: Kind },
+    WrongKind {
+        id: Uuid,
+        found: Kind,
+        expected: Kind,
+    },
     #[error("{id} is deleted")]
     Deleted { id: Uuid },
 }
@@ -126,7 +136,9 @@ pub enum Rule {
     SkuTaken { sku: String, by: String },
     #[error("an account cannot be its own parent")]
     OwnParent,
-    #[error("a quote line needs a price: a unit_price, or the product_id of a product with a price")]
+    #[error(
+        "a quote line needs a price: a unit_price, or the product_id of a product with a price"
+    )]
     LineNeedsPrice,
     #[error("the note is empty")]
     EmptyNote,
@@ -135,7 +147,11 @@ pub enum Rule {
     #[error("`{0}` cannot be filtered on: search its text instead")]
     NotFilterable(String),
     #[error("record {id} is {} here but {} in the bundle: not merged", here.a(), incoming.a())]
-    KindDiffers { id: Uuid, here: Kind, incoming: Kind },
+    KindDiffers {
+        id: Uuid,
+        here: Kind,
+        incoming: Kind,
+    },
 }
 
 impl ClientError {

@@ -100,7 +100,11 @@ pub(crate) fn write_new(
 
 /// Merges a whole document from elsewhere: stored whole if new here, or the changes the
 /// held copy lacked are added.
-pub(crate) fn merge_doc(tx: &mut Tx, mut incoming: RecordDoc, origin: Origin<'_>) -> Result<Merged> {
+pub(crate) fn merge_doc(
+    tx: &mut Tx,
+    mut incoming: RecordDoc,
+    origin: Origin<'_>,
+) -> Result<Merged> {
     let id = incoming.id();
     match tx.load(id)? {
         Some(mut stored) => {
@@ -141,14 +145,17 @@ fn merge_into_held(
         return Ok(Merged::Unchanged);
     }
     write_held(tx, stored, &new, origin)?;
-    Ok(Merged::Updated {
-        changes: new.len(),
-    })
+    Ok(Merged::Updated { changes: new.len() })
 }
 
 /// Merges the bytes of changes (or of a saved document) for record `id`: into the held
 /// copy, or as a new record made from them.
-pub(crate) fn merge_bytes(tx: &mut Tx, id: Uuid, bytes: &[u8], origin: Origin<'_>) -> Result<Merged> {
+pub(crate) fn merge_bytes(
+    tx: &mut Tx,
+    id: Uuid,
+    bytes: &[u8],
+    origin: Origin<'_>,
+) -> Result<Merged> {
     match tx.load(id)? {
         Some(mut stored) => merge_into_held(tx, &mut stored, bytes, origin),
         None => {
@@ -163,11 +170,7 @@ pub(crate) fn merge_bytes(tx: &mut Tx, id: Uuid, bytes: &[u8], origin: Origin<'_
 
 /// A record's saved document as the server sent it, with its projection (computed there by
 /// the same code): merged if held; else stored as sent, without loading the document.
-pub(crate) fn merge_snapshot(
-    tx: &mut Tx,
-    snapshot: Snapshot<'_>,
-    owner: &str,
-) -> Result<Merged> {
+pub(crate) fn merge_snapshot(tx: &mut Tx, snapshot: Snapshot<'_>, owner: &str) -> Result<Merged> {
     let origin = Origin::Server { owner };
     match tx.load(snapshot.id)? {
         Some(mut stored) => merge_into_held(tx, &mut stored, snapshot.doc, origin),

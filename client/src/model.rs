@@ -176,7 +176,10 @@ impl From<core_doc::HistoryEntry> for HistoryEntry {
 }
 
 fn text(m: &Map<String, Json>, key: &str) -> String {
-    m.get(key).and_then(Json::as_str).unwrap_or_default().to_string()
+    m.get(key)
+        .and_then(Json::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The values of a JSON object that are not null, but `skip`.

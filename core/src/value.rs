@@ -121,9 +121,7 @@ impl FieldValue {
 pub fn check(spec: &FieldSpec, value: &FieldValue, now: OffsetDateTime) -> Result<Option<Value>> {
     let text = match (spec.ty, value) {
         (FieldType::Bool, FieldValue::Bool(b)) => b.to_string(),
-        (FieldType::Int { .. } | FieldType::Coordinate { .. }, FieldValue::Int(i)) => {
-            i.to_string()
-        }
+        (FieldType::Int { .. } | FieldType::Coordinate { .. }, FieldValue::Int(i)) => i.to_string(),
         (FieldType::Coordinate { .. }, FieldValue::Float(f)) => f.to_string(),
         (FieldType::Decimal | FieldType::Percent, FieldValue::Int(i)) => i.to_string(),
         (FieldType::Tags, FieldValue::Tags(t)) => Json::from(t.clone()).to_string(),
@@ -144,7 +142,11 @@ pub fn check(spec: &FieldSpec, value: &FieldValue, now: OffsetDateTime) -> Resul
             FieldValue::Text(s),
         ) => s.clone(),
         (ty, other) => {
-            return Err(invalid(spec, &other.to_json().to_string(), expected_type(ty)));
+            return Err(invalid(
+                spec,
+                &other.to_json().to_string(),
+                expected_type(ty),
+            ));
         }
     };
     parse(spec, &text, now)
@@ -287,13 +289,8 @@ pub fn parse(spec: &FieldSpec, raw: &str, now: OffsetDateTime) -> Result<Option<
             }
         }
         FieldType::Ref(kind) => {
-            let id = Uuid::parse_str(t).map_err(|_| {
-                invalid(
-                    spec,
-                    raw,
-                    format!("the id of a {kind}"),
-                )
-            })?;
+            let id = Uuid::parse_str(t)
+                .map_err(|_| invalid(spec, raw, format!("the id of a {kind}")))?;
             Value::Ref(kind, id)
         }
         FieldType::Tags => Value::Tags(parse_tags(spec, raw)?),
@@ -456,7 +453,12 @@ mod tests {
             check(field(kind, f).unwrap(), &v, OffsetDateTime::UNIX_EPOCH)
         };
         assert_eq!(
-            c(Kind::Opportunity, "amount", FieldValue::Text(" 1200.50 ".into())).unwrap(),
+            c(
+                Kind::Opportunity,
+                "amount",
+                FieldValue::Text(" 1200.50 ".into())
+            )
+            .unwrap(),
             Some(Value::Str("1200.50".into()))
         );
         assert_eq!(
@@ -476,19 +478,31 @@ mod tests {
             Some(Value::Float(36.07))
         );
         assert_eq!(
-            c(Kind::Account, "tags", FieldValue::Tags(vec![" a".into(), "a".into()])).unwrap(),
+            c(
+                Kind::Account,
+                "tags",
+                FieldValue::Tags(vec![" a".into(), "a".into()])
+            )
+            .unwrap(),
             Some(Value::Tags(vec!["a".into()]))
         );
         for (k, f, v) in [
             (Kind::Opportunity, "amount", FieldValue::Float(1.5)),
-            (Kind::Opportunity, "probability", FieldValue::Text("40".into())),
+            (
+                Kind::Opportunity,
+                "probability",
+                FieldValue::Text("40".into()),
+            ),
             (Kind::Opportunity, "probability", FieldValue::Int(101)),
             (Kind::Task, "done", FieldValue::Text("yes".into())),
             (Kind::Account, "tags", FieldValue::Text("a,b".into())),
             (Kind::Contact, "email", FieldValue::Text("bob".into())),
         ] {
             let err = c(k, f, v.clone()).unwrap_err();
-            assert!(matches!(err, CoreError::InvalidValue { .. }), "{f}={v:?}: {err}");
+            assert!(
+                matches!(err, CoreError::InvalidValue { .. }),
+                "{f}={v:?}: {err}"
+            );
         }
         assert!(matches!(
             c(Kind::Quote, "lines", FieldValue::Tags(vec![])),

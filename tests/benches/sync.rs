@@ -1228,7 +1228,13 @@ fn ui_writes_during_pull(rows: &mut Vec<Row>, url: &str, tmp: &Path, expect: u64
         .into());
     }
     rows.push(
-        Row::rate("bootstrap while the UI writes (sync)", held, took, "records").note(format!(
+        Row::rate(
+            "bootstrap while the UI writes (sync)",
+            held,
+            took,
+            "records",
+        )
+        .note(format!(
             "{transactions} transactions, {} new records",
             report.pulled.new_records
         )),
@@ -1236,7 +1242,9 @@ fn ui_writes_during_pull(rows: &mut Vec<Row>, url: &str, tmp: &Path, expect: u64
     rows.push(
         Row::new("  UI write during that pull (Store::update)", lat)
             .target(Target::MaxBelow(Duration::from_millis(100)))
-            .note(format!("every 20 ms on its own connection; {failed} failed (SQLITE_BUSY or other)")),
+            .note(format!(
+                "every 20 ms on its own connection; {failed} failed (SQLITE_BUSY or other)"
+            )),
     );
     Ok(())
 }

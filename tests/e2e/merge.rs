@@ -144,7 +144,10 @@ fn apply(devices: &mut [Device], i: usize, op: &Op, scratch: &Path) {
                 d.store
                     .create(
                         Kind::Contact,
-                        &vals(&[("account_id", acc.to_string()), ("name", format!("张伟{x}"))]),
+                        &vals(&[
+                            ("account_id", acc.to_string()),
+                            ("name", format!("张伟{x}")),
+                        ]),
                     )
                     .unwrap();
             }
@@ -175,7 +178,10 @@ fn apply(devices: &mut [Device], i: usize, op: &Op, scratch: &Path) {
                         ["lead", "qualified", "proposal", "negotiation", "won"][*v as usize % 5]
                             .to_string(),
                     )]),
-                    2 => vals(&[("stage", "lost".into()), ("loss_reason", format!("reason {v}"))]),
+                    2 => vals(&[
+                        ("stage", "lost".into()),
+                        ("loss_reason", format!("reason {v}")),
+                    ]),
                     3 => vals(&[("next_step", format!("call back {v}"))]),
                     4 => vals(&[("probability", (v % 101).to_string())]),
                     _ => vals(&[("close_date", format!("2027-0{}-1{}", v % 9 + 1, v % 10))]),
@@ -218,7 +224,10 @@ fn apply(devices: &mut [Device], i: usize, op: &Op, scratch: &Path) {
                 d.store
                     .create(
                         Kind::Quote,
-                        &vals(&[("opportunity_id", opp.to_string()), ("tax_pct", "19".into())]),
+                        &vals(&[
+                            ("opportunity_id", opp.to_string()),
+                            ("tax_pct", "19".into()),
+                        ]),
                     )
                     .unwrap();
             }
@@ -362,7 +371,10 @@ fn same_field_in_two_stores_is_a_conflict_in_both_until_resolved_once() {
     bob.store
         .update(
             opp,
-            &vals(&[("amount", "1500".into()), ("close_date", "2027-03-31".into())]),
+            &vals(&[
+                ("amount", "1500".into()),
+                ("close_date", "2027-03-31".into()),
+            ]),
         )
         .unwrap();
     alice.store.append_note(acc, "Alice was here").unwrap();

@@ -7,11 +7,11 @@
 
 use super::fts;
 use crate::error::Result;
+use crate::model::{QuoteTotals, RecordView, lines_from_json};
 use fieldbook_core::Kind;
 use fieldbook_core::schema::{self, FieldType};
-use rusqlite::types::Value as Sql;
-use crate::model::{QuoteTotals, RecordView, lines_from_json};
 use fieldbook_core::value::FieldValue;
+use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
@@ -465,7 +465,10 @@ mod tests {
 
     fn account(name: &str) -> Map<String, Json> {
         let mut m = Map::new();
-        m.insert("id".into(), Json::String("0190a0a0-0000-7000-8000-000000000001".into()));
+        m.insert(
+            "id".into(),
+            Json::String("0190a0a0-0000-7000-8000-000000000001".into()),
+        );
         m.insert("kind".into(), Json::String("account".into()));
         m.insert("name".into(), Json::String(name.into()));
         m.insert("created_by".into(), Json::String("alice".into()));
@@ -474,12 +477,14 @@ mod tests {
 
     fn titles(conn: &Connection, q: &str) -> Vec<String> {
         let m = fts::match_query(q).unwrap();
-        conn.prepare("SELECT r.title FROM search s JOIN records r ON r.rid = s.rowid WHERE search MATCH ?1")
-            .unwrap()
-            .query_map([m], |r| r.get(0))
-            .unwrap()
-            .map(|t| t.unwrap())
-            .collect()
+        conn.prepare(
+            "SELECT r.title FROM search s JOIN records r ON r.rid = s.rowid WHERE search MATCH ?1",
+        )
+        .unwrap()
+        .query_map([m], |r| r.get(0))
+        .unwrap()
+        .map(|t| t.unwrap())
+        .collect()
     }
 
     #[test]

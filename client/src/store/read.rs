@@ -38,8 +38,8 @@ impl Store {
             return Err(ClientError::NotFound(text.into()));
         }
         let db = self.db()?;
-        let mut stmt = db
-            .prepare_cached("SELECT id FROM records WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2")?;
+        let mut stmt =
+            db.prepare_cached("SELECT id FROM records WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2")?;
         let ids: Vec<String> = stmt
             .query_map([&t], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -97,9 +97,8 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         ids.iter()
             .map(|i| {
-                Uuid::parse_str(i).map_err(|_| {
-                    ClientError::DamagedStore(format!("a document has the id `{i}`"))
-                })
+                Uuid::parse_str(i)
+                    .map_err(|_| ClientError::DamagedStore(format!("a document has the id `{i}`")))
             })
             .collect()
     }

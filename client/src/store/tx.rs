@@ -3,10 +3,10 @@
 //! this; the SQL stays in the store module. Search rows are gathered and written once,
 //! at commit, after every other row.
 
+use super::Settings;
 use super::docs::StoredDoc;
 use super::outbox;
 use super::projection::{self, SearchRow};
-use super::Settings;
 use crate::error::Result;
 use fieldbook_core::Kind;
 use fieldbook_core::doc::RecordDoc;

@@ -87,12 +87,11 @@ fn build_client(base: &str, ca: Option<&std::ffi::OsStr>) -> Result<reqwest::blo
     // A team server with a certificate from the company's own authority.
     if let Some(path) = ca {
         let pem = std::fs::read(path).map_err(ClientError::io(path))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            ClientError::BadCaCert {
+        let certs =
+            reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ClientError::BadCaCert {
                 path: path.into(),
                 why: e.to_string(),
-            }
-        })?;
+            })?;
         for cert in certs {
             builder = builder.add_root_certificate(cert);
         }

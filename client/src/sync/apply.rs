@@ -36,7 +36,12 @@ fn count(out: &mut Applied, merged: Merged) {
 }
 
 /// Applies one pulled item.
-pub(crate) fn item(tx: &mut Tx, item: PullItem, out: &mut Applied, touched: &mut Touched) -> Result<()> {
+pub(crate) fn item(
+    tx: &mut Tx,
+    item: PullItem,
+    out: &mut Applied,
+    touched: &mut Touched,
+) -> Result<()> {
     let id = match &item {
         PullItem::Changes { doc_id, .. }
         | PullItem::Snapshot { doc_id, .. }

@@ -23,8 +23,8 @@ use crate::error::{ClientError, Result};
 use crate::store::Store;
 use api::{Answer, Api, Http};
 use fieldbook_core::protocol::{
-    LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, PROTOCOL_VERSION, PushRequest,
-    PushResponse, ReassignRequest, ReassignResponse, Refusal,
+    LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, PROTOCOL_VERSION, PushRequest, PushResponse,
+    ReassignRequest, ReassignResponse, Refusal,
 };
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -175,7 +175,13 @@ impl SyncEngine {
         let mut api = self.api()?;
         let mut report = SyncReport::default();
         let active = self.push_all(&mut api, "/v1/push", cancel, &mut report, on_event)?
-            && pull::pull_all(&mut self.store, &mut api, cancel, &mut report.pulled, on_event)?;
+            && pull::pull_all(
+                &mut self.store,
+                &mut api,
+                cancel,
+                &mut report.pulled,
+                on_event,
+            )?;
         if !active {
             self.push_all(&mut api, "/v1/handover", cancel, &mut report, on_event)?;
             report.wiped = true;

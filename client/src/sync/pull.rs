@@ -8,8 +8,8 @@
 //! while time is left. A crash loses no more than items pulled again (and applied again,
 //! harmlessly) at the next sync. No transaction is open while waiting for a page.
 
-use super::apply::{self, Applied, Touched};
 use super::api::{Answer, Api};
+use super::apply::{self, Applied, Touched};
 use super::events::{Cancel, SyncEvent};
 use crate::error::{ClientError, Result};
 use crate::store::Store;
@@ -121,7 +121,9 @@ pub(super) fn pull_all(
     let arriving = more_after(&first).map(|(cursor, snapshot_after)| {
         let (pages, arriving) = mpsc::sync_channel(PULL_AHEAD);
         let (api, cancel) = (api.clone(), cancel.clone());
-        std::thread::spawn(move || fetch_pages(api, cancel, cursor, snapshot_after, pending, pages));
+        std::thread::spawn(move || {
+            fetch_pages(api, cancel, cursor, snapshot_after, pending, pages)
+        });
         arriving
     });
     let Some(first) = page(first)? else {

@@ -26,9 +26,18 @@ fn typed_values_go_in_and_come_out_typed() {
         .create(
             Kind::Opportunity,
             &[
-                ("account_id".to_string(), Some(FieldValue::Text(acc.to_string()))),
-                ("name".to_string(), Some(FieldValue::Text("Retrofit".into()))),
-                ("amount".to_string(), Some(FieldValue::Text("1200.50".into()))),
+                (
+                    "account_id".to_string(),
+                    Some(FieldValue::Text(acc.to_string())),
+                ),
+                (
+                    "name".to_string(),
+                    Some(FieldValue::Text("Retrofit".into())),
+                ),
+                (
+                    "amount".to_string(),
+                    Some(FieldValue::Text("1200.50".into())),
+                ),
                 ("probability".to_string(), Some(FieldValue::Int(40))),
             ]
             .into(),
@@ -78,11 +87,21 @@ fn errors_say_what_is_wrong_and_which_are_input() {
         .unwrap();
     let e = s.add_quote_line(opp, &FieldValues::new()).unwrap_err();
     assert!(
-        matches!(e, ClientError::WrongKind { found: Kind::Opportunity, expected: Kind::Quote, .. }),
+        matches!(
+            e,
+            ClientError::WrongKind {
+                found: Kind::Opportunity,
+                expected: Kind::Quote,
+                ..
+            }
+        ),
         "{e:?}"
     );
     let e = s.update(opp, &text(&[("stage", "lost")])).unwrap_err();
-    assert!(matches!(e, ClientError::Rule(Rule::LostNeedsReason)), "{e:?}");
+    assert!(
+        matches!(e, ClientError::Rule(Rule::LostNeedsReason)),
+        "{e:?}"
+    );
     let missing = uuid::Uuid::now_v7();
     let e = s
         .create(
@@ -91,14 +110,30 @@ fn errors_say_what_is_wrong_and_which_are_input() {
         )
         .unwrap_err();
     assert!(
-        matches!(e, ClientError::BadReference { problem: RefProblem::Missing { .. }, .. }),
+        matches!(
+            e,
+            ClientError::BadReference {
+                problem: RefProblem::Missing { .. },
+                ..
+            }
+        ),
         "{e:?}"
     );
-    let e = s.update(opp, &[("amount".to_string(), Some(FieldValue::Float(1.5)))].into());
+    let e = s.update(
+        opp,
+        &[("amount".to_string(), Some(FieldValue::Float(1.5)))].into(),
+    );
     assert!(e.unwrap_err().is_bad_input(), "money is never a float");
-    assert!(matches!(s.resolve_id("zzzz"), Err(ClientError::NotFound(_))));
+    assert!(matches!(
+        s.resolve_id("zzzz"),
+        Err(ClientError::NotFound(_))
+    ));
     for e in [
-        ClientError::WrongKind { id: opp, found: Kind::Account, expected: Kind::Quote },
+        ClientError::WrongKind {
+            id: opp,
+            found: Kind::Account,
+            expected: Kind::Quote,
+        },
         ClientError::Rule(Rule::EmptyNote),
         ClientError::NotFound("x".into()),
     ] {
@@ -132,8 +167,17 @@ fn a_damaged_document_is_a_damaged_store_not_bad_input() {
 /// Turns a current store back into schema 1 (before `deleted` was kept in projections).
 fn downgrade_to_schema_1(path: &Path) {
     let conn = Connection::open(path).unwrap();
-    conn.execute_batch("DROP INDEX p_opportunity_pipeline").unwrap();
-    for kind in ["account", "contact", "opportunity", "quote", "activity", "task", "product"] {
+    conn.execute_batch("DROP INDEX p_opportunity_pipeline")
+        .unwrap();
+    for kind in [
+        "account",
+        "contact",
+        "opportunity",
+        "quote",
+        "activity",
+        "task",
+        "product",
+    ] {
         conn.execute_batch(&format!("ALTER TABLE p_{kind} DROP COLUMN deleted"))
             .unwrap();
     }
@@ -158,7 +202,9 @@ fn opens_racing_on_an_old_store_migrate_it_once() {
             })
             .collect();
         for o in opens {
-            o.join().unwrap().unwrap_or_else(|e| panic!("round {round}: {e}"));
+            o.join()
+                .unwrap()
+                .unwrap_or_else(|e| panic!("round {round}: {e}"));
         }
         let version: i64 = Connection::open(dir.path().join("fieldbook.db"))
             .unwrap()
@@ -172,7 +218,8 @@ fn opens_racing_on_an_old_store_migrate_it_once() {
 #[test]
 fn a_wipe_through_one_connection_closes_every_other() {
     let (dir, mut ui) = store("alice");
-    ui.create(Kind::Account, &text(&[("name", "Acme")])).unwrap();
+    ui.create(Kind::Account, &text(&[("name", "Acme")]))
+        .unwrap();
     // Another connection keeps reading and writing on another thread while the wipe comes:
     // each of its calls sees the whole store, or is refused as wiped; never anything else.
     let other = Store::open(dir.path()).unwrap();
@@ -184,13 +231,18 @@ fn a_wipe_through_one_connection_closes_every_other() {
             let mut seen = Vec::new();
             started.wait();
             for i in 0..10_000 {
-                let read = other.list(Kind::Account, &Default::default()).map(|r| r.len());
+                let read = other
+                    .list(Kind::Account, &Default::default())
+                    .map(|r| r.len());
                 let write = other
                     .create(Kind::Task, &text(&[("title", &format!("task {i}"))]))
                     .map(|_| ());
                 let wiped = matches!(read, Err(ClientError::StoreWiped))
                     && matches!(write, Err(ClientError::StoreWiped));
-                seen.push((read.map_err(|e| e.to_string()), write.map_err(|e| e.to_string())));
+                seen.push((
+                    read.map_err(|e| e.to_string()),
+                    write.map_err(|e| e.to_string()),
+                ));
                 if wiped {
                     break;
                 }
@@ -221,10 +273,15 @@ fn a_wipe_through_one_connection_closes_every_other() {
     assert!(!dir.path().join("fieldbook.db").exists());
     assert!(ui.is_wiped() && other.is_wiped());
     assert!(matches!(ui.outbox_len(), Err(ClientError::StoreWiped)));
-    assert!(matches!(Store::open(dir.path()), Err(ClientError::NoStore(_))));
+    assert!(matches!(
+        Store::open(dir.path()),
+        Err(ClientError::NoStore(_))
+    ));
     // A new store in the same place is not touched when the old connections close.
     let mut fresh = Store::init(dir.path(), "bob", "EUR").unwrap();
-    fresh.create(Kind::Account, &text(&[("name", "Bob Co")])).unwrap();
+    fresh
+        .create(Kind::Account, &text(&[("name", "Bob Co")]))
+        .unwrap();
     drop(ui);
     drop(other);
     drop(fresh);

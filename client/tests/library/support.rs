@@ -3,7 +3,9 @@
 //! users made as an operator would, and device stores signed in to it.
 
 use fieldbook_client::{FieldValue, FieldValues, Kind, Store, SyncEngine};
-use fieldbook_core::protocol::{DeactivateRequest, NewUser, PROTOCOL_HEADER, PROTOCOL_VERSION, Role};
+use fieldbook_core::protocol::{
+    DeactivateRequest, NewUser, PROTOCOL_HEADER, PROTOCOL_VERSION, Role,
+};
 use fieldbook_server::access::Requester;
 use fieldbook_server::auth::Passwords;
 use fieldbook_server::storage::{NewUserRecord, Storage};
@@ -91,7 +93,11 @@ impl TestServer {
             .json(body)
             .send()
             .unwrap();
-        assert!(resp.status().is_success(), "{path}: {}", resp.text().unwrap());
+        assert!(
+            resp.status().is_success(),
+            "{path}: {}",
+            resp.text().unwrap()
+        );
     }
 
     /// The names of `user`'s devices, as the server lists them.

@@ -19,7 +19,9 @@ fn two_stores_of_one_user_converge_through_the_server() {
     let server = TestServer::start();
     server.rep("alice");
     let (laptop_dir, mut laptop) = store("alice");
-    let acc = laptop.create(Kind::Account, &text(&[("name", "Acme")])).unwrap();
+    let acc = laptop
+        .create(Kind::Account, &text(&[("name", "Acme")]))
+        .unwrap();
     let mut laptop_sync = engine(&server, laptop_dir.path(), "alice");
     let report = laptop_sync.sync(&Cancel::new(), &mut quiet()).unwrap();
     assert_eq!(report.pushed, 1);
@@ -36,7 +38,10 @@ fn two_stores_of_one_user_converge_through_the_server() {
         })
         .unwrap();
     assert_eq!(account_names(&phone), ["Acme"]);
-    assert!(changed.contains(&acc), "the pulled record is named in an event");
+    assert!(
+        changed.contains(&acc),
+        "the pulled record is named in an event"
+    );
 
     // Different fields on each device, then both sync: both edits everywhere.
     laptop.update(acc, &text(&[("city", "Berlin")])).unwrap();
@@ -46,8 +51,14 @@ fn two_stores_of_one_user_converge_through_the_server() {
     laptop_sync.sync(&Cancel::new(), &mut quiet()).unwrap();
     let (a, b) = (laptop.record(acc).unwrap(), phone.record(acc).unwrap());
     assert_eq!(a, b);
-    assert_eq!(a.fields["city"], fieldbook_client::FieldValue::Text("Berlin".into()));
-    assert_eq!(a.fields["phone"], fieldbook_client::FieldValue::Text("+49 30 1".into()));
+    assert_eq!(
+        a.fields["city"],
+        fieldbook_client::FieldValue::Text("Berlin".into())
+    );
+    assert_eq!(
+        a.fields["phone"],
+        fieldbook_client::FieldValue::Text("+49 30 1".into())
+    );
     let status = phone.sync_status().unwrap();
     assert_eq!((status.user.as_deref(), status.pending), (Some("alice"), 0));
     assert!(status.last_sync.is_some());
@@ -86,10 +97,17 @@ fn a_cancelled_sync_keeps_what_it_finished_and_the_next_one_completes() {
     assert!(matches!(result, Err(ClientError::Cancelled)), "{result:?}");
     let held = live(&phone);
     let expected = live(&laptop) - laptop.counts().unwrap()[&Kind::Product];
-    assert!(0 < held && held < expected, "{held} of {expected} after the cancel");
+    assert!(
+        0 < held && held < expected,
+        "{held} of {expected} after the cancel"
+    );
     assert!(phone.sync_status().unwrap().last_sync.is_none());
     phone_sync.sync(&Cancel::new(), &mut quiet()).unwrap();
-    assert_eq!(live(&phone), expected, "products are not a rep's: quarantined");
+    assert_eq!(
+        live(&phone),
+        expected,
+        "products are not a rep's: quarantined"
+    );
     assert!(phone.sync_status().unwrap().last_sync.is_some());
 }
 
@@ -104,7 +122,9 @@ fn ui_writes_on_their_own_connection_go_through_while_the_engine_pulls() {
         .unwrap();
 
     let (dir, mut ui) = store("alice");
-    let own = ui.create(Kind::Account, &text(&[("name", "Typed during the sync")])).unwrap();
+    let own = ui
+        .create(Kind::Account, &text(&[("name", "Typed during the sync")]))
+        .unwrap();
     let mut sync = engine(&server, dir.path(), "alice");
     let syncing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let background = {
@@ -139,7 +159,10 @@ fn ui_writes_on_their_own_connection_go_through_while_the_engine_pulls() {
         "the pull was cut into {transactions} transactions; {during} UI writes finished during it"
     );
     // Debug build on a shared machine: generous, but a pull held in one transaction fails it.
-    assert!(slowest < Duration::from_secs(2), "a UI write waited {slowest:?}");
+    assert!(
+        slowest < Duration::from_secs(2),
+        "a UI write waited {slowest:?}"
+    );
     let expected = live(&book) - book.counts().unwrap()[&Kind::Product] + 1;
     assert_eq!(live(&ui), expected);
 }
@@ -150,11 +173,13 @@ fn a_deactivated_users_wipe_closes_the_ui_connection_too() {
     server.rep("alice");
     server.rep("bob");
     let (dir, mut ui) = store("alice");
-    ui.create(Kind::Account, &text(&[("name", "Alice Co")])).unwrap();
+    ui.create(Kind::Account, &text(&[("name", "Alice Co")]))
+        .unwrap();
     let mut sync = engine(&server, dir.path(), "alice");
     sync.sync(&Cancel::new(), &mut quiet()).unwrap();
     // Work made after the last sync, then alice leaves.
-    ui.create(Kind::Account, &text(&[("name", "Made offline")])).unwrap();
+    ui.create(Kind::Account, &text(&[("name", "Made offline")]))
+        .unwrap();
     server.deactivate("alice", "bob");
     let report = sync.sync(&Cancel::new(), &mut quiet()).unwrap();
     assert!(report.wiped);
@@ -168,7 +193,10 @@ fn a_deactivated_users_wipe_closes_the_ui_connection_too() {
         ui.create(Kind::Account, &text(&[("name", "Too late")])),
         Err(ClientError::StoreWiped)
     ));
-    assert!(matches!(sync.store().outbox_len(), Err(ClientError::StoreWiped)));
+    assert!(matches!(
+        sync.store().outbox_len(),
+        Err(ClientError::StoreWiped)
+    ));
     // Bob has both accounts.
     let (bob_dir, bob) = store("bob");
     engine(&server, bob_dir.path(), "bob")
@@ -185,12 +213,19 @@ fn the_device_is_named_after_the_host_unless_told() {
     server.rep("alice");
     let (dir, _s) = store("alice");
     let mut e = fieldbook_client::SyncEngine::open(dir.path()).unwrap();
-    let r = e.login(&server.url, "alice", crate::support::PASSWORD, None).unwrap();
+    let r = e
+        .login(&server.url, "alice", crate::support::PASSWORD, None)
+        .unwrap();
     assert_eq!(r.user, "alice");
     let me = e.check_online().unwrap();
     assert_eq!(me.user, "alice");
-    e.login(&server.url, "alice", crate::support::PASSWORD, Some("Alice's tablet"))
-        .unwrap();
+    e.login(
+        &server.url,
+        "alice",
+        crate::support::PASSWORD,
+        Some("Alice's tablet"),
+    )
+    .unwrap();
     let mut names = server.device_names("alice");
     names.sort();
     let mut expected = [format!("alice's {name}"), "Alice's tablet".to_string()];
