@@ -130,7 +130,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut w = Tx::new(tx, &self.settings);
+        let mut w = Tx::new(tx, &self.settings, &self.shared);
         let out = f(&mut w)?;
         w.commit()?;
         Ok(out)

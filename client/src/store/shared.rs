@@ -4,7 +4,8 @@
 //!
 //! - the **write turn**, a fair (first come, first served) lock held for every write
 //!   transaction: a write waits for at most the transaction in progress, never behind a
-//!   stream of them, and never meets `SQLITE_BUSY` from a connection of this process;
+//!   stream of them, and never meets `SQLITE_BUSY` from a connection of this process; a
+//!   long writer (a sync applying pulled items) sees that another waits and ends early;
 //! - the **gate**, held shared while a connection is used and exclusively by a wipe, which
 //!   closes it for good: once a store is wiped, every other connection to it refuses to
 //!   read or write ([`ClientError::StoreWiped`](crate::ClientError::StoreWiped));
@@ -17,10 +18,13 @@ use crate::error::{ClientError, Result};
 use parking_lot::{FairMutex, FairMutexGuard, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 
 pub(crate) struct Shared {
     write: FairMutex<()>,
+    /// Connections waiting for the write turn (a long writer yields early to them).
+    waiting: AtomicUsize,
     /// `true` once the store was wiped.
     gate: RwLock<bool>,
 }
@@ -45,6 +49,7 @@ impl Shared {
         }
         let s = Arc::new(Shared {
             write: FairMutex::new(()),
+            waiting: AtomicUsize::new(0),
             gate: RwLock::new(false),
         });
         open.insert(key, Arc::downgrade(&s));
@@ -63,7 +68,15 @@ impl Shared {
 
     /// Waits for the write turn (first come, first served).
     pub fn write_turn(&self) -> FairMutexGuard<'_, ()> {
-        self.write.lock()
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let turn = self.write.lock();
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        turn
+    }
+
+    /// Whether another connection is waiting for the write turn.
+    pub fn others_waiting(&self) -> bool {
+        self.waiting.load(Ordering::SeqCst) > 0
     }
 
     /// Waits until no connection is in use, then closes the gate: the store is wiped for

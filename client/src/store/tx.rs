@@ -7,6 +7,7 @@ use super::Settings;
 use super::docs::StoredDoc;
 use super::outbox;
 use super::projection::{self, SearchRow};
+use super::shared::Shared;
 use crate::error::Result;
 use fieldbook_core::Kind;
 use fieldbook_core::doc::RecordDoc;
@@ -17,6 +18,7 @@ use uuid::Uuid;
 pub(crate) struct Tx<'a> {
     tx: Transaction<'a>,
     settings: &'a Settings,
+    shared: &'a Shared,
     search: Vec<SearchRow>,
     /// Records were stored that may have arrived before their parent (absorb, pull).
     fix_parents: bool,
@@ -29,10 +31,11 @@ pub(crate) struct RefState {
 }
 
 impl<'a> Tx<'a> {
-    pub(super) fn new(tx: Transaction<'a>, settings: &'a Settings) -> Tx<'a> {
+    pub(super) fn new(tx: Transaction<'a>, settings: &'a Settings, shared: &'a Shared) -> Tx<'a> {
         Tx {
             tx,
             settings,
+            shared,
             search: Vec::new(),
             fix_parents: false,
         }
@@ -53,6 +56,11 @@ impl<'a> Tx<'a> {
 
     pub fn settings(&self) -> &Settings {
         self.settings
+    }
+
+    /// Whether another connection waits to write: a long transaction should end soon.
+    pub fn others_waiting(&self) -> bool {
+        self.shared.others_waiting()
     }
 
     // --- Documents ---

@@ -2,8 +2,8 @@
 //! one is applied, so the store waits on the network only when the server is slower.
 //!
 //! Applying is cut into short transactions: one takes pulled items until it has worked for
-//! [`TX_BUDGET`], then commits, so another connection's write (the app's UI) waits at most
-//! about that long. A page's cursor is stored in the transaction that applies its last
+//! [`TX_BUDGET`], or until another connection (the app's UI) waits to write, then commits:
+//! that write waits for about one item and the commit. A page's cursor is stored in the transaction that applies its last
 //! item; a page that is already downloaded when one ends may join the same transaction
 //! while time is left. A crash loses no more than items pulled again (and applied again,
 //! harmlessly) at the next sync. No transaction is open while waiting for a page.
@@ -24,6 +24,10 @@ use uuid::Uuid;
 /// search rows and commits: about as long again at most). Chosen so that a write of
 /// another connection never waits 100 ms behind a pull (BENCHMARKS.md).
 pub const TX_BUDGET: Duration = Duration::from_millis(25);
+
+/// A transaction that applied at least this many items is followed by a bounded merge of
+/// the search index's segments (`Store::merge_search_step`).
+const MERGE_AFTER: usize = 500;
 
 /// Pulled pages waiting, downloaded and parsed, while one is applied.
 const PULL_AHEAD: usize = 1;
@@ -134,6 +138,7 @@ pub(super) fn pull_all(
     loop {
         cancel.check()?;
         let mut touched = Touched::default();
+        let mut applied = 0usize;
         // An answer that came while a transaction was open but is no page to apply there.
         let mut held_back: Option<PageAnswer> = None;
         let caught_up = store.write(|tx| {
@@ -141,8 +146,9 @@ pub(super) fn pull_all(
             loop {
                 for item in current.items.by_ref() {
                     received += 1;
+                    applied += 1;
                     apply::item(tx, item, out, &mut touched)?;
-                    if start.elapsed() >= TX_BUDGET {
+                    if start.elapsed() >= TX_BUDGET || tx.others_waiting() {
                         break;
                     }
                 }
@@ -155,7 +161,7 @@ pub(super) fn pull_all(
                     tx.set_last_sync(&format_datetime(OffsetDateTime::now_utc()))?;
                     return Ok(true);
                 }
-                if start.elapsed() >= TX_BUDGET {
+                if start.elapsed() >= TX_BUDGET || tx.others_waiting() {
                     return Ok(false);
                 }
                 // Only a page already here joins this transaction.
@@ -177,6 +183,12 @@ pub(super) fn pull_all(
             changed: touched.changed,
             removed: touched.removed,
         });
+        // Every commit adds a segment to the search index; merge them in short steps of
+        // their own here, so that no write (this one's or the UI's) ever meets FTS5's
+        // all-at-once "crisis" merge of a level's segments inside its transaction.
+        if applied >= MERGE_AFTER {
+            store.merge_search_step()?;
+        }
         if caught_up {
             return Ok(true);
         }

@@ -289,3 +289,13 @@ fn a_wipe_through_one_connection_closes_every_other() {
     assert_eq!(account_names(&fresh), ["Bob Co"]);
     assert_eq!(fresh.settings().user, "bob");
 }
+
+#[test]
+fn a_store_and_an_engine_can_move_to_another_thread() {
+    fn send<T: Send>() {}
+    send::<Store>();
+    send::<fieldbook_client::SyncEngine>();
+    send::<fieldbook_client::Cancel>();
+    fn sync<T: Sync>() {}
+    sync::<fieldbook_client::Cancel>();
+}
