@@ -1192,13 +1192,16 @@ fn ui_writes_during_pull(rows: &mut Vec<Row>, url: &str, tmp: &Path, expect: u64
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let writer = {
         let done = done.clone();
-        std::thread::spawn(move || -> Res<(Vec<Duration>, usize)> {
-            let (mut lat, mut failed, mut i) = (Vec::new(), 0, 0u64);
+        std::thread::spawn(move || -> Res<(Vec<Duration>, Vec<Duration>, usize)> {
+            let (mut lat, mut waits, mut failed, mut i) = (Vec::new(), Vec::new(), 0, 0u64);
             while !done.load(std::sync::atomic::Ordering::SeqCst) {
                 i += 1;
                 let t = Instant::now();
                 match ui.update(own, &text_value("phone", format!("+49 30 {i:08}"))) {
-                    Ok(()) => lat.push(t.elapsed()),
+                    Ok(()) => {
+                        lat.push(t.elapsed());
+                        waits.push(ui.last_write_wait());
+                    }
                     Err(e) => {
                         eprintln!("  UI write failed during the pull: {e}");
                         failed += 1;
@@ -1206,7 +1209,7 @@ fn ui_writes_during_pull(rows: &mut Vec<Row>, url: &str, tmp: &Path, expect: u64
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
-            Ok((lat, failed))
+            Ok((lat, waits, failed))
         })
     };
     let t = Instant::now();
@@ -1218,7 +1221,7 @@ fn ui_writes_during_pull(rows: &mut Vec<Row>, url: &str, tmp: &Path, expect: u64
     });
     let took = t.elapsed();
     done.store(true, std::sync::atomic::Ordering::SeqCst);
-    let (lat, failed) = writer.join().map_err(|_| "the UI writer panicked")??;
+    let (lat, waits, failed) = writer.join().map_err(|_| "the UI writer panicked")??;
     let report = report?;
     let held = engine.store().counts()?.values().sum::<u64>();
     if held < expect || failed > 0 {

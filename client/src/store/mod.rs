@@ -61,6 +61,8 @@ pub struct Store {
     dir: PathBuf,
     settings: Settings,
     shared: Arc<Shared>,
+    /// How long the last write waited for its turn (behind other connections' writes).
+    last_wait: std::cell::Cell<std::time::Duration>,
 }
 
 /// A connection in use (the gate entered: the store cannot be wiped meanwhile).
@@ -103,6 +105,7 @@ impl Store {
             dir: dir.to_path_buf(),
             settings,
             shared,
+            last_wait: Default::default(),
         })
     }
 
@@ -126,7 +129,9 @@ impl Store {
     /// process; commits if it returns `Ok`, changes nothing otherwise.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
         let _gate = self.shared.enter()?;
+        let asked = std::time::Instant::now();
         let _turn = self.shared.write_turn();
+        self.last_wait.set(asked.elapsed());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -134,6 +139,12 @@ impl Store {
         let out = f(&mut w)?;
         w.commit()?;
         Ok(out)
+    }
+
+    /// How long the last write through this connection waited for its turn, behind the
+    /// writes of other connections to the same file (the sync engine's, for the app's UI).
+    pub fn last_write_wait(&self) -> std::time::Duration {
+        self.last_wait.get()
     }
 
     /// Size of the store on disk (database, WAL and shared memory files), in bytes.

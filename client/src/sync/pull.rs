@@ -25,10 +25,6 @@ use uuid::Uuid;
 /// another connection never waits 100 ms behind a pull (BENCHMARKS.md).
 pub const TX_BUDGET: Duration = Duration::from_millis(25);
 
-/// A transaction that applied at least this many items is followed by a bounded merge of
-/// the search index's segments (`Store::merge_search_step`).
-const MERGE_AFTER: usize = 500;
-
 /// Pulled pages waiting, downloaded and parsed, while one is applied.
 const PULL_AHEAD: usize = 1;
 
@@ -186,7 +182,7 @@ pub(super) fn pull_all(
         // Every commit adds a segment to the search index; merge them in short steps of
         // their own here, so that no write (this one's or the UI's) ever meets FTS5's
         // all-at-once "crisis" merge of a level's segments inside its transaction.
-        if applied >= MERGE_AFTER {
+        if arriving.is_some() && applied > 0 {
             store.merge_search_step()?;
         }
         if caught_up {
