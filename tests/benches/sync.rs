@@ -1243,11 +1243,14 @@ fn ui_writes_during_pull(rows: &mut Vec<Row>, url: &str, tmp: &Path, expect: u64
         )),
     );
     rows.push(
-        Row::new("  UI write during that pull (Store::update)", lat)
+        Row::new("  UI write during that pull (Store::update)", lat).note(format!(
+            "every 20 ms on its own connection; {failed} failed (SQLITE_BUSY or other)"
+        )),
+    );
+    rows.push(
+        Row::new("  of which: waiting for the write turn", waits)
             .target(Target::MaxBelow(Duration::from_millis(100)))
-            .note(format!(
-                "every 20 ms on its own connection; {failed} failed (SQLITE_BUSY or other)"
-            )),
+            .note("Store::last_write_wait: behind the sync's transaction"),
     );
     Ok(())
 }
