@@ -1,12 +1,13 @@
 //! One write transaction, as typed operations: documents, projections, the outbox queue,
 //! settings, and the look-ups the write checks need. Other modules write only through
-//! this; the SQL stays in the store module. Search rows are gathered and written once,
-//! at commit, after every other row.
+//! this; the SQL stays in the store module. A record's search row is written right after
+//! its other rows (each its own single-row statement: FTS5 keeps them in memory until the
+//! commit, which writes them as one segment).
 
 use super::Settings;
 use super::docs::StoredDoc;
 use super::outbox;
-use super::projection::{self, SearchRow};
+use super::projection;
 use super::shared::Shared;
 use crate::error::Result;
 use fieldbook_core::Kind;
@@ -19,7 +20,6 @@ pub(crate) struct Tx<'a> {
     tx: Transaction<'a>,
     settings: &'a Settings,
     shared: &'a Shared,
-    search: Vec<SearchRow>,
     /// Records were stored that may have arrived before their parent (absorb, pull).
     fix_parents: bool,
 }
@@ -36,7 +36,6 @@ impl<'a> Tx<'a> {
             tx,
             settings,
             shared,
-            search: Vec::new(),
             fix_parents: false,
         }
     }
@@ -46,7 +45,6 @@ impl<'a> Tx<'a> {
     }
 
     pub(super) fn commit(self) -> Result<()> {
-        projection::write_search(&self.tx, &self.search)?;
         if self.fix_parents {
             projection::fix_parent_accounts(&self.tx)?;
         }
@@ -109,7 +107,7 @@ impl<'a> Tx<'a> {
         let conflicts = doc.conflicts()?.len();
         let json = doc.read().to_json(owner.unwrap_or(""));
         let row = projection::upsert_json(&self.tx, doc.kind(), &json, conflicts, owner)?;
-        self.search.push(row);
+        projection::write_search(&self.tx, &[row])?;
         self.fix_parents |= owner.is_some();
         Ok(())
     }
@@ -124,7 +122,7 @@ impl<'a> Tx<'a> {
         owner: &str,
     ) -> Result<()> {
         let row = projection::insert_json(&self.tx, kind, record, conflicts, owner)?;
-        self.search.push(row);
+        projection::write_search(&self.tx, &[row])?;
         self.fix_parents = true;
         Ok(())
     }
