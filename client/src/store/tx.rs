@@ -1,13 +1,15 @@
 //! One write transaction, as typed operations: documents, projections, the outbox queue,
 //! settings, and the look-ups the write checks need. Other modules write only through
-//! this; the SQL stays in the store module. A record's search row is written right after
-//! its other rows (each its own single-row statement: FTS5 keeps them in memory until the
-//! commit, which writes them as one segment).
+//! this; the SQL stays in the store module. Search rows are gathered and written at
+//! commit, after every other row: a statement that needs a statement journal (an upsert)
+//! makes FTS5 write its pending rows as a new segment, so interleaving them would write a
+//! segment per record. A pull, whose new records are plain inserts, writes them at once
+//! instead (`search_rows_at_once`), so that its commit has little left to do.
 
 use super::Settings;
 use super::docs::StoredDoc;
 use super::outbox;
-use super::projection;
+use super::projection::{self, SearchRow};
 use super::shared::Shared;
 use crate::error::Result;
 use fieldbook_core::Kind;
@@ -20,6 +22,8 @@ pub(crate) struct Tx<'a> {
     tx: Transaction<'a>,
     settings: &'a Settings,
     shared: &'a Shared,
+    search: Vec<SearchRow>,
+    search_at_once: bool,
     /// Records were stored that may have arrived before their parent (absorb, pull).
     fix_parents: bool,
 }
@@ -36,6 +40,8 @@ impl<'a> Tx<'a> {
             tx,
             settings,
             shared,
+            search: Vec::new(),
+            search_at_once: false,
             fix_parents: false,
         }
     }
@@ -45,6 +51,7 @@ impl<'a> Tx<'a> {
     }
 
     pub(super) fn commit(self) -> Result<()> {
+        projection::write_search(&self.tx, &self.search)?;
         if self.fix_parents {
             projection::fix_parent_accounts(&self.tx)?;
         }
@@ -54,6 +61,20 @@ impl<'a> Tx<'a> {
 
     pub fn settings(&self) -> &Settings {
         self.settings
+    }
+
+    /// Writes each search row with its record's other rows, not at commit (see above).
+    pub fn search_rows_at_once(&mut self) {
+        self.search_at_once = true;
+    }
+
+    fn search_row(&mut self, row: SearchRow) -> Result<()> {
+        if self.search_at_once {
+            projection::write_search(&self.tx, &[row])
+        } else {
+            self.search.push(row);
+            Ok(())
+        }
     }
 
     /// Whether another connection waits to write: a long transaction should end soon.
@@ -107,9 +128,8 @@ impl<'a> Tx<'a> {
         let conflicts = doc.conflicts()?.len();
         let json = doc.read().to_json(owner.unwrap_or(""));
         let row = projection::upsert_json(&self.tx, doc.kind(), &json, conflicts, owner)?;
-        projection::write_search(&self.tx, &[row])?;
         self.fix_parents |= owner.is_some();
-        Ok(())
+        self.search_row(row)
     }
 
     /// Writes the projection rows of a record this store did not hold, from the record JSON
@@ -122,9 +142,8 @@ impl<'a> Tx<'a> {
         owner: &str,
     ) -> Result<()> {
         let row = projection::insert_json(&self.tx, kind, record, conflicts, owner)?;
-        projection::write_search(&self.tx, &[row])?;
         self.fix_parents = true;
-        Ok(())
+        self.search_row(row)
     }
 
     /// Records that quotes and tasks may have arrived before their opportunity.

@@ -138,6 +138,7 @@ pub(super) fn pull_all(
         // An answer that came while a transaction was open but is no page to apply there.
         let mut held_back: Option<PageAnswer> = None;
         let caught_up = store.write(|tx| {
+            tx.search_rows_at_once();
             let start = Instant::now();
             loop {
                 for item in current.items.by_ref() {
