@@ -20,7 +20,7 @@
 //! linearly and the others are kept as they are. Results are written up in `BENCHMARKS.md`.
 
 use fieldbook_client::store::STORE_FILE;
-use fieldbook_client::{ListQuery, Store};
+use fieldbook_client::{FieldValue, FieldValues, Filter, ListQuery, Store};
 use fieldbook_core::Kind;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -189,11 +189,7 @@ fn ids_of(store: &Store, kind: Kind) -> Res<Vec<uuid::Uuid>> {
     let rows = store.list(kind, &ListQuery::default())?;
     let mut ids = Vec::with_capacity(rows.len());
     for row in rows {
-        let id = row
-            .get("id")
-            .and_then(|v| v.as_str())
-            .ok_or("row without id")?;
-        ids.push(store.resolve_id(id)?);
+        ids.push(store.resolve_id(&row.id.to_string())?);
     }
     ids.sort_unstable();
     Ok(ids)
@@ -255,7 +251,7 @@ fn search_queries(store: &Store, rng: &mut StdRng, n: usize) -> Res<Vec<String>>
         Ok(store
             .list(kind, &ListQuery::default())?
             .into_iter()
-            .filter_map(|m| m.get("name").and_then(|v| v.as_str()).map(String::from))
+            .map(|r| r.title)
             .collect())
     };
     // Sorted: list order follows `updated_at`, which the timed edits above make vary.
@@ -422,14 +418,21 @@ fn main() -> Res<()> {
         }
         let (id, arg) = if rng.random_bool(0.5) {
             let id = *opportunities.choose(&mut rng).ok_or("no opportunities")?;
-            let arg = format!("next_step=Call back about the revised offer ({i})");
+            let arg = (
+                "next_step",
+                format!("Call back about the revised offer ({i})"),
+            );
             (id, arg)
         } else {
             let id = *accounts.choose(&mut rng).ok_or("no accounts")?;
-            let arg = format!("phone=+49 30 {:08}", rng.random_range(0..100_000_000));
+            let arg = (
+                "phone",
+                format!("+49 30 {:08}", rng.random_range(0..100_000_000)),
+            );
             (id, arg)
         };
-        let (took, ()) = time(|| Ok(store.update(id, &[arg])?))?;
+        let values: FieldValues = [(arg.0.to_string(), Some(FieldValue::Text(arg.1)))].into();
+        let (took, ()) = time(|| Ok(store.update(id, &values)?))?;
         let after = wal_state(&dir);
         // A WAL restarted right after `maintain` checkpointed it is no checkpoint of this edit.
         let restarted = before.map(|b| b.salts) != after.map(|a| a.salts);
@@ -556,7 +559,10 @@ fn main() -> Res<()> {
             .note(format!("{open_deals} open opportunities")),
     );
     let by_stage = ListQuery {
-        filters: vec!["stage=proposal".into()],
+        filters: vec![Filter {
+            field: "stage".into(),
+            value: Some(FieldValue::Text("proposal".into())),
+        }],
         ..Default::default()
     };
     let mut lists = Vec::with_capacity(LIST_RUNS);
@@ -569,7 +575,7 @@ fn main() -> Res<()> {
     rows.push(
         Row::new("list opportunity stage=proposal", lists)
             .target(Stat::P99, Duration::from_millis(50))
-            .note(format!("{listed} rows, full JSON")),
+            .note(format!("{listed} rows, typed records")),
     );
 
     // ---- show and history (one Automerge document each) ----
@@ -580,11 +586,11 @@ fn main() -> Res<()> {
     let mut shows = Vec::with_capacity(SHOWS);
     for _ in 0..SHOWS {
         let id = *pool.choose(&mut rng).ok_or("no records")?;
-        let (d, _) = time(|| Ok(store.show(id)?))?;
+        let (d, _) = time(|| Ok(store.record(id)?))?;
         shows.push(d);
     }
     rows.push(
-        Row::new("show (Store::show)", shows).note("random account/contact/opportunity/quote"),
+        Row::new("show (Store::record)", shows).note("random account/contact/opportunity/quote"),
     );
     let mut histories = Vec::with_capacity(SHOWS);
     for _ in 0..SHOWS {

@@ -1,10 +1,12 @@
-//! Filling a store with a generated, realistic book of business (`fieldbook demo`), through
-//! the same checks and write path as typed-in records, in batched transactions.
+//! Filling a store with a generated, realistic book of business, through the same checks
+//! and write path as any other record (the generator writes values as people type them;
+//! they are parsed by core's rules), in batched transactions.
 
-use crate::edit::{prepare_new, save_new};
+use crate::edit::check::{self, Mode, Target};
+use crate::edit::save_new;
 use crate::error::Result;
 use crate::exchange::Progress;
-use crate::store::{Store, projection};
+use crate::store::{Store, Tx};
 use fieldbook_core::doc::{Author, RecordDoc};
 use fieldbook_core::schema;
 use fieldbook_core::value;
@@ -14,23 +16,16 @@ use time::OffsetDateTime;
 const BATCH: usize = 1000;
 
 /// A demo product whose SKU is already taken here (a second demo run) gets a suffix.
-fn free_sku(conn: &rusqlite::Connection, args: &mut [String]) -> Result<()> {
-    let Some(arg) = args.iter_mut().find(|a| a.starts_with("sku=")) else {
+fn free_sku(tx: &Tx, fields: &mut [(String, String)]) -> Result<()> {
+    let Some((_, sku)) = fields.iter_mut().find(|(f, _)| f == "sku") else {
         return Ok(());
     };
-    let base = arg["sku=".len()..].to_string();
-    let mut candidate = base.clone();
+    let base = sku.clone();
     let mut n = 1;
-    let taken = |sku: &str| -> Result<bool> {
-        Ok(conn
-            .prepare_cached("SELECT 1 FROM p_product WHERE sku = ?1")?
-            .exists([sku])?)
-    };
-    while taken(&candidate)? {
+    while tx.sku_exists(sku)? {
         n += 1;
-        candidate = format!("{base}-{n}");
+        *sku = format!("{base}-{n}");
     }
-    *arg = format!("sku={candidate}");
     Ok(())
 }
 
@@ -43,19 +38,28 @@ impl Store {
         while book.peek().is_some() {
             let batch: Vec<_> = book.by_ref().take(BATCH).collect();
             let count = batch.len() as u64;
-            self.write(|tx, s| {
+            self.write(|tx| {
+                let s = tx.settings().clone();
                 let author = Author {
                     user: s.user.clone(),
                     at: now,
                 };
-                let mut search = Vec::with_capacity(BATCH);
                 for rec in batch {
-                    let mut args: Vec<String> =
-                        rec.fields.iter().map(|(f, v)| format!("{f}={v}")).collect();
+                    let mut fields: Vec<(String, String)> = rec
+                        .fields
+                        .iter()
+                        .map(|(f, v)| (f.to_string(), v.to_string()))
+                        .collect();
                     if rec.kind == fieldbook_core::Kind::Product {
-                        free_sku(tx, &mut args)?;
+                        free_sku(tx, &mut fields)?;
                     }
-                    let values = prepare_new(tx, s, rec.kind, rec.id, &args, now)?;
+                    let text: Vec<(&str, &str)> = fields
+                        .iter()
+                        .map(|(f, v)| (f.as_str(), v.as_str()))
+                        .collect();
+                    let values =
+                        check::from_text(Target::Record(rec.kind), &text, Mode::Create, now)?;
+                    let values = check::prepare_new(tx, rec.kind, rec.id, values, now)?;
                     let mut doc = RecordDoc::create(rec.kind, rec.id, &s.actor, &author, &values)?;
                     for paragraph in &rec.notes {
                         doc.append_note(paragraph)?;
@@ -72,9 +76,9 @@ impl Store {
                         }
                         doc.add_line(&format!("{:08x}", i + 1), &values)?;
                     }
-                    save_new(tx, &mut doc, &author, &mut search)?;
+                    save_new(tx, &mut doc, &author)?;
                 }
-                projection::write_search(tx, &search)
+                Ok(())
             })?;
             done += count;
             progress(done, n as u64);

@@ -1,69 +1,103 @@
-//! The one error type of the client crate. Every case a user can cause says what to do;
-//! [`ClientError::is_bad_input`] tells the CLI which exit code to use.
+//! The one error type of the client library. Each case says what went wrong in words any
+//! program can show, and carries what a program needs to act on it; none names a command
+//! (the command line adds its own hints). [`ClientError::is_bad_input`] separates what the
+//! caller gave (fix the input; nothing changed) from failures of the machine, the store
+//! or the network.
 
-use fieldbook_core::CoreError;
+use fieldbook_core::{CoreError, Kind};
 use std::path::PathBuf;
 use thiserror::Error;
+use uuid::Uuid;
 
 #[derive(Debug, Error)]
 pub enum ClientError {
+    /// A field, value or kind the caller gave (or a document that is not a record).
     #[error(transparent)]
     Core(#[from] CoreError),
 
-    #[error(
-        "there is no Fieldbook store in {0}: run `fieldbook init --user YOUR_NAME` first (or pass --data-dir DIR)"
-    )]
+    // --- What the caller asked for ---
+    #[error("no record has the id `{0}`")]
+    NotFound(String),
+
+    #[error("`{0}` matches several records")]
+    AmbiguousId(String),
+
+    #[error("{id} is {}, not {}", found.a(), expected.a())]
+    WrongKind {
+        id: Uuid,
+        found: Kind,
+        expected: Kind,
+    },
+
+    #[error("{field}: {problem}")]
+    BadReference { field: String, problem: RefProblem },
+
+    /// A rule across fields or records that the write would break.
+    #[error("{0}")]
+    Rule(Rule),
+
+    #[error("{} is not a Fieldbook bundle ({why})", path.display())]
+    BadBundle { path: PathBuf, why: String },
+
+    #[error("the user name must not be empty")]
+    EmptyUserName,
+
+    #[error("`{0}` is not an ISO 4217 currency code")]
+    BadCurrency(String),
+
+    #[error("`{0}` is not a server address (it starts with https:// or http://)")]
+    BadServerUrl(String),
+
+    #[error("{} holds no PEM certificate: {why}", path.display())]
+    BadCaCert { path: PathBuf, why: String },
+
+    // --- The store ---
+    #[error("there is no Fieldbook store in {}", .0.display())]
     NoStore(PathBuf),
 
-    #[error("{0} already holds a Fieldbook store: use it, or pass another --data-dir")]
+    #[error("{} already holds a Fieldbook store", .0.display())]
     AlreadyExists(PathBuf),
 
     #[error(
-        "no record has the id `{0}`: `fieldbook search TEXT` or `fieldbook list KIND` shows ids"
-    )]
-    NotFound(String),
-
-    #[error("{field}: {problem}")]
-    BadReference { field: String, problem: String },
-
-    /// Any other input the user can fix; the message says how.
-    #[error("{0}")]
-    Invalid(String),
-
-    #[error(
-        "{path} is not a Fieldbook bundle ({why}): make one with `fieldbook bundle --out FILE`"
-    )]
-    BadBundle { path: PathBuf, why: String },
-
-    #[error(
-        "this store was written by a newer Fieldbook (store schema {found}, this program knows up to {known}): \
-         install the newer fieldbook; nothing was changed"
+        "this store was written by a newer Fieldbook (store schema {found}, this program knows up to {known}); nothing was changed"
     )]
     StoreTooNew { found: i64, known: i64 },
+
+    #[error("a stored document is damaged ({id}): {source}")]
+    Damaged { id: String, source: Box<CoreError> },
+
+    #[error("the store is damaged: {0}")]
+    DamagedStore(String),
+
+    /// Another connection wiped this store (a deactivated user's handover): it is gone.
+    #[error("this store was wiped after its user was deactivated; its work was handed over")]
+    StoreWiped,
 
     #[error("the store's database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
 
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
 
-    #[error("this device is not signed in to a server: run `fieldbook login URL USER` first")]
+    // --- The server ---
+    #[error("this device is not signed in to a server")]
     NotLoggedIn,
 
     #[error(
-        "cannot reach the server at {url} ({why}); nothing is lost: your changes stay on this \
-         device and go up at the next `fieldbook sync`"
+        "cannot reach the server at {url} ({why}); nothing is lost: changes stay on this device"
     )]
     Offline { url: String, why: String },
 
-    #[error(
-        "the server refused the sign-in or the token ({0}): run `fieldbook login URL USER` again"
-    )]
+    #[error("the server refused the sign-in or the token ({0})")]
     Unauthorized(String),
 
+    #[error("this user was deactivated")]
+    Deactivated,
+
+    /// The server refused a request (or answered what this program cannot read).
     #[error("the server answered {status} {code}: {message}")]
     Server {
         status: u16,
@@ -71,36 +105,100 @@ pub enum ClientError {
         message: String,
     },
 
-    #[error("a stored document is damaged ({id}): {source}")]
-    Damaged { id: String, source: Box<CoreError> },
+    #[error("the sync was cancelled; what it finished is kept")]
+    Cancelled,
+
+    #[error("the download of pulled pages stopped before the last page")]
+    PullInterrupted,
+}
+
+/// What is wrong with a reference to another record.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum RefProblem {
+    #[error("no record has the id {id}")]
+    Missing { id: Uuid, kind: Kind },
+    #[error("{id} is {}, not {}", found.a(), expected.a())]
+    WrongKind {
+        id: Uuid,
+        found: Kind,
+        expected: Kind,
+    },
+    #[error("{id} is deleted")]
+    Deleted { id: Uuid },
+}
+
+/// A rule a write would break. Nothing was changed.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum Rule {
+    #[error("a lost opportunity needs a reason (loss_reason)")]
+    LostNeedsReason,
+    #[error("sku `{sku}` is already used by product {by}: SKUs are unique")]
+    SkuTaken { sku: String, by: String },
+    #[error("an account cannot be its own parent")]
+    OwnParent,
+    #[error(
+        "a quote line needs a price: a unit_price, or the product_id of a product with a price"
+    )]
+    LineNeedsPrice,
+    #[error("the note is empty")]
+    EmptyNote,
+    #[error("only accounts have notes; this is {}: record it as an activity", .0.a())]
+    NotesOnlyOnAccounts(Kind),
+    #[error("`{0}` cannot be filtered on: search its text instead")]
+    NotFilterable(String),
+    #[error("record {id} is {} here but {} in the bundle: not merged", here.a(), incoming.a())]
+    KindDiffers {
+        id: Uuid,
+        here: Kind,
+        incoming: Kind,
+    },
 }
 
 impl ClientError {
-    /// Whether the user caused this by what they typed (exit code 2), rather than a failure
-    /// of the machine or a damaged store (exit code 1).
+    /// Whether the caller caused this by what they gave (exit code 2 on the command line):
+    /// nothing was changed, and changing the input fixes it. Everything else is a failure
+    /// of the machine, the store or the network (exit code 1).
     pub fn is_bad_input(&self) -> bool {
         match self {
             ClientError::Core(e) => e.is_bad_input(),
             ClientError::NotFound(_)
+            | ClientError::AmbiguousId(_)
+            | ClientError::WrongKind { .. }
             | ClientError::BadReference { .. }
-            | ClientError::Invalid(_)
+            | ClientError::Rule(_)
             | ClientError::BadBundle { .. }
+            | ClientError::EmptyUserName
+            | ClientError::BadCurrency(_)
+            | ClientError::BadServerUrl(_)
+            | ClientError::BadCaCert { .. }
             | ClientError::AlreadyExists(_) => true,
             ClientError::Server { status, .. } => (400..500).contains(status),
-            ClientError::NotLoggedIn
-            | ClientError::Offline { .. }
-            | ClientError::Unauthorized(_) => false,
             ClientError::NoStore(_)
             | ClientError::StoreTooNew { .. }
+            | ClientError::Damaged { .. }
+            | ClientError::DamagedStore(_)
+            | ClientError::StoreWiped
             | ClientError::Sqlite(_)
             | ClientError::Io { .. }
-            | ClientError::Damaged { .. } => false,
+            | ClientError::NotLoggedIn
+            | ClientError::Offline { .. }
+            | ClientError::Unauthorized(_)
+            | ClientError::Deactivated
+            | ClientError::Cancelled
+            | ClientError::PullInterrupted => false,
         }
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> ClientError {
         let path = path.into();
         move |source| ClientError::Io { path, source }
+    }
+
+    pub(crate) fn damaged(id: Uuid) -> impl FnOnce(CoreError) -> ClientError {
+        move |source| ClientError::Damaged {
+            id: id.to_string(),
+            source: Box::new(source),
+        }
     }
 }
 

@@ -3,9 +3,10 @@
 //! a bundle here). Large runs report progress through a callback and write in batches, so a
 //! kill leaves every finished batch in place and nothing half-written.
 
-use crate::edit::merge_into;
 use crate::error::{ClientError, Result};
-use crate::store::{Store, StoredDoc};
+use crate::merge::{self, Merged, Origin};
+use crate::model::AbsorbReport;
+use crate::store::Store;
 use fieldbook_core::doc::RecordDoc;
 use fieldbook_core::value::format_datetime;
 use serde_json::{Value as Json, json};
@@ -23,15 +24,6 @@ const ABSORB_BATCH: usize = 500;
 
 /// Progress of a long run: `(done, total)`.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
-
-/// What `absorb` did.
-#[derive(Clone, Debug, Default, serde::Serialize)]
-pub struct AbsorbReport {
-    pub documents: u64,
-    pub new_records: u64,
-    pub updated_records: u64,
-    pub new_changes: u64,
-}
 
 /// Writes `bytes` to `path` through a temporary file renamed into place, so a reader never
 /// sees half a file.
@@ -64,14 +56,6 @@ fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()>) -
 }
 
 impl Store {
-    fn doc_ids(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare("SELECT id FROM docs ORDER BY id")?;
-        let ids = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(ids)
-    }
-
     /// Writes every record (all fields, computed values, metadata, open conflicts) as one
     /// JSON document, records ordered by id. Returns the number of records.
     pub fn export(&self, out: &Path, progress: Progress) -> Result<u64> {
@@ -82,7 +66,7 @@ impl Store {
                 "format": EXPORT_FORMAT,
                 "version": EXPORT_VERSION,
                 "exported_at": format_datetime(OffsetDateTime::now_utc()),
-                "exported_by": self.settings.user,
+                "exported_by": self.settings().user,
             });
             let header = serde_json::to_string_pretty(&header).unwrap_or_default();
             let io = |e| ClientError::Io {
@@ -93,9 +77,7 @@ impl Store {
                 .map_err(io)?;
             w.write_all(b",\n  \"records\": [").map_err(io)?;
             for (i, id) in ids.iter().enumerate() {
-                let uuid =
-                    uuid::Uuid::parse_str(id).map_err(|_| ClientError::NotFound(id.clone()))?;
-                let record = Json::Object(self.show(uuid)?);
+                let record = Json::Object(self.record_json(*id)?);
                 w.write_all(if i == 0 { b"\n    " } else { b",\n    " })
                     .map_err(io)?;
                 serde_json::to_writer(&mut *w, &record).map_err(|e| io(e.into()))?;
@@ -118,18 +100,15 @@ impl Store {
             };
             w.write_all(BUNDLE_MAGIC).map_err(io)?;
             w.write_all(&total.to_be_bytes()).map_err(io)?;
-            let mut stmt = self.conn.prepare("SELECT data FROM docs ORDER BY id")?;
-            let mut rows = stmt.query([])?;
             let mut done = 0;
-            while let Some(row) = rows.next()? {
-                let data: Vec<u8> = row.get(0)?;
+            self.for_each_doc(|data| {
                 w.write_all(&(data.len() as u64).to_be_bytes())
                     .map_err(io)?;
-                w.write_all(&data).map_err(io)?;
+                w.write_all(data).map_err(io)?;
                 done += 1;
                 progress(done, total);
-            }
-            Ok(())
+                Ok(())
+            })
         })?;
         Ok(total)
     }
@@ -164,18 +143,27 @@ impl Store {
                 }
                 let mut data = vec![0u8; len as usize];
                 r.read_exact(&mut data).map_err(|_| bad("truncated"))?;
-                let doc = RecordDoc::load(&data, &self.settings.actor)
+                let doc = RecordDoc::load(&data, &self.settings().actor)
                     .map_err(|e| bad(&format!("a damaged document: {e}")))?;
                 batch.push(doc);
             }
             let count = batch.len() as u64;
-            self.write(|tx, s| {
-                let mut search = Vec::with_capacity(batch.len());
+            self.write(|tx| {
+                tx.parents_may_follow();
                 for incoming in batch {
-                    merge_into(tx, s, incoming, &mut report, &mut search)?;
+                    match merge::merge_doc(tx, incoming, Origin::Bundle)? {
+                        Merged::New { changes } => {
+                            report.new_records += 1;
+                            report.new_changes += changes as u64;
+                        }
+                        Merged::Updated { changes } => {
+                            report.updated_records += 1;
+                            report.new_changes += changes as u64;
+                        }
+                        Merged::Unchanged => {}
+                    }
                 }
-                crate::store::projection::write_search(tx, &search)?;
-                crate::store::projection::fix_parent_accounts(tx)
+                Ok(())
             })?;
             done += count;
             report.documents = done;
@@ -188,7 +176,17 @@ impl Store {
     }
 }
 
-/// Whether a stored document exists (for tests and tools).
-pub fn has_document(store: &Store, id: uuid::Uuid) -> Result<bool> {
-    Ok(StoredDoc::load(&store.conn, id, &store.settings.actor)?.is_some())
+impl Store {
+    /// A record as the record contract's JSON (the export format's records): every field,
+    /// computed values, metadata and open conflicts.
+    pub(crate) fn record_json(&self, id: uuid::Uuid) -> Result<serde_json::Map<String, Json>> {
+        let mut stored = self.load_doc(id)?;
+        let mut m = stored.doc.read().to_json(&self.owner_of(id)?);
+        let conflicts = stored.doc.conflicts()?;
+        m.insert(
+            "conflicts".into(),
+            serde_json::to_value(conflicts).unwrap_or(Json::Null),
+        );
+        Ok(m)
+    }
 }

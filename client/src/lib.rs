@@ -1,32 +1,47 @@
 //! # fieldbook-client
 //!
-//! Fieldbook on a device: the local store that keeps a rep's whole book of business and
-//! works with no network, the queries and reports over it, and the `fieldbook` command line.
-//! The desktop app and (later) the sync engine build on this crate.
+//! Fieldbook on a device, as a library: the local store that keeps a rep's whole book of
+//! business and works with no network, typed reads and writes over it, and the sync engine
+//! that exchanges its changes with a server. The desktop app and the `fieldbook` command
+//! line (crate `fieldbook-cli`) build on it.
 //!
-//! This crate knows nothing of Tauri or of the server's internals; it talks to the server
-//! only through the protocol types of `fieldbook-core`.
+//! A program holds a [`Store`] (one connection) for its reads and writes, and runs a
+//! [`SyncEngine`] (its own connection and HTTP client) on another thread on the same file:
+//! they take turns to write, each transaction is short, and none waits on the network.
+//! Values go in and come out typed ([`model`]); errors are a [`ClientError`].
+//!
+//! This crate knows nothing of Tauri, of command lines, or of the server's internals; it
+//! talks to the server only through the protocol types of `fieldbook-core`.
 //!
 //! Layout:
-//! - [`store`]: the SQLite file — documents, projections, full-text index, outbox, migrations.
-//! - [`edit`]: writing records (every write checked first, then one transaction).
-//! - [`query`]: reading records — show, list, search, history, conflicts, pipeline.
+//! - [`store`]: the SQLite file — the only module with SQL: documents, projections, the
+//!   full-text index, the outbox, settings, migrations, and the turns connections take.
+//! - `merge`: the one path by which changes reach the store (merge, outbox, projection).
+//! - [`edit`]: typed writes (every write checked first, then one transaction).
+//! - [`query`]: typed reads — records, lists, history, conflicts.
+//! - [`model`]: the typed values exchanged with programs.
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
-//! - [`sync`]: the sync engine — login, push the outbox, pull pages, handover and wipe.
 //! - [`demo`]: filling a store with a generated book.
-//! - [`cli`]: the `fieldbook` command line (the binary is a thin `main` over it).
+//! - [`sync`]: the sync engine — sign-in, push, pull, handover; cancellable, with events.
+//! - [`device`]: this device's host name.
 //! - [`error`]: the crate's one error type.
 
-pub mod cli;
 pub mod demo;
+pub mod device;
 pub mod edit;
 pub mod error;
 pub mod exchange;
 pub mod import;
+mod merge;
+pub mod model;
 pub mod query;
 pub mod store;
 pub mod sync;
 
-pub use error::{ClientError, Result};
-pub use query::ListQuery;
+pub use error::{ClientError, RefProblem, Result, Rule};
+pub use fieldbook_core::Kind;
+pub use fieldbook_core::value::FieldValue;
+pub use model::{FieldValues, RecordView};
+pub use query::{Filter, ListQuery};
 pub use store::Store;
+pub use sync::{Cancel, SyncEngine, SyncEvent, SyncReport};

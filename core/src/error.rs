@@ -1,4 +1,5 @@
-//! The one error type of the core crate. Every case a user can cause says what to do.
+//! The one error type of the core crate. Every case a user can cause says what is wrong in
+//! words any program can show; none names a command (a command line adds its own hints).
 
 use thiserror::Error;
 
@@ -23,7 +24,7 @@ pub enum CoreError {
         expected: String,
     },
 
-    #[error("{kind} needs `{field}`: add {field}=...")]
+    #[error("{kind} needs `{field}`")]
     /// `kind` is written with its article ("a contact").
     MissingRequired { kind: String, field: String },
 
@@ -33,10 +34,10 @@ pub enum CoreError {
     #[error("`{0}` is not of the form field=value")]
     NotAnAssignment(String),
 
-    #[error("this quote has no line `{0}`: `fieldbook show QUOTE_ID` lists its lines")]
+    #[error("this quote has no line `{0}`")]
     UnknownLine(String),
 
-    #[error("`{0}` has no open conflict: `fieldbook conflicts ID` lists the open ones")]
+    #[error("`{0}` has no open conflict")]
     NoConflict(String),
 
     #[error(

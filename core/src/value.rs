@@ -10,6 +10,7 @@ use crate::money;
 use crate::names;
 use crate::schema::{FieldSpec, FieldType};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::str::FromStr;
 use time::format_description::well_known::Rfc3339;
@@ -48,6 +49,127 @@ impl Value {
             Value::Bool(b) => Json::Bool(*b),
             Value::Tags(t) => Json::Array(t.iter().cloned().map(Json::String).collect()),
         }
+    }
+}
+
+impl From<Value> for FieldValue {
+    fn from(v: Value) -> FieldValue {
+        match v {
+            Value::Str(s) | Value::Notes(s) => FieldValue::Text(s),
+            Value::Ref(_, id) => FieldValue::Text(id.to_string()),
+            Value::Int(i) => FieldValue::Int(i),
+            Value::Float(f) => FieldValue::Float(f),
+            Value::Bool(b) => FieldValue::Bool(b),
+            Value::Tags(t) => FieldValue::Tags(t),
+        }
+    }
+}
+
+/// A field's value as a program gives and receives it: the JSON types of the record
+/// contract. Decimals (money, quantities, percentages) are exact decimal strings, dates
+/// `YYYY-MM-DD`, times RFC 3339 strings, references record ids as strings, tags a list.
+/// Plain serde data (serialized untagged: `true`, `3`, `2.5`, `"text"`, `["a", "b"]`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    Bool(bool),
+    Int(i64),
+    /// Coordinates only; money is never a float.
+    Float(f64),
+    Text(String),
+    Tags(Vec<String>),
+}
+
+impl FieldValue {
+    /// The value as JSON (what the record contract shows).
+    pub fn to_json(&self) -> Json {
+        match self {
+            FieldValue::Bool(b) => Json::Bool(*b),
+            FieldValue::Int(i) => Json::from(*i),
+            FieldValue::Float(f) => {
+                serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number)
+            }
+            FieldValue::Text(s) => Json::String(s.clone()),
+            FieldValue::Tags(t) => Json::Array(t.iter().cloned().map(Json::String).collect()),
+        }
+    }
+
+    /// A value of the record contract's JSON; `None` for null. A value of another shape
+    /// (never written by Fieldbook) is kept as its JSON text.
+    pub fn from_json(json: &Json) -> Option<FieldValue> {
+        Some(match json {
+            Json::Null => return None,
+            Json::Bool(b) => FieldValue::Bool(*b),
+            Json::Number(n) => match n.as_i64() {
+                Some(i) => FieldValue::Int(i),
+                None => FieldValue::Float(n.as_f64().unwrap_or(0.0)),
+            },
+            Json::String(s) => FieldValue::Text(s.clone()),
+            Json::Array(items) if items.iter().all(Json::is_string) => FieldValue::Tags(
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect(),
+            ),
+            other => FieldValue::Text(other.to_string()),
+        })
+    }
+}
+
+/// Checks a typed value for a field: the same rules and canonical forms as [`parse`] (an
+/// empty text clears the field, as in `parse`), and the value must have the field's JSON
+/// type (a decimal may be given as a whole number, a coordinate as either number).
+pub fn check(spec: &FieldSpec, value: &FieldValue, now: OffsetDateTime) -> Result<Option<Value>> {
+    let text = match (spec.ty, value) {
+        (FieldType::Bool, FieldValue::Bool(b)) => b.to_string(),
+        (FieldType::Int { .. } | FieldType::Coordinate { .. }, FieldValue::Int(i)) => i.to_string(),
+        (FieldType::Coordinate { .. }, FieldValue::Float(f)) => f.to_string(),
+        (FieldType::Decimal | FieldType::Percent, FieldValue::Int(i)) => i.to_string(),
+        (FieldType::Tags, FieldValue::Tags(t)) => Json::from(t.clone()).to_string(),
+        (FieldType::Lines, _) => return Err(lines_not_editable(spec)),
+        (
+            FieldType::Text
+            | FieldType::LongText
+            | FieldType::Notes
+            | FieldType::Email
+            | FieldType::Url
+            | FieldType::Decimal
+            | FieldType::Percent
+            | FieldType::Currency
+            | FieldType::Date
+            | FieldType::DateTime
+            | FieldType::Enum(_)
+            | FieldType::Ref(_)
+            | FieldType::User,
+            FieldValue::Text(s),
+        ) => s.clone(),
+        (ty, other) => {
+            return Err(invalid(
+                spec,
+                &other.to_json().to_string(),
+                expected_type(ty),
+            ));
+        }
+    };
+    parse(spec, &text, now)
+}
+
+fn lines_not_editable(spec: &FieldSpec) -> CoreError {
+    CoreError::NotEditable {
+        field: spec.name.to_string(),
+        why: "quote lines are changed line by line (add, set, remove a line)".into(),
+    }
+}
+
+/// What JSON type a field takes, for an error about a value of another.
+fn expected_type(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::Bool => "true or false",
+        FieldType::Int { .. } => "a whole number",
+        FieldType::Coordinate { .. } => "a number of degrees",
+        FieldType::Decimal | FieldType::Percent => "a decimal number as a string, e.g. \"1234.50\"",
+        FieldType::Tags => "a list of strings",
+        _ => "a string",
     }
 }
 
@@ -202,22 +324,12 @@ pub fn parse(spec: &FieldSpec, raw: &str, now: OffsetDateTime) -> Result<Option<
             }
         }
         FieldType::Ref(kind) => {
-            let id = Uuid::parse_str(t).map_err(|_| {
-                invalid(
-                    spec,
-                    raw,
-                    format!("the id of a {kind} (`fieldbook list {kind}` shows ids)"),
-                )
-            })?;
+            let id = Uuid::parse_str(t)
+                .map_err(|_| invalid(spec, raw, format!("the id of a {kind}")))?;
             Value::Ref(kind, id)
         }
         FieldType::Tags => Value::Tags(parse_tags(spec, raw)?),
-        FieldType::Lines => {
-            return Err(CoreError::NotEditable {
-                field: spec.name.to_string(),
-                why: "quote lines are changed with `fieldbook quote-line add|set|remove`".into(),
-            });
-        }
+        FieldType::Lines => return Err(lines_not_editable(spec)),
     };
     Ok(Some(v))
 }
@@ -425,6 +537,85 @@ mod tests {
             p(Kind::Activity, "body", "line 1\n\tline 2").unwrap(),
             Some(Value::Str("line 1\n\tline 2".into()))
         );
+    }
+
+    #[test]
+    fn typed_values_are_checked_like_typed_in_text() {
+        let c = |kind: Kind, f: &str, v: FieldValue| {
+            check(field(kind, f).unwrap(), &v, OffsetDateTime::UNIX_EPOCH)
+        };
+        assert_eq!(
+            c(
+                Kind::Opportunity,
+                "amount",
+                FieldValue::Text(" 1200.50 ".into())
+            )
+            .unwrap(),
+            Some(Value::Str("1200.50".into()))
+        );
+        assert_eq!(
+            c(Kind::Opportunity, "amount", FieldValue::Int(3)).unwrap(),
+            Some(Value::Str("3".into()))
+        );
+        assert_eq!(
+            c(Kind::Opportunity, "stage", FieldValue::Text("Won".into())).unwrap(),
+            Some(Value::Str("won".into()))
+        );
+        assert_eq!(
+            c(Kind::Task, "done", FieldValue::Bool(true)).unwrap(),
+            Some(Value::Bool(true))
+        );
+        assert_eq!(
+            c(Kind::Activity, "lat", FieldValue::Float(36.07)).unwrap(),
+            Some(Value::Float(36.07))
+        );
+        assert_eq!(
+            c(
+                Kind::Account,
+                "tags",
+                FieldValue::Tags(vec![" a".into(), "a".into()])
+            )
+            .unwrap(),
+            Some(Value::Tags(vec!["a".into()]))
+        );
+        for (k, f, v) in [
+            (Kind::Opportunity, "amount", FieldValue::Float(1.5)),
+            (
+                Kind::Opportunity,
+                "probability",
+                FieldValue::Text("40".into()),
+            ),
+            (Kind::Opportunity, "probability", FieldValue::Int(101)),
+            (Kind::Task, "done", FieldValue::Text("yes".into())),
+            (Kind::Account, "tags", FieldValue::Text("a,b".into())),
+            (Kind::Contact, "email", FieldValue::Text("bob".into())),
+        ] {
+            let err = c(k, f, v.clone()).unwrap_err();
+            assert!(
+                matches!(err, CoreError::InvalidValue { .. }),
+                "{f}={v:?}: {err}"
+            );
+        }
+        assert!(matches!(
+            c(Kind::Quote, "lines", FieldValue::Tags(vec![])),
+            Err(CoreError::NotEditable { .. })
+        ));
+    }
+
+    #[test]
+    fn field_values_round_trip_through_json() {
+        for v in [
+            FieldValue::Bool(false),
+            FieldValue::Int(-3),
+            FieldValue::Float(2.5),
+            FieldValue::Text("x".into()),
+            FieldValue::Tags(vec!["a".into()]),
+        ] {
+            assert_eq!(FieldValue::from_json(&v.to_json()), Some(v.clone()));
+            let text = serde_json::to_string(&v).unwrap();
+            assert_eq!(serde_json::from_str::<FieldValue>(&text).unwrap(), v);
+        }
+        assert_eq!(FieldValue::from_json(&Json::Null), None);
     }
 
     #[test]

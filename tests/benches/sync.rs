@@ -6,9 +6,12 @@
 //! 1. **Book and bootstrap.** One store (rep `alice`) gets `Store::demo(N)`, signs in and
 //!    syncs (its push is timed, and the pull of its own changes that follows). Then a new
 //!    store signs in as alice and syncs: the bootstrap, checked record for record by kind.
+//!    Then (`uiwrites`) a third device bootstraps the same way while a UI thread, on its own
+//!    `Store` on the same file, writes every 20 ms: the latency of each write, and whether
+//!    any met `SQLITE_BUSY`, during a pull of the whole book.
 //! 2. **Everyday syncs.** On the bootstrapped device: 100 `Store::update`s on random
-//!    records, then a timed `Store::sync` (push 100 + pull), 30 times; then 30 syncs with
-//!    nothing to do.
+//!    records (the UI's store), then a timed `SyncEngine::sync` (its own connection; push
+//!    100 + pull), 30 times; then 30 syncs with nothing to do.
 //! 3. **200 devices** (100 reps with a laptop and a phone each) on one async thread of this
 //!    process, with pre-made pages (Automerge changes made with `RecordDoc`, JSON, gzip) so
 //!    the load generator stays light. Each device loops: push a page of 50 changes to its
@@ -36,15 +39,15 @@
 //! `fieldbook-server` next to this bench's profile directory), `FIELDBOOK_BENCH_PERF=DIR`
 //! (records `perf record --call-graph dwarf` of the server during the device runs and the
 //! syncs at full size into DIR), `FIELDBOOK_BENCH_PHASES` (a comma-separated subset of
-//! `bootstrap`, `sync100`, `devices`, `growth`; default: all. Phase 1 always runs: the
+//! `bootstrap`, `uiwrites`, `sync100`, `devices`, `growth`; default: all. Phase 1 always runs: the
 //! others need its device. `sync100` is phase 2, `devices` phase 3, `growth` phase 4 with
 //! its syncs). The server inherits the environment (e.g. `MALLOC_ARENA_MAX`) and logs to a
 //! file at its default level (info).
 //! Results are written up in `BENCHMARKS.md`.
 
-use fieldbook_client::Store;
-use fieldbook_client::sync::Progress;
-use fieldbook_client::{ListQuery, exchange};
+use fieldbook_client::{
+    Cancel, FieldValue, FieldValues, ListQuery, Store, SyncEngine, SyncEvent, exchange,
+};
 use fieldbook_core::Kind;
 use fieldbook_core::demo::DemoRecord;
 use fieldbook_core::doc::{Author, RecordDoc};
@@ -120,6 +123,8 @@ enum Target {
     P50Below(Duration),
     P99Below(Duration),
     TotalBelow(Duration),
+    /// Every sample below this.
+    MaxBelow(Duration),
     /// At least this many per second (the row's `rate`).
     RateAtLeast(f64),
 }
@@ -183,6 +188,7 @@ impl Row {
             Target::P50Below(l) => (format!("p50 < {} ms", ms(l)), ok(self.p(50.0) < l)),
             Target::P99Below(l) => (format!("p99 < {} ms", ms(l)), ok(self.p(99.0) < l)),
             Target::TotalBelow(l) => (format!("< {:.1} s", l.as_secs_f64()), ok(self.p(100.0) < l)),
+            Target::MaxBelow(l) => (format!("max < {} ms", ms(l)), ok(self.p(100.0) < l)),
             Target::RateAtLeast(r) => (
                 format!(">= {r:.0}/s"),
                 ok(self.rate.is_some_and(|x| x >= r)),
@@ -227,7 +233,7 @@ fn env_num(name: &str, default: usize) -> Res<usize> {
 }
 
 /// The phases `FIELDBOOK_BENCH_PHASES` may name (see the module's documentation).
-const PHASES: [&str; 4] = ["bootstrap", "sync100", "devices", "growth"];
+const PHASES: [&str; 5] = ["bootstrap", "uiwrites", "sync100", "devices", "growth"];
 
 /// The phases to run: every one unless `FIELDBOOK_BENCH_PHASES` names some.
 fn phases() -> Res<Vec<&'static str>> {
@@ -1068,11 +1074,7 @@ fn push_book(url: &str, user: &str, n: usize, seed: u64, progress: &dyn Fn(u64))
 fn ids_of(store: &Store, kind: Kind) -> Res<Vec<Uuid>> {
     let mut ids = Vec::new();
     for row in store.list(kind, &ListQuery::default())? {
-        let id = row
-            .get("id")
-            .and_then(|v| v.as_str())
-            .ok_or("row without id")?;
-        ids.push(Uuid::parse_str(id)?);
+        ids.push(row.id);
     }
     ids.sort_unstable();
     Ok(ids)
@@ -1087,15 +1089,22 @@ struct SyncTimes {
     pull: Vec<Duration>,
 }
 
-/// `rounds` × (100 edits of random records, idle housekeeping, then a timed sync).
-fn changed_syncs(store: &mut Store, rng: &mut StdRng, rounds: usize) -> Res<SyncTimes> {
+/// One field set to a text.
+fn text_value(field: &str, v: String) -> FieldValues {
+    [(field.to_string(), Some(FieldValue::Text(v)))].into()
+}
+
+/// `rounds` × (100 edits of random records on the UI's store, idle housekeeping, then a
+/// timed sync by the engine, on its own connection to the same file: the app's arrangement).
+fn changed_syncs(engine: &mut SyncEngine, rng: &mut StdRng, rounds: usize) -> Res<SyncTimes> {
+    let mut store = Store::open(engine.store().dir())?;
     let mut targets: Vec<(Uuid, &str)> = Vec::new();
     for (kind, field) in [
         (Kind::Account, "phone"),
         (Kind::Contact, "title"),
         (Kind::Opportunity, "next_step"),
     ] {
-        targets.extend(ids_of(store, kind)?.into_iter().map(|id| (id, field)));
+        targets.extend(ids_of(&store, kind)?.into_iter().map(|id| (id, field)));
     }
     let mut times = SyncTimes::default();
     for round in 0..rounds + 1 {
@@ -1105,15 +1114,15 @@ fn changed_syncs(store: &mut Store, rng: &mut StdRng, rounds: usize) -> Res<Sync
             .collect();
         for (id, field) in chosen {
             let v: u32 = rng.random_range(0..1_000_000);
-            store.update(id, &[format!("{field}=edit {v}")])?;
+            store.update(id, &text_value(field, format!("edit {v}")))?;
         }
         // What the app does when the user pauses, before its next sync.
         store.maintain()?;
         let t = Instant::now();
         let (mut pushed, mut pulled) = (Duration::ZERO, Duration::ZERO);
-        let report = store.sync(&mut |p| match p {
-            Progress::Pushing { .. } => pushed = t.elapsed(),
-            Progress::Pulling { .. } => pulled = t.elapsed(),
+        let report = engine.sync(&Cancel::new(), &mut |e| match e {
+            SyncEvent::Pushed { .. } => pushed = t.elapsed(),
+            SyncEvent::Pulled { .. } => pulled = t.elapsed(),
         })?;
         let took = t.elapsed();
         if report.pushed != CHANGED_PER_SYNC as u64 || !report.refused.is_empty() {
@@ -1155,17 +1164,95 @@ fn push_sync_rows(rows: &mut Vec<Row>, times: SyncTimes, on_server: u64, note: &
     );
 }
 
-fn idle_syncs(store: &mut Store, rounds: usize) -> Res<Vec<Duration>> {
+fn idle_syncs(engine: &mut SyncEngine, rounds: usize) -> Res<Vec<Duration>> {
     let mut times = Vec::with_capacity(rounds);
     for _ in 0..rounds {
         let t = Instant::now();
-        let report = store.sync(&mut |_| {})?;
+        let report = engine.sync(&Cancel::new(), &mut |_| {})?;
         times.push(t.elapsed());
         if report.pushed != 0 {
             return Err("a sync with nothing to do pushed something".into());
         }
     }
     Ok(times)
+}
+
+/// A new device bootstraps alice's book while its UI (another `Store` on the same file, on
+/// another thread) writes one field every 20 ms, as a rep typing during the first sync
+/// would. Every UI write must succeed; their latencies are the rows.
+fn ui_writes_during_pull(rows: &mut Vec<Row>, url: &str, tmp: &Path, expect: u64) -> Res<()> {
+    let dir = tmp.join("alice-tablet");
+    let mut ui = Store::init(&dir, "alice", "EUR")?;
+    let own = ui.create(
+        Kind::Account,
+        &text_value("name", "Tablet's own account".into()),
+    )?;
+    let mut engine = SyncEngine::open(&dir)?;
+    engine.login(url, "alice", PASSWORD, None)?;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let done = done.clone();
+        std::thread::spawn(move || -> Res<(Vec<Duration>, Vec<Duration>, usize)> {
+            let (mut lat, mut waits, mut failed, mut i) = (Vec::new(), Vec::new(), 0, 0u64);
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                i += 1;
+                let t = Instant::now();
+                match ui.update(own, &text_value("phone", format!("+49 30 {i:08}"))) {
+                    Ok(()) => {
+                        lat.push(t.elapsed());
+                        waits.push(ui.last_write_wait());
+                    }
+                    Err(e) => {
+                        eprintln!("  UI write failed during the pull: {e}");
+                        failed += 1;
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Ok((lat, waits, failed))
+        })
+    };
+    let t = Instant::now();
+    let mut transactions = 0;
+    let report = engine.sync(&Cancel::new(), &mut |e| {
+        if let SyncEvent::Pulled { .. } = e {
+            transactions += 1;
+        }
+    });
+    let took = t.elapsed();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let (lat, waits, failed) = writer.join().map_err(|_| "the UI writer panicked")??;
+    let report = report?;
+    let held = engine.store().counts()?.values().sum::<u64>();
+    if held < expect || failed > 0 {
+        return Err(format!(
+            "UI writes during a pull: {failed} failed; the device holds {held} records, expected at least {expect}"
+        )
+        .into());
+    }
+    rows.push(
+        Row::rate(
+            "bootstrap while the UI writes (sync)",
+            held,
+            took,
+            "records",
+        )
+        .note(format!(
+            "{transactions} transactions, {} new records",
+            report.pulled.new_records
+        )),
+    );
+    rows.push(
+        Row::new("  UI write during that pull (Store::update)", lat).note(format!(
+            "every 20 ms on its own connection; {failed} failed (SQLITE_BUSY or other)"
+        )),
+    );
+    rows.push(
+        Row::new("  of which: waiting for the write turn", waits)
+            .target(Target::MaxBelow(Duration::from_millis(100)))
+            .note("Store::last_write_wait: behind the sync's transaction"),
+    );
+    Ok(())
 }
 
 /// 200 × (4 KiB rewritten in place + `fdatasync`) in `dir`: the disk's floor for one
@@ -1304,14 +1391,19 @@ fn main() -> Res<()> {
         )
         .note("context only"),
     );
-    let source_counts = laptop.counts()?;
-    laptop.login(&server.url, "alice", PASSWORD)?;
+    let source_counts: std::collections::BTreeMap<String, u64> = laptop
+        .counts()?
+        .into_iter()
+        .map(|(k, n)| (k.to_string(), n))
+        .collect();
+    let mut laptop = SyncEngine::new(laptop);
+    laptop.login(&server.url, "alice", PASSWORD, None)?;
     let t = Instant::now();
     let (mut push_done, mut pulled) = (Duration::ZERO, 0);
     let (report, first_means) = server_means(&http, &server, || {
-        Ok(laptop.sync(&mut |p| match p {
-            Progress::Pushing { .. } => push_done = t.elapsed(),
-            Progress::Pulling { received } => pulled = received,
+        Ok(laptop.sync(&Cancel::new(), &mut |e| match e {
+            SyncEvent::Pushed { .. } => push_done = t.elapsed(),
+            SyncEvent::Pulled { received, .. } => pulled = received,
         })?)
     })?;
     let first_sync = t.elapsed();
@@ -1343,21 +1435,30 @@ fn main() -> Res<()> {
     );
     note_mem("after alice's book was pushed", &server, &http);
 
-    let mut phone = Store::init(&tmp.path().join("alice-phone"), "alice", "EUR")?;
+    let mut phone = SyncEngine::new(Store::init(
+        &tmp.path().join("alice-phone"),
+        "alice",
+        "EUR",
+    )?);
     let t = Instant::now();
-    phone.login(&server.url, "alice", PASSWORD)?;
+    phone.login(&server.url, "alice", PASSWORD, None)?;
     rows.push(Row::new("new device: Store::login", vec![t.elapsed()]).note("argon2 on the server"));
     let t = Instant::now();
     let mut pages = 0;
     let (server_pull0, _) = server_hist(&http, &server.url, "fieldbook_pull_duration_seconds")?;
-    let report = phone.sync(&mut |p| {
-        if let Progress::Pulling { .. } = p {
+    let report = phone.sync(&Cancel::new(), &mut |e| {
+        if let SyncEvent::Pulled { .. } = e {
             pages += 1;
         }
     })?;
     let bootstrap = t.elapsed();
     let (server_pull1, _) = server_hist(&http, &server.url, "fieldbook_pull_duration_seconds")?;
-    let counts = phone.counts()?;
+    let counts: std::collections::BTreeMap<String, u64> = phone
+        .store()
+        .counts()?
+        .into_iter()
+        .map(|(k, n)| (k.to_string(), n))
+        .collect();
     let mut expected = source_counts.clone();
     expected.remove("product");
     if counts != expected {
@@ -1369,12 +1470,17 @@ fn main() -> Res<()> {
         Row::rate("bootstrap of the book on a new device (sync)", total(&counts), bootstrap, "records")
             .target(Target::TotalBelow(Duration::from_secs_f64(10.0 * scale)))
             .note(format!(
-                "{pages} pages; every kind's count matches the first device's ({products} products were not the rep's to push); {} applied; the server spent {:.1} s answering",
+                "{pages} transactions; every kind's count matches the first device's ({products} products were not the rep's to push); {} applied; the server spent {:.1} s answering",
                 report.pulled.new_records,
                 server_pull1 - server_pull0
             )),
     );
     note_mem("after the bootstrap", &server, &http);
+
+    // ---- 1b. the app's arrangement during a bootstrap: UI writes while the engine pulls ----
+    if phases.contains(&"uiwrites") {
+        ui_writes_during_pull(&mut rows, &server.url, tmp.path(), total(&counts))?;
+    }
 
     // ---- 2. everyday syncs on the bootstrapped device ----
     if phases.contains(&"sync100") {

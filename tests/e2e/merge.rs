@@ -2,7 +2,7 @@
 //! deletes, notes and quote-line changes, exchange bundles in random orders, and end with
 //! identical exports; concurrent edits of one field become conflicts visible everywhere.
 
-use fieldbook_client::{ListQuery, Store};
+use fieldbook_client::{FieldValue, FieldValues, ListQuery, Store};
 use fieldbook_core::Kind;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -18,6 +18,21 @@ fn device(user: &str) -> Device {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::init(dir.path(), user, "EUR").unwrap();
     Device { _dir: dir, store }
+}
+
+/// Field values from `(field, value)` pairs (whole numbers as numbers, the rest as text).
+fn vals(pairs: &[(&str, String)]) -> FieldValues {
+    pairs
+        .iter()
+        .map(|(f, v)| {
+            let value = match (*f, v.parse::<i64>()) {
+                ("probability", Ok(i)) => FieldValue::Int(i),
+                ("tags", _) => FieldValue::Tags(v.split(',').map(str::to_string).collect()),
+                _ => FieldValue::Text(v.clone()),
+            };
+            (f.to_string(), Some(value))
+        })
+        .collect()
 }
 
 fn no_progress() -> impl FnMut(u64, u64) {
@@ -48,7 +63,7 @@ fn ids(d: &Device, kind: Kind) -> Vec<String> {
         .list(kind, &q)
         .unwrap()
         .into_iter()
-        .map(|r| r["id"].as_str().unwrap().to_string())
+        .map(|r| r.id.to_string())
         .collect();
     v.sort();
     v
@@ -61,7 +76,7 @@ fn live_ids(d: &Device, kind: Kind) -> Vec<String> {
         .list(kind, &ListQuery::default())
         .unwrap()
         .into_iter()
-        .map(|r| r["id"].as_str().unwrap().to_string())
+        .map(|r| r.id.to_string())
         .collect();
     v.sort();
     v
@@ -120,7 +135,7 @@ fn apply(devices: &mut [Device], i: usize, op: &Op, scratch: &Path) {
                 format!("青岛{x}有限公司")
             };
             d.store
-                .create(Kind::Account, &[format!("name={name}")])
+                .create(Kind::Account, &vals(&[("name", name)]))
                 .unwrap();
         }
         Op::NewContact(a, x) => {
@@ -129,7 +144,10 @@ fn apply(devices: &mut [Device], i: usize, op: &Op, scratch: &Path) {
                 d.store
                     .create(
                         Kind::Contact,
-                        &[format!("account_id={acc}"), format!("name=张伟{x}")],
+                        &vals(&[
+                            ("account_id", acc.to_string()),
+                            ("name", format!("张伟{x}")),
+                        ]),
                     )
                     .unwrap();
             }
@@ -140,11 +158,11 @@ fn apply(devices: &mut [Device], i: usize, op: &Op, scratch: &Path) {
                 d.store
                     .create(
                         Kind::Opportunity,
-                        &[
-                            format!("account_id={acc}"),
-                            "name=Deal".into(),
-                            format!("amount={amount}.50"),
-                        ],
+                        &vals(&[
+                            ("account_id", acc.to_string()),
+                            ("name", "Deal".into()),
+                            ("amount", format!("{amount}.50")),
+                        ]),
                     )
                     .unwrap();
             }
@@ -154,15 +172,19 @@ fn apply(devices: &mut [Device], i: usize, op: &Op, scratch: &Path) {
             if let Some(opp) = pick(&opps, *o) {
                 let id = d.store.resolve_id(opp).unwrap();
                 let args = match field {
-                    0 => vec![format!("amount={v}")],
-                    1 => vec![format!(
-                        "stage={}",
+                    0 => vals(&[("amount", v.to_string())]),
+                    1 => vals(&[(
+                        "stage",
                         ["lead", "qualified", "proposal", "negotiation", "won"][*v as usize % 5]
-                    )],
-                    2 => vec!["stage=lost".into(), format!("loss_reason=reason {v}")],
-                    3 => vec![format!("next_step=call back {v}")],
-                    4 => vec![format!("probability={}", v % 101)],
-                    _ => vec![format!("close_date=2027-0{}-1{}", v % 9 + 1, v % 10)],
+                            .to_string(),
+                    )]),
+                    2 => vals(&[
+                        ("stage", "lost".into()),
+                        ("loss_reason", format!("reason {v}")),
+                    ]),
+                    3 => vals(&[("next_step", format!("call back {v}"))]),
+                    4 => vals(&[("probability", (v % 101).to_string())]),
+                    _ => vals(&[("close_date", format!("2027-0{}-1{}", v % 9 + 1, v % 10))]),
                 };
                 d.store.update(id, &args).unwrap();
             }
@@ -172,9 +194,9 @@ fn apply(devices: &mut [Device], i: usize, op: &Op, scratch: &Path) {
             if let Some(acc) = pick(&accounts, *a) {
                 let id = d.store.resolve_id(acc).unwrap();
                 let args = match v % 3 {
-                    0 => vec![format!("city=City {v}")],
-                    1 => vec![format!("tags=t{},t{}", v % 4, v % 5)],
-                    _ => vec![format!("phone=+49 {v}")],
+                    0 => vals(&[("city", format!("City {v}"))]),
+                    1 => vals(&[("tags", format!("t{},t{}", v % 4, v % 5))]),
+                    _ => vals(&[("phone", format!("+49 {v}"))]),
                 };
                 d.store.update(id, &args).unwrap();
             }
@@ -202,7 +224,10 @@ fn apply(devices: &mut [Device], i: usize, op: &Op, scratch: &Path) {
                 d.store
                     .create(
                         Kind::Quote,
-                        &[format!("opportunity_id={opp}"), "tax_pct=19".into()],
+                        &vals(&[
+                            ("opportunity_id", opp.to_string()),
+                            ("tax_pct", "19".into()),
+                        ]),
                     )
                     .unwrap();
             }
@@ -214,11 +239,11 @@ fn apply(devices: &mut [Device], i: usize, op: &Op, scratch: &Path) {
                 d.store
                     .add_quote_line(
                         id,
-                        &[
-                            format!("description=item {price}"),
-                            format!("quantity={qty}"),
-                            format!("unit_price={price}.99"),
-                        ],
+                        &vals(&[
+                            ("description", format!("item {price}")),
+                            ("quantity", qty.to_string()),
+                            ("unit_price", format!("{price}.99")),
+                        ]),
                     )
                     .unwrap();
             }
@@ -229,16 +254,18 @@ fn apply(devices: &mut [Device], i: usize, op: &Op, scratch: &Path) {
                 return;
             };
             let id = d.store.resolve_id(quote).unwrap();
-            let lines: Vec<String> = d.store.show(id).unwrap()["lines"]
-                .as_array()
+            let lines: Vec<String> = d
+                .store
+                .record(id)
                 .unwrap()
+                .lines
                 .iter()
-                .map(|l| l["line_id"].as_str().unwrap().to_string())
+                .map(|l| l.line_id.clone())
                 .collect();
             let Some(line) = pick(&lines, *l) else { return };
             if let Op::SetLine(_, _, qty) = op {
                 d.store
-                    .set_quote_line(id, line, &[format!("quantity={qty}")])
+                    .set_quote_line(id, line, &vals(&[("quantity", qty.to_string())]))
                     .unwrap();
             } else {
                 d.store.remove_quote_line(id, line).unwrap();
@@ -272,7 +299,7 @@ proptest! {
         let scratch = tempfile::tempdir().unwrap();
         let mut devices: Vec<Device> = (0..n).map(|i| device(&format!("rep{i}"))).collect();
         // A shared starting book, as after a first exchange.
-        devices[0].store.create(Kind::Account, &["name=Shared GmbH".into()]).unwrap();
+        devices[0].store.create(Kind::Account, &vals(&[("name", "Shared GmbH".into())])).unwrap();
         for i in 1..n {
             let (a, b) = devices.split_at_mut(i);
             carry(&a[0], &mut b[0], scratch.path());
@@ -303,12 +330,10 @@ proptest! {
         // Projections agree with documents: every record listed is shown the same.
         for kind in [Kind::Account, Kind::Opportunity, Kind::Quote] {
             let listed = devices[0].store.list(kind, &ListQuery { include_deleted: true, ..ListQuery::default() }).unwrap();
-            for mut row in listed {
-                let id = devices[0].store.resolve_id(row["id"].as_str().unwrap()).unwrap();
-                let mut shown = devices[0].store.show(id).unwrap();
-                shown.remove("conflicts");
-                row.remove("has_conflicts");
-                prop_assert_eq!(Value::Object(row), Value::Object(shown));
+            for row in listed {
+                let mut shown = devices[0].store.record(row.id).unwrap();
+                shown.conflicts.clear();
+                prop_assert_eq!(row, shown);
             }
         }
     }
@@ -321,27 +346,36 @@ fn same_field_in_two_stores_is_a_conflict_in_both_until_resolved_once() {
     let mut bob = device("bob");
     let acc = alice
         .store
-        .create(Kind::Account, &["name=Acme".into()])
+        .create(Kind::Account, &vals(&[("name", "Acme".into())]))
         .unwrap();
     let opp = alice
         .store
         .create(
             Kind::Opportunity,
-            &[
-                format!("account_id={acc}"),
-                "name=Retrofit".into(),
-                "amount=1000".into(),
-            ],
+            &vals(&[
+                ("account_id", acc.to_string()),
+                ("name", "Retrofit".into()),
+                ("amount", "1000".into()),
+            ]),
         )
         .unwrap();
     carry(&alice, &mut bob, scratch.path());
 
     alice
         .store
-        .update(opp, &["amount=1200".into(), "next_step=demo".into()])
+        .update(
+            opp,
+            &vals(&[("amount", "1200".into()), ("next_step", "demo".into())]),
+        )
         .unwrap();
     bob.store
-        .update(opp, &["amount=1500".into(), "close_date=2027-03-31".into()])
+        .update(
+            opp,
+            &vals(&[
+                ("amount", "1500".into()),
+                ("close_date", "2027-03-31".into()),
+            ]),
+        )
         .unwrap();
     alice.store.append_note(acc, "Alice was here").unwrap();
     bob.store.append_note(acc, "Bob was here").unwrap();
@@ -357,7 +391,10 @@ fn same_field_in_two_stores_is_a_conflict_in_both_until_resolved_once() {
         let mut who: Vec<(String, String)> = conflict
             .values
             .iter()
-            .map(|v| (v.by.clone(), v.value.as_str().unwrap().to_string()))
+            .map(|v| match &v.value {
+                Some(FieldValue::Text(t)) => (v.by.clone(), t.clone()),
+                other => panic!("{other:?}"),
+            })
             .collect();
         who.sort();
         assert_eq!(
@@ -367,27 +404,36 @@ fn same_field_in_two_stores_is_a_conflict_in_both_until_resolved_once() {
                 ("bob".into(), "1500".into())
             ]
         );
-        let shown = d.store.show(opp).unwrap();
-        assert_eq!(shown["next_step"], "demo", "different fields are both kept");
-        assert_eq!(shown["close_date"], "2027-03-31");
-        let notes = d.store.show(acc).unwrap()["notes"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let shown = d.store.record(opp).unwrap();
+        let text = |v: Option<&FieldValue>| match v {
+            Some(FieldValue::Text(t)) => t.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            text(shown.fields.get("next_step")),
+            "demo",
+            "different fields are both kept"
+        );
+        assert_eq!(text(shown.fields.get("close_date")), "2027-03-31");
+        let notes = text(d.store.record(acc).unwrap().fields.get("notes"));
         assert!(
             notes.contains("Alice was here") && notes.contains("Bob was here"),
             "{notes}"
         );
     }
 
-    bob.store.resolve(opp, "amount", "1350").unwrap();
+    let amount = |a: &str| Some(FieldValue::Text(a.into()));
+    bob.store.resolve(opp, "amount", amount("1350")).unwrap();
     carry(&bob, &mut alice, scratch.path());
     for d in [&alice, &bob] {
         assert!(d.store.conflicts(None).unwrap().is_empty());
-        assert_eq!(d.store.show(opp).unwrap()["amount"], "1350");
+        assert_eq!(
+            d.store.record(opp).unwrap().fields.get("amount"),
+            amount("1350").as_ref()
+        );
     }
     assert!(
-        alice.store.resolve(opp, "amount", "1").is_err(),
+        alice.store.resolve(opp, "amount", amount("1")).is_err(),
         "no conflict left to resolve"
     );
 }

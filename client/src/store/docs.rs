@@ -3,6 +3,7 @@
 
 use crate::error::{ClientError, Result};
 use automerge::ActorId;
+use fieldbook_core::Kind;
 use fieldbook_core::doc::RecordDoc;
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
@@ -26,10 +27,7 @@ impl StoredDoc {
         let Some((data, chunks)) = row else {
             return Ok(None);
         };
-        let doc = RecordDoc::load(&data, actor).map_err(|source| ClientError::Damaged {
-            id: id.to_string(),
-            source: Box::new(source),
-        })?;
+        let doc = RecordDoc::load(&data, actor).map_err(ClientError::damaged(id))?;
         Ok(Some(StoredDoc { doc, data, chunks }))
     }
 
@@ -49,6 +47,13 @@ impl StoredDoc {
     pub fn insert_created(conn: &Connection, doc: &RecordDoc, change: &[u8]) -> Result<()> {
         conn.prepare_cached("INSERT INTO docs (id, kind, data, chunks) VALUES (?1, ?2, ?3, 1)")?
             .execute(params![doc.id().to_string(), doc.kind().as_str(), change])?;
+        Ok(())
+    }
+
+    /// Stores a document new here as the bytes it came in (saved whole), not loaded.
+    pub fn insert_raw(conn: &Connection, id: Uuid, kind: Kind, bytes: &[u8]) -> Result<()> {
+        conn.prepare_cached("INSERT INTO docs (id, kind, data, chunks) VALUES (?1, ?2, ?3, 0)")?
+            .execute(params![id.to_string(), kind.as_str(), bytes])?;
         Ok(())
     }
 

@@ -1,8 +1,12 @@
 //! Versioned schema migrations, embedded in the program. Append-only: a shipped migration is
 //! never edited; a store whose version is newer than this program knows is refused untouched.
+//!
+//! Migrations run once, however many connections open the store at the same moment: the
+//! caller holds the write turn (one process), and the schema version is read inside the
+//! same exclusive transaction that applies the migrations (every process).
 
 use crate::error::{ClientError, Result};
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 /// Migration `i` brings the schema from version `i` to `i + 1` (`PRAGMA user_version`).
 const MIGRATIONS: &[&str] = &[
@@ -13,19 +17,37 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+fn too_new(found: i64) -> ClientError {
+    ClientError::StoreTooNew {
+        found,
+        known: SCHEMA_VERSION,
+    }
+}
+
+/// Brings the schema up to [`SCHEMA_VERSION`]. A store already there costs one read and
+/// no write lock; an older one is migrated in one exclusive transaction that reads the
+/// version again first (another connection may have migrated it meanwhile).
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let found = version(conn)?;
     if found > SCHEMA_VERSION {
-        return Err(ClientError::StoreTooNew {
-            found,
-            known: SCHEMA_VERSION,
-        });
+        return Err(too_new(found));
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    let found = version(&tx)?;
+    if found > SCHEMA_VERSION {
+        return Err(too_new(found));
+    }
+    for sql in MIGRATIONS.iter().skip(found as usize) {
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
-        tx.commit()?;
     }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
     Ok(())
 }

@@ -7,12 +7,15 @@
 
 use super::fts;
 use crate::error::Result;
+use crate::model::{QuoteTotals, RecordView, lines_from_json};
 use fieldbook_core::Kind;
-use fieldbook_core::record::Record;
 use fieldbook_core::schema::{self, FieldType};
+use fieldbook_core::value::FieldValue;
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
+use uuid::Uuid;
 
 /// Computed columns of a kind's projection besides its fields.
 fn computed_columns(kind: Kind) -> &'static [&'static str] {
@@ -159,15 +162,11 @@ pub(crate) fn write_search(conn: &Connection, rows: &[SearchRow]) -> Result<()> 
     Ok(())
 }
 
-/// Rewrites the `records` and `p_<kind>` rows of a record and returns its search row (for
+/// Rewrites the `records` and `p_<kind>` rows of a record from its JSON (as
+/// [`fieldbook_core::record::Record::to_json`] makes it; the server sends it with snapshots,
+/// so a device need not load the document) and returns its search row (for
 /// [`write_search`]). A new record's owner is its creator until the server says otherwise;
-/// an existing row keeps its owner.
-pub(crate) fn upsert(conn: &Connection, r: &Record, conflicts: usize) -> Result<SearchRow> {
-    upsert_json(conn, r.kind, &r.to_json(""), conflicts, None)
-}
-
-/// The same from a record's JSON (as [`Record::to_json`] makes it: the server sends it with
-/// snapshots, so a device need not load the document). `owner`, when given, is set.
+/// an existing row keeps its owner unless `owner` is given.
 pub(crate) fn upsert_json(
     conn: &Connection,
     kind: Kind,
@@ -368,8 +367,6 @@ pub(crate) fn remove(conn: &Connection, id: &str) -> Result<()> {
     }
     conn.prepare_cached("DELETE FROM docs WHERE id = ?1")?
         .execute([id])?;
-    conn.prepare_cached("DELETE FROM outbox WHERE doc_id = ?1")?
-        .execute([id])?;
     Ok(())
 }
 
@@ -388,71 +385,124 @@ pub(crate) fn select_sql(kind: Kind) -> String {
     )
 }
 
-/// A record's JSON (as [`Record::to_json`] shows it) from a row of [`select_sql`].
-pub(crate) fn row_json(kind: Kind, row: &Row) -> rusqlite::Result<Map<String, Json>> {
-    let mut m = Map::new();
-    m.insert("id".into(), Json::String(row.get(0)?));
-    m.insert("kind".into(), Json::String(kind.as_str().into()));
+/// A record (without its conflicts) from a row of [`select_sql`].
+pub(crate) fn row_view(kind: Kind, row: &Row) -> rusqlite::Result<RecordView> {
+    let mut fields = BTreeMap::new();
+    let mut lines = Vec::new();
+    let mut totals = [None, None, None];
     for (i, col) in columns(kind).iter().enumerate() {
         let spec = schema::field(kind, col);
         let raw: Sql = row.get(8 + i)?;
         let v = match (spec.map(|s| s.ty), raw) {
-            (Some(FieldType::Tags | FieldType::Lines), Sql::Text(t)) => {
-                serde_json::from_str(&t).unwrap_or(Json::Array(vec![]))
+            (Some(FieldType::Lines), Sql::Text(t)) => {
+                lines = lines_from_json(&serde_json::from_str(&t).unwrap_or(Json::Null));
+                continue;
             }
-            (Some(FieldType::Bool), Sql::Integer(i)) => Json::Bool(i != 0),
-            (_, Sql::Integer(i)) => Json::from(i),
-            (_, Sql::Real(f)) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
-            (_, Sql::Text(t)) => Json::String(t),
-            _ => Json::Null,
+            (Some(FieldType::Tags), Sql::Text(t)) => {
+                FieldValue::Tags(serde_json::from_str(&t).unwrap_or_default())
+            }
+            (Some(FieldType::Bool), Sql::Integer(i)) => FieldValue::Bool(i != 0),
+            (_, Sql::Integer(i)) => FieldValue::Int(i),
+            (_, Sql::Real(f)) => FieldValue::Float(f),
+            (_, Sql::Text(t)) => FieldValue::Text(t),
+            _ => continue,
         };
-        m.insert(out_name(kind, col).into(), v);
+        match (spec, v) {
+            (None, FieldValue::Text(t)) => {
+                if let Some(slot) = ["subtotal", "tax", "total"].iter().position(|c| c == col) {
+                    totals[slot] = Some(t);
+                }
+            }
+            (Some(spec), v) => {
+                fields.insert(schema::output_name(spec).to_string(), v);
+            }
+            (None, _) => {}
+        }
     }
-    m.insert("created_at".into(), Json::String(row.get(3)?));
-    m.insert("updated_at".into(), Json::String(row.get(4)?));
-    m.insert("created_by".into(), Json::String(row.get(5)?));
-    m.insert("updated_by".into(), Json::String(row.get(6)?));
-    m.insert("deleted".into(), Json::Bool(row.get(2)?));
-    m.insert("owner".into(), Json::String(row.get(1)?));
+    let title = fields
+        .get(schema::title_field(kind))
+        .and_then(|v| match v {
+            FieldValue::Text(t) => Some(t.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let id: String = row.get(0)?;
     let conflicts: i64 = row.get(7)?;
-    if conflicts > 0 {
-        m.insert("has_conflicts".into(), Json::Bool(true));
-    }
-    Ok(m)
+    let [subtotal, tax, total] = totals;
+    Ok(RecordView {
+        id: Uuid::parse_str(&id).unwrap_or_default(),
+        kind,
+        title,
+        fields,
+        lines,
+        totals: match (subtotal, tax, total) {
+            (Some(subtotal), Some(tax), Some(total)) => Some(QuoteTotals {
+                subtotal,
+                tax,
+                total,
+            }),
+            _ => None,
+        },
+        created_at: row.get(3)?,
+        updated_at: row.get(4)?,
+        created_by: row.get(5)?,
+        updated_by: row.get(6)?,
+        deleted: row.get(2)?,
+        owner: row.get(1)?,
+        has_conflicts: conflicts > 0,
+        conflicts: Vec::new(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+
+    fn memory_store() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::migrations::migrate(&mut conn).unwrap();
+        conn
+    }
+
+    fn account(name: &str) -> Map<String, Json> {
+        let mut m = Map::new();
+        m.insert(
+            "id".into(),
+            Json::String("0190a0a0-0000-7000-8000-000000000001".into()),
+        );
+        m.insert("kind".into(), Json::String("account".into()));
+        m.insert("name".into(), Json::String(name.into()));
+        m.insert("created_by".into(), Json::String("alice".into()));
+        m
+    }
+
+    fn titles(conn: &Connection, q: &str) -> Vec<String> {
+        let m = fts::match_query(q).unwrap();
+        conn.prepare(
+            "SELECT r.title FROM search s JOIN records r ON r.rid = s.rowid WHERE search MATCH ?1",
+        )
+        .unwrap()
+        .query_map([m], |r| r.get(0))
+        .unwrap()
+        .map(|t| t.unwrap())
+        .collect()
+    }
 
     #[test]
     fn a_record_changed_twice_in_one_batch_keeps_one_search_row_its_last() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::init(dir.path(), "alice", "EUR").unwrap();
-        let id = store.create(Kind::Account, &["name=Acme".into()]).unwrap();
-        let mut json = store.show(id).unwrap();
-        let first = upsert_json(&store.conn, Kind::Account, &json, 0, None).unwrap();
-        json.insert("name".into(), Json::String("Northwind".into()));
-        let second = upsert_json(&store.conn, Kind::Account, &json, 0, None).unwrap();
-        write_search(&store.conn, &[first, second]).unwrap();
-        let titles: Vec<String> = store
-            .search("northwind", 5)
-            .unwrap()
-            .into_iter()
-            .map(|h| h.title)
-            .collect();
-        assert_eq!(titles, ["Northwind"]);
-        assert!(store.search("acme", 5).unwrap().is_empty());
+        let conn = memory_store();
+        let first = upsert_json(&conn, Kind::Account, &account("Acme"), 0, None).unwrap();
+        let second = upsert_json(&conn, Kind::Account, &account("Northwind"), 0, None).unwrap();
+        write_search(&conn, &[first, second]).unwrap();
+        assert_eq!(titles(&conn, "northwind"), ["Northwind"]);
+        assert!(titles(&conn, "acme").is_empty());
     }
 
     #[test]
     fn every_kind_has_a_projection_column_per_field_and_nothing_else() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::init(dir.path(), "alice", "EUR").unwrap();
+        let conn = memory_store();
         for kind in Kind::ALL {
-            let mut stmt = store
-                .conn
+            let mut stmt = conn
                 .prepare(&format!("SELECT name FROM pragma_table_info('p_{kind}')"))
                 .unwrap();
             let cols: Vec<String> = stmt

@@ -8,7 +8,6 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::cell::RefCell;
 use std::ffi::OsString;
 use std::io::Write;
 use std::time::Duration;
@@ -42,12 +41,12 @@ pub(crate) enum Answer<T> {
     Deactivated,
 }
 
-/// The HTTP client of a store's syncs, kept between them so that a sync neither builds a
+/// The sync engine's HTTP client, kept between its syncs so that a sync neither builds a
 /// client (TLS roots, a runtime thread) nor opens a connection again. Built at first use,
 /// rebuilt when the server address or `FIELDBOOK_CA_CERT` changes, dropped at sign-in and
-/// sign-out.
+/// sign-out. Owned by the engine (no store holds it).
 #[derive(Default)]
-pub(crate) struct HttpCache(RefCell<Option<Cached>>);
+pub(crate) struct Http(Option<Cached>);
 
 struct Cached {
     base: String,
@@ -55,19 +54,18 @@ struct Cached {
     http: reqwest::blocking::Client,
 }
 
-impl HttpCache {
+impl Http {
     /// The client for `base`, built now if there is none for it.
-    pub fn client(&self, base: &str) -> Result<reqwest::blocking::Client> {
+    pub fn client(&mut self, base: &str) -> Result<reqwest::blocking::Client> {
         let base = base.trim_end_matches('/');
         let ca = std::env::var_os(CA_CERT_ENV).filter(|p| !p.is_empty());
-        let mut slot = self.0.borrow_mut();
-        if let Some(c) = slot.as_ref().filter(|c| c.base == base && c.ca == ca) {
+        if let Some(c) = self.0.as_ref().filter(|c| c.base == base && c.ca == ca) {
             return Ok(c.http.clone());
         }
         // The old client (and its connections) goes before the new one is built.
-        *slot = None;
+        self.0 = None;
         let http = build_client(base, ca.as_deref())?;
-        *slot = Some(Cached {
+        self.0 = Some(Cached {
             base: base.to_string(),
             ca,
             http: http.clone(),
@@ -76,8 +74,8 @@ impl HttpCache {
     }
 
     /// Drops the client and closes its connections.
-    pub fn forget(&self) {
-        self.0.borrow_mut().take();
+    pub fn forget(&mut self) {
+        self.0 = None;
     }
 }
 
@@ -89,12 +87,11 @@ fn build_client(base: &str, ca: Option<&std::ffi::OsStr>) -> Result<reqwest::blo
     // A team server with a certificate from the company's own authority.
     if let Some(path) = ca {
         let pem = std::fs::read(path).map_err(ClientError::io(path))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            ClientError::Invalid(format!(
-                "{} ({CA_CERT_ENV}) holds no PEM certificate: {e}",
-                std::path::Path::new(path).display()
-            ))
-        })?;
+        let certs =
+            reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ClientError::BadCaCert {
+                path: path.into(),
+                why: e.to_string(),
+            })?;
         for cert in certs {
             builder = builder.add_root_certificate(cert);
         }
@@ -106,7 +103,7 @@ fn build_client(base: &str, ca: Option<&std::ffi::OsStr>) -> Result<reqwest::blo
 }
 
 impl Api {
-    /// Calls to `base` through `http` (from [`HttpCache::client`]).
+    /// Calls to `base` through `http` (from [`Http::client`]).
     pub fn new(http: reqwest::blocking::Client, base: &str, token: Option<String>) -> Api {
         Api {
             http,
@@ -140,7 +137,10 @@ impl Api {
         path: &str,
         body: &B,
     ) -> Result<Answer<R>> {
-        let json = serde_json::to_vec(body).map_err(|e| ClientError::Invalid(e.to_string()))?;
+        let json = serde_json::to_vec(body).map_err(|e| ClientError::Io {
+            path: "request body".into(),
+            source: e.into(),
+        })?;
         let mut req = self
             .request(reqwest::Method::POST, path)
             .header("content-type", "application/json");

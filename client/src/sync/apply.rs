@@ -1,18 +1,18 @@
-//! Applying a pulled page to the store: merging changes (which never go back to the outbox:
-//! they came from the server), storing snapshots as they come (document bytes and their
-//! projection, without loading the document), dropping records no longer visible, and
-//! recording owners. The caller commits a page together with the cursor after it (pages
-//! already downloaded may share that transaction; it then holds the last one's cursor).
+//! Applying pulled items to the store, each through the one merge path: changes merged
+//! (never queued again: they came from the server), snapshots of records new here stored as
+//! sent (document bytes and their projection, without loading the document), records no
+//! longer visible dropped, owners recorded. Every item is idempotent, so a page applied
+//! again (after a crash before its cursor was stored) changes nothing.
 
-use crate::error::{ClientError, Result};
-use crate::store::{Settings, StoredDoc, projection};
-use automerge::AutoCommit;
-use fieldbook_core::doc::RecordDoc;
+use crate::error::Result;
+use crate::merge::{self, Merged, Origin, Snapshot};
+use crate::store::Tx;
 use fieldbook_core::protocol::PullItem;
-use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
-/// What a page did, for the sync report.
-#[derive(Clone, Debug, Default, serde::Serialize)]
+/// What pulled pages did, for the sync report.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applied {
     pub new_records: u64,
     pub updated_records: u64,
@@ -20,121 +20,76 @@ pub struct Applied {
     pub changes: u64,
 }
 
-fn concat(changes: &[Vec<u8>]) -> Vec<u8> {
-    let mut all = Vec::with_capacity(changes.iter().map(Vec::len).sum());
-    for c in changes {
-        all.extend_from_slice(c);
+/// The records one transaction wrote and removed, for the UI.
+#[derive(Default)]
+pub(crate) struct Touched {
+    pub changed: Vec<Uuid>,
+    pub removed: Vec<Uuid>,
+}
+
+fn count(out: &mut Applied, merged: Merged) {
+    match merged {
+        Merged::New { .. } => out.new_records += 1,
+        Merged::Updated { .. } => out.updated_records += 1,
+        Merged::Unchanged => {}
     }
-    all
 }
 
-fn damaged(id: &uuid::Uuid, e: fieldbook_core::CoreError) -> ClientError {
-    ClientError::Damaged {
-        id: id.to_string(),
-        source: Box::new(e),
-    }
-}
-
-/// Rewrites a record's projections from its document, with the owner the server gave.
-fn project(tx: &Connection, doc: &mut RecordDoc, owner: &str) -> Result<projection::SearchRow> {
-    let conflicts = doc.conflicts()?.len();
-    let json = doc.read().to_json(owner);
-    projection::upsert_json(tx, doc.kind(), &json, conflicts, Some(owner))
-}
-
-/// Merges changes or a whole document into a record this device holds. Nothing new (often
-/// this device's own changes, sent back): only the owner may be news.
-fn merge_held(
-    tx: &Connection,
-    stored: &mut StoredDoc,
-    bytes: &[u8],
-    owner: &str,
-    search: &mut Vec<projection::SearchRow>,
+/// Applies one pulled item.
+pub(crate) fn item(
+    tx: &mut Tx,
+    item: PullItem,
     out: &mut Applied,
+    touched: &mut Touched,
 ) -> Result<()> {
-    let id = stored.doc.id();
-    let new = stored.doc.merge_bytes(bytes).map_err(|e| damaged(&id, e))?;
-    if new.is_empty() {
-        return projection::set_owner(tx, &id.to_string(), owner);
-    }
-    stored.append(tx, &new)?;
-    search.push(project(tx, &mut stored.doc, owner)?);
-    out.updated_records += 1;
-    Ok(())
-}
-
-/// Applies one page of items; the caller commits it with the cursor.
-pub(crate) fn page(
-    tx: &Connection,
-    s: &Settings,
-    items: Vec<PullItem>,
-    out: &mut Applied,
-) -> Result<()> {
-    let mut search = Vec::new();
-    for item in items {
-        match item {
-            PullItem::Changes {
-                doc_id,
-                owner,
-                changes,
-                ..
-            } => {
-                out.changes += changes.len() as u64;
-                let bytes = concat(&changes);
-                match StoredDoc::load(tx, doc_id, &s.actor)? {
-                    Some(mut stored) => {
-                        merge_held(tx, &mut stored, &bytes, &owner, &mut search, out)?
-                    }
-                    None => {
-                        let am =
-                            AutoCommit::load(&bytes).map_err(|e| damaged(&doc_id, e.into()))?;
-                        let mut doc =
-                            RecordDoc::from_automerge(am).map_err(|e| damaged(&doc_id, e))?;
-                        StoredDoc::insert(tx, &mut doc)?;
-                        search.push(project(tx, &mut doc, &owner)?);
-                        out.new_records += 1;
-                    }
-                }
+    let id = match &item {
+        PullItem::Changes { doc_id, .. }
+        | PullItem::Snapshot { doc_id, .. }
+        | PullItem::Drop { doc_id }
+        | PullItem::Owner { doc_id, .. } => *doc_id,
+    };
+    match item {
+        PullItem::Changes {
+            doc_id,
+            owner,
+            changes,
+            ..
+        } => {
+            out.changes += changes.len() as u64;
+            let mut bytes = Vec::with_capacity(changes.iter().map(Vec::len).sum());
+            for c in &changes {
+                bytes.extend_from_slice(c);
             }
-            PullItem::Snapshot {
-                doc_id,
+            let merged = merge::merge_bytes(tx, doc_id, &bytes, Origin::Server { owner: &owner })?;
+            count(out, merged);
+        }
+        PullItem::Snapshot {
+            doc_id,
+            kind,
+            owner,
+            doc,
+            record,
+            conflicts,
+        } => {
+            let snapshot = Snapshot {
+                id: doc_id,
                 kind,
-                owner,
-                doc,
-                record,
-                conflicts,
-            } => match StoredDoc::load(tx, doc_id, &s.actor)? {
-                // Held already (perhaps with edits the server has not seen): merge.
-                Some(mut stored) => merge_held(tx, &mut stored, &doc, &owner, &mut search, out)?,
-                // New here: store as sent, projection included; no document is loaded.
-                None => {
-                    tx.prepare_cached(
-                        "INSERT INTO docs (id, kind, data, chunks) VALUES (?1, ?2, ?3, 0)",
-                    )?
-                    .execute(params![
-                        doc_id.to_string(),
-                        kind.as_str(),
-                        doc
-                    ])?;
-                    search.push(projection::insert_json(
-                        tx,
-                        kind,
-                        &record,
-                        conflicts as usize,
-                        &owner,
-                    )?);
-                    out.new_records += 1;
-                }
-            },
-            PullItem::Drop { doc_id } => {
-                projection::remove(tx, &doc_id.to_string())?;
-                out.removed_records += 1;
-            }
-            PullItem::Owner { doc_id, owner } => {
-                projection::set_owner(tx, &doc_id.to_string(), &owner)?;
-            }
+                doc: &doc,
+                record: &record,
+                conflicts: conflicts as usize,
+            };
+            count(out, merge::merge_snapshot(tx, snapshot, &owner)?);
+        }
+        PullItem::Drop { doc_id } => {
+            tx.remove(doc_id)?;
+            out.removed_records += 1;
+            touched.removed.push(doc_id);
+            return Ok(());
+        }
+        PullItem::Owner { doc_id, owner } => {
+            tx.set_owner(doc_id, &owner)?;
         }
     }
-    projection::write_search(tx, &search)?;
-    projection::fix_parent_accounts(tx)
+    touched.changed.push(id);
+    Ok(())
 }

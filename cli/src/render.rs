@@ -1,9 +1,11 @@
 //! Output for people: aligned tables (CJK-aware widths), money with its currency and digit
-//! groups, records as `field: value` lines. Only the command line uses it.
+//! groups, records as `field: value` lines.
 
-use crate::query::{Hit, RecordConflicts, StageSummary};
-use fieldbook_core::doc::HistoryEntry;
+use crate::json::{self, Tail};
+use fieldbook_client::RecordView;
+use fieldbook_client::model::{HistoryEntry, RecordConflicts, SearchHit, StageSummary, SyncStatus};
 use fieldbook_core::money::{Locale, format_money};
+use fieldbook_core::value::FieldValue;
 use fieldbook_core::{Kind, schema};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json};
@@ -151,17 +153,24 @@ fn list_columns(kind: Kind) -> (&'static [&'static str], RowCells) {
     }
 }
 
-pub(super) fn list(kind: Kind, rows: &[Map<String, Json>]) {
+pub fn list(kind: Kind, rows: &[RecordView]) {
     if rows.is_empty() {
         out!("No {kind} records match.");
         return;
     }
     let (headers, row) = list_columns(kind);
-    let cells: Vec<Vec<String>> = rows.iter().map(row).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| row(&json::record(r, Tail::ConflictMark)))
+        .collect();
     table(headers, &cells);
 }
 
-pub(super) fn record(r: &Map<String, Json>) {
+pub fn record(r: &RecordView) {
+    record_json(&json::record(r, Tail::Conflicts));
+}
+
+fn record_json(r: &Map<String, Json>) {
     let kind = r
         .get("kind")
         .and_then(Json::as_str)
@@ -265,19 +274,19 @@ impl IfEmpty for String {
     }
 }
 
-pub(super) fn hits(hits: &[Hit]) {
+pub fn hits(hits: &[SearchHit]) {
     if hits.is_empty() {
         out!("Nothing found.");
         return;
     }
     let rows: Vec<Vec<String>> = hits
         .iter()
-        .map(|h| vec![h.kind.clone(), fit(&h.title, 50), h.id.clone()])
+        .map(|h| vec![h.kind.to_string(), fit(&h.title, 50), h.id.to_string()])
         .collect();
     table(&["kind", "title", "id"], &rows);
 }
 
-pub(super) fn history(entries: &[HistoryEntry]) {
+pub fn history(entries: &[HistoryEntry]) {
     for e in entries {
         out!(
             "{}  {:<12} {}: {} → {}",
@@ -290,15 +299,14 @@ pub(super) fn history(entries: &[HistoryEntry]) {
     }
 }
 
-fn show(v: &Json) -> String {
-    if v.is_null() {
-        "(empty)".into()
-    } else {
-        text(Some(v))
+fn show(v: &Option<FieldValue>) -> String {
+    match v {
+        None => "(empty)".into(),
+        Some(v) => text(Some(&v.to_json())),
     }
 }
 
-pub(super) fn conflicts(records: &[RecordConflicts]) {
+pub fn conflicts(records: &[RecordConflicts]) {
     if records.is_empty() {
         out!("No open conflicts.");
         return;
@@ -315,16 +323,10 @@ pub(super) fn conflicts(records: &[RecordConflicts]) {
     }
 }
 
-pub(super) fn pipeline(stages: &[StageSummary], counts: &BTreeMap<String, u64>) {
+pub fn pipeline(stages: &[StageSummary], counts: &BTreeMap<Kind, u64>) {
     let book: Vec<String> = fieldbook_core::Kind::ALL
         .iter()
-        .map(|k| {
-            format!(
-                "{} {}",
-                counts.get(k.as_str()).copied().unwrap_or(0),
-                k.plural()
-            )
-        })
+        .map(|k| format!("{} {}", counts.get(k).copied().unwrap_or(0), k.plural()))
         .collect();
     out!("Book: {}", book.join(", "));
     out!();
@@ -354,7 +356,7 @@ pub(super) fn pipeline(stages: &[StageSummary], counts: &BTreeMap<String, u64>) 
     table(&["stage", "deals", "amount", "weighted"], &rows);
 }
 
-pub(super) fn status(st: &crate::sync::SyncStatus, online: Option<bool>) {
+pub fn status(st: &SyncStatus, online: Option<bool>) {
     match (&st.server, &st.user) {
         (Some(server), Some(user)) => {
             let state = match online {

@@ -1,26 +1,18 @@
-//! The `fieldbook` command line: arguments, dispatch, and the two output modes (people, or
-//! exactly one JSON document with `--json`). Errors become a message on stderr and an exit
-//! code: 2 for bad input, 1 for anything else. Knows nothing of SQL: it calls [`crate::Store`].
+//! Arguments and dispatch: each command parses its text into the library's typed API
+//! (`parse`), calls the [`Store`] or the [`SyncEngine`], and prints the typed result for
+//! people (`render`) or as one JSON document (`json`).
 
-/// Like `println!`, but a closed stdout (`fieldbook list ... | head`) is not a crash.
-macro_rules! out {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($t)*);
-    }};
-}
-
-mod render;
-
-use crate::error::ClientError;
-use crate::query::ListQuery;
-use crate::store::Store;
+use crate::errors;
+use crate::json::{self, Tail};
+use crate::parse;
+use crate::render;
 use clap::{Parser, Subcommand};
-use fieldbook_core::Kind;
+use fieldbook_client::{Cancel, ClientError, Kind, ListQuery, Store, SyncEngine, SyncEvent};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value as Json, json};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use time::OffsetDateTime;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -137,7 +129,14 @@ enum Command {
     /// Open opportunities by stage: count, amount, weighted amount.
     Pipeline,
     /// Sign in to a server and register this device (password from FIELDBOOK_PASSWORD or stdin).
-    Login { url: String, user: String },
+    Login {
+        url: String,
+        user: String,
+        /// The name the server shows for this device (default: "USER's HOST", from the
+        /// operating system's host name).
+        #[arg(long, value_name = "NAME")]
+        device_name: Option<String>,
+    },
     /// Push what changed here, then pull until caught up.
     Sync,
     /// Server, user, last successful sync, changes waiting to go up.
@@ -214,10 +213,11 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let bad_input = e
-                .downcast_ref::<ClientError>()
-                .is_some_and(ClientError::is_bad_input);
-            eprintln!("error: {e:#}");
+            let (message, bad_input) = match e.downcast_ref::<ClientError>() {
+                Some(c) => (errors::message(c), c.is_bad_input()),
+                None => (format!("{e:#}"), false),
+            };
+            eprintln!("error: {message}");
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }
@@ -233,6 +233,7 @@ fn kind(s: &str) -> Result<Kind, ClientError> {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    let now = OffsetDateTime::now_utc();
     let json = cli.json;
     if let Command::Init { user, currency } = &cli.command {
         let store = Store::init(&dir, user, currency)?;
@@ -269,7 +270,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Init { .. } => unreachable!("handled above"),
         Command::New { kind: k, fields } => {
-            let id = store.create(kind(&k)?, &fields)?;
+            let k = kind(&k)?;
+            let id = store.create(k, &parse::record_values(k, &fields, now)?)?;
             if json {
                 print_json(&json!({ "id": id.to_string() }));
             } else {
@@ -278,19 +280,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Set { id, fields } => {
             let id = store.resolve_id(&id)?;
-            store.update(id, &fields)?;
+            let values = parse::record_values(store.kind_of(id)?, &fields, now)?;
+            store.update(id, &values)?;
             updated(&store, id, json)?;
         }
         Command::Unset { id, fields } => {
             let id = store.resolve_id(&id)?;
-            store.unset(id, &fields)?;
+            let values = parse::cleared(store.kind_of(id)?, &fields)?;
+            store.update(id, &values)?;
             updated(&store, id, json)?;
         }
         Command::Show { id } => {
             let id = store.resolve_id(&id)?;
-            let r = store.show(id)?;
+            let r = store.record(id)?;
             if json {
-                print_json(&Json::Object(r));
+                print_json(&Json::Object(json::record(&r, Tail::Conflicts)));
             } else {
                 render::record(&r);
             }
@@ -309,14 +313,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(limit.unwrap_or(50))
             };
             let q = ListQuery {
-                filters,
+                filters: parse::filters(k, &filters, now)?,
                 search,
                 limit: limit.or(people_limit.map(|l| l + 1)),
                 include_deleted: deleted,
             };
             let mut rows = store.list(k, &q)?;
             if json {
-                print_json(&Json::Array(rows.into_iter().map(Json::Object).collect()));
+                print_json(&Json::Array(
+                    rows.iter()
+                        .map(|r| Json::Object(json::record(r, Tail::ConflictMark)))
+                        .collect(),
+                ));
             } else {
                 let shown = people_limit.unwrap_or(usize::MAX);
                 let more = rows.len() > shown;
@@ -371,7 +379,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Resolve { id, field, value } => {
             let id = store.resolve_id(&id)?;
-            store.resolve(id, &field, &value)?;
+            let value = parse::conflict_value(store.kind_of(id)?, &field, &value, now)?;
+            store.resolve(id, &field, value)?;
             updated(&store, id, json)?;
         }
         Command::Export { out } => {
@@ -417,7 +426,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out!("Added {n} demo records.");
             }
         }
-        Command::Login { url, user } => {
+        Command::Login {
+            url,
+            user,
+            device_name,
+        } => {
             let password = match std::env::var("FIELDBOOK_PASSWORD") {
                 Ok(p) => p,
                 Err(_) => {
@@ -429,7 +442,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     line.trim_end_matches(['\n', '\r']).to_string()
                 }
             };
-            let r = store.login(&url, &user, &password)?;
+            let mut engine = SyncEngine::new(store);
+            let r = engine.login(&url, &user, &password, device_name.as_deref())?;
+            store = engine.into_store();
             if json {
                 print_json(
                     &json!({"user": r.user, "role": r.role, "team": r.team, "device_id": r.device_id.to_string(), "server": url}),
@@ -445,7 +460,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sync => return sync(store, json),
         Command::Status => {
             let st = store.sync_status()?;
-            let online = match store.check_online() {
+            let mut engine = SyncEngine::new(store);
+            let online = match engine.check_online() {
                 Ok(_) => Some(true),
                 Err(ClientError::NotLoggedIn) => None,
                 Err(_) => Some(false),
@@ -457,9 +473,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 render::status(&st, online);
             }
+            store = engine.into_store();
         }
         Command::Logout => {
-            let told = store.logout()?;
+            let mut engine = SyncEngine::new(store);
+            let told = engine.logout()?;
+            store = engine.into_store();
             if json {
                 print_json(&json!({"logged_out": true, "server_revoked": told}));
             } else if told {
@@ -472,7 +491,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Reassign { account, to } => {
             let id = store.resolve_id(&account)?;
-            let r = store.reassign(id, &to)?;
+            let mut engine = SyncEngine::new(store);
+            let r = engine.reassign(id, &to)?;
+            store = engine.into_store();
             if json {
                 print_json(&serde_json::to_value(&r)?);
             } else {
@@ -499,24 +520,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn sync(mut store: Store, json: bool) -> anyhow::Result<()> {
+fn sync(store: Store, json: bool) -> anyhow::Result<()> {
     let bar = ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
-    let report = store.sync(&mut |p| match p {
-        crate::sync::Progress::Pushing { sent, total } => {
+    let mut engine = SyncEngine::new(store);
+    let report = engine.sync(&Cancel::new(), &mut |e| match e {
+        SyncEvent::Pushed { sent, total } => {
             bar.set_message(format!("pushing {sent}/{total} changes"))
         }
-        crate::sync::Progress::Pulling { received } => {
-            bar.set_message(format!("pulled {received} items"))
-        }
+        SyncEvent::Pulled { received, .. } => bar.set_message(format!("pulled {received} items")),
     })?;
     bar.finish_and_clear();
-    if report.wiped {
-        store.wipe()?;
-    }
     if json {
         print_json(&serde_json::to_value(&report)?);
         return Ok(());
@@ -553,7 +570,10 @@ fn sync(mut store: Store, json: bool) -> anyhow::Result<()> {
 
 fn updated(store: &Store, id: uuid::Uuid, json: bool) -> anyhow::Result<()> {
     if json {
-        print_json(&Json::Object(store.show(id)?));
+        print_json(&Json::Object(json::record(
+            &store.record(id)?,
+            Tail::Conflicts,
+        )));
     } else {
         out!("updated {id}");
     }
@@ -577,10 +597,11 @@ fn deleted(store: &mut Store, id: &str, delete: bool, json: bool) -> anyhow::Res
 }
 
 fn quote_line(store: &mut Store, cmd: QuoteLine, json: bool) -> anyhow::Result<()> {
+    let now = OffsetDateTime::now_utc();
     let (quote, line) = match cmd {
         QuoteLine::Add { quote, fields } => {
             let q = store.resolve_id(&quote)?;
-            let line = store.add_quote_line(q, &fields)?;
+            let line = store.add_quote_line(q, &parse::line_values(&fields, now)?)?;
             (q, Some(line))
         }
         QuoteLine::Set {
@@ -589,7 +610,7 @@ fn quote_line(store: &mut Store, cmd: QuoteLine, json: bool) -> anyhow::Result<(
             fields,
         } => {
             let q = store.resolve_id(&quote)?;
-            store.set_quote_line(q, &line, &fields)?;
+            store.set_quote_line(q, &line, &parse::line_values(&fields, now)?)?;
             (q, None)
         }
         QuoteLine::Remove { quote, line } => {
@@ -599,7 +620,7 @@ fn quote_line(store: &mut Store, cmd: QuoteLine, json: bool) -> anyhow::Result<(
         }
     };
     if json {
-        let mut r = store.show(quote)?;
+        let mut r = json::record(&store.record(quote)?, Tail::Conflicts);
         if let Some(line) = &line {
             r.insert("line_id".into(), Json::String(line.clone()));
         }

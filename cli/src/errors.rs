@@ -1,0 +1,87 @@
+//! Error messages for people at a terminal: the library's words, plus what to type next
+//! (the library never names a command; this is where the hints live).
+
+use fieldbook_client::{ClientError, RefProblem, Rule};
+use fieldbook_core::CoreError;
+
+const LOGIN: &str = "`fieldbook login URL USER`";
+
+/// The message for an error of the client library.
+pub fn message(e: &ClientError) -> String {
+    match e {
+        ClientError::NoStore(_) => {
+            format!("{e}: run `fieldbook init --user YOUR_NAME` first (or pass --data-dir DIR)")
+        }
+        ClientError::AlreadyExists(_) => format!("{e}: use it, or pass another --data-dir"),
+        ClientError::NotFound(_) => {
+            format!("{e}: `fieldbook search TEXT` or `fieldbook list KIND` shows ids")
+        }
+        ClientError::AmbiguousId(_) => format!("{e}: type more of the id"),
+        ClientError::BadReference { field, problem } => match problem {
+            RefProblem::Missing { kind, .. } => {
+                format!("{field}: {problem}: `fieldbook list {kind}` shows ids")
+            }
+            RefProblem::Deleted { id } => {
+                format!("{field}: {problem}: `fieldbook restore {id}` first")
+            }
+            RefProblem::WrongKind { .. } => e.to_string(),
+        },
+        ClientError::Rule(rule) => match rule {
+            Rule::LostNeedsReason => "a lost opportunity needs a reason: add loss_reason=\"...\" (e.g. loss_reason=\"price too high\")".into(),
+            Rule::LineNeedsPrice => "a quote line needs a price: add unit_price=... or product_id=... of a product with a price".into(),
+            Rule::EmptyNote => format!("{e}: `fieldbook note ID \"what happened\"`"),
+            Rule::NotesOnlyOnAccounts(_) => format!(
+                "{e} (`fieldbook new activity account_id=... kind=note body=...`)"
+            ),
+            Rule::NotFilterable(field) => format!("`{field}` cannot be filtered on: use --search TEXT"),
+            _ => e.to_string(),
+        },
+        ClientError::BadBundle { .. } => {
+            format!("{e}: make one with `fieldbook bundle --out FILE`")
+        }
+        ClientError::EmptyUserName => format!("{e}: `fieldbook init --user alice`"),
+        ClientError::BadCurrency(_) => format!("{e}: use e.g. --currency EUR"),
+        ClientError::BadServerUrl(url) => format!(
+            "`{url}` is not a server address: use e.g. https://fieldbook.example.com or http://127.0.0.1:7070"
+        ),
+        ClientError::BadCaCert { path, why } => format!(
+            "{} ({}) holds no PEM certificate: {why}",
+            path.display(),
+            fieldbook_client::sync::CA_CERT_ENV
+        ),
+        ClientError::StoreTooNew { found, known } => format!(
+            "this store was written by a newer Fieldbook (store schema {found}, this program knows up to {known}): \
+             install the newer fieldbook; nothing was changed"
+        ),
+        ClientError::StoreWiped => {
+            format!("{e}: `fieldbook init --user YOUR_NAME` makes a new store")
+        }
+        ClientError::NotLoggedIn => format!("{e}: run {LOGIN} first"),
+        ClientError::Offline { url, why } => format!(
+            "cannot reach the server at {url} ({why}); nothing is lost: your changes stay on this \
+             device and go up at the next `fieldbook sync`"
+        ),
+        ClientError::Unauthorized(_) => format!("{e}: run {LOGIN} again"),
+        ClientError::Deactivated => {
+            format!("{e} on the server: it accepts no more work from this user")
+        }
+        ClientError::Core(core) => match core {
+            CoreError::MissingRequired { field, .. } => format!("{e}: add {field}=..."),
+            CoreError::UnknownLine(_) => format!("{e}: `fieldbook show QUOTE_ID` lists its lines"),
+            CoreError::NoConflict(_) => {
+                format!("{e}: `fieldbook conflicts ID` lists the open ones")
+            }
+            CoreError::NotEditable { field, .. } if field == "lines" => format!(
+                "`{field}` cannot be changed here: use `fieldbook quote-line add|set|remove`"
+            ),
+            CoreError::InvalidValue { expected, .. } => {
+                match expected.strip_prefix("the id of a ") {
+                    Some(kind) => format!("{e} (`fieldbook list {kind}` shows ids)"),
+                    None => e.to_string(),
+                }
+            }
+            _ => e.to_string(),
+        },
+        _ => e.to_string(),
+    }
+}

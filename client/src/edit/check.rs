@@ -1,0 +1,317 @@
+//! The checks every write passes before it changes anything: fields exist and may be
+//! written, values have their field's type and form (core's rules), references name
+//! records of the right kind, and rules across fields and records hold. Also the values a
+//! new record or quote line gets when not given.
+
+use crate::error::{ClientError, RefProblem, Result, Rule};
+use crate::model::FieldValues;
+use crate::store::Tx;
+use fieldbook_core::doc::field_names;
+use fieldbook_core::record::Record;
+use fieldbook_core::schema::{self, Edit, FieldSpec};
+use fieldbook_core::value::{self, Value};
+use fieldbook_core::{CoreError, Kind};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Checked field values: `None` clears the field.
+pub(crate) type Assignments = Vec<(&'static FieldSpec, Option<Value>)>;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Create,
+    Update,
+}
+
+/// What a set of field values is about: a record of a kind, or a quote line.
+#[derive(Clone, Copy)]
+pub(crate) enum Target {
+    Record(Kind),
+    Line,
+}
+
+impl Target {
+    fn a(self) -> &'static str {
+        match self {
+            Target::Record(kind) => kind.a(),
+            Target::Line => "a quote line",
+        }
+    }
+}
+
+/// The field of `target` named `name` (or its output name).
+pub(crate) fn lookup(target: Target, name: &str) -> Result<&'static FieldSpec> {
+    let found = match target {
+        Target::Record(kind) => schema::field(kind, name),
+        Target::Line => schema::LINE_FIELDS.iter().find(|s| s.name == name),
+    };
+    found.ok_or_else(|| {
+        let known = match target {
+            Target::Record(kind) => field_names(kind),
+            Target::Line => schema::LINE_FIELDS[1..]
+                .iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        CoreError::UnknownField {
+            kind: target.a().to_string(),
+            field: name.into(),
+            known,
+        }
+        .into()
+    })
+}
+
+fn check_editable(spec: &FieldSpec, mode: Mode) -> Result<()> {
+    let why = match (spec.edit, mode) {
+        (Edit::Free, _) | (Edit::CreateOnly, Mode::Create) => return Ok(()),
+        (Edit::Assigned, _) => "Fieldbook assigns it",
+        (Edit::Dedicated, _) => "quote lines are changed line by line (add, set, remove a line)",
+        (Edit::CreateOnly, Mode::Update) => {
+            "it is set when the record is created; moving a record to another parent is not a field edit"
+        }
+    };
+    Err(CoreError::NotEditable {
+        field: spec.name.into(),
+        why: why.into(),
+    }
+    .into())
+}
+
+/// One field given for a write, once its value is checked.
+fn assign(
+    target: Target,
+    spec: &'static FieldSpec,
+    value: Option<Value>,
+    mode: Mode,
+    out: &mut Assignments,
+) -> Result<()> {
+    if value.is_none() && spec.required {
+        return Err(CoreError::MissingRequired {
+            kind: target.a().into(),
+            field: spec.name.into(),
+        }
+        .into());
+    }
+    if mode == Mode::Create && value.is_none() {
+        return Ok(());
+    }
+    out.retain(|(s, _)| s.name != spec.name);
+    out.push((spec, value));
+    Ok(())
+}
+
+/// Checks typed field values for a write.
+pub(crate) fn from_values(
+    target: Target,
+    values: &FieldValues,
+    mode: Mode,
+    now: OffsetDateTime,
+) -> Result<Assignments> {
+    let mut out = Assignments::new();
+    for (name, v) in values {
+        let spec = lookup(target, name)?;
+        check_editable(spec, mode)?;
+        let v = match v {
+            Some(v) => value::check(spec, v, now)?,
+            None => None,
+        };
+        assign(target, spec, v, mode, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Checks field values written as text (the demo generator's), in order.
+pub(crate) fn from_text(
+    target: Target,
+    values: &[(&str, &str)],
+    mode: Mode,
+    now: OffsetDateTime,
+) -> Result<Assignments> {
+    let mut out = Assignments::new();
+    for (name, raw) in values {
+        let spec = lookup(target, name)?;
+        check_editable(spec, mode)?;
+        let v = value::parse(spec, raw, now)?;
+        assign(target, spec, v, mode, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Checks that every reference names an existing, not deleted record of the right kind.
+pub(crate) fn references(tx: &Tx, values: &Assignments) -> Result<()> {
+    for (spec, v) in values {
+        let Some(Value::Ref(kind, id)) = v else {
+            continue;
+        };
+        let problem = match tx.ref_state(*id)? {
+            None => RefProblem::Missing {
+                id: *id,
+                kind: *kind,
+            },
+            Some(found) if found.kind != Some(*kind) => match found.kind {
+                Some(found) => RefProblem::WrongKind {
+                    id: *id,
+                    found,
+                    expected: *kind,
+                },
+                None => RefProblem::Missing {
+                    id: *id,
+                    kind: *kind,
+                },
+            },
+            Some(found) if found.deleted => RefProblem::Deleted { id: *id },
+            Some(_) => continue,
+        };
+        return Err(ClientError::BadReference {
+            field: spec.name.into(),
+            problem,
+        });
+    }
+    Ok(())
+}
+
+fn given<'a>(values: &'a Assignments, name: &str) -> Option<&'a Option<Value>> {
+    values.iter().find(|(s, _)| s.name == name).map(|(_, v)| v)
+}
+
+/// The value a field will have after `values` are applied to `current`.
+fn after<'a>(
+    current: Option<&'a Record>,
+    values: &'a Assignments,
+    name: &str,
+) -> Option<&'a Value> {
+    match given(values, name) {
+        Some(v) => v.as_ref(),
+        None => current.and_then(|r| r.get(name)),
+    }
+}
+
+/// Rules across fields and records, checked against the record as it will be.
+pub(crate) fn rules(
+    tx: &Tx,
+    kind: Kind,
+    id: Uuid,
+    current: Option<&Record>,
+    values: &Assignments,
+) -> Result<()> {
+    if kind == Kind::Opportunity
+        && after(current, values, "stage") == Some(&Value::Str("lost".into()))
+        && after(current, values, "loss_reason").is_none()
+    {
+        return Err(ClientError::Rule(Rule::LostNeedsReason));
+    }
+    if kind == Kind::Product
+        && let Some(Some(Value::Str(sku))) = given(values, "sku")
+        && let Some(by) = tx.product_with_sku(sku, Some(id))?
+    {
+        return Err(ClientError::Rule(Rule::SkuTaken {
+            sku: sku.clone(),
+            by,
+        }));
+    }
+    if kind == Kind::Account
+        && let Some(Some(Value::Ref(_, parent))) = given(values, "parent_id")
+        && *parent == id
+    {
+        return Err(ClientError::Rule(Rule::OwnParent));
+    }
+    Ok(())
+}
+
+/// Fills in what a new record gets when not given: static defaults, currencies, the time of
+/// an activity, the assignee of a task, and a quote's number.
+pub(crate) fn fill_defaults(
+    tx: &Tx,
+    kind: Kind,
+    values: &mut Assignments,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let s = tx.settings().clone();
+    let add = |values: &mut Assignments, name: &str, raw: &str| -> Result<()> {
+        if given(values, name).is_none() {
+            let spec = schema::field(kind, name).expect("default for a known field");
+            if let Some(v) = value::parse(spec, raw, now)? {
+                values.push((spec, Some(v)));
+            }
+        }
+        Ok(())
+    };
+    for spec in schema::fields(kind) {
+        if let Some(d) = schema::static_default(kind, spec.name) {
+            add(values, spec.name, d)?;
+        }
+    }
+    match kind {
+        Kind::Opportunity | Kind::Product => add(values, "currency", &s.default_currency)?,
+        Kind::Quote => {
+            let opp_currency = match given(values, "opportunity_id") {
+                Some(Some(Value::Ref(_, opp))) => tx.opportunity_currency(*opp)?,
+                _ => None,
+            };
+            add(
+                values,
+                "currency",
+                opp_currency.as_deref().unwrap_or(&s.default_currency),
+            )?;
+            let seq = tx.next_quote_seq()?;
+            let spec = schema::field(kind, "number").expect("quotes have numbers");
+            values.push((
+                spec,
+                Some(Value::Str(format!("Q-{}-{seq:04}", s.device_code))),
+            ));
+        }
+        Kind::Activity => add(values, "at", "now")?,
+        Kind::Task => add(values, "assignee", &s.user)?,
+        Kind::Account | Kind::Contact => {}
+    }
+    Ok(())
+}
+
+/// A new record's values, checked and completed, ready for `RecordDoc::create`.
+pub(crate) fn prepare_new(
+    tx: &Tx,
+    kind: Kind,
+    id: Uuid,
+    mut values: Assignments,
+    now: OffsetDateTime,
+) -> Result<Vec<(&'static FieldSpec, Value)>> {
+    values.retain(|(_, v)| v.is_some());
+    references(tx, &values)?;
+    rules(tx, kind, id, None, &values)?;
+    fill_defaults(tx, kind, &mut values, now)?;
+    Ok(values
+        .into_iter()
+        .filter_map(|(s, v)| v.map(|v| (s, v)))
+        .collect())
+}
+
+/// A new line's defaults: one unit, the product's name and price; a price is required.
+pub(crate) fn complete_line(tx: &Tx, values: &mut Assignments, now: OffsetDateTime) -> Result<()> {
+    let spec = |n: &str| {
+        schema::LINE_FIELDS
+            .iter()
+            .find(|s| s.name == n)
+            .expect("line field")
+    };
+    let add = |values: &mut Assignments, name: &str, raw: Option<String>| -> Result<()> {
+        if let Some(raw) = raw
+            && given(values, name).is_none()
+            && let Some(v) = value::parse(spec(name), &raw, now)?
+        {
+            values.push((spec(name), Some(v)));
+        }
+        Ok(())
+    };
+    if let Some(Some(Value::Ref(_, product))) = given(values, "product_id").cloned() {
+        let (name, price) = tx.product_name_and_price(product)?;
+        add(values, "unit_price", price)?;
+        add(values, "description", name)?;
+    }
+    add(values, "quantity", Some("1".into()))?;
+    if given(values, "unit_price").is_none() {
+        return Err(ClientError::Rule(Rule::LineNeedsPrice));
+    }
+    Ok(())
+}

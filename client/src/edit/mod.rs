@@ -1,0 +1,226 @@
+//! Writing records with typed values: create, update, delete/restore, notes, quote lines,
+//! resolving conflicts. Everything given is checked (`check`: fields, values, references,
+//! rules) before anything changes, then written in one transaction through the one merge
+//! path (`merge`): the document, its outbox entry and its projections together.
+//!
+//! Knows nothing of SQL (it writes through `store::Tx`) or of text typed on a command line.
+
+pub(crate) mod check;
+
+use crate::error::{ClientError, Result, Rule};
+use crate::merge::{self, Origin};
+use crate::model::FieldValues;
+use crate::store::{Store, StoredDoc, Tx};
+use check::{Mode, Target};
+use fieldbook_core::doc::{Author, RecordDoc};
+use fieldbook_core::schema::FieldSpec;
+use fieldbook_core::value::FieldValue;
+use fieldbook_core::{CoreError, Kind};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// The field of `kind` named `name` (or its output name, `activity_kind`), or an error that
+/// lists the kind's fields.
+pub fn field(kind: Kind, name: &str) -> Result<&'static FieldSpec> {
+    check::lookup(Target::Record(kind), name)
+}
+
+/// The quote line field named `name`, or an error that lists them.
+pub fn line_field(name: &str) -> Result<&'static FieldSpec> {
+    check::lookup(Target::Line, name)
+}
+
+fn new_line_id() -> String {
+    Uuid::new_v4().simple().to_string()[..8].to_string()
+}
+
+/// Commits the pending edits of a loaded document by `author` and writes what they touch.
+fn save_edit(tx: &mut Tx, stored: &mut StoredDoc, author: &Author) -> Result<()> {
+    if let Some(change) = stored.doc.commit(author)? {
+        merge::write_held(tx, stored, &[change], Origin::Here)?;
+    }
+    Ok(())
+}
+
+/// Stores a record created here (its creation is pending in `doc`).
+pub(crate) fn save_new(tx: &mut Tx, doc: &mut RecordDoc, author: &Author) -> Result<()> {
+    let change = doc.commit(author)?.ok_or_else(|| {
+        ClientError::Core(CoreError::NotARecord("a new record without fields".into()))
+    })?;
+    merge::write_new(tx, doc, Some(&change), Origin::Here)?;
+    Ok(())
+}
+
+impl Store {
+    /// Creates a record of `kind` with `values` (by field name); returns its id. Fields not
+    /// given get their defaults (a quote its number, an activity the time, ...).
+    pub fn create(&mut self, kind: Kind, values: &FieldValues) -> Result<Uuid> {
+        let now = OffsetDateTime::now_utc();
+        let values = check::from_values(Target::Record(kind), values, Mode::Create, now)?;
+        self.write(|tx| {
+            let id = Uuid::now_v7();
+            let values = check::prepare_new(tx, kind, id, values, now)?;
+            let s = tx.settings();
+            let author = Author {
+                user: s.user.clone(),
+                at: now,
+            };
+            let mut doc = RecordDoc::create(kind, id, &s.actor, &author, &values)?;
+            save_new(tx, &mut doc, &author)?;
+            Ok(id)
+        })
+    }
+
+    /// Loads a record (of `only` that kind, if given), lets `change` edit its document,
+    /// then commits the edit by this store's user and writes everything it touches, all in
+    /// one transaction. Returns what `change` returned.
+    fn edit_record<T>(
+        &mut self,
+        id: Uuid,
+        only: Option<Kind>,
+        change: impl FnOnce(&Tx, &mut RecordDoc, OffsetDateTime) -> Result<T>,
+    ) -> Result<T> {
+        let now = OffsetDateTime::now_utc();
+        self.write(|tx| {
+            let mut stored = tx
+                .load(id)?
+                .ok_or_else(|| ClientError::NotFound(id.to_string()))?;
+            if let Some(kind) = only
+                && stored.doc.kind() != kind
+            {
+                return Err(ClientError::WrongKind {
+                    id,
+                    found: stored.doc.kind(),
+                    expected: kind,
+                });
+            }
+            let out = change(tx, &mut stored.doc, now)?;
+            let author = Author {
+                user: tx.settings().user.clone(),
+                at: now,
+            };
+            save_edit(tx, &mut stored, &author)?;
+            Ok(out)
+        })
+    }
+
+    /// Sets fields (`None` clears one).
+    pub fn update(&mut self, id: Uuid, values: &FieldValues) -> Result<()> {
+        self.edit_record(id, None, |tx, doc, now| {
+            let values = check::from_values(Target::Record(doc.kind()), values, Mode::Update, now)?;
+            set_fields(tx, doc, values)
+        })
+    }
+
+    /// Marks a record deleted (`true`) or restores it (`false`). Returns whether it changed.
+    pub fn set_deleted(&mut self, id: Uuid, deleted: bool) -> Result<bool> {
+        self.edit_record(id, None, |_, doc, _| {
+            if doc.read().deleted == deleted {
+                return Ok(false);
+            }
+            doc.set_deleted(deleted)?;
+            Ok(true)
+        })
+    }
+
+    /// Appends a paragraph to an account's notes (others' additions interleave).
+    pub fn append_note(&mut self, id: Uuid, text: &str) -> Result<()> {
+        if text.trim().is_empty() {
+            return Err(ClientError::Rule(Rule::EmptyNote));
+        }
+        self.edit_record(id, None, |_, doc, _| {
+            if doc.kind() != Kind::Account {
+                return Err(ClientError::Rule(Rule::NotesOnlyOnAccounts(doc.kind())));
+            }
+            Ok(doc.append_note(text)?)
+        })
+    }
+
+    /// Adds a line to a quote; returns the new line's id. A line of a product gets the
+    /// product's name and price unless given; a line needs a price.
+    pub fn add_quote_line(&mut self, quote: Uuid, values: &FieldValues) -> Result<String> {
+        self.edit_record(quote, Some(Kind::Quote), |tx, doc, now| {
+            let mut values = check::from_values(Target::Line, values, Mode::Create, now)?;
+            check::references(tx, &values)?;
+            check::complete_line(tx, &mut values, now)?;
+            let line_id = new_line_id();
+            let values: Vec<_> = values
+                .into_iter()
+                .filter_map(|(s, v)| v.map(|v| (s, v)))
+                .collect();
+            doc.add_line(&line_id, &values)?;
+            Ok(line_id)
+        })
+    }
+
+    /// Sets (or, with `None`, clears) fields of a quote line.
+    pub fn set_quote_line(
+        &mut self,
+        quote: Uuid,
+        line_id: &str,
+        values: &FieldValues,
+    ) -> Result<()> {
+        self.edit_record(quote, Some(Kind::Quote), |tx, doc, now| {
+            let values = check::from_values(Target::Line, values, Mode::Update, now)?;
+            check::references(tx, &values)?;
+            Ok(doc.set_line(line_id, &values)?)
+        })
+    }
+
+    pub fn remove_quote_line(&mut self, quote: Uuid, line_id: &str) -> Result<()> {
+        self.edit_record(quote, Some(Kind::Quote), |_, doc, _| {
+            Ok(doc.remove_line(line_id)?)
+        })
+    }
+
+    /// Settles the conflict on `field` (a field name, `deleted`, or `lines.LINE_ID.FIELD`)
+    /// with `value`; the settling merges like any edit.
+    pub fn resolve(&mut self, id: Uuid, field: &str, value: Option<FieldValue>) -> Result<()> {
+        self.edit_record(id, None, |tx, doc, now| {
+            let open = doc.conflicts()?;
+            let kind = doc.kind();
+            let canonical = match field.strip_prefix("lines.") {
+                Some(_) => field.to_string(),
+                None if field == "deleted" => field.to_string(),
+                None => check::lookup(Target::Record(kind), field)?.name.to_string(),
+            };
+            if !open.iter().any(|c| c.field == canonical) {
+                return Err(CoreError::NoConflict(field.into()).into());
+            }
+            let one = |name: &str| -> FieldValues { [(name.to_string(), value.clone())].into() };
+            match canonical
+                .strip_prefix("lines.")
+                .and_then(|rest| rest.split_once('.'))
+            {
+                Some((line_id, name)) => {
+                    let values = check::from_values(Target::Line, &one(name), Mode::Update, now)?;
+                    check::references(tx, &values)?;
+                    doc.set_line(line_id, &values)?;
+                }
+                None if canonical == "deleted" => {
+                    doc.set_deleted(value == Some(FieldValue::Bool(true)))?;
+                }
+                None => {
+                    let values = check::from_values(
+                        Target::Record(kind),
+                        &one(&canonical),
+                        Mode::Update,
+                        now,
+                    )?;
+                    set_fields(tx, doc, values)?;
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Checks field values against the store and the record, then sets them.
+fn set_fields(tx: &Tx, doc: &mut RecordDoc, values: check::Assignments) -> Result<()> {
+    check::references(tx, &values)?;
+    check::rules(tx, doc.kind(), doc.id(), Some(&doc.read()), &values)?;
+    for (spec, v) in values {
+        doc.set(spec, v)?;
+    }
+    Ok(())
+}

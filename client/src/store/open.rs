@@ -1,0 +1,94 @@
+//! Connecting to a store file (pragmas) and creating a new one atomically.
+
+use super::meta;
+use super::migrations;
+use crate::error::{ClientError, Result};
+use automerge::ActorId;
+use rand::Rng;
+use rusqlite::config::DbConfig;
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+/// Statements kept prepared per connection: every statement the write and sync paths use
+/// (seven projection tables, multi-row search writes) fits, so none is parsed twice.
+const STATEMENT_CACHE: usize = 96;
+
+/// How long a write waits for another process's transaction (connections of this process
+/// take turns instead, see `shared`).
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+pub(super) fn connect(path: &Path, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // Plans never depend on bound values. Without this, a cached statement whose plan could
+    // (`col = ?N`) is expired when its bindings are cleared on its return to the cache, and
+    // parsed and planned again at its next use.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a transaction that committed is on disk before the write returns.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "cache_size", -32_000)?;
+    // Checkpoints run in `Store::maintain`, not inside whichever write fills the WAL.
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    Ok(conn)
+}
+
+/// Creates a new store file in `dir` for `user`. Built under another name and renamed into
+/// place only when complete, so a kill during `init` leaves either no store or a whole one
+/// (and `init` can be rerun).
+pub(super) fn init(dir: &Path, user: &str, default_currency: &str) -> Result<()> {
+    let user = user.trim();
+    if user.is_empty() || user.chars().any(char::is_control) {
+        return Err(ClientError::EmptyUserName);
+    }
+    let currency = default_currency.trim().to_ascii_uppercase();
+    if !fieldbook_core::money::is_currency(&currency) {
+        return Err(ClientError::BadCurrency(default_currency.to_string()));
+    }
+    std::fs::create_dir_all(dir).map_err(ClientError::io(dir))?;
+    let path = dir.join(super::STORE_FILE);
+    if path.exists() {
+        return Err(ClientError::AlreadyExists(dir.to_path_buf()));
+    }
+    let creating = dir.join(format!("{}.creating", super::STORE_FILE));
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let stale = PathBuf::from(format!("{}{suffix}", creating.display()));
+        if stale.exists() {
+            std::fs::remove_file(&stale).map_err(ClientError::io(&stale))?;
+        }
+    }
+    let mut conn = connect(&creating, true)?;
+    migrations::migrate(&mut conn)?;
+    let mut rng = rand::rng();
+    let device_code: String = (0..8)
+        .map(|_| CROCKFORD[rng.random_range(0..32)] as char)
+        .collect();
+    let tx = conn.transaction()?;
+    meta::init_settings(
+        &tx,
+        &super::Settings {
+            store_id: Uuid::now_v7(),
+            user: user.to_string(),
+            actor: ActorId::random(),
+            default_currency: currency,
+            device_code,
+        },
+    )?;
+    tx.commit()?;
+    // Closing the only connection checkpoints the WAL into the file and removes it.
+    conn.close().map_err(|(_, e)| ClientError::Sqlite(e))?;
+    std::fs::File::open(&creating)
+        .and_then(|f| f.sync_all())
+        .map_err(ClientError::io(&creating))?;
+    std::fs::rename(&creating, &path).map_err(ClientError::io(&path))?;
+    super::sync_dir(dir)
+}

@@ -1,0 +1,221 @@
+//! One write transaction, as typed operations: documents, projections, the outbox queue,
+//! settings, and the look-ups the write checks need. Other modules write only through
+//! this; the SQL stays in the store module. Search rows are gathered and written at
+//! commit, after every other row: a statement that needs a statement journal (an upsert)
+//! makes FTS5 write its pending rows as a new segment, so interleaving them would write a
+//! segment per record. A pull, whose new records are plain inserts, writes them at once
+//! instead (`search_rows_at_once`), so that its commit has little left to do.
+
+use super::Settings;
+use super::docs::StoredDoc;
+use super::outbox;
+use super::projection::{self, SearchRow};
+use super::shared::Shared;
+use crate::error::Result;
+use fieldbook_core::Kind;
+use fieldbook_core::doc::RecordDoc;
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use serde_json::{Map, Value as Json};
+use uuid::Uuid;
+
+pub(crate) struct Tx<'a> {
+    tx: Transaction<'a>,
+    settings: &'a Settings,
+    shared: &'a Shared,
+    search: Vec<SearchRow>,
+    search_at_once: bool,
+    /// Records were stored that may have arrived before their parent (absorb, pull).
+    fix_parents: bool,
+}
+
+/// What a write checks about a record it refers to.
+pub(crate) struct RefState {
+    pub kind: Option<Kind>,
+    pub deleted: bool,
+}
+
+impl<'a> Tx<'a> {
+    pub(super) fn new(tx: Transaction<'a>, settings: &'a Settings, shared: &'a Shared) -> Tx<'a> {
+        Tx {
+            tx,
+            settings,
+            shared,
+            search: Vec::new(),
+            search_at_once: false,
+            fix_parents: false,
+        }
+    }
+
+    pub(super) fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    pub(super) fn commit(self) -> Result<()> {
+        projection::write_search(&self.tx, &self.search)?;
+        if self.fix_parents {
+            projection::fix_parent_accounts(&self.tx)?;
+        }
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    pub fn settings(&self) -> &Settings {
+        self.settings
+    }
+
+    /// Writes each search row with its record's other rows, not at commit (see above).
+    pub fn search_rows_at_once(&mut self) {
+        self.search_at_once = true;
+    }
+
+    fn search_row(&mut self, row: SearchRow) -> Result<()> {
+        if self.search_at_once {
+            projection::write_search(&self.tx, &[row])
+        } else {
+            self.search.push(row);
+            Ok(())
+        }
+    }
+
+    /// Whether another connection waits to write: a long transaction should end soon.
+    pub fn others_waiting(&self) -> bool {
+        self.shared.others_waiting()
+    }
+
+    // --- Documents ---
+
+    pub fn load(&self, id: Uuid) -> Result<Option<StoredDoc>> {
+        StoredDoc::load(&self.tx, id, &self.settings.actor)
+    }
+
+    /// Stores a document new here, saved whole.
+    pub fn insert_doc(&self, doc: &mut RecordDoc) -> Result<()> {
+        StoredDoc::insert(&self.tx, doc)
+    }
+
+    /// Stores a document created here as its one creating change.
+    pub fn insert_created(&self, doc: &RecordDoc, change: &[u8]) -> Result<()> {
+        StoredDoc::insert_created(&self.tx, doc, change)
+    }
+
+    /// Stores a document new here as the bytes it came in (a snapshot), without loading it.
+    pub fn insert_raw(&self, id: Uuid, kind: Kind, bytes: &[u8]) -> Result<()> {
+        StoredDoc::insert_raw(&self.tx, id, kind, bytes)
+    }
+
+    /// Appends changes to a held document (compacting now and then).
+    pub fn append(&self, stored: &mut StoredDoc, changes: &[Vec<u8>]) -> Result<()> {
+        stored.append(&self.tx, changes)
+    }
+
+    // --- The outbox ---
+
+    /// Queues a change for the server.
+    pub fn queue(&self, doc_id: Uuid, change: &[u8]) -> Result<()> {
+        outbox::append(&self.tx, doc_id, change)
+    }
+
+    /// Drops the changes the server acknowledged (up to `last_seq`).
+    pub fn acknowledge(&self, last_seq: i64) -> Result<()> {
+        outbox::acknowledge(&self.tx, last_seq)
+    }
+
+    // --- Projections ---
+
+    /// Rewrites a record's projection rows from its document; `owner` is the server's word
+    /// (`None` keeps the row's owner, or makes the creator owner of a new row).
+    pub fn project(&mut self, doc: &mut RecordDoc, owner: Option<&str>) -> Result<()> {
+        let conflicts = doc.conflicts()?.len();
+        let json = doc.read().to_json(owner.unwrap_or(""));
+        let row = projection::upsert_json(&self.tx, doc.kind(), &json, conflicts, owner)?;
+        self.fix_parents |= owner.is_some();
+        self.search_row(row)
+    }
+
+    /// Writes the projection rows of a record this store did not hold, from the record JSON
+    /// the server sent with its snapshot.
+    pub fn project_snapshot(
+        &mut self,
+        kind: Kind,
+        record: &Map<String, Json>,
+        conflicts: usize,
+        owner: &str,
+    ) -> Result<()> {
+        let row = projection::insert_json(&self.tx, kind, record, conflicts, owner)?;
+        self.fix_parents = true;
+        self.search_row(row)
+    }
+
+    /// Records that quotes and tasks may have arrived before their opportunity.
+    pub fn parents_may_follow(&mut self) {
+        self.fix_parents = true;
+    }
+
+    pub fn set_owner(&self, id: Uuid, owner: &str) -> Result<()> {
+        projection::set_owner(&self.tx, &id.to_string(), owner)
+    }
+
+    /// Removes a record and everything derived from it, outbox entries included.
+    pub fn remove(&self, id: Uuid) -> Result<()> {
+        projection::remove(&self.tx, &id.to_string())?;
+        outbox::forget(&self.tx, id)
+    }
+
+    // --- Look-ups for the write checks ---
+
+    /// The kind and deletion mark of a record, if held.
+    pub fn ref_state(&self, id: Uuid) -> Result<Option<RefState>> {
+        let found: Option<(String, bool)> = self
+            .tx
+            .prepare_cached("SELECT kind, deleted FROM records WHERE id = ?1")?
+            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(found.map(|(k, deleted)| RefState {
+            kind: Kind::parse(&k).ok(),
+            deleted,
+        }))
+    }
+
+    /// The live product other than `except` that uses `sku`, if any.
+    pub fn product_with_sku(&self, sku: &str, except: Option<Uuid>) -> Result<Option<String>> {
+        let except = except.map(|e| e.to_string()).unwrap_or_default();
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT p.id FROM p_product p JOIN records r ON r.id = p.id
+                 WHERE p.sku = ?1 AND p.id != ?2 AND r.deleted = 0",
+            )?
+            .query_row([sku, &except], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Whether any product (even deleted) uses `sku`.
+    pub fn sku_exists(&self, sku: &str) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM p_product WHERE sku = ?1")?
+            .exists([sku])?)
+    }
+
+    /// An opportunity's currency.
+    pub fn opportunity_currency(&self, id: Uuid) -> Result<Option<String>> {
+        self.text_of("SELECT currency FROM p_opportunity WHERE id = ?1", id)
+    }
+
+    /// A product's name and unit price.
+    pub fn product_name_and_price(&self, id: Uuid) -> Result<(Option<String>, Option<String>)> {
+        Ok((
+            self.text_of("SELECT name FROM p_product WHERE id = ?1", id)?,
+            self.text_of("SELECT unit_price FROM p_product WHERE id = ?1", id)?,
+        ))
+    }
+
+    fn text_of(&self, sql: &str, id: Uuid) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached(sql)?
+            .query_row([id.to_string()], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    }
+}

@@ -1,0 +1,7 @@
+//! Library tests of `fieldbook-client`: real store files, and the sync engine against a
+//! real `fieldbook-server` running in this process on 127.0.0.1:0. One binary, one module
+//! per area.
+
+mod store;
+mod support;
+mod sync;
