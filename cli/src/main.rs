@@ -20,6 +20,7 @@ mod errors;
 mod json;
 mod parse;
 mod render;
+mod report;
 mod run;
 
 fn main() -> std::process::ExitCode {

@@ -4,6 +4,7 @@
 mod cli;
 mod crash;
 mod merge;
+mod report;
 mod store;
 mod sync;
 mod sync_bad_input;
