@@ -254,13 +254,14 @@ pub fn run_admin(
             Ok(())
         }
         Command::Backup { out: file } => {
-            let size = storage.backup(file)?;
+            let backup = storage.backup(file)?;
             line(
                 out,
                 format!(
-                    "backed up {:.1} MB to {}",
-                    size as f64 / 1e6,
-                    file.display()
+                    "backed up {:.1} MB to {}\nto restore it: {}",
+                    backup.bytes as f64 / 1e6,
+                    backup.path.display(),
+                    backup.restore
                 ),
             )
         }

@@ -62,10 +62,10 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ServerError> {
-    let counts = state.blocking(|s| s.counts()).await?;
+    let (counts, backend) = state.blocking(|s| Ok((s.counts()?, s.metrics()))).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics().render(&counts),
+        state.metrics().render(&counts, &backend),
     ))
 }
 

@@ -87,10 +87,32 @@ pub struct Counts {
     pub quarantine: u64,
     pub users: u64,
     pub devices: u64,
-    /// Pushes worked out in two parts at once, since the server started.
-    pub pushes_split: u64,
-    /// Pushes redone on the writer (prepared on a snapshot that went stale).
-    pub pushes_redone: u64,
+}
+
+/// A copy written by [`Storage::backup`].
+#[derive(Clone, Debug)]
+pub struct Backup {
+    pub path: std::path::PathBuf,
+    pub bytes: u64,
+    /// How to bring the copy back, for the operator.
+    pub restore: String,
+}
+
+/// Whether a backend metric only grows or goes up and down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricKind {
+    Counter,
+    Gauge,
+}
+
+/// A number only one backend keeps (how it works inside), shown on `/metrics`.
+#[derive(Clone, Debug)]
+pub struct BackendMetric {
+    /// A Prometheus name, `fieldbook_…`.
+    pub name: &'static str,
+    pub help: &'static str,
+    pub kind: MetricKind,
+    pub value: u64,
 }
 
 /// Everything the HTTP layer and the command line need from storage.
@@ -124,7 +146,11 @@ pub trait Storage: Send + Sync + 'static {
     fn devices(&self, by: &Requester, user: Option<&str>) -> Result<Vec<DeviceInfo>>;
     fn quarantine(&self, by: &Requester) -> Result<Vec<QuarantineEntry>>;
     fn counts(&self) -> Result<Counts>;
-    /// Writes a consistent copy of everything to `to` (a new file), while serving goes on.
-    /// Returns its size in bytes.
-    fn backup(&self, to: &std::path::Path) -> Result<u64>;
+    /// Writes a consistent copy of everything to `to` (a new file, in the backend's own
+    /// format) while serving goes on, and says how to restore it.
+    fn backup(&self, to: &std::path::Path) -> Result<Backup>;
+    /// The backend's own counters.
+    fn metrics(&self) -> Vec<BackendMetric> {
+        Vec::new()
+    }
 }

@@ -17,7 +17,10 @@ mod push;
 mod sessions;
 mod writer;
 
-use super::{Counts, Credentials, NewUserRecord, Session, Storage, TeamInfo, UserUpdate};
+use super::{
+    BackendMetric, Backup, Counts, Credentials, MetricKind, NewUserRecord, Session, Storage,
+    TeamInfo, UserUpdate,
+};
 use crate::access::{Requester, Scope};
 use crate::error::{Result, ServerError};
 use fieldbook_core::Kind;
@@ -40,6 +43,12 @@ pub const DB_FILE: &str = "server.db";
 /// extra readers are opened for the request and closed after it (with their page cache:
 /// each pooled reader keeps up to 8 MB of it).
 const READERS: usize = 8;
+
+impl From<rusqlite::Error> for ServerError {
+    fn from(e: rusqlite::Error) -> Self {
+        ServerError::Storage(Box::new(e))
+    }
+}
 
 /// The SQLite storage of one data directory.
 pub struct SqliteStorage {
@@ -399,7 +408,7 @@ impl Storage for SqliteStorage {
         self.read(|tx| push::quarantine(tx, by))
     }
 
-    fn backup(&self, to: &Path) -> Result<u64> {
+    fn backup(&self, to: &Path) -> Result<Backup> {
         if to.exists() {
             return Err(ServerError::Conflict(format!(
                 "{} already exists: choose a new file for the backup",
@@ -412,11 +421,35 @@ impl Storage for SqliteStorage {
         // VACUUM INTO copies one read snapshot: consistent, and writers are not blocked.
         let conn = connect(&self.path)?;
         conn.execute("VACUUM INTO ?1", [target])?;
-        let size = std::fs::metadata(to).map_err(ServerError::io(to))?.len();
+        let bytes = std::fs::metadata(to).map_err(ServerError::io(to))?.len();
         std::fs::File::open(to)
             .and_then(|f| f.sync_all())
             .map_err(ServerError::io(to))?;
-        Ok(size)
+        Ok(Backup {
+            path: to.to_path_buf(),
+            bytes,
+            restore: format!(
+                "stop the server and put the file in place as {}",
+                self.path.display()
+            ),
+        })
+    }
+
+    fn metrics(&self) -> Vec<BackendMetric> {
+        vec![
+            BackendMetric {
+                name: "fieldbook_pushes_split_total",
+                help: "Pushes worked out on two cores (the server was otherwise idle).",
+                kind: MetricKind::Counter,
+                value: self.split.load(Ordering::Relaxed),
+            },
+            BackendMetric {
+                name: "fieldbook_pushes_redone_total",
+                help: "Pushes redone on the writer because what they were prepared on had changed.",
+                kind: MetricKind::Counter,
+                value: self.redone.load(Ordering::Relaxed),
+            },
+        ]
     }
 
     fn counts(&self) -> Result<Counts> {
@@ -430,8 +463,6 @@ impl Storage for SqliteStorage {
                 quarantine: count("SELECT count(*) FROM quarantine")?,
                 users: count("SELECT count(*) FROM users")?,
                 devices: count("SELECT count(*) FROM devices")?,
-                pushes_split: self.split.load(Ordering::Relaxed),
-                pushes_redone: self.redone.load(Ordering::Relaxed),
             })
         })
     }

@@ -272,9 +272,12 @@ fn still_valid(conn: &Connection, p: &Prepared) -> Result<bool> {
 }
 
 fn is_unique_violation(e: &ServerError) -> bool {
+    let ServerError::Storage(source) = e else {
+        return false;
+    };
     matches!(
-        e,
-        ServerError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+        source.downcast_ref::<rusqlite::Error>(),
+        Some(rusqlite::Error::SqliteFailure(f, _))
             if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
     )
 }
