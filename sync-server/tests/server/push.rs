@@ -326,8 +326,7 @@ async fn the_device_row_records_pending_and_last_sync() {
 
 impl TestServer {
     pub fn storage_quarantine_len(&self) -> u64 {
-        use fieldbook_server::Storage;
-        self.storage.counts().unwrap().quarantine
+        self.service.counts().unwrap().quarantine
     }
 
     /// The SQLite backend's count of pushes worked out in two parts.
