@@ -1,6 +1,7 @@
 //! Where the server keeps users, devices, tokens, documents, the change log and the
 //! quarantine: the [`Storage`] trait, the [`Repo`] it hands out inside a transaction, and
-//! the built-in SQLite backend ([`SqliteStorage`]).
+//! the built-in SQLite backend ([`SqliteStorage`]). [`conformance`] is the suite of tests
+//! every backend must pass.
 //!
 //! Storage persists and decides nothing: who may do what, which names are valid, what a
 //! device receives and when it wipes are the `service` layer's (over `access`, `validate`,
@@ -41,6 +42,7 @@
 //! Every call blocks: call it from `spawn_blocking` in async code. Passwords arrive hashed
 //! and tokens as their SHA-256: storage knows nothing of argon2, HTTP or the command line.
 
+pub mod conformance;
 mod repo;
 mod sqlite;
 
