@@ -32,12 +32,15 @@
 //! `Handle::block_on` from the blocking thread, the connection's task running on the
 //! server's runtime. A serialization failure (SQLSTATE 40001) or a concurrent insert of the
 //! same change (the log's unique hash) rolls back and runs the work again: that is why
-//! write work is `Fn` and touches nothing but the repo. Reads that one query can answer for
-//! many records are single repo calls (`doc_ids`, `log_seqs`, `records_owned_by`), so a
-//! network round trip is paid per range, not per row. PostgreSQL has no need for the SQLite
-//! backend's single writer and group commit: it keeps the default [`Storage::push`] (the
-//! whole push in one serializable transaction, retried on conflict) and
-//! [`Storage::run_later`] (an ordinary write).
+//! write work is `Fn` and touches nothing but the repo. Ranges are single repo calls
+//! (`doc_ids`, `log_seqs`, `records_owned_by`), one round trip each; a pull then reads its
+//! entries and snapshots one by one, which costs SQLite nothing (it is in the process) but
+//! a round trip per item over a network: a PostgreSQL backend adds batch forms of
+//! `log_entry` and `snapshot` to the repo (with one-by-one defaults) when it is measured.
+//! PostgreSQL needs neither the SQLite backend's single writer and group commit nor its
+//! optimistic push: it keeps the default [`Storage::push`] (the whole push in one
+//! serializable transaction, run again on conflict) and [`Storage::run_later`] (an
+//! ordinary write).
 //!
 //! Every call blocks: call it from `spawn_blocking` in async code. Passwords arrive hashed
 //! and tokens as their SHA-256: storage knows nothing of argon2, HTTP or the command line.
