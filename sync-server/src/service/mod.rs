@@ -4,8 +4,8 @@
 //!
 //! Each operation checks what the request may do (through `access`, `names`, `validate`,
 //! `ownership`, `push` and `pull`) and runs its reads and writes through one transaction
-//! of the backend's [`Repo`](crate::storage::Repo): `sessions` (tokens, sign-in,
-//! devices), `push` (pushes and handovers), `pull` (pull pages and the bootstrap), `admin`
+//! of the backend's [`Repo`]: `sessions` (tokens, sign-in, devices), `push` (pushes and
+//! handovers), `pull` (pull pages and the bootstrap), `admin`
 //! (users and teams, and the grants and revokes their changes cause), `moves`
 //! (reassignment, deactivation) and `records` (quarantine, counts, backups).
 //!
