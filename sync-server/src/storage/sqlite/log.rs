@@ -68,6 +68,9 @@ impl LogRepo for SqliteRepo<'_> {
     }
 
     fn log_entry(&mut self, seq: u64, device: Uuid) -> Result<Option<LogEntry>> {
+        // Once per entry of a pull page: the device's id as text without an allocation.
+        let mut text = Uuid::encode_buffer();
+        let device = &*device.hyphenated().encode_lower(&mut text);
         let row = self
             .conn
             .prepare_cached(
@@ -75,7 +78,7 @@ impl LogRepo for SqliteRepo<'_> {
                         l.device_id IS NOT NULL AND l.device_id = ?2
                  FROM log l JOIN docs d ON d.id = l.doc_id WHERE l.seq = ?1",
             )?
-            .query_row(params![seq as i64, device.to_string()], |r| {
+            .query_row(params![seq as i64, device], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
