@@ -13,7 +13,9 @@
 //! ```
 //!
 //! `synchronous=FULL`: every page is one fsync'd transaction, so the disk matters; the
-//! machine and the numbers are printed.
+//! machine and the numbers are printed. Each row also gives the CPU time the process spent
+//! on it (all threads, from `/proc/self/stat`): on a machine shared with other work, wall
+//! times follow the load, CPU time much less.
 
 use automerge::ActorId;
 use fieldbook_core::Kind;
@@ -116,15 +118,38 @@ fn per_sec(n: usize, d: Duration) -> String {
     format!("{:>9.0}/s", n as f64 / d.as_secs_f64())
 }
 
-fn report(what: &str, n: usize, unit: &str, pages: &mut [Duration]) {
+/// CPU time of this process so far, all threads (user + system; Linux clock ticks of
+/// 10 ms).
+fn process_cpu() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // Fields after the command name, which is in parentheses: utime and stime are the
+    // 12th and 13th of them.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
+fn report(what: &str, n: usize, unit: &str, pages: &mut [Duration], cpu_since: Duration) {
     pages.sort();
     let total: Duration = pages.iter().sum();
     println!(
-        "{what:<44} {n:>7} {unit:<8} {:>8.2} s {} page p50 {:>7.1} ms max {:>7.1} ms",
+        "{what:<44} {n:>7} {unit:<8} {:>8.2} s {} page p50 {:>7.1} ms max {:>7.1} ms cpu {:>6.2} s",
         total.as_secs_f64(),
         per_sec(n, total),
         pages[pages.len() / 2].as_secs_f64() * 1e3,
-        pages[pages.len() - 1].as_secs_f64() * 1e3
+        pages[pages.len() - 1].as_secs_f64() * 1e3,
+        (process_cpu() - cpu_since).as_secs_f64()
     );
 }
 
@@ -213,19 +238,36 @@ fn main() {
         .unwrap();
 
     let (mut docs, creations) = book(n, "alice");
+    let cpu = process_cpu();
     let mut t = push_pages(&service, &session, &creations);
-    report("push: creations (new records)", n, "changes", &mut t);
+    report("push: creations (new records)", n, "changes", &mut t, cpu);
     let changes = edits(&mut docs, "alice", "edited");
+    let cpu = process_cpu();
     let mut t = push_pages(&service, &session, &changes);
-    report("push: one edit per stored record", n, "changes", &mut t);
+    report(
+        "push: one edit per stored record",
+        n,
+        "changes",
+        &mut t,
+        cpu,
+    );
+    let cpu = process_cpu();
     let mut t = push_pages(&service, &session, &changes);
-    report("push: the same again (duplicates)", n, "changes", &mut t);
+    report(
+        "push: the same again (duplicates)",
+        n,
+        "changes",
+        &mut t,
+        cpu,
+    );
 
+    let cpu = process_cpu();
     let (items, cursor, mut t) = pull_all(&service, &session, 0);
     assert_eq!(items, n);
-    report("pull: bootstrap, snapshots", items, "records", &mut t);
+    report("pull: bootstrap, snapshots", items, "records", &mut t, cpu);
     let more = edits(&mut docs, "alice", "edited again");
     push_pages(&service, &session, &more);
+    let cpu = process_cpu();
     let (items, _, mut t) = pull_all(&service, &session, cursor);
     assert_eq!(items, n);
     report(
@@ -233,6 +275,7 @@ fn main() {
         items,
         "changes",
         &mut t,
+        cpu,
     );
 
     // The same through HTTP.
@@ -263,6 +306,7 @@ fn main() {
             .await
             .unwrap();
         let mut times = Vec::new();
+        let cpu = process_cpu();
         for page in creations.chunks(PAGE) {
             let body = serde_json::to_vec(&PushRequest {
                 protocol: 1,
@@ -290,9 +334,10 @@ fn main() {
             times.push(t.elapsed());
             assert_eq!(r.accepted as usize, page.len());
         }
-        report("http push: creations, gzip", n, "changes", &mut times);
+        report("http push: creations, gzip", n, "changes", &mut times, cpu);
         let (mut cursor, mut after, mut items) = (0, None, 0);
         let mut times = Vec::new();
+        let cpu = process_cpu();
         loop {
             let t = Instant::now();
             let page: PullResponse = http
@@ -321,6 +366,12 @@ fn main() {
             }
         }
         assert_eq!(items, n);
-        report("http pull: bootstrap, gzip", items, "records", &mut times);
+        report(
+            "http pull: bootstrap, gzip",
+            items,
+            "records",
+            &mut times,
+            cpu,
+        );
     });
 }
