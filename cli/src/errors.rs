@@ -27,7 +27,6 @@ pub fn message(e: &ClientError) -> String {
             RefProblem::WrongKind { .. } => e.to_string(),
         },
         ClientError::Rule(rule) => match rule {
-            Rule::LostNeedsReason => "a lost opportunity needs a reason: add loss_reason=\"...\" (e.g. loss_reason=\"price too high\")".into(),
             Rule::LineNeedsPrice => "a quote line needs a price: add unit_price=... or product_id=... of a product with a price".into(),
             Rule::EmptyNote => format!("{e}: `fieldbook note ID \"what happened\"`"),
             Rule::NotesOnlyOnAccounts(_) => format!(
@@ -66,6 +65,10 @@ pub fn message(e: &ClientError) -> String {
             format!("{e} on the server: it accepts no more work from this user")
         }
         ClientError::Core(core) => match core {
+            CoreError::RuleBroken { rule: "lost_needs_reason", .. } => "a lost opportunity needs a reason: add loss_reason=\"...\" (e.g. loss_reason=\"price too high\")".into(),
+            CoreError::RuleBroken { rule: "no_parent_cycle", .. } => format!(
+                "{e}: `fieldbook show ID` shows an account's parent_id; clear one with `fieldbook unset ID parent_id`"
+            ),
             CoreError::MissingRequired { field, .. } => format!("{e}: add {field}=..."),
             CoreError::UnknownLine(_) => format!("{e}: `fieldbook show QUOTE_ID` lists its lines"),
             CoreError::NoConflict(_) => {

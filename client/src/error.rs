@@ -130,12 +130,8 @@ pub enum RefProblem {
 /// A rule a write would break. Nothing was changed.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum Rule {
-    #[error("a lost opportunity needs a reason (loss_reason)")]
-    LostNeedsReason,
     #[error("sku `{sku}` is already used by product {by}: SKUs are unique")]
     SkuTaken { sku: String, by: String },
-    #[error("an account cannot be its own parent")]
-    OwnParent,
     #[error(
         "a quote line needs a price: a unit_price, or the product_id of a product with a price"
     )]

@@ -181,7 +181,12 @@ impl Store {
     /// computed values, metadata and open conflicts.
     pub(crate) fn record_json(&self, id: uuid::Uuid) -> Result<serde_json::Map<String, Json>> {
         let mut stored = self.load_doc(id)?;
-        let mut m = stored.doc.read().to_json(&self.owner_of(id)?);
+        let record = stored.doc.read();
+        let mut m = record.to_json(&self.owner_of(id)?);
+        m.insert(
+            "attention".into(),
+            serde_json::to_value(fieldbook_core::rules::attention(&record)).unwrap_or(Json::Null),
+        );
         let conflicts = stored.doc.conflicts()?;
         m.insert(
             "conflicts".into(),

@@ -5,6 +5,7 @@
 //! `fieldbook_core::schema`). Knows nothing of SQL, HTTP or text parsing.
 
 use fieldbook_core::doc as core_doc;
+pub use fieldbook_core::rules::Attention;
 use fieldbook_core::schema::{self, FieldType};
 use fieldbook_core::{Kind, value::FieldValue};
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,10 @@ pub struct RecordView {
     pub has_conflicts: bool,
     /// The open conflicts (filled by [`Store::record`](crate::Store::record), empty in lists).
     pub conflicts: Vec<Conflict>,
+    /// The rules across fields the record breaks as it stands ("needs attention"): a merge
+    /// of two valid edits can break one (a `lost` deal whose reason another device
+    /// cleared). Empty for almost every record; never a reason to refuse another edit.
+    pub attention: Vec<Attention>,
 }
 
 /// One line of a quote.
@@ -97,6 +102,8 @@ pub struct RecordConflicts {
     pub id: Uuid,
     pub kind: Kind,
     pub title: String,
+    /// The record's currency (of its amounts and prices), if it has one.
+    pub currency: Option<String>,
     pub conflicts: Vec<Conflict>,
 }
 
@@ -246,6 +253,7 @@ impl RecordView {
             owner: text(m, "owner"),
             has_conflicts: m.get("has_conflicts") == Some(&Json::Bool(true)),
             conflicts: Vec::new(),
+            attention: Vec::new(),
         })
     }
 }

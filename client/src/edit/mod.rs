@@ -66,6 +66,7 @@ impl Store {
                 at: now,
             };
             let mut doc = RecordDoc::create(kind, id, &s.actor, &author, &values)?;
+            check::new_record_rules(&doc.read())?;
             save_new(tx, &mut doc, &author)?;
             Ok(id)
         })
@@ -215,12 +216,13 @@ impl Store {
     }
 }
 
-/// Checks field values against the store and the record, then sets them.
+/// Checks field values against the store, sets them, and checks the rules they touch on
+/// the record as it then is (a refusal rolls the whole write back).
 fn set_fields(tx: &Tx, doc: &mut RecordDoc, values: check::Assignments) -> Result<()> {
     check::references(tx, &values)?;
-    check::rules(tx, doc.kind(), doc.id(), Some(&doc.read()), &values)?;
-    for (spec, v) in values {
-        doc.set(spec, v)?;
+    check::record_rules(tx, doc.kind(), doc.id(), &values)?;
+    for (spec, v) in &values {
+        doc.set(spec, v.clone())?;
     }
-    Ok(())
+    check::touched_rules(&doc.read(), &values)
 }

@@ -12,7 +12,12 @@ use rusqlite::{Connection, TransactionBehavior};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_deleted_in_projections.sql"),
+    include_str!("../../migrations/0003_trust.sql"),
 ];
+
+/// Work a migration needs besides its SQL, run right after it in the same transaction:
+/// `(version it brings the schema to, what to run)`.
+const AFTER: &[(i64, fn(&Connection) -> Result<()>)] = &[(3, super::attention::backfill)];
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -44,8 +49,12 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     if found > SCHEMA_VERSION {
         return Err(too_new(found));
     }
-    for sql in MIGRATIONS.iter().skip(found as usize) {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         tx.execute_batch(sql)?;
+        let to = i as i64 + 1;
+        for (_, then) in AFTER.iter().filter(|(v, _)| *v == to) {
+            then(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;

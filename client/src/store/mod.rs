@@ -10,6 +10,7 @@
 //! connections of this process (`shared`); `synchronous=FULL` makes a write that returned
 //! survive a crash or power loss. Knows nothing of the network or the command line.
 
+pub(crate) mod attention;
 mod docs;
 pub(crate) mod fts;
 mod meta;

@@ -9,7 +9,8 @@
 use super::Settings;
 use super::docs::StoredDoc;
 use super::outbox;
-use super::projection::{self, SearchRow};
+use super::attention;
+use super::projection::{self, RowState, SearchRow};
 use super::shared::Shared;
 use crate::error::Result;
 use fieldbook_core::Kind;
@@ -126,8 +127,14 @@ impl<'a> Tx<'a> {
     /// (`None` keeps the row's owner, or makes the creator owner of a new row).
     pub fn project(&mut self, doc: &mut RecordDoc, owner: Option<&str>) -> Result<()> {
         let conflicts = doc.conflicts()?.len();
-        let json = doc.read().to_json(owner.unwrap_or(""));
-        let row = projection::upsert_json(&self.tx, doc.kind(), &json, conflicts, owner)?;
+        let record = doc.read();
+        let attention = attention::of_record(&record);
+        let json = record.to_json(owner.unwrap_or(""));
+        let state = RowState {
+            conflicts,
+            attention: attention.as_deref(),
+        };
+        let row = projection::upsert_json(&self.tx, doc.kind(), &json, state, owner)?;
         self.fix_parents |= owner.is_some();
         self.search_row(row)
     }
@@ -141,7 +148,12 @@ impl<'a> Tx<'a> {
         conflicts: usize,
         owner: &str,
     ) -> Result<()> {
-        let row = projection::insert_json(&self.tx, kind, record, conflicts, owner)?;
+        let attention = attention::of_json(kind, record);
+        let state = RowState {
+            conflicts,
+            attention: attention.as_deref(),
+        };
+        let row = projection::insert_json(&self.tx, kind, record, state, owner)?;
         self.fix_parents = true;
         self.search_row(row)
     }
@@ -195,6 +207,13 @@ impl<'a> Tx<'a> {
             .tx
             .prepare_cached("SELECT 1 FROM p_product WHERE sku = ?1")?
             .exists([sku])?)
+    }
+
+    /// An account's parent account, if it has one.
+    pub fn parent_of(&self, id: Uuid) -> Result<Option<Uuid>> {
+        Ok(self
+            .text_of("SELECT parent_id FROM p_account WHERE id = ?1", id)?
+            .and_then(|p| Uuid::parse_str(&p).ok()))
     }
 
     /// An opportunity's currency.
