@@ -39,6 +39,10 @@ pub enum ClientError {
     #[error("{} is not a Fieldbook bundle ({why})", path.display())]
     BadBundle { path: PathBuf, why: String },
 
+    /// A demo book is made from its seed, ids included: the same seed makes the same records.
+    #[error("the demo book of seed {seed} is in this store already")]
+    DemoAlreadyAdded { seed: u64 },
+
     #[error("the user name must not be empty")]
     EmptyUserName,
 
@@ -69,8 +73,11 @@ pub enum ClientError {
     #[error("the store is damaged: {0}")]
     DamagedStore(String),
 
-    /// Another connection wiped this store (a deactivated user's handover): it is gone.
-    #[error("this store was wiped after its user was deactivated; its work was handed over")]
+    /// Another connection wiped this store (a deactivated user's handover, or a reset): it
+    /// is gone.
+    #[error(
+        "this store was wiped (its user was deactivated and its work handed over, or it was reset)"
+    )]
     StoreWiped,
 
     #[error("the store's database failed: {0}")]
@@ -85,6 +92,18 @@ pub enum ClientError {
     // --- The server ---
     #[error("this device is not signed in to a server")]
     NotLoggedIn,
+
+    /// A store belongs to the user it was made for: its records are that user's work.
+    #[error("this store belongs to {store_user}; it cannot sign in as {given}")]
+    WrongUser { store_user: String, given: String },
+
+    /// A store syncs with the server it first signed in to, and no other.
+    #[error("this store syncs with {bound}; it cannot sign in to {given}")]
+    WrongServer { bound: String, given: String },
+
+    /// Changes made here that the server has not received would be lost.
+    #[error("{count} change(s) made here have not reached the server yet")]
+    ChangesWaiting { count: u64 },
 
     #[error(
         "cannot reach the server at {url} ({why}); nothing is lost: changes stay on this device"
@@ -136,6 +155,12 @@ pub enum Rule {
         "a quote line needs a price: a unit_price, or the product_id of a product with a price"
     )]
     LineNeedsPrice,
+    #[error("only admins may change the product catalogue; this store's user is {role}")]
+    ProductsAreForAdmins { role: String },
+    #[error(
+        "the product's price is in {product} and the quote is in {quote}: a price is not converted (there are no exchange rates yet)"
+    )]
+    CurrencyDiffers { product: String, quote: String },
     #[error("the note is empty")]
     EmptyNote,
     #[error("only accounts have notes; this is {}: record it as an activity", .0.a())]
@@ -164,10 +189,14 @@ impl ClientError {
             | ClientError::Rule(_)
             | ClientError::BadBundle { .. }
             | ClientError::EmptyUserName
+            | ClientError::DemoAlreadyAdded { .. }
             | ClientError::BadCurrency(_)
             | ClientError::BadServerUrl(_)
             | ClientError::BadCaCert { .. }
-            | ClientError::AlreadyExists(_) => true,
+            | ClientError::AlreadyExists(_)
+            | ClientError::WrongUser { .. }
+            | ClientError::WrongServer { .. }
+            | ClientError::ChangesWaiting { .. } => true,
             ClientError::Server { status, .. } => (400..500).contains(status),
             ClientError::NoStore(_)
             | ClientError::StoreTooNew { .. }

@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 
 /// The first bytes of a bundle file.
 const BUNDLE_MAGIC: &[u8] = b"FIELDBOOK-BUNDLE-1\n";
-/// The export format's name and version (see docs/export-format.md).
+/// The export format's name and version (see docs/formats.md).
 pub const EXPORT_FORMAT: &str = "fieldbook-export";
 pub const EXPORT_VERSION: u32 = 1;
 /// Documents absorbed per transaction.
@@ -26,22 +26,31 @@ const ABSORB_BATCH: usize = 500;
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
 /// Writes `bytes` to `path` through a temporary file renamed into place, so a reader never
-/// sees half a file.
+/// sees half a file. Errors name `path`, never the temporary file.
 fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    if path.is_dir() {
+        return Err(ClientError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "is a directory: give a file name",
+            ),
+        });
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
     let result = (|| {
-        let file = std::fs::File::create(&tmp).map_err(ClientError::io(&tmp))?;
+        let file = std::fs::File::create(&tmp).map_err(ClientError::io(path))?;
         let mut w = BufWriter::new(file);
         f(&mut w)?;
         let file = w.into_inner().map_err(|e| ClientError::Io {
-            path: tmp.clone(),
+            path: path.to_path_buf(),
             source: e.into_error(),
         })?;
-        file.sync_all().map_err(ClientError::io(&tmp))?;
+        file.sync_all().map_err(ClientError::io(path))?;
         std::fs::rename(&tmp, path).map_err(ClientError::io(path))
     })();
     if result.is_err() {

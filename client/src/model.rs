@@ -132,6 +132,7 @@ pub struct StageSummary {
 /// What the sync state is, readable with no network.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncStatus {
+    /// The server this store syncs with (it stays known after signing out).
     pub server: Option<String>,
     /// The signed-in user (`None` when signed out).
     pub user: Option<String>,
@@ -141,6 +142,23 @@ pub struct SyncStatus {
     pub last_sync: Option<String>,
     /// Changes made here that the server has not acknowledged yet.
     pub pending: u64,
+    /// The user this store belongs to (the only one it signs in as).
+    pub store_user: String,
+    /// Changes the server refused (kept in its quarantine), until they are dealt with.
+    pub refused: Vec<RefusedChange>,
+}
+
+/// A change the server refused and keeps in its quarantine for a manager to review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedChange {
+    /// The change's hash (hex): the quarantine item's key on the server.
+    pub hash: String,
+    /// The record it changes.
+    pub doc_id: Uuid,
+    /// Why, in the server's words.
+    pub reason: String,
+    /// When the server said so (RFC 3339, this device's clock).
+    pub refused_at: String,
 }
 
 /// What `absorb` did.

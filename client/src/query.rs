@@ -92,12 +92,14 @@ impl Store {
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let st = self.sync_state()?;
         Ok(SyncStatus {
-            server: st.server_url,
+            server: st.server_url.or(st.bound_server),
             user: st.server_user.filter(|_| st.token.is_some()),
             role: st.role,
             device_id: st.device_id,
             last_sync: st.last_sync,
             pending: self.outbox_len()?,
+            store_user: self.settings().user.clone(),
+            refused: self.refused_changes()?,
         })
     }
 

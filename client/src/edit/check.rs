@@ -9,6 +9,7 @@ use crate::store::Tx;
 use fieldbook_core::doc::field_names;
 use fieldbook_core::record::Record;
 use fieldbook_core::schema::{self, Edit, FieldSpec};
+use fieldbook_core::protocol::Role;
 use fieldbook_core::rules;
 use fieldbook_core::value::{self, Value};
 use fieldbook_core::{CoreError, Kind};
@@ -100,6 +101,20 @@ fn assign(
     }
     out.retain(|(s, _)| s.name != spec.name);
     out.push((spec, value));
+    Ok(())
+}
+
+/// Refuses a write the server would refuse for the store user's role, when the store knows
+/// it (from the last sign-in): the product catalogue is the admins'.
+pub(crate) fn may_write(tx: &Tx, kind: Kind) -> Result<()> {
+    if kind == Kind::Product
+        && let Some(role) = tx.role()?
+        && Role::parse(&role).is_some_and(|r| r != Role::Admin)
+    {
+        return Err(ClientError::Rule(Rule::ProductsAreForAdmins {
+            role: format!("a {role}"),
+        }));
+    }
     Ok(())
 }
 
@@ -291,8 +306,15 @@ pub(crate) fn prepare_new(
         .collect())
 }
 
-/// A new line's defaults: one unit, the product's name and price; a price is required.
-pub(crate) fn complete_line(tx: &Tx, values: &mut Assignments, now: OffsetDateTime) -> Result<()> {
+/// A new line's defaults: one unit, the product's name and price; a price is required. A
+/// price is taken from a product only in the quote's currency (`quote_currency`): there
+/// are no exchange rates yet.
+pub(crate) fn complete_line(
+    tx: &Tx,
+    quote_currency: Option<&str>,
+    values: &mut Assignments,
+    now: OffsetDateTime,
+) -> Result<()> {
     let spec = |n: &str| {
         schema::LINE_FIELDS
             .iter()
@@ -309,9 +331,19 @@ pub(crate) fn complete_line(tx: &Tx, values: &mut Assignments, now: OffsetDateTi
         Ok(())
     };
     if let Some(Some(Value::Ref(_, product))) = given(values, "product_id").cloned() {
-        let (name, price) = tx.product_name_and_price(product)?;
-        add(values, "unit_price", price)?;
-        add(values, "description", name)?;
+        let p = tx.product_for_line(product)?;
+        if given(values, "unit_price").is_none()
+            && p.price.is_some()
+            && let (Some(product_currency), Some(quote)) = (&p.currency, quote_currency)
+            && product_currency != quote
+        {
+            return Err(ClientError::Rule(Rule::CurrencyDiffers {
+                product: product_currency.clone(),
+                quote: quote.to_string(),
+            }));
+        }
+        add(values, "unit_price", p.price)?;
+        add(values, "description", p.name)?;
     }
     add(values, "quantity", Some("1".into()))?;
     if given(values, "unit_price").is_none() {

@@ -58,6 +58,7 @@ impl Store {
         let now = OffsetDateTime::now_utc();
         let values = check::from_values(Target::Record(kind), values, Mode::Create, now)?;
         self.write(|tx| {
+            check::may_write(tx, kind)?;
             let id = Uuid::now_v7();
             let values = check::prepare_new(tx, kind, id, values, now)?;
             let s = tx.settings();
@@ -95,6 +96,7 @@ impl Store {
                     expected: kind,
                 });
             }
+            check::may_write(tx, stored.doc.kind())?;
             let out = change(tx, &mut stored.doc, now)?;
             let author = Author {
                 user: tx.settings().user.clone(),
@@ -143,7 +145,8 @@ impl Store {
         self.edit_record(quote, Some(Kind::Quote), |tx, doc, now| {
             let mut values = check::from_values(Target::Line, values, Mode::Create, now)?;
             check::references(tx, &values)?;
-            check::complete_line(tx, &mut values, now)?;
+            let currency = doc.read().str("currency").map(str::to_string);
+            check::complete_line(tx, currency.as_deref(), &mut values, now)?;
             let line_id = new_line_id();
             let values: Vec<_> = values
                 .into_iter()

@@ -19,6 +19,7 @@ mod open;
 pub(crate) mod outbox;
 pub(crate) mod projection;
 mod read;
+mod refused;
 mod shared;
 mod tx;
 

@@ -47,9 +47,11 @@ pub(super) fn connect(path: &Path, create: bool) -> Result<Connection> {
 /// (and `init` can be rerun).
 pub(super) fn init(dir: &Path, user: &str, default_currency: &str) -> Result<()> {
     let user = user.trim();
-    if user.is_empty() || user.chars().any(char::is_control) {
+    if user.is_empty() {
         return Err(ClientError::EmptyUserName);
     }
+    // The server's rule for names: a store never holds a user it would refuse.
+    fieldbook_core::names::user(user)?;
     let currency = default_currency.trim().to_ascii_uppercase();
     if !fieldbook_core::money::is_currency(&currency) {
         return Err(ClientError::BadCurrency(default_currency.to_string()));

@@ -29,6 +29,14 @@ pub(crate) struct Tx<'a> {
     fix_parents: bool,
 }
 
+/// What a quote line takes from its product.
+#[derive(Default)]
+pub(crate) struct ProductForLine {
+    pub name: Option<String>,
+    pub price: Option<String>,
+    pub currency: Option<String>,
+}
+
 /// What a write checks about a record it refers to.
 pub(crate) struct RefState {
     pub kind: Option<Kind>,
@@ -221,12 +229,20 @@ impl<'a> Tx<'a> {
         self.text_of("SELECT currency FROM p_opportunity WHERE id = ?1", id)
     }
 
-    /// A product's name and unit price.
-    pub fn product_name_and_price(&self, id: Uuid) -> Result<(Option<String>, Option<String>)> {
-        Ok((
-            self.text_of("SELECT name FROM p_product WHERE id = ?1", id)?,
-            self.text_of("SELECT unit_price FROM p_product WHERE id = ?1", id)?,
-        ))
+    /// What a quote line takes from a product: its name, unit price and currency.
+    pub fn product_for_line(&self, id: Uuid) -> Result<ProductForLine> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT name, unit_price, currency FROM p_product WHERE id = ?1")?
+            .query_row([id.to_string()], |r| {
+                Ok(ProductForLine {
+                    name: r.get(0)?,
+                    price: r.get(1)?,
+                    currency: r.get(2)?,
+                })
+            })
+            .optional()?
+            .unwrap_or_default())
     }
 
     fn text_of(&self, sql: &str, id: Uuid) -> Result<Option<String>> {
