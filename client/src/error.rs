@@ -39,6 +39,15 @@ pub enum ClientError {
     #[error("{} is not a Fieldbook bundle ({why})", path.display())]
     BadBundle { path: PathBuf, why: String },
 
+    /// A document of a bundle failed the checks every value from elsewhere passes; nothing
+    /// of the bundle was absorbed.
+    #[error("{}: {}; nothing was absorbed", path.display(), refusal(id, source))]
+    BundleRefused {
+        path: PathBuf,
+        id: Uuid,
+        source: Box<ClientError>,
+    },
+
     /// A demo book is made from its seed, ids included: the same seed makes the same records.
     #[error("the demo book of seed {seed} is in this store already")]
     DemoAlreadyAdded { seed: u64 },
@@ -66,6 +75,18 @@ pub enum ClientError {
         "this store was written by a newer Fieldbook (store schema {found}, this program knows up to {known}); nothing was changed"
     )]
     StoreTooNew { found: i64, known: i64 },
+
+    /// An older store that must be upgraded before use (met only where it cannot be).
+    #[error("this store was written by an older Fieldbook and must be upgraded first")]
+    StoreTooOld,
+
+    /// The store could be opened for reading only: this user may not write its file or
+    /// its directory.
+    #[error(
+        "the store in {} is read-only for this user (the file or its directory is not writable): {why}",
+        dir.display()
+    )]
+    ReadOnly { dir: PathBuf, why: &'static str },
 
     #[error("a stored document is damaged ({id}): {source}")]
     Damaged { id: String, source: Box<CoreError> },
@@ -131,6 +152,15 @@ pub enum ClientError {
     PullInterrupted,
 }
 
+/// A bundle's refused record in words: "record ID is refused: WHY" (or "record ID writes
+/// ..." for what no edit may do).
+fn refusal(id: &Uuid, why: &ClientError) -> String {
+    match why {
+        ClientError::Core(CoreError::Forbidden(what)) => format!("record {id} {what}"),
+        why => format!("record {id} is refused: {why}"),
+    }
+}
+
 /// What is wrong with a reference to another record.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum RefProblem {
@@ -188,6 +218,7 @@ impl ClientError {
             | ClientError::BadReference { .. }
             | ClientError::Rule(_)
             | ClientError::BadBundle { .. }
+            | ClientError::BundleRefused { .. }
             | ClientError::EmptyUserName
             | ClientError::DemoAlreadyAdded { .. }
             | ClientError::BadCurrency(_)
@@ -200,6 +231,8 @@ impl ClientError {
             ClientError::Server { status, .. } => (400..500).contains(status),
             ClientError::NoStore(_)
             | ClientError::StoreTooNew { .. }
+            | ClientError::StoreTooOld
+            | ClientError::ReadOnly { .. }
             | ClientError::Damaged { .. }
             | ClientError::DamagedStore(_)
             | ClientError::StoreWiped

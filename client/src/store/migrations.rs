@@ -33,6 +33,17 @@ fn too_new(found: i64) -> ClientError {
     }
 }
 
+/// Checks, without writing, that the schema is this program's: a read-only store cannot be
+/// migrated ([`ClientError::StoreTooOld`] when it would need it).
+pub(crate) fn check_current(conn: &Connection) -> Result<()> {
+    let found = version(conn)?;
+    match found.cmp(&SCHEMA_VERSION) {
+        std::cmp::Ordering::Greater => Err(too_new(found)),
+        std::cmp::Ordering::Less => Err(ClientError::StoreTooOld),
+        std::cmp::Ordering::Equal => Ok(()),
+    }
+}
+
 /// Brings the schema up to [`SCHEMA_VERSION`]. A store already there costs one read and
 /// no write lock; an older one is migrated in one exclusive transaction that reads the
 /// version again first (another connection may have migrated it meanwhile).

@@ -185,15 +185,7 @@ impl<'a> Tx<'a> {
 
     /// The kind and deletion mark of a record, if held.
     pub fn ref_state(&self, id: Uuid) -> Result<Option<RefState>> {
-        let found: Option<(String, bool)> = self
-            .tx
-            .prepare_cached("SELECT kind, deleted FROM records WHERE id = ?1")?
-            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        Ok(found.map(|(k, deleted)| RefState {
-            kind: Kind::parse(&k).ok(),
-            deleted,
-        }))
+        ref_state(&self.tx, id)
     }
 
     /// The live product other than `except` that uses `sku`, if any.
@@ -219,9 +211,7 @@ impl<'a> Tx<'a> {
 
     /// An account's parent account, if it has one.
     pub fn parent_of(&self, id: Uuid) -> Result<Option<Uuid>> {
-        Ok(self
-            .text_of("SELECT parent_id FROM p_account WHERE id = ?1", id)?
-            .and_then(|p| Uuid::parse_str(&p).ok()))
+        parent_of(&self.tx, id)
     }
 
     /// An opportunity's currency.
@@ -253,4 +243,26 @@ impl<'a> Tx<'a> {
             .optional()?
             .flatten())
     }
+}
+
+/// The kind and deletion mark of a record, if held.
+pub(super) fn ref_state(conn: &Connection, id: Uuid) -> Result<Option<RefState>> {
+    let found: Option<(String, bool)> = conn
+        .prepare_cached("SELECT kind, deleted FROM records WHERE id = ?1")?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(found.map(|(k, deleted)| RefState {
+        kind: Kind::parse(&k).ok(),
+        deleted,
+    }))
+}
+
+/// An account's parent account, if it has one.
+pub(super) fn parent_of(conn: &Connection, id: Uuid) -> Result<Option<Uuid>> {
+    let parent: Option<String> = conn
+        .prepare_cached("SELECT parent_id FROM p_account WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten();
+    Ok(parent.and_then(|p| Uuid::parse_str(&p).ok()))
 }
