@@ -5,3 +5,4 @@
 mod store;
 mod support;
 mod sync;
+mod trust;
