@@ -81,7 +81,9 @@ pub fn logout(store: Store, json: bool) -> anyhow::Result<()> {
     let mut engine = SyncEngine::new(store);
     let r = engine.logout()?;
     if json {
-        print_json(&json!({"logged_out": true, "server_revoked": r.server_told, "pending": r.pending}));
+        print_json(
+            &json!({"logged_out": true, "server_revoked": r.server_told, "pending": r.pending}),
+        );
         return Ok(());
     }
     if r.server_told {
@@ -97,7 +99,11 @@ pub fn logout(store: Store, json: bool) -> anyhow::Result<()> {
              `fieldbook login` and `fieldbook sync`",
             render::count(r.pending, "change", "changes"),
             if r.pending == 1 { "has" } else { "have" },
-            if r.pending == 1 { "it stays" } else { "they stay" },
+            if r.pending == 1 {
+                "it stays"
+            } else {
+                "they stay"
+            },
             if r.pending == 1 { "goes" } else { "go" },
         );
     }
@@ -109,7 +115,9 @@ pub fn reset(store: Store, force: bool, json: bool) -> anyhow::Result<()> {
     let mut engine = SyncEngine::new(store);
     let r = engine.reset(force)?;
     if json {
-        print_json(&json!({"reset": true, "data_dir": dir, "discarded": r.discarded, "server_revoked": r.server_told}));
+        print_json(
+            &json!({"reset": true, "data_dir": dir, "discarded": r.discarded, "server_revoked": r.server_told}),
+        );
         return Ok(());
     }
     out!("Deleted the store in {}.", dir.display());

@@ -296,7 +296,9 @@ fn record_json(r: &Map<String, Json>) {
         .get("attention")
         .filter(|a| a.as_array().is_some_and(|a| !a.is_empty()))
     {
-        out!("  NEEDS ATTENTION (a merge of edits broke a rule; fix it with `fieldbook set ID ...`):");
+        out!(
+            "  NEEDS ATTENTION (a merge of edits broke a rule; fix it with `fieldbook set ID ...`):"
+        );
         for a in broken {
             out!("    {}", text(a.get("message")));
         }
@@ -426,7 +428,12 @@ pub fn conflicts(records: &[RecordConflicts]) {
                 let mark = if v.shown { " (shown)" } else { "" };
                 let value = v.value.as_ref().map(FieldValue::to_json);
                 let value = field_value(&c.field, value.as_ref(), currency.as_ref());
-                out!("    {}  by {} at {}{mark}", value.if_empty("(empty)"), v.by, v.at);
+                out!(
+                    "    {}  by {} at {}{mark}",
+                    value.if_empty("(empty)"),
+                    v.by,
+                    v.at
+                );
             }
         }
     }
@@ -488,7 +495,11 @@ pub fn status(st: &SyncStatus, connection: Connection) {
         }
         None => out!("server:     none (work is local; {login} to sync)"),
     }
-    let role = st.role.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+    let role = st
+        .role
+        .as_deref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
     out!("user:       {}{role}", st.store_user);
     out!("last sync:  {}", st.last_sync.as_deref().unwrap_or("never"));
     out!(

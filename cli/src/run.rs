@@ -5,9 +5,9 @@
 use crate::errors;
 use crate::json::{self, Tail};
 use crate::parse;
+use crate::remote;
 use crate::render;
 use clap::{Parser, Subcommand};
-use crate::remote;
 use fieldbook_client::{ClientError, Kind, ListQuery, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value as Json, json};

@@ -51,7 +51,9 @@ fn id_of(doc: &[u8]) -> String {
 
 /// The document `bytes` after one more change, by `by`, made by `f` on another actor.
 fn edited(bytes: &[u8], by: &str, f: impl FnOnce(&mut AutoCommit)) -> Vec<u8> {
-    let mut doc = AutoCommit::load(bytes).unwrap().with_actor(ActorId::random());
+    let mut doc = AutoCommit::load(bytes)
+        .unwrap()
+        .with_actor(ActorId::random());
     f(&mut doc);
     doc.commit_with(
         CommitOptions::default()
@@ -81,7 +83,11 @@ fn book() -> Book {
     );
     let deal = alice.new_record(
         "opportunity",
-        &[&format!("account_id={acme}"), "name=Retrofit", "amount=1000"],
+        &[
+            &format!("account_id={acme}"),
+            "name=Retrofit",
+            "amount=1000",
+        ],
     );
     let quote = alice.new_record("quote", &[&format!("opportunity_id={deal}"), "tax_pct=19"]);
     alice.ok(&[
@@ -148,11 +154,23 @@ fn a_bundle_with_a_value_the_schema_forbids_is_refused_whole() {
         }
     };
     // A value out of range, a value not of its enum, a record without its required name.
-    refused(&bob, &b.with(&b.quote, set("tax_pct", "-50")), &["tax_pct", "-50"]);
-    refused(&bob, &b.with(&b.deal, set("stage", "bogus")), &["stage", "bogus"]);
+    refused(
+        &bob,
+        &b.with(&b.quote, set("tax_pct", "-50")),
+        &["tax_pct", "-50"],
+    );
+    refused(
+        &bob,
+        &b.with(&b.deal, set("stage", "bogus")),
+        &["stage", "bogus"],
+    );
     refused(&bob, &b.with(&b.deal, set("amount", "abc")), &["amount"]);
     refused(&bob, &b.with(&b.acme, set("name", "")), &["needs `name`"]);
-    refused(&bob, &b.with(&b.acme, set("website", "javascript:alert(1)")), &["website"]);
+    refused(
+        &bob,
+        &b.with(&b.acme, set("website", "javascript:alert(1)")),
+        &["website"],
+    );
     // A line's quantity that no decimal holds.
     let huge_quantity = b.with(&b.quote, |d| {
         edited(d, "alice", |doc| {
@@ -217,7 +235,10 @@ fn another_record_reusing_an_id_and_bytes_after_the_last_document_are_refused() 
             acme_id,
             &ActorId::random(),
             &fieldbook_core::doc::Author::now("eve"),
-            &[(name, fieldbook_core::value::Value::Str("Acme (eve's)".into()))],
+            &[(
+                name,
+                fieldbook_core::value::Value::Str("Acme (eve's)".into()),
+            )],
         )
         .unwrap();
         doc.commit(&fieldbook_core::doc::Author::now("eve"))

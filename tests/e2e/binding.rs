@@ -69,7 +69,11 @@ fn a_copy_of_alices_store_does_not_sign_in_as_carl_nor_to_another_server() {
         err.contains("fieldbook reset") && err.contains("--data-dir"),
         "{err}"
     );
-    assert_eq!(store_bytes(&copy), before, "the refused login changed the store");
+    assert_eq!(
+        store_bytes(&copy),
+        before,
+        "the refused login changed the store"
+    );
     let status = copy.json(&["status"]);
     assert_eq!(status["user"], serde_json::Value::Null, "{status}");
     assert_eq!(status["store_user"], "alice");
@@ -111,7 +115,8 @@ fn reset_deletes_a_store_only_when_nothing_would_be_lost_and_logout_warns() {
     let (code, err) = alice.fails(&["reset"]);
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("1 change(s) made here have not reached the server") && err.contains("--force"),
+        err.contains("1 change(s) made here have not reached the server")
+            && err.contains("--force"),
         "{err}"
     );
     assert_eq!(store_bytes(&alice), before);
@@ -130,7 +135,10 @@ fn reset_deletes_a_store_only_when_nothing_would_be_lost_and_logout_warns() {
     let bob = Fb::init("bob");
     bob.new_record("account", &["name=Lost on purpose"]);
     let done = bob.ok(&["reset", "--force"]);
-    assert!(done.contains("1 change that never reached the server was discarded"), "{done}");
+    assert!(
+        done.contains("1 change that never reached the server was discarded"),
+        "{done}"
+    );
     assert!(!bob.path().join("fieldbook.db").exists());
 }
 
@@ -159,7 +167,10 @@ fn a_reps_product_is_refused_at_once_and_what_the_server_refused_stays_in_status
     // Now it knows: refused here at once, nothing queued.
     let (code, err) = alice.fails(&["new", "product", "sku=FB-2", "name=Valve"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("only admins may change the product catalogue"), "{err}");
+    assert!(
+        err.contains("only admins may change the product catalogue"),
+        "{err}"
+    );
     let product = alice.json(&["list", "product"])[0]["id"]
         .as_str()
         .unwrap()
@@ -215,11 +226,17 @@ fn status_tells_a_refused_token_from_offline() {
         text.contains("refused this device's token") && !text.contains("offline"),
         "{text}"
     );
-    assert!(text.contains(&format!("fieldbook login {} alice", server.url)), "{text}");
+    assert!(
+        text.contains(&format!("fieldbook login {} alice", server.url)),
+        "{text}"
+    );
     // A server that does not answer is "offline".
     server.kill();
     let text = alice.ok(&["status"]);
-    assert!(text.contains("offline (changes wait here safely)"), "{text}");
+    assert!(
+        text.contains("offline (changes wait here safely)"),
+        "{text}"
+    );
     // Signed out: said so, with the way back.
     alice.ok(&["logout"]);
     let text = alice.ok(&["status"]);

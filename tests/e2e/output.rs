@@ -39,7 +39,10 @@ fn a_rule_broken_by_a_merge_needs_attention_and_blocks_no_other_edit() {
         (shown["stage"].as_str(), &shown["loss_reason"]),
         (Some("lost"), &Value::Null)
     );
-    assert_eq!(shown["attention"][0]["rule"], "lost_needs_reason", "{shown}");
+    assert_eq!(
+        shown["attention"][0]["rule"], "lost_needs_reason",
+        "{shown}"
+    );
     assert_eq!(
         phone.json(&["list", "opportunity"])[0]["attention"][0]["rule"],
         "lost_needs_reason"
@@ -51,7 +54,8 @@ fn a_rule_broken_by_a_merge_needs_attention_and_blocks_no_other_edit() {
     );
     let list = phone.ok(&["list", "opportunity"]);
     assert!(
-        list.contains("needs attention: stage, loss_reason") && list.contains("1 record needs attention"),
+        list.contains("needs attention: stage, loss_reason")
+            && list.contains("1 record needs attention"),
         "{list}"
     );
     // Another field can be edited (it could not before), the rule's own fields only fixed.
@@ -60,7 +64,10 @@ fn a_rule_broken_by_a_merge_needs_attention_and_blocks_no_other_edit() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("loss_reason"), "{err}");
     phone.ok(&["set", &deal, "loss_reason=budget cut"]);
-    assert_eq!(phone.json(&["show", &deal])["attention"], serde_json::json!([]));
+    assert_eq!(
+        phone.json(&["show", &deal])["attention"],
+        serde_json::json!([])
+    );
     assert!(!phone.ok(&["list", "opportunity"]).contains("attention"));
 }
 
@@ -73,7 +80,10 @@ fn an_account_parent_loop_is_refused() {
     for (child, parent) in [(&a, &b), (&a, &c), (&a, &a)] {
         let (code, err) = fb.fails(&["set", child, &format!("parent_id={parent}")]);
         assert_eq!(code, 2, "{err}");
-        assert!(err.contains("loop") || err.contains("its own parent"), "{err}");
+        assert!(
+            err.contains("loop") || err.contains("its own parent"),
+            "{err}"
+        );
     }
     assert_eq!(fb.json(&["show", &a])["parent_id"], Value::Null);
     fb.ok(&["set", &c, &format!("parent_id={a}")]);
@@ -87,7 +97,12 @@ fn a_quote_line_from_a_product_takes_its_price_in_the_quotes_currency_only() {
     let quote = fb.new_record("quote", &[&format!("opportunity_id={deal}"), "tax_pct=19"]);
     let eur = fb.new_record(
         "product",
-        &["sku=P-EUR", "name=Pump P-200", "unit_price=1999.99", "currency=EUR"],
+        &[
+            "sku=P-EUR",
+            "name=Pump P-200",
+            "unit_price=1999.99",
+            "currency=EUR",
+        ],
     );
     let usd = fb.new_record(
         "product",
@@ -185,7 +200,10 @@ fn a_read_only_store_can_still_be_read() {
     let fb = Fb::init("alice");
     let acc = fb.new_record("account", &["name=Acme", "city=Berlin"]);
     // Readable by everyone, writable by no one but its owner (the file and the directory).
-    for (p, m) in [(fb.path().to_path_buf(), 0o555), (fb.path().join("fieldbook.db"), 0o444)] {
+    for (p, m) in [
+        (fb.path().to_path_buf(), 0o555),
+        (fb.path().join("fieldbook.db"), 0o444),
+    ] {
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(m)).unwrap();
     }
     let export = tempfile::tempdir().unwrap();
@@ -205,7 +223,11 @@ fn a_read_only_store_can_still_be_read() {
         );
         assert!(String::from_utf8_lossy(&out.stdout).contains("Acme") || args[0] == "export");
     }
-    assert!(std::fs::read_to_string(&out_file).unwrap().contains("Berlin"));
+    assert!(
+        std::fs::read_to_string(&out_file)
+            .unwrap()
+            .contains("Berlin")
+    );
     let out = as_nobody(&fb, &["set", &acc, "city=Paris"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -221,19 +243,30 @@ fn escape_sequences_never_reach_the_terminal_raw() {
     // A name from elsewhere (an older store, another program) holding escape sequences.
     let evil = "Acme\u{1b}[2J\u{1b}]0;pwned\u{7}\u{202e}";
     let conn = rusqlite::Connection::open(fb.path().join("fieldbook.db")).unwrap();
-    conn.execute("UPDATE p_account SET name = ?1", [evil]).unwrap();
-    conn.execute("UPDATE records SET title = ?1", [evil]).unwrap();
+    conn.execute("UPDATE p_account SET name = ?1", [evil])
+        .unwrap();
+    conn.execute("UPDATE records SET title = ?1", [evil])
+        .unwrap();
     let list = fb.ok(&["list", "account"]);
-    assert!(!list.contains('\u{1b}') && !list.contains('\u{7}') && !list.contains('\u{202e}'), "{list:?}");
+    assert!(
+        !list.contains('\u{1b}') && !list.contains('\u{7}') && !list.contains('\u{202e}'),
+        "{list:?}"
+    );
     assert!(list.contains("Acme\\u{1b}[2J"), "{list}");
     let search = fb.ok(&["search", "acme"]);
     assert!(!search.contains('\u{1b}'), "{search:?}");
     // In errors too: what was typed is shown, not run.
     let (_, err) = fb.fails(&["show", "\u{1b}[31mred"]);
-    assert!(!err.contains('\u{1b}') && err.contains("\\u{1b}[31mred"), "{err:?}");
+    assert!(
+        !err.contains('\u{1b}') && err.contains("\\u{1b}[31mred"),
+        "{err:?}"
+    );
     // JSON escapes them itself.
     let json = String::from_utf8(fb.output(&["--json", "list", "account"]).stdout).unwrap();
-    assert!(!json.contains('\u{1b}') && json.contains("\\u001b"), "{json}");
+    assert!(
+        !json.contains('\u{1b}') && json.contains("\\u001b"),
+        "{json}"
+    );
     let _ = acc;
 }
 
@@ -281,7 +314,10 @@ fn help_names_only_files_that_exist() {
             let word = word.trim_end_matches(['.', ':']);
             if word.starts_with("docs/") {
                 seen += 1;
-                assert!(repo.join(word).is_file(), "`{c} --help` names {word}, which does not exist");
+                assert!(
+                    repo.join(word).is_file(),
+                    "`{c} --help` names {word}, which does not exist"
+                );
             }
         }
     }
@@ -294,13 +330,24 @@ fn counts_percentages_conflicts_and_moving_read_as_people_write() {
     let acc = fb.new_record("account", &["name=Acme"]);
     let deal = fb.new_record(
         "opportunity",
-        &[&format!("account_id={acc}"), "name=Deal", "amount=1234.5", "stage=proposal"],
+        &[
+            &format!("account_id={acc}"),
+            "name=Deal",
+            "amount=1234.5",
+            "stage=proposal",
+        ],
     );
     let book = fb.ok(&["pipeline"]);
-    assert!(book.contains("1 account,") && book.contains("1 opportunity,"), "{book}");
+    assert!(
+        book.contains("1 account,") && book.contains("1 opportunity,"),
+        "{book}"
+    );
     assert!(book.contains("0 quotes"), "{book}");
     let file = fb.path().join("one.json");
-    assert!(fb.ok(&["export", "--out", file.to_str().unwrap()]).contains("Exported 2 records"));
+    assert!(
+        fb.ok(&["export", "--out", file.to_str().unwrap()])
+            .contains("Exported 2 records")
+    );
     // Percentages: one way, `50%`, in a list and on the record.
     assert!(fb.ok(&["list", "opportunity"]).contains("50%"));
     let shown = fb.ok(&["show", &deal]);
@@ -322,7 +369,9 @@ fn counts_percentages_conflicts_and_moving_read_as_people_write() {
     let (code, err) = fb.fails(&["set", &deal, &format!("account_id={other_acc}")]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("fieldbook new") && err.contains("fieldbook delete") && err.contains("reassign"),
+        err.contains("fieldbook new")
+            && err.contains("fieldbook delete")
+            && err.contains("reassign"),
         "{err}"
     );
 }

@@ -86,7 +86,9 @@ fn connect_read_only(path: &Path) -> Result<Connection> {
     uri.push_str(if has_log { "?mode=ro" } else { "?immutable=1" });
     let conn = Connection::open_with_flags(
         &uri,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;

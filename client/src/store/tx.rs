@@ -7,9 +7,9 @@
 //! instead (`search_rows_at_once`), so that its commit has little left to do.
 
 use super::Settings;
+use super::attention;
 use super::docs::StoredDoc;
 use super::outbox;
-use super::attention;
 use super::projection::{self, RowState, SearchRow};
 use super::shared::Shared;
 use crate::error::Result;

@@ -20,7 +20,9 @@ fn a_store_signs_in_only_as_its_user_and_only_to_its_server() {
     let (dir, _s) = store("alice");
     let mut e = SyncEngine::open(dir.path()).unwrap();
     // Refused before the request: the password is never sent for carl.
-    let wrong = e.login(&server.url, "carl", "not even tried", None).unwrap_err();
+    let wrong = e
+        .login(&server.url, "carl", "not even tried", None)
+        .unwrap_err();
     assert!(
         matches!(&wrong, ClientError::WrongUser { store_user, given } if store_user == "alice" && given == "carl"),
         "{wrong:?}"
@@ -47,7 +49,10 @@ fn a_store_signs_in_only_as_its_user_and_only_to_its_server() {
         None,
     )
     .unwrap();
-    assert_eq!(e.store().sync_status().unwrap().user.as_deref(), Some("alice"));
+    assert_eq!(
+        e.store().sync_status().unwrap().user.as_deref(),
+        Some("alice")
+    );
 }
 
 #[test]
@@ -140,7 +145,9 @@ fn a_record_that_needs_attention_blocks_no_edit_of_another_field() {
     let r = phone.record(deal).unwrap();
     assert_eq!(r.attention.len(), 1);
     assert_eq!(r.attention[0].rule, "lost_needs_reason");
-    let listed = phone.list(Kind::Opportunity, &ListQuery::default()).unwrap();
+    let listed = phone
+        .list(Kind::Opportunity, &ListQuery::default())
+        .unwrap();
     assert_eq!(listed[0].attention, r.attention, "lists carry it too");
     phone.update(deal, &text(&[("amount", "100")])).unwrap();
     let e = phone.update(deal, &text(&[("stage", "lost")])).unwrap_err();
@@ -159,7 +166,9 @@ fn a_record_that_needs_attention_blocks_no_edit_of_another_field() {
         .unwrap();
     assert!(phone.record(deal).unwrap().attention.is_empty());
     assert!(
-        phone.list(Kind::Opportunity, &ListQuery::default()).unwrap()[0]
+        phone
+            .list(Kind::Opportunity, &ListQuery::default())
+            .unwrap()[0]
             .attention
             .is_empty()
     );
@@ -238,7 +247,12 @@ fn product_lines_take_the_price_in_the_quotes_currency_and_demo_quotes_are_price
     for q in quotes {
         assert!(!q.lines.is_empty());
         let total = q.totals.unwrap().total;
-        assert_ne!(total.trim_start_matches(['0', '.']), "", "{} totals {total}", q.title);
+        assert_ne!(
+            total.trim_start_matches(['0', '.']),
+            "",
+            "{} totals {total}",
+            q.title
+        );
     }
     let before = demo.outbox_len().unwrap();
     let e = demo.demo(600, 11, &mut |_, _| {}).unwrap_err();
