@@ -5,6 +5,7 @@
 
 use crate::render;
 use crate::run::print_json;
+use fieldbook_client::model::SyncStatus;
 use fieldbook_client::{Cancel, ClientError, Store, SyncEngine, SyncEvent};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -151,7 +152,7 @@ pub fn status(store: Store, json: bool) -> anyhow::Result<()> {
         v["connection"] = json!(connection.as_str());
         print_json(&v);
     } else {
-        render::status(&st, connection);
+        print_status(&st, connection);
     }
     Ok(())
 }
@@ -225,4 +226,59 @@ pub fn sync(store: Store, json: bool) -> anyhow::Result<()> {
         eprintln!("(`fieldbook status` lists what the server refused until it is dealt with)");
     }
     Ok(())
+}
+
+/// The sync state for people: where, as whom, how the server answered, what waits and what
+/// it refused (grouped by reason).
+fn print_status(st: &SyncStatus, connection: Connection) {
+    let login = format!(
+        "`fieldbook login {} {}`",
+        st.server.as_deref().unwrap_or("URL"),
+        st.store_user
+    );
+    match &st.server {
+        Some(server) => {
+            let state = match connection {
+                Connection::Online => "online".to_string(),
+                Connection::Offline => "offline (changes wait here safely)".to_string(),
+                Connection::TokenRefused => format!(
+                    "the server answers but refused this device's token (signed out there): {login}"
+                ),
+                Connection::Deactivated => {
+                    "this user was deactivated; `fieldbook sync` hands over what is here".into()
+                }
+                Connection::SignedOut => format!("signed out: {login}"),
+            };
+            out!("server:     {server} ({state})");
+        }
+        None => out!("server:     none (work is local; {login} to sync)"),
+    }
+    let role = st
+        .role
+        .as_deref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
+    out!("user:       {}{role}", st.store_user);
+    out!("last sync:  {}", st.last_sync.as_deref().unwrap_or("never"));
+    out!(
+        "waiting:    {} not yet on the server",
+        render::count(st.pending, "change", "changes")
+    );
+    if st.refused.is_empty() {
+        return;
+    }
+    out!(
+        "refused:    {} the server refused, kept in its quarantine for a manager to review:",
+        render::count(st.refused.len() as u64, "change", "changes")
+    );
+    let mut reasons: Vec<(&str, u64)> = Vec::new();
+    for r in &st.refused {
+        match reasons.iter_mut().find(|(reason, _)| *reason == r.reason) {
+            Some((_, n)) => *n += 1,
+            None => reasons.push((&r.reason, 1)),
+        }
+    }
+    for (reason, n) in reasons {
+        out!("            {n} × {reason}");
+    }
 }

@@ -2,9 +2,8 @@
 //! groups, records as `field: value` lines.
 
 use crate::json::{self, Tail};
-use crate::remote::Connection;
 use fieldbook_client::RecordView;
-use fieldbook_client::model::{HistoryEntry, RecordConflicts, SearchHit, StageSummary, SyncStatus};
+use fieldbook_client::model::{HistoryEntry, RecordConflicts, SearchHit, StageSummary};
 use fieldbook_core::money::{Locale, format_money};
 use fieldbook_core::value::FieldValue;
 use fieldbook_core::{Kind, schema};
@@ -470,57 +469,4 @@ pub fn pipeline(stages: &[StageSummary], counts: &BTreeMap<Kind, u64>) {
         })
         .collect();
     table(&["stage", "deals", "amount", "weighted"], &rows);
-}
-
-pub fn status(st: &SyncStatus, connection: Connection) {
-    let login = format!(
-        "`fieldbook login {} {}`",
-        st.server.as_deref().unwrap_or("URL"),
-        st.store_user
-    );
-    match &st.server {
-        Some(server) => {
-            let state = match connection {
-                Connection::Online => "online".to_string(),
-                Connection::Offline => "offline (changes wait here safely)".to_string(),
-                Connection::TokenRefused => format!(
-                    "the server answers but refused this device's token (signed out there): {login}"
-                ),
-                Connection::Deactivated => {
-                    "this user was deactivated; `fieldbook sync` hands over what is here".into()
-                }
-                Connection::SignedOut => format!("signed out: {login}"),
-            };
-            out!("server:     {server} ({state})");
-        }
-        None => out!("server:     none (work is local; {login} to sync)"),
-    }
-    let role = st
-        .role
-        .as_deref()
-        .map(|r| format!(" ({r})"))
-        .unwrap_or_default();
-    out!("user:       {}{role}", st.store_user);
-    out!("last sync:  {}", st.last_sync.as_deref().unwrap_or("never"));
-    out!(
-        "waiting:    {} not yet on the server",
-        count(st.pending, "change", "changes")
-    );
-    if st.refused.is_empty() {
-        return;
-    }
-    out!(
-        "refused:    {} the server refused, kept in its quarantine for a manager to review:",
-        count(st.refused.len() as u64, "change", "changes")
-    );
-    let mut reasons: Vec<(&str, u64)> = Vec::new();
-    for r in &st.refused {
-        match reasons.iter_mut().find(|(reason, _)| *reason == r.reason) {
-            Some((_, n)) => *n += 1,
-            None => reasons.push((&r.reason, 1)),
-        }
-    }
-    for (reason, n) in reasons {
-        out!("            {n} × {reason}");
-    }
 }

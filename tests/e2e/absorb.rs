@@ -44,7 +44,7 @@ fn write_bundle(path: &Path, docs: &[Vec<u8>], trailing: &[u8]) {
 fn id_of(doc: &[u8]) -> String {
     let doc = AutoCommit::load(doc).unwrap();
     match doc.get(ROOT, "_id").unwrap() {
-        Some((automerge::Value::Scalar(s), _)) => s.to_str().unwrap().to_string(),
+        Some((automerge::Value::Scalar(s), _)) => s.as_str().unwrap().to_string(),
         other => panic!("no _id: {other:?}"),
     }
 }

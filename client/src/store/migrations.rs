@@ -15,9 +15,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_trust.sql"),
 ];
 
-/// Work a migration needs besides its SQL, run right after it in the same transaction:
-/// `(version it brings the schema to, what to run)`.
-const AFTER: &[(i64, fn(&Connection) -> Result<()>)] = &[(3, super::attention::backfill)];
+/// Work a migration needs besides its SQL, done in Rust in the same transaction.
+type Step = fn(&Connection) -> Result<()>;
+
+/// `(the version a migration brings the schema to, what to run right after its SQL)`.
+const AFTER: &[(i64, Step)] = &[(3, super::attention::backfill)];
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
