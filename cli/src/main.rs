@@ -13,6 +13,9 @@
 /// Like `println!`, but a closed stdout (`fieldbook list ... | head`) is not a crash, and no
 /// control character reaches the terminal raw (`clean`).
 macro_rules! out {
+    () => {
+        out!("")
+    };
     ($($t:tt)*) => {{
         use std::io::Write as _;
         let line = format!($($t)*);
@@ -26,6 +29,7 @@ mod json;
 mod parse;
 mod remote;
 mod render;
+mod report;
 mod run;
 
 fn main() -> std::process::ExitCode {

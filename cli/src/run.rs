@@ -129,6 +129,12 @@ enum Command {
     },
     /// Open opportunities by stage: count, amount, weighted amount.
     Pipeline,
+    /// Managers' reports over this device's copy (docs/reports.md): pipeline, forecast,
+    /// winrate, stale, rfm, activity.
+    Report(crate::report::ReportArgs),
+    /// Exchange rates the reports convert money with.
+    #[command(subcommand)]
+    Rates(crate::report::Rates),
     /// Sign in to a server and register this device (password from FIELDBOOK_PASSWORD or stdin).
     Login {
         url: String,
@@ -463,6 +469,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 render::pipeline(&p, &store.counts()?);
             }
         }
+        Command::Report(args) => crate::report::report(&store, &args, json)?,
+        Command::Rates(cmd) => crate::report::rates(&mut store, &cmd, json)?,
     }
     if writes {
         // After the write returned: housekeeping off the write path.

@@ -44,14 +44,16 @@ impl Store {
             let count = batch.len() as u64;
             self.write(|tx| {
                 let s = tx.settings().clone();
-                let author = Author {
-                    user: s.user.clone(),
-                    at: now,
-                };
                 for rec in batch {
                     if tx.ref_state(rec.id)?.is_some() {
                         return Err(ClientError::DemoAlreadyAdded { seed });
                     }
+                    // Created when the generated history says, so reports over a demo book
+                    // (days to win, stale accounts) read like a real one.
+                    let author = Author {
+                        user: s.user.clone(),
+                        at: rec.created.midnight().assume_utc() + time::Duration::hours(9),
+                    };
                     let mut fields: Vec<(String, String)> = rec
                         .fields
                         .iter()

@@ -20,6 +20,7 @@
 //! - [`edit`]: typed writes (every write checked first, then one transaction).
 //! - [`query`]: typed reads — records, lists, history, conflicts.
 //! - [`model`]: the typed values exchanged with programs.
+//! - [`report`]: the managers' reports over this device's copy, and exchange rates.
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
 //! - [`demo`]: filling a store with a generated book.
 //! - [`sync`]: the sync engine — sign-in, push, pull, handover; cancellable, with events.
@@ -35,6 +36,7 @@ pub mod import;
 mod merge;
 pub mod model;
 pub mod query;
+pub mod report;
 pub mod store;
 pub mod sync;
 

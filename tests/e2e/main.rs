@@ -7,6 +7,7 @@ mod cli;
 mod crash;
 mod merge;
 mod output;
+mod report;
 mod store;
 mod sync;
 mod sync_bad_input;

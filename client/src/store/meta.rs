@@ -164,3 +164,20 @@ impl Tx<'_> {
         set(self.conn(), "last_sync", at)
     }
 }
+
+/// The exchange rates kept for reports (`fieldbook rates set USD 7.10 --base CNY`), as JSON.
+pub(crate) const RATES_KEY: &str = "report_rates";
+
+impl Store {
+    /// A setting kept as text, by key (for settings other modules own, such as rates).
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {
+        get(&*self.db()?, key)
+    }
+}
+
+impl Tx<'_> {
+    /// Stores a setting kept as text.
+    pub(crate) fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        set(self.conn(), key, value)
+    }
+}

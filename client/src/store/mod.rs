@@ -20,10 +20,12 @@ pub(crate) mod outbox;
 pub(crate) mod projection;
 mod read;
 mod refused;
+pub mod reports;
 mod shared;
 mod tx;
 
 pub(crate) use docs::StoredDoc;
+pub(crate) use meta::RATES_KEY;
 pub use meta::SyncState;
 pub use migrations::SCHEMA_VERSION;
 pub(crate) use read::Clause;
