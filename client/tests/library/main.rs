@@ -6,3 +6,4 @@ mod reports;
 mod store;
 mod support;
 mod sync;
+mod trust;
