@@ -14,6 +14,8 @@ cargo build --workspace --bins --locked
 fb="$CARGO_TARGET_DIR/debug/fieldbook"
 export FIELDBOOK_DATA_DIR="${FIELDBOOK_DEMO_DIR:-$HOME/.local/share/fieldbook-demo}"
 
+# The demo store is encrypted like any other; its passphrase is this one unless you set it.
+export FIELDBOOK_PASSPHRASE="${FIELDBOOK_PASSPHRASE:-fieldbook demo}"
 if [ ! -f "$FIELDBOOK_DATA_DIR/fieldbook.db" ]; then
     "$fb" init --user demo --currency EUR
     "$fb" demo --records "${FIELDBOOK_DEMO_RECORDS:-5000}" --seed 7

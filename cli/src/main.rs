@@ -8,7 +8,8 @@
 //! Layout: `run` (arguments and dispatch), `remote` (the commands about the server: login,
 //! sync, status, logout, reset, reassign), `parse` (text → typed values), `json` (the
 //! record contract's JSON), `render` (output for people), `errors` (messages and hints),
-//! `clean` (no control character reaches a terminal raw).
+//! `clean` (no control character reaches a terminal raw), `secret` (passphrases of
+//! encrypted stores).
 
 /// Like `println!`, but a closed stdout (`fieldbook list ... | head`) is not a crash, and no
 /// control character reaches the terminal raw (`clean`).
@@ -31,6 +32,7 @@ mod remote;
 mod render;
 mod report;
 mod run;
+mod secret;
 
 fn main() -> std::process::ExitCode {
     run::main()

@@ -101,6 +101,26 @@ pub enum ClientError {
     )]
     StoreWiped,
 
+    /// The store is encrypted and this process has not unlocked it.
+    #[error("the store in {} is encrypted: unlock it with its passphrase", .0.display())]
+    Locked(PathBuf),
+
+    #[error("the passphrase does not open this store")]
+    WrongPassphrase,
+
+    #[error("a passphrase needs at least {min} characters")]
+    WeakPassphrase { min: usize },
+
+    #[error("the store in {} is not encrypted: there is nothing to unlock", .0.display())]
+    NotEncrypted(PathBuf),
+
+    /// Re-keying swaps the whole file: no other connection may have it open.
+    #[error(
+        "the store in {} is open in another program (the app, a sync): close it and try again; nothing was changed",
+        .0.display()
+    )]
+    StoreInUse(PathBuf),
+
     #[error("the store's database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
 
@@ -227,7 +247,10 @@ impl ClientError {
             | ClientError::AlreadyExists(_)
             | ClientError::WrongUser { .. }
             | ClientError::WrongServer { .. }
-            | ClientError::ChangesWaiting { .. } => true,
+            | ClientError::ChangesWaiting { .. }
+            | ClientError::WrongPassphrase
+            | ClientError::WeakPassphrase { .. }
+            | ClientError::NotEncrypted(_) => true,
             ClientError::Server { status, .. } => (400..500).contains(status),
             ClientError::NoStore(_)
             | ClientError::StoreTooNew { .. }
@@ -236,6 +259,8 @@ impl ClientError {
             | ClientError::Damaged { .. }
             | ClientError::DamagedStore(_)
             | ClientError::StoreWiped
+            | ClientError::Locked(_)
+            | ClientError::StoreInUse(_)
             | ClientError::Sqlite(_)
             | ClientError::Io { .. }
             | ClientError::NotLoggedIn

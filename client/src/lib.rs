@@ -46,4 +46,5 @@ pub use fieldbook_core::value::FieldValue;
 pub use model::{FieldValues, RecordView};
 pub use query::{Filter, ListQuery};
 pub use store::Store;
+pub use store::at_rest::{self, AtRest, Protection};
 pub use sync::{Cancel, SyncEngine, SyncEvent, SyncReport};

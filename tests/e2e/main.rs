@@ -2,11 +2,13 @@
 //! Build the binaries first (`cargo build --workspace --bins`; the test script does).
 
 mod absorb;
+mod at_rest;
 mod binding;
 mod cli;
 mod crash;
 mod merge;
 mod output;
+mod raw;
 mod report;
 mod store;
 mod sync;

@@ -154,8 +154,7 @@ fn f_bad_input_gets_a_clear_4xx_and_the_server_keeps_serving() {
     ));
     assert!((400..500).contains(&r.0), "{r:?}");
     let bob_doc = uuid::Uuid::parse_str(&bobs).unwrap();
-    let bytes: Vec<u8> = rusqlite::Connection::open(bob.path().join("fieldbook.db"))
-        .unwrap()
+    let bytes: Vec<u8> = crate::raw::db(&bob)
         .query_row("SELECT data FROM docs WHERE id = ?1", [&bobs], |r| r.get(0))
         .unwrap();
     let mut bobs_copy = RecordDoc::load(&bytes, &automerge::ActorId::random()).unwrap();
