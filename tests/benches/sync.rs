@@ -561,6 +561,7 @@ fn push_body(changes: Vec<ChangeEnvelope>) -> Res<Vec<u8>> {
         protocol: PROTOCOL_VERSION,
         changes,
         pending,
+        log_id: None,
     })?;
     let mut gz = flate2::write::GzEncoder::new(
         Vec::with_capacity(json.len() / 2),
@@ -803,6 +804,7 @@ async fn pull_async(
             snapshot_after,
             limit: None,
             pending: 0,
+            log_id: None,
         })
         .send()
         .await?;

@@ -87,6 +87,7 @@ fn f_bad_input_gets_a_clear_4xx_and_the_server_keeps_serving() {
             protocol: PROTOCOL_VERSION,
             changes,
             pending: 0,
+            log_id: None,
         })
         .unwrap()
     };

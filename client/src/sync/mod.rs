@@ -313,6 +313,7 @@ impl SyncEngine {
                 protocol: PROTOCOL_VERSION,
                 changes,
                 pending,
+                log_id: None,
             };
             let resp: PushResponse = match api.post(path, &req)? {
                 Answer::Ok(r) | Answer::Refused(r) => r,

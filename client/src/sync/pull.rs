@@ -37,6 +37,7 @@ fn pull_request(cursor: u64, snapshot_after: Option<Uuid>, pending: u64) -> Pull
         snapshot_after,
         limit: None,
         pending,
+        log_id: None,
     }
 }
 

@@ -4,6 +4,7 @@
 //!
 //! Knows nothing of HTTP; `serve` itself is started by the binary's `main`.
 
+mod quarantine;
 mod run;
 
 pub use run::run_admin;
@@ -71,7 +72,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Shows refused changes.
+    /// Reviews refused changes: list, show, apply or discard them.
     #[command(subcommand)]
     Quarantine(QuarantineCommand),
     /// Writes a consistent copy of the server's data to a new file (safe while serving),
@@ -164,8 +165,30 @@ pub enum TeamCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum QuarantineCommand {
-    /// Lists refused changes, oldest first.
+    /// Lists refused changes waiting for a decision, oldest first.
     List {
+        /// Decided ones too (applied, discarded).
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Shows one refused change: who signed it, when, why it was refused, what it writes.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Applies a refused change: today's checks run again, except the access rule that
+    /// refused it (the author must still be the user who pushed it).
+    Apply {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Discards a refused change for good (the entry stays, with who discarded it).
+    Discard {
+        id: i64,
         #[arg(long)]
         json: bool,
     },

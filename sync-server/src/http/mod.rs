@@ -37,6 +37,15 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/deactivate", post(admin::deactivate))
         .route("/v1/admin/devices", get(admin::devices))
         .route("/v1/admin/quarantine", get(admin::quarantine))
+        .route("/v1/admin/quarantine/{id}", get(admin::quarantined))
+        .route(
+            "/v1/admin/quarantine/{id}/apply",
+            post(admin::apply_quarantined),
+        )
+        .route(
+            "/v1/admin/quarantine/{id}/discard",
+            post(admin::discard_quarantined),
+        )
         .route_layer(middleware::from_fn(extract::require_protocol));
     let open = Router::new()
         .route(

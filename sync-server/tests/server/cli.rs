@@ -210,6 +210,7 @@ fn serve_stops_on_sigterm_and_keeps_what_it_acknowledged_through_a_kill() {
             protocol: 1,
             changes: vec![env],
             pending: 1,
+            log_id: None,
         })
         .send()
         .unwrap();
@@ -228,6 +229,7 @@ fn serve_stops_on_sigterm_and_keeps_what_it_acknowledged_through_a_kill() {
                 snapshot_after: None,
                 limit: None,
                 pending: 0,
+                log_id: None,
             })
             .send()
             .unwrap()

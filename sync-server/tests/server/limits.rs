@@ -27,6 +27,7 @@ async fn more_than_a_thousand_changes_get_413() {
                 protocol: 1,
                 changes: vec![a; 1001],
                 pending: 1001,
+                log_id: None,
             },
         )
         .await;
@@ -52,6 +53,7 @@ async fn bodies_over_8_mib_get_413_compressed_or_not() {
         protocol: 1,
         changes: vec![big],
         pending: 1,
+        log_id: None,
     })
     .unwrap();
     assert!(json.len() > 8 << 20);
@@ -91,6 +93,7 @@ async fn gzip_bodies_are_accepted_and_answers_compressed_on_request() {
         protocol: 1,
         changes: envs,
         pending: 50,
+        log_id: None,
     })
     .unwrap();
     let resp = alice

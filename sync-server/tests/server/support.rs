@@ -180,6 +180,7 @@ impl Client {
                     protocol: PROTOCOL_VERSION,
                     changes,
                     pending,
+                    log_id: None,
                 },
             )
             .await;
@@ -199,6 +200,7 @@ impl Client {
                     snapshot_after: self.snapshot_after,
                     limit,
                     pending: 0,
+                    log_id: None,
                 },
             )
             .await;
@@ -288,6 +290,28 @@ impl Doc {
             .commit(&Author::now(&self.user))
             .unwrap()
             .expect("something to commit");
+        ChangeEnvelope {
+            doc_id: self.doc.id(),
+            kind: self.doc.kind(),
+            bytes,
+        }
+    }
+
+    /// A hand-made change, as a hostile client could send one: `edit` writes straight into
+    /// the document (no field checks, no stamps) and the change is signed `author`.
+    pub fn craft(
+        &mut self,
+        author: &str,
+        edit: impl FnOnce(&mut automerge::AutoCommit),
+    ) -> ChangeEnvelope {
+        let am = self.doc.automerge();
+        edit(am);
+        am.commit_with(automerge::transaction::CommitOptions::default().with_message(author));
+        let bytes = am
+            .get_last_local_change()
+            .expect("a crafted change")
+            .raw_bytes()
+            .to_vec();
         ChangeEnvelope {
             doc_id: self.doc.id(),
             kind: self.doc.kind(),

@@ -140,7 +140,7 @@ pub fn a_reassignment_racing_pushes_takes_whole_pages(fresh: Fresh) {
     };
     assert_eq!(record.get("city").cloned().unwrap_or_default(), city);
     let refused = (answers.len() - taken) as u64 * 3;
-    let q = w.service.quarantine(&Requester::Operator).unwrap();
+    let q = w.service.quarantine(&Requester::Operator, false).unwrap();
     assert_eq!(q.len() as u64, refused);
 }
 

@@ -161,6 +161,7 @@ impl Device {
                 snapshot_after: self.snapshot_after,
                 limit,
                 pending: 0,
+                log_id: None,
             },
         )?;
         self.cursor = page.cursor;
@@ -191,6 +192,7 @@ fn request(changes: Vec<ChangeEnvelope>, pending: u64) -> PushRequest {
         protocol: PROTOCOL_VERSION,
         changes,
         pending,
+        log_id: None,
     }
 }
 

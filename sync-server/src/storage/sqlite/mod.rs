@@ -14,6 +14,7 @@ mod devices;
 mod log;
 mod migrate;
 mod push;
+mod quarantine;
 mod records;
 mod repo;
 mod users;
