@@ -7,6 +7,10 @@ ALTER TABLE devices ADD COLUMN pulled INTEGER NOT NULL DEFAULT 0;
 -- The owner moves of one record, in order.
 CREATE INDEX log_doc_moves ON log (doc_id, seq) WHERE event = 'owner';
 
+-- The changes each device pushed: a device that wrote to what moved away before it knew
+-- (or made something under it) learns at its next pull to drop it.
+CREATE INDEX log_device ON log (device_id, seq) WHERE device_id IS NOT NULL;
+
 -- Refused changes are dealt with: applied (then in the log like any other change) or
 -- discarded (the row stays, as the record of the decision). `cause` 'missing_deps': the
 -- server lacked changes it depends on; it is retried when changes of its record arrive.

@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/push", post(sync::push))
         .route("/v1/pull", post(sync::pull))
         .route("/v1/handover", post(sync::handover))
+        .route("/v1/reconcile", post(sync::reconcile))
         .route("/v1/admin/users", get(admin::users).post(admin::add_user))
         .route("/v1/admin/reassign", post(admin::reassign))
         .route("/v1/admin/deactivate", post(admin::deactivate))

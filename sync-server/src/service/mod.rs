@@ -8,7 +8,8 @@
 //! handovers), `pull` (pull pages and the bootstrap), `admin`
 //! (users and teams, and the grants and revokes their changes cause), `moves`
 //! (reassignment, deactivation), `quarantine` (refused changes: review, apply, discard,
-//! retries when what they wait for arrives) and `records` (counts, backups).
+//! retries when what they wait for arrives), `reconcile` (what a device must send again
+//! after a restore from a backup) and `records` (counts, backups).
 //!
 //! Every method blocks (argon2, Automerge, storage): call it from `spawn_blocking` in
 //! async code. Knows nothing of HTTP, SQL or the command line's syntax.
@@ -18,6 +19,7 @@ mod moves;
 mod pull;
 mod push;
 mod quarantine;
+mod reconcile;
 mod records;
 mod sessions;
 

@@ -131,12 +131,13 @@ fn bootstrap(
 /// order, at most `limit`.
 fn candidates(
     repo: &mut dyn Repo,
-    user: &str,
+    session: &Session,
     scope: &Scope,
     cursor: u64,
     max: u64,
     limit: usize,
 ) -> Result<Vec<u64>> {
+    let user = session.user.as_str();
     let mut seqs = BTreeSet::new();
     match scope.owners() {
         None => seqs.extend(repo.log_seqs(LogFilter::AllFor(user), cursor, max, limit)?),
@@ -147,6 +148,10 @@ fn candidates(
             }
             seqs.extend(repo.log_seqs(LogFilter::Nobody, cursor, max, limit)?);
             seqs.extend(repo.log_seqs(LogFilter::Grantee(user), cursor, max, limit)?);
+            // What this device pushed to records outside the scope (moved away before it
+            // knew): it is told to drop them.
+            let own = LogFilter::Device(session.device_id);
+            seqs.extend(repo.log_seqs(own, cursor, max, limit)?);
         }
     }
     Ok(seqs.into_iter().take(limit).collect())
@@ -162,7 +167,7 @@ fn ordinary(
     limit: usize,
 ) -> Result<PullResponse> {
     let user = session.user.as_str();
-    let seqs = candidates(repo, user, scope, cursor, max, limit)?;
+    let seqs = candidates(repo, session, scope, cursor, max, limit)?;
     // Whether any record is granted to this user later on (then its changes before the
     // grant are not sent: the snapshot brings them).
     let any_grants = repo.has_scope_entries(user, cursor, max)?;

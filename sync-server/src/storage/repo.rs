@@ -243,6 +243,8 @@ pub enum LogFilter<'a> {
     Nobody,
     /// Grants and revokes for this user.
     Grantee(&'a str),
+    /// Changes pushed by this device (whoever owns their records).
+    Device(Uuid),
 }
 
 /// A change of what a user sees.

@@ -328,3 +328,73 @@ async fn references_parents_and_ids_are_checked_across_records() {
         .await;
     assert_eq!((status, resp.accepted), (200, 1), "{resp:?}");
 }
+
+/// PLAN-8 §3: alice works offline on an account her manager gives to dan meanwhile. What
+/// she did before her device learned of the move is hers and reaches dan, with her name on
+/// it; her device then drops the account and what she made under it; once it knows, more
+/// writes are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_done_before_learning_of_a_reassignment_reaches_the_new_owner() {
+    let s = company().await;
+    s.user("dan", fieldbook_core::protocol::Role::Rep, Some("east"));
+    let mut alice = s.login("alice").await;
+    let (mut acme, a) = account("alice", "Acme");
+    assert_eq!(alice.push(vec![a]).await.0, 200);
+    alice.pull_all().await;
+
+    // Offline: a new contact, and the city.
+    let (carl, c) = contact("alice", acme.id(), "Carl");
+    let city = acme.set("city", text("Lyon"));
+    // Meanwhile mia gives the account to dan.
+    let mia = s.login("mia").await;
+    let (status, moved) = mia
+        .post(
+            "/v1/admin/reassign",
+            &serde_json::json!({"to": "dan", "accounts": [acme.id()]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{moved}");
+
+    // Alice syncs: push first (her device has not pulled past the move)...
+    let (status, resp) = alice.push(vec![c, city]).await;
+    assert_eq!(
+        (status, resp.accepted, resp.refused.len()),
+        (200, 2, 0),
+        "{resp:?}"
+    );
+    // ...then pull: the account and the contact she made under it are dropped.
+    let items = alice.pull_all().await;
+    let dropped = drops(&items);
+    assert!(
+        dropped.contains(&acme.id()) && dropped.contains(&carl.id()),
+        "{items:?}"
+    );
+    assert!(shown(&items).is_empty(), "{items:?}");
+
+    // Dan and mia see both edits, by alice.
+    for user in ["dan", "mia"] {
+        let record = record_seen_by(&s, user, acme.id()).await;
+        assert_eq!(
+            (record["city"].as_str(), record["owner"].as_str()),
+            (Some("Lyon"), Some("dan"))
+        );
+        assert_eq!(record["updated_by"], "alice");
+        let record = record_seen_by(&s, user, carl.id()).await;
+        assert_eq!(
+            (record["created_by"].as_str(), record["owner"].as_str()),
+            (Some("alice"), Some("dan"))
+        );
+    }
+    // Now that her device knows, another write is refused.
+    let why = refused(&s, &alice, acme.set("phone", text("555"))).await;
+    assert!(why.contains("dan owns"), "{why}");
+    let (_, late) = contact("alice", acme.id(), "Late");
+    let why = refused(&s, &alice, late).await;
+    assert!(why.contains("dan owns"), "{why}");
+    // Another device of hers that never pulled at all knew nothing of the account either:
+    // its writes to it... are its user's, made before it learned anything.
+    let bob = s.login("bob").await;
+    let (_, b) = contact("bob", acme.id(), "Bobs");
+    let why = refused(&s, &bob, b).await;
+    assert!(why.contains("dan owns"), "bob never owned it: {why}");
+}
