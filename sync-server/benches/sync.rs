@@ -296,6 +296,7 @@ fn main() {
         let http = reqwest::Client::builder().gzip(true).build().unwrap();
         let login: LoginResponse = http
             .post(format!("{url}/v1/login"))
+            .header("fieldbook-protocol", "1")
             .json(&LoginRequest {
                 user: "alice".into(),
                 password: "bench password".into(),

@@ -464,6 +464,7 @@ fn http() -> Res<reqwest::blocking::Client> {
 fn login(http: &reqwest::blocking::Client, url: &str, user: &str) -> Res<LoginResponse> {
     let resp = http
         .post(format!("{url}/v1/login"))
+        .header("fieldbook-protocol", "1")
         .json(&LoginRequest {
             user: user.into(),
             password: PASSWORD.into(),

@@ -81,6 +81,24 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Replaces the server's data with a backup (refused while the directory is served).
+    /// The log gets a new identity: every device notices at its next sync and sends again
+    /// what the backup lacks. The replaced database is kept in DIR/replaced-TIME/.
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
+}
+
+impl Command {
+    /// Whether the command may make a new database (the others refuse a directory
+    /// without one: a mistyped --data-dir must not leave an empty database behind).
+    pub fn creates_database(&self) -> bool {
+        matches!(
+            self,
+            Command::Serve(_) | Command::User(UserCommand::Add { .. })
+        )
+    }
 }
 
 #[derive(Debug, Args)]

@@ -24,8 +24,9 @@ pub(super) fn line(out: &mut dyn Write, text: impl AsRef<str>) -> Result<()> {
 pub fn run_admin(service: &Service, command: &Command, out: &mut dyn Write) -> Result<()> {
     let by = Requester::Operator;
     match command {
-        Command::Serve(_) => Err(ServerError::BadRequest(
-            "`serve` is run by the binary, not as an admin command".into(),
+        Command::Serve(_) | Command::Restore { .. } => Err(ServerError::BadRequest(
+            "`serve` and `restore` are run by the binary on the data directory, not as admin commands"
+                .into(),
         )),
         Command::User(UserCommand::Add {
             name,
@@ -34,7 +35,7 @@ pub fn run_admin(service: &Service, command: &Command, out: &mut dyn Write) -> R
             password_stdin,
         }) => {
             // Nobody is asked for the password of a user that cannot be added.
-            service.check_new_user(&by, name, team.as_deref())?;
+            service.check_new_user(&by, name, (*role).into(), team.as_deref())?;
             let source = if *password_stdin {
                 PasswordSource::Stdin
             } else {

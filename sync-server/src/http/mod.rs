@@ -1,6 +1,7 @@
 //! The HTTP API of `docs/protocol.md` on axum: routes, and the layers every request goes
-//! through (tracing, counters, gzip in both directions, the 8 MiB body limit after
-//! decompression, the protocol header).
+//! through (tracing, counters, gzip in both directions with 415 and a body for other
+//! encodings, the 8 MiB body limit after decompression, the protocol header on every API
+//! route, sign-in included).
 //!
 //! Knows nothing of SQL or of the rules: handlers call the [`Service`](crate::Service).
 
@@ -51,7 +52,7 @@ pub fn router(state: AppState) -> Router {
     let open = Router::new()
         .route(
             "/v1/login",
-            post(sync::login).route_layer(middleware::from_fn(extract::optional_protocol)),
+            post(sync::login).route_layer(middleware::from_fn(extract::require_protocol)),
         )
         .route("/health", get(|| async { "ok" }))
         .route("/metrics", get(metrics));
@@ -62,6 +63,8 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestDecompressionLayer::new())
+        // Outside the decompression: an encoding it cannot read gets a body saying so.
+        .layer(middleware::from_fn(extract::known_encoding))
         // Fastest: pages are large and mostly base64 of compressed Automerge bytes already.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(middleware::from_fn_with_state(

@@ -54,7 +54,7 @@ pub use repo::{
     QuarantineRepo, QuarantinedChange, RecordOwner, RecordRepo, Repo, ScopeEvent, StoredSnapshot,
     TokenRow, TokenState, UserRepo, UserUpdate,
 };
-pub use sqlite::SqliteStorage;
+pub use sqlite::{DirLock, Restored, SqliteStorage};
 
 use crate::error::{Result, ServerError};
 use crate::push::{PushAs, PushOutcome};

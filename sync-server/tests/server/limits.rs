@@ -121,3 +121,39 @@ async fn gzip_bodies_are_accepted_and_answers_compressed_on_request() {
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-encoding"], "gzip");
 }
+
+/// Issue 8 §7: a body in an encoding the server does not read gets 415 with a body saying
+/// what to send; sign-in without the protocol header gets 400, as the protocol says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_encodings_get_415_with_a_body_and_sign_in_needs_the_protocol_header() {
+    let s = company().await;
+    let alice = s.login("alice").await;
+    let resp = alice
+        .request(reqwest::Method::POST, "/v1/push")
+        .header("content-type", "application/json")
+        .header("content-encoding", "br")
+        .body(vec![1, 2, 3])
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer(resp).await;
+    assert_eq!(status, 415, "{body}");
+    assert_eq!(body["error"], "unsupported_media_type");
+    assert!(body["message"].as_str().unwrap().contains("gzip"), "{body}");
+    let resp = reqwest::Client::new()
+        .post(format!("{}/v1/login", s.url))
+        .json(&serde_json::json!({"user": "alice", "password": PASSWORD, "device_name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer(resp).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"], "protocol");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("fieldbook-protocol"),
+        "{body}"
+    );
+}

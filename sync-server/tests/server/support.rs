@@ -390,8 +390,8 @@ pub fn drops(items: &[PullItem]) -> Vec<Uuid> {
         .collect()
 }
 
-/// A team: manager `mia` of team `east` with reps `alice` and `bob`; rep `zoe` in team
-/// `west` (no manager); admin `root`.
+/// A team: manager `mia` of team `east` with reps `alice` and `bob`; rep `zoe` in no
+/// team; admin `root`.
 pub async fn company() -> TestServer {
     let s = TestServer::start().await;
     s.user("root", Role::Admin, None);
@@ -399,6 +399,6 @@ pub async fn company() -> TestServer {
     s.team("east", "mia");
     s.user("alice", Role::Rep, Some("east"));
     s.user("bob", Role::Rep, Some("east"));
-    s.user("zoe", Role::Rep, Some("west"));
+    s.user("zoe", Role::Rep, None);
     s
 }

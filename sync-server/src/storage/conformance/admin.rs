@@ -115,7 +115,36 @@ pub fn users_and_teams_are_administered_by_admins(fresh: Fresh) {
     assert_eq!(teams[0].manager.as_deref(), Some("mia"));
     assert_eq!(teams[0].members, ["alice", "bob", "newbie"]);
     assert_eq!(teams[1].manager.as_deref(), Some("max"));
-    assert_eq!(teams[1].members, ["max", "zoe"]);
+    assert_eq!(teams[1].members, ["max"]);
+    // A rep cannot name a team no one made: `team add` first.
+    let err = add(
+        &root,
+        new_user("nomad", Role::Rep, Some("nowhere"), PASSWORD),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, ServerError::BadRequest(m) if m.contains("team add nowhere")),
+        "{err}"
+    );
+    let err = w
+        .service
+        .update_user(
+            &root,
+            "zoe",
+            UserChange {
+                team: Some(Some("nowhere".into())),
+                ..UserChange::default()
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, ServerError::BadRequest(_)), "{err}");
+    assert!(
+        w.service
+            .teams(&mia)
+            .unwrap()
+            .iter()
+            .all(|t| t.name != "nowhere")
+    );
     let err = w.service.teams(&w.login("alice").user()).unwrap_err();
     assert!(matches!(err, ServerError::Forbidden(_)), "{err}");
 

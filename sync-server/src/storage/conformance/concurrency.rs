@@ -166,7 +166,7 @@ pub fn a_team_change_racing_pushes_counts_for_every_later_page(fresh: Fresh) {
         }) as Box<dyn FnOnce() -> Vec<PushResponse> + Send>,
         Box::new(|| {
             std::thread::sleep(std::time::Duration::from_millis(5));
-            w.set_team("alice", Some("west"));
+            w.set_team("alice", None);
             Vec::new()
         }),
     ]);

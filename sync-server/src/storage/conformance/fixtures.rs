@@ -38,7 +38,7 @@ impl World {
     }
 
     /// Admin `root`; manager `mia` of team `east` with reps `alice` and `bob`; rep `zoe` in
-    /// team `west` (no manager).
+    /// no team.
     pub fn company(fresh: Fresh) -> World {
         let w = World::new(fresh);
         w.user("root", Role::Admin, None);
@@ -48,7 +48,7 @@ impl World {
             .unwrap();
         w.user("alice", Role::Rep, Some("east"));
         w.user("bob", Role::Rep, Some("east"));
-        w.user("zoe", Role::Rep, Some("west"));
+        w.user("zoe", Role::Rep, None);
         w
     }
 

@@ -190,7 +190,7 @@ pub fn team_changes_grant_and_revoke_records(fresh: Fresh) {
     let mut zoes = w.login("zoe");
     zoes.pull_all();
 
-    w.set_team("zoe", Some("west"));
+    w.set_team("zoe", None);
     assert_eq!(sorted(drops(&mia.pull_all())), expected);
     assert!(drops(&zoes.pull_all()).is_empty());
 
