@@ -9,7 +9,7 @@ use super::push::{RepoSource, store_outcome};
 use super::{Service, admin_scope, now, scope_of};
 use crate::access::{Principal, Requester, Writer, require_in_scope};
 use crate::error::{Result, ServerError};
-use crate::push::{PushAs, PushBatch, PushOutcome};
+use crate::push::{Cause, PushAs, PushBatch, PushOutcome};
 use crate::storage::{PushWork, Pusher, QuarantinedChange, Repo, StorageExt};
 use crate::validate;
 use automerge::{ActorId, AutoCommit};
@@ -143,6 +143,14 @@ impl PushWork for Resubmit {
     fn store(&self, repo: &mut dyn Repo, outcome: PushOutcome) -> Result<PushResponse> {
         let q = self.entry(repo)?;
         if let Some(r) = outcome.refused.first() {
+            if let Mode::Retry = self.mode {
+                // Still refused, maybe for another reason now: the entry says which.
+                repo.refused_again(self.id, &r.reason, r.cause == Cause::MissingDeps)?;
+                return Ok(PushResponse {
+                    refused: vec![r.refusal()],
+                    ..PushResponse::default()
+                });
+            }
             return Err(ServerError::Conflict(format!(
                 "quarantined change #{} is still refused: it {}",
                 self.id, r.reason
@@ -315,10 +323,11 @@ impl Service {
             let mut progress = Vec::new();
             for q in &waiting {
                 match self.storage.push(Arc::new(Resubmit::new(q, Mode::Retry))) {
-                    Ok(_) => {
+                    Ok(r) if r.refused.is_empty() => {
                         applied += 1;
                         progress.push(q.entry.doc_id);
                     }
+                    Ok(_) => {}
                     // Still refused (or decided meanwhile): it stays as it is.
                     Err(e) if e.is_bad_input() => {}
                     Err(e) => return Err(e),

@@ -221,6 +221,8 @@ pub trait QuarantineRepo {
         by: &str,
         at: &str,
     ) -> Result<()>;
+    /// Records why an open quarantined change, tried again, is still refused.
+    fn refused_again(&mut self, id: i64, reason: &str, waiting_for_deps: bool) -> Result<()>;
     /// Marks the open quarantined changes with these hashes applied (they are in the log
     /// now, resent or retried); returns how many.
     fn settle_quarantined(&mut self, hashes: &[&str], by: &str, at: &str) -> Result<u64>;

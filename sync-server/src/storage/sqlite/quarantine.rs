@@ -75,6 +75,20 @@ impl QuarantineRepo for SqliteRepo<'_> {
         Ok(())
     }
 
+    fn refused_again(&mut self, id: i64, reason: &str, waiting_for_deps: bool) -> Result<()> {
+        let cause = if waiting_for_deps {
+            Cause::MissingDeps
+        } else {
+            Cause::Refused
+        };
+        self.conn
+            .prepare_cached(
+                "UPDATE quarantine SET reason = ?2, cause = ?3 WHERE id = ?1 AND state = 'open'",
+            )?
+            .execute(params![id, reason, cause.as_str()])?;
+        Ok(())
+    }
+
     fn settle_quarantined(&mut self, hashes: &[&str], by: &str, at: &str) -> Result<u64> {
         // Nearly always nothing is open: one look, then nothing per hash.
         let any_open = self
