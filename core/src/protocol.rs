@@ -206,7 +206,7 @@ pub struct PullResponse {
     /// The identity of the server's log: store it, and send it with later requests.
     #[serde(default)]
     pub log_id: Option<Uuid>,
-    /// On the last page (`more` false): the hashes of this device's refused changes still
+    /// On the last page (`more` false): the hashes of this user's refused changes still
     /// waiting in the quarantine. A refusal the device remembers that is not listed was
     /// dealt with (applied or discarded). `None` from servers that do not say.
     #[serde(default)]

@@ -21,7 +21,7 @@ ALTER TABLE quarantine ADD COLUMN state TEXT NOT NULL DEFAULT 'open'
 ALTER TABLE quarantine ADD COLUMN decided_by TEXT;
 ALTER TABLE quarantine ADD COLUMN decided_at TEXT;
 CREATE INDEX quarantine_open_doc ON quarantine (doc_id) WHERE state = 'open';
-CREATE INDEX quarantine_open_device ON quarantine (device_id) WHERE state = 'open';
+CREATE INDEX quarantine_open_user ON quarantine (user) WHERE state = 'open';
 
 -- What the server is: `log_id` names this log (a UUID). A restore from a backup gives the
 -- log a new identity, so devices that synced with the old one notice and reconcile.

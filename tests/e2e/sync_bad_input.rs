@@ -46,7 +46,7 @@ fn new_account(name: &str) -> (uuid::Uuid, Vec<u8>, RecordDoc) {
         .unwrap()
         .unwrap();
     let id = uuid::Uuid::now_v7();
-    let author = Author::now("mallory");
+    let author = Author::now("alice");
     let mut doc = RecordDoc::create(
         Kind::Account,
         id,

@@ -1,7 +1,13 @@
-//! The checks of a pushed change that need other records: every reference it writes names
-//! a record of the right kind (on the server or created earlier in the page), no account's
+//! The checks of a pushed change that need other records: every reference it writes to a
+//! record the server has (or the page created) names one of the right kind, no account's
 //! parents make a loop, and who may write a record, allowing a device's writes to what its
 //! user owned before a reassignment it had not learned of yet (PLAN-8 §3).
+//!
+//! A reference to a record the server does not have is taken as it is: the record may come
+//! later (another device's push, a restore's reconcile) or never (it was refused, such as a
+//! rep's product), and a device shows a dangling reference as such, as it does one a merge
+//! left. The parent a record hangs on is another matter: `ownership` refuses a record whose
+//! parent is not on the server, since it cannot be placed.
 //!
 //! Knows nothing of storage: records come from the page or the [`PushSource`].
 
@@ -38,8 +44,8 @@ impl<'a> Known<'a> {
         }
     }
 
-    /// The references `written` set name records of the right kind, and a new parent of an
-    /// account makes no loop.
+    /// The references `written` set to records the server has name records of the right
+    /// kind, and a new parent of an account makes no loop.
     pub(super) fn check_written(&mut self, id: Uuid, written: &Written) -> Result<(), Rejection> {
         for (field, kind, target) in &written.references {
             let found = if *target == id {
@@ -56,12 +62,7 @@ impl<'a> Known<'a> {
                         k.a()
                     )));
                 }
-                None => {
-                    return Err(Rejection::Refused(format!(
-                        "`{field}` refers to {} {target}, which is not on the server (sync the device that created it first)",
-                        kind.as_str()
-                    )));
-                }
+                None => {}
             }
         }
         let record = written.record.as_ref();

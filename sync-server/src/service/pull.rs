@@ -26,7 +26,7 @@ impl Service {
             let mut page = page(repo, session, req)?;
             page.log_id = Some(log_id);
             if !page.more {
-                page.open_refusals = Some(repo.open_refusals(session.device_id)?);
+                page.open_refusals = Some(repo.open_refusals(&session.user)?);
             }
             Ok(page)
         })?;

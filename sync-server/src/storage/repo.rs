@@ -228,8 +228,9 @@ pub trait QuarantineRepo {
     fn settle_quarantined(&mut self, hashes: &[&str], by: &str, at: &str) -> Result<u64>;
     /// The open entries of these records refused for missing dependencies, oldest first.
     fn waiting_for_deps(&mut self, docs: &[Uuid]) -> Result<Vec<i64>>;
-    /// The hashes of the open quarantined changes a device pushed.
-    fn open_refusals(&mut self, device: Uuid) -> Result<Vec<String>>;
+    /// The hashes of the open quarantined changes a user pushed (from any device: a store
+    /// signed in again is another device to the server, and remembers refusals from before).
+    fn open_refusals(&mut self, user: &str) -> Result<Vec<String>>;
 }
 
 /// Log entries after a position, by what the indexes know of them.

@@ -139,12 +139,12 @@ impl QuarantineRepo for SqliteRepo<'_> {
         Ok(out)
     }
 
-    fn open_refusals(&mut self, device: Uuid) -> Result<Vec<String>> {
+    fn open_refusals(&mut self, user: &str) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT hash FROM quarantine WHERE device_id = ?1 AND state = 'open'
+            "SELECT DISTINCT hash FROM quarantine WHERE user = ?1 AND state = 'open'
              ORDER BY hash",
         )?;
-        let rows = stmt.query_map([device.to_string()], |r| r.get::<_, String>(0))?;
+        let rows = stmt.query_map([user], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for h in rows {
             out.push(h?);
