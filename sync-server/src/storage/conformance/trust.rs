@@ -141,6 +141,34 @@ pub fn refused_changes_are_applied_discarded_or_retried(fresh: Fresh) {
         Some(vec![]),
         "her device learns it went in"
     );
+    // One that waits, then fails on its own merits once what it waited for arrives: it
+    // stays, saying why now.
+    let (mut beta, b) = Doc::account("alice", "Beta");
+    assert_eq!(alice.push(vec![b]).accepted, 1);
+    let before = beta.set("phone", "2");
+    automerge::transaction::Transactable::put(
+        beta.doc.automerge(),
+        automerge::ROOT,
+        "email",
+        "not an address",
+    )
+    .unwrap();
+    let bad = beta.commit();
+    assert!(
+        alice.push(vec![bad]).refused[0]
+            .reason
+            .contains("depends on")
+    );
+    assert_eq!(alice.push(vec![before]).accepted, 1);
+    let open = w.service.quarantine(&mia, false).unwrap();
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert!(
+        !open[0].waiting_for_deps && open[0].reason.contains("email"),
+        "{open:?}"
+    );
+    w.service
+        .discard_quarantined(&Requester::Operator, open[0].id)
+        .unwrap();
 
     // Bob writes alice's account twice: refused (access is checked first).
     let bob = w.login("bob");
@@ -197,7 +225,7 @@ pub fn refused_changes_are_applied_discarded_or_retried(fresh: Fresh) {
     assert_eq!(done.entry.state, QuarantineState::Discarded);
     assert_eq!(done.entry.decided_by.as_deref(), Some("the operator"));
     assert!(w.service.quarantine(&mia, false).unwrap().is_empty());
-    assert_eq!(w.service.quarantine(&mia, true).unwrap().len(), 4);
+    assert_eq!(w.service.quarantine(&mia, true).unwrap().len(), 5);
 }
 
 pub fn the_log_has_an_identity_and_reconcile_names_what_it_lacks(fresh: Fresh) {
