@@ -28,6 +28,7 @@ mod clean;
 mod errors;
 mod json;
 mod parse;
+mod quarantine;
 mod remote;
 mod render;
 mod report;

@@ -176,6 +176,10 @@ enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Review changes the server refused (managers: their teams'; admins: all): list,
+    /// show, apply or discard them (needs the server).
+    #[command(subcommand)]
+    Quarantine(crate::quarantine::QuarantineCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -535,6 +539,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let id = store.resolve_id(&account)?;
             return remote::reassign(store, id, &to, json);
         }
+        Command::Quarantine(cmd) => return crate::quarantine::run(store, &cmd, json),
         Command::Pipeline => {
             let p = store.pipeline()?;
             if json {

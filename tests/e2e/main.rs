@@ -14,3 +14,4 @@ mod store;
 mod sync;
 mod sync_bad_input;
 mod sync_faults;
+mod trust_server;

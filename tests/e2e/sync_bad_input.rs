@@ -46,7 +46,7 @@ fn new_account(name: &str) -> (uuid::Uuid, Vec<u8>, RecordDoc) {
         .unwrap()
         .unwrap();
     let id = uuid::Uuid::now_v7();
-    let author = Author::now("mallory");
+    let author = Author::now("alice");
     let mut doc = RecordDoc::create(
         Kind::Account,
         id,
@@ -87,6 +87,7 @@ fn f_bad_input_gets_a_clear_4xx_and_the_server_keeps_serving() {
             protocol: PROTOCOL_VERSION,
             changes,
             pending: 0,
+            log_id: None,
         })
         .unwrap()
     };

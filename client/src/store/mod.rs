@@ -20,6 +20,8 @@ mod open;
 pub(crate) mod outbox;
 pub(crate) mod projection;
 mod read;
+mod receipts;
+mod reconcile;
 mod refused;
 pub mod reports;
 mod shared;
