@@ -20,13 +20,17 @@
 //! - [`edit`]: typed writes (every write checked first, then one transaction).
 //! - [`query`]: typed reads — records, lists, history, conflicts.
 //! - [`model`]: the typed values exchanged with programs.
+//! - [`agenda`]: a rep's day (tasks due, deals closing, latest activities).
+//! - [`describe`]: the field contract as data, for programs that build forms from it.
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
 //! - [`demo`]: filling a store with a generated book.
 //! - [`sync`]: the sync engine — sign-in, push, pull, handover; cancellable, with events.
 //! - [`device`]: this device's host name.
 //! - [`error`]: the crate's one error type.
 
+pub mod agenda;
 pub mod demo;
+pub mod describe;
 pub mod device;
 pub mod edit;
 pub mod error;
@@ -38,10 +42,11 @@ pub mod query;
 pub mod store;
 pub mod sync;
 
+pub use agenda::Agenda;
 pub use error::{ClientError, RefProblem, Result, Rule};
 pub use fieldbook_core::Kind;
 pub use fieldbook_core::value::FieldValue;
 pub use model::{FieldValues, RecordView};
-pub use query::{Filter, ListQuery};
+pub use query::{Filter, ListCursor, ListOrder, ListPage, ListQuery};
 pub use store::Store;
 pub use sync::{Cancel, SyncEngine, SyncEvent, SyncReport};

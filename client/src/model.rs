@@ -18,6 +18,7 @@ pub type FieldValues = BTreeMap<String, Option<FieldValue>>;
 
 /// A record: every field, computed values and metadata (as `show` and lists return it).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RecordView {
     pub id: Uuid,
     pub kind: Kind,
@@ -42,10 +43,16 @@ pub struct RecordView {
     pub has_conflicts: bool,
     /// The open conflicts (filled by [`Store::record`](crate::Store::record), empty in lists).
     pub conflicts: Vec<Conflict>,
+    /// The document's heads when it was read (by [`Store::record`](crate::Store::record);
+    /// empty in lists): an editor of the notes sends them back with its edit
+    /// ([`Store::edit_notes`](crate::Store::edit_notes)).
+    #[serde(default)]
+    pub heads: Vec<String>,
 }
 
 /// One line of a quote.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QuoteLine {
     pub line_id: String,
     /// The line's fields that have a value (`schema::LINE_FIELDS`).
@@ -56,6 +63,7 @@ pub struct QuoteLine {
 
 /// A quote's totals (exact decimal strings).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QuoteTotals {
     pub subtotal: String,
     pub tax: String,
@@ -64,6 +72,7 @@ pub struct QuoteTotals {
 
 /// One search result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchHit {
     pub id: Uuid,
     pub kind: Kind,
@@ -73,6 +82,7 @@ pub struct SearchHit {
 
 /// One of the concurrent values of a field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConflictValue {
     pub value: Option<FieldValue>,
     /// User name of the author.
@@ -85,6 +95,7 @@ pub struct ConflictValue {
 
 /// A field with concurrent values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Conflict {
     /// A field name, or `lines.LINE_ID.FIELD` for a quote line.
     pub field: String,
@@ -93,6 +104,7 @@ pub struct Conflict {
 
 /// A record's open conflicts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RecordConflicts {
     pub id: Uuid,
     pub kind: Kind,
@@ -102,6 +114,7 @@ pub struct RecordConflicts {
 
 /// One field changed by one change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HistoryEntry {
     /// RFC 3339.
     pub at: String,
@@ -113,6 +126,7 @@ pub struct HistoryEntry {
 
 /// One stage of the open pipeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StageSummary {
     pub stage: String,
     pub count: u64,
@@ -124,6 +138,7 @@ pub struct StageSummary {
 
 /// What the sync state is, readable with no network.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncStatus {
     pub server: Option<String>,
     /// The signed-in user (`None` when signed out).
@@ -138,6 +153,7 @@ pub struct SyncStatus {
 
 /// What `absorb` did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AbsorbReport {
     pub documents: u64,
     pub new_records: u64,
@@ -246,6 +262,7 @@ impl RecordView {
             owner: text(m, "owner"),
             has_conflicts: m.get("has_conflicts") == Some(&Json::Bool(true)),
             conflicts: Vec::new(),
+            heads: Vec::new(),
         })
     }
 }

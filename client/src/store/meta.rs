@@ -152,3 +152,16 @@ impl Tx<'_> {
         set(self.conn(), "last_sync", at)
     }
 }
+
+impl Store {
+    /// Changes the currency new deals, quotes and products get unless told otherwise.
+    pub fn set_default_currency(&mut self, code: &str) -> Result<()> {
+        let currency = code.trim().to_ascii_uppercase();
+        if !fieldbook_core::money::is_currency(&currency) {
+            return Err(ClientError::BadCurrency(code.to_string()));
+        }
+        self.write(|tx| set(tx.conn(), "default_currency", &currency))?;
+        self.settings.default_currency = currency;
+        Ok(())
+    }
+}

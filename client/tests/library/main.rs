@@ -2,6 +2,8 @@
 //! real `fieldbook-server` running in this process on 127.0.0.1:0. One binary, one module
 //! per area.
 
+mod lists;
+mod notes;
 mod store;
 mod support;
 mod sync;
