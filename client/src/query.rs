@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// What `list` is asked for.
+/// What `list` is asked for (every part may be left out).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct ListQuery {
     /// Every filter must hold.
     pub filters: Vec<Filter>,
@@ -24,13 +25,10 @@ pub struct ListQuery {
     pub include_deleted: bool,
     /// Only the records of this account (the account itself, its contacts, deals, quotes,
     /// activities and tasks).
-    #[serde(default)]
     pub account: Option<Uuid>,
     /// The order of the list.
-    #[serde(default)]
     pub order: ListOrder,
     /// Where a page starts: after this record (the `next` of the page before).
-    #[serde(default)]
     pub after: Option<ListCursor>,
 }
 
