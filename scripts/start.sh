@@ -35,8 +35,11 @@ export FIELDBOOK_PASSWORD="${FIELDBOOK_DEMO_PASSWORD:-demo-password}"
 if [ ! -f "$server_dir/server.db" ]; then
     "$srv" --data-dir "$server_dir" user add demo --role admin
 fi
+# The same address every run: a store stays with the server it first signed in to.
+port="$("$fb" --json status 2>/dev/null | sed -n 's|.*"server": "http://127.0.0.1:\([0-9]*\)".*|\1|p' || true)"
+port="${port:-0}"
 log="$(mktemp)"
-"$srv" --data-dir "$server_dir" serve --listen 127.0.0.1:0 >"$log" 2>"$server_dir.log" &
+"$srv" --data-dir "$server_dir" serve --listen "127.0.0.1:$port" >"$log" 2>"$server_dir.log" &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null; rm -f "$log"' EXIT
 url=""
@@ -45,7 +48,7 @@ for _ in $(seq 100); do
     [ -n "$url" ] && break
     sleep 0.1
 done
-[ -n "$url" ] || { echo "the server did not start; see $server_dir.log" >&2; exit 1; }
+[ -n "$url" ] || { echo "the server did not start on port $port (in use?); see $server_dir.log" >&2; exit 1; }
 "$fb" login "$url" demo
 "$fb" sync
 "$fb" status
@@ -53,9 +56,12 @@ unset FIELDBOOK_PASSWORD
 
 cat <<TXT
 
-The demo store is in $FIELDBOOK_DATA_DIR (the server's data in $server_dir). Try:
+The demo store is in $FIELDBOOK_DATA_DIR (the server's data in $server_dir).
+To type \`fieldbook\` and \`fieldbook-server\` by name, put them on your PATH:
+  export PATH="$CARGO_TARGET_DIR/debug:\$PATH"
+Then try:
   export FIELDBOOK_DATA_DIR=$FIELDBOOK_DATA_DIR
-  $fb search acme
-  $fb show ID            (an id from a list above)
-  $fb --help
+  fieldbook search acme
+  fieldbook show ID            (an id from a list above)
+  fieldbook --help
 TXT

@@ -27,18 +27,27 @@ pub fn message(e: &ClientError) -> String {
             RefProblem::WrongKind { .. } => e.to_string(),
         },
         ClientError::Rule(rule) => match rule {
-            Rule::LostNeedsReason => "a lost opportunity needs a reason: add loss_reason=\"...\" (e.g. loss_reason=\"price too high\")".into(),
             Rule::LineNeedsPrice => "a quote line needs a price: add unit_price=... or product_id=... of a product with a price".into(),
             Rule::EmptyNote => format!("{e}: `fieldbook note ID \"what happened\"`"),
             Rule::NotesOnlyOnAccounts(_) => format!(
                 "{e} (`fieldbook new activity account_id=... kind=note body=...`)"
             ),
             Rule::NotFilterable(field) => format!("`{field}` cannot be filtered on: use --search TEXT"),
+            Rule::CurrencyDiffers { quote, .. } => format!(
+                "{e}: give the line's price in {quote} (add unit_price=...)"
+            ),
+            Rule::ProductsAreForAdmins { .. } => format!(
+                "{e} (the server would refuse it): ask an admin to add or change the product, \
+                 or write the line's description and unit_price yourself"
+            ),
             _ => e.to_string(),
         },
         ClientError::BadBundle { .. } => {
             format!("{e}: make one with `fieldbook bundle --out FILE`")
         }
+        ClientError::DemoAlreadyAdded { .. } => format!(
+            "{e}: give another --seed, or none for a new book each time; nothing was changed"
+        ),
         ClientError::EmptyUserName => format!("{e}: `fieldbook init --user alice`"),
         ClientError::BadCurrency(_) => format!("{e}: use e.g. --currency EUR"),
         ClientError::BadServerUrl(url) => format!(
@@ -57,6 +66,21 @@ pub fn message(e: &ClientError) -> String {
             format!("{e}: `fieldbook init --user YOUR_NAME` makes a new store")
         }
         ClientError::NotLoggedIn => format!("{e}: run {LOGIN} first"),
+        ClientError::WrongUser { given, .. } | ClientError::WrongServer { given, .. } => {
+            let other = match e {
+                ClientError::WrongUser { .. } => format!("user {given}"),
+                _ => format!("server {given}"),
+            };
+            format!(
+                "{e}. For the {other}, use another data directory (`fieldbook --data-dir DIR init \
+                 --user NAME`, then login there), or `fieldbook reset` to delete this store from \
+                 the device first (its changes must have reached its server); nothing was changed"
+            )
+        }
+        ClientError::ChangesWaiting { .. } => format!(
+            "{e}: `fieldbook sync` sends them first; `fieldbook reset --force` deletes the store \
+             anyway and loses them; nothing was changed"
+        ),
         ClientError::Offline { url, why } => format!(
             "cannot reach the server at {url} ({why}); nothing is lost: your changes stay on this \
              device and go up at the next `fieldbook sync`"
@@ -66,6 +90,10 @@ pub fn message(e: &ClientError) -> String {
             format!("{e} on the server: it accepts no more work from this user")
         }
         ClientError::Core(core) => match core {
+            CoreError::RuleBroken { rule: "lost_needs_reason", .. } => "a lost opportunity needs a reason: add loss_reason=\"...\" (e.g. loss_reason=\"price too high\")".into(),
+            CoreError::RuleBroken { rule: "no_parent_cycle", .. } => format!(
+                "{e}: `fieldbook show ID` shows an account's parent_id; clear one with `fieldbook unset ID parent_id`"
+            ),
             CoreError::MissingRequired { field, .. } => format!("{e}: add {field}=..."),
             CoreError::UnknownLine(_) => format!("{e}: `fieldbook show QUOTE_ID` lists its lines"),
             CoreError::NoConflict(_) => {
@@ -74,6 +102,16 @@ pub fn message(e: &ClientError) -> String {
             CoreError::NotEditable { field, .. } if field == "lines" => format!(
                 "`{field}` cannot be changed here: use `fieldbook quote-line add|set|remove`"
             ),
+            CoreError::NotEditable { field, .. }
+                if field == "account_id" || field == "opportunity_id" =>
+            {
+                format!(
+                    "`{field}` cannot be changed: a record stays under the record it was created \
+                     under. To move it, create it again there (`fieldbook new KIND {field}=NEW_ID \
+                     ...`) and delete this one (`fieldbook delete ID`); to give a whole account to \
+                     another rep, a manager runs `fieldbook reassign ACCOUNT_ID --to USER`"
+                )
+            }
             CoreError::InvalidValue { expected, .. } => {
                 match expected.strip_prefix("the id of a ") {
                     Some(kind) => format!("{e} (`fieldbook list {kind}` shows ids)"),

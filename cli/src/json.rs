@@ -59,6 +59,10 @@ pub fn record(r: &RecordView, tail: Tail) -> Map<String, Json> {
     m.insert("updated_by".into(), Json::String(r.updated_by.clone()));
     m.insert("deleted".into(), Json::Bool(r.deleted));
     m.insert("owner".into(), Json::String(r.owner.clone()));
+    m.insert(
+        "attention".into(),
+        serde_json::to_value(&r.attention).unwrap_or(Json::Null),
+    );
     match tail {
         Tail::ConflictMark if r.has_conflicts => {
             m.insert("has_conflicts".into(), Json::Bool(true));

@@ -5,21 +5,31 @@
 //! become a message on stderr (the library's words plus the command's hints) and an exit
 //! code: 2 for bad input, 1 for anything else. Knows nothing of SQL or HTTP.
 //!
-//! Layout: `run` (arguments and dispatch), `parse` (text → typed values), `json` (the
-//! record contract's JSON), `render` (output for people), `errors` (messages and hints).
+//! Layout: `run` (arguments and dispatch), `remote` (the commands about the server: login,
+//! sync, status, logout, reset, reassign), `parse` (text → typed values), `json` (the
+//! record contract's JSON), `render` (output for people), `errors` (messages and hints),
+//! `clean` (no control character reaches a terminal raw).
 
-/// Like `println!`, but a closed stdout (`fieldbook list ... | head`) is not a crash.
+/// Like `println!`, but a closed stdout (`fieldbook list ... | head`) is not a crash, and no
+/// control character reaches the terminal raw (`clean`).
 macro_rules! out {
+    () => {
+        out!("")
+    };
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+        let line = format!($($t)*);
+        let _ = writeln!(std::io::stdout().lock(), "{}", crate::clean::terminal(&line));
     }};
 }
 
+mod clean;
 mod errors;
 mod json;
 mod parse;
+mod remote;
 mod render;
+mod report;
 mod run;
 
 fn main() -> std::process::ExitCode {

@@ -3,7 +3,7 @@
 
 use crate::json::{self, Tail};
 use fieldbook_client::RecordView;
-use fieldbook_client::model::{HistoryEntry, RecordConflicts, SearchHit, StageSummary, SyncStatus};
+use fieldbook_client::model::{HistoryEntry, RecordConflicts, SearchHit, StageSummary};
 use fieldbook_core::money::{Locale, format_money};
 use fieldbook_core::value::FieldValue;
 use fieldbook_core::{Kind, schema};
@@ -31,6 +31,40 @@ fn money(amount: Option<&Json>, currency: Option<&Json>) -> String {
     match Decimal::from_str(&a) {
         Ok(d) => format_money(d, &c, Locale::En),
         Err(_) => a,
+    }
+}
+
+/// `n` and what it counts, singular for one: "1 account", "3 accounts".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Fields whose values are amounts of money (in the record's currency).
+const MONEY_FIELDS: &[&str] = &["amount", "unit_price", "subtotal", "tax", "total"];
+
+/// Whether a field (or quote line field) holds a percentage: shown as `19%` everywhere.
+fn is_percent(field: &str) -> bool {
+    let name = field.rsplit('.').next().unwrap_or(field);
+    name == "probability"
+        || schema::LINE_FIELDS
+            .iter()
+            .chain(Kind::ALL.iter().flat_map(|k| schema::fields(*k)))
+            .any(|s| s.name == name && s.ty == schema::FieldType::Percent)
+}
+
+/// A field's value for people: money with its currency, percentages with `%`.
+fn field_value(field: &str, v: Option<&Json>, currency: Option<&Json>) -> String {
+    let name = field.rsplit('.').next().unwrap_or(field);
+    let t = text(v);
+    if t.is_empty() {
+        return t;
+    }
+    if MONEY_FIELDS.contains(&name) {
+        money(v, currency)
+    } else if is_percent(name) {
+        format!("{t}%")
+    } else {
+        t
     }
 }
 
@@ -108,7 +142,7 @@ fn list_columns(kind: Kind) -> (&'static [&'static str], RowCells) {
                 text(r.get("stage")),
                 money(r.get("amount"), r.get("currency")),
                 text(r.get("close_date")),
-                format!("{}%", text(r.get("probability"))),
+                field_value("probability", r.get("probability"), None),
             ]
         }),
         Kind::Quote => (&["id", "number", "status", "total", "valid until"], |r| {
@@ -153,17 +187,52 @@ fn list_columns(kind: Kind) -> (&'static [&'static str], RowCells) {
     }
 }
 
+/// What a record that needs attention shows in a list: the fields of the broken rules.
+fn attention_cell(r: &RecordView) -> String {
+    let mut fields: Vec<&str> = r
+        .attention
+        .iter()
+        .flat_map(|a| a.fields.iter().map(String::as_str))
+        .collect();
+    fields.dedup();
+    if fields.is_empty() {
+        String::new()
+    } else {
+        format!("needs attention: {}", fields.join(", "))
+    }
+}
+
 pub fn list(kind: Kind, rows: &[RecordView]) {
     if rows.is_empty() {
         out!("No {kind} records match.");
         return;
     }
     let (headers, row) = list_columns(kind);
+    // A column for records that need attention, when some do.
+    let flag = rows.iter().any(|r| !r.attention.is_empty());
+    let mut headers = headers.to_vec();
+    if flag {
+        headers.push("attention");
+    }
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| row(&json::record(r, Tail::ConflictMark)))
+        .map(|r| {
+            let mut cells = row(&json::record(r, Tail::ConflictMark));
+            if flag {
+                cells.push(attention_cell(r));
+            }
+            cells
+        })
         .collect();
-    table(headers, &cells);
+    table(&headers, &cells);
+    let needing = rows.iter().filter(|r| !r.attention.is_empty()).count() as u64;
+    if needing > 0 {
+        out!(
+            "({} {} attention: `fieldbook show ID` says why)",
+            count(needing, "record", "records"),
+            if needing == 1 { "needs" } else { "need" }
+        );
+    }
 }
 
 pub fn record(r: &RecordView) {
@@ -177,21 +246,15 @@ fn record_json(r: &Map<String, Json>) {
         .and_then(|k| Kind::parse(k).ok());
     out!("{} {}", text(r.get("kind")), text(r.get("id")));
     let currency = r.get("currency");
-    let money_fields = ["amount", "unit_price", "subtotal", "tax", "total"];
-    let mut shown = vec!["id", "kind", "lines", "conflicts", "notes"];
+    let shown = ["id", "kind", "lines", "conflicts", "notes", "attention"];
     let width = r.keys().map(|k| k.width()).max().unwrap_or(10);
     for (k, v) in r {
         if shown.contains(&k.as_str()) || v.is_null() || v == &Json::Array(vec![]) {
             continue;
         }
-        let value = if money_fields.contains(&k.as_str()) {
-            money(Some(v), currency)
-        } else {
-            text(Some(v))
-        };
+        let value = field_value(k, Some(v), currency);
         out!("  {k:<width$}  {value}");
     }
-    shown.clear();
     if let Some(Json::Array(lines)) = r.get("lines").filter(|_| kind == Some(Kind::Quote)) {
         out!("  lines:");
         let rows: Vec<Vec<String>> = lines
@@ -202,7 +265,7 @@ fn record_json(r: &Map<String, Json>) {
                     fit(&text(l.get("description")), 36),
                     text(l.get("quantity")),
                     money(l.get("unit_price"), currency),
-                    format!("{}%", text(l.get("discount_pct")).if_empty("0")),
+                    field_value("discount_pct", l.get("discount_pct"), None).if_empty("0%"),
                     money(l.get("total"), currency),
                 ]
             })
@@ -228,6 +291,17 @@ fn record_json(r: &Map<String, Json>) {
             out!("    {para}");
         }
     }
+    if let Some(Json::Array(broken)) = r
+        .get("attention")
+        .filter(|a| a.as_array().is_some_and(|a| !a.is_empty()))
+    {
+        out!(
+            "  NEEDS ATTENTION (a merge of edits broke a rule; fix it with `fieldbook set ID ...`):"
+        );
+        for a in broken {
+            out!("    {}", text(a.get("message")));
+        }
+    }
     if let Some(Json::Array(conflicts)) = r
         .get("conflicts")
         .filter(|c| c.as_array().is_some_and(|a| !a.is_empty()))
@@ -235,6 +309,7 @@ fn record_json(r: &Map<String, Json>) {
         out!("  CONFLICTS (settle with `fieldbook resolve ID FIELD VALUE`):");
         for c in conflicts {
             out!("    {}:", text(c.get("field")));
+            let field = text(c.get("field"));
             for v in c
                 .get("values")
                 .and_then(Json::as_array)
@@ -243,7 +318,7 @@ fn record_json(r: &Map<String, Json>) {
             {
                 out!(
                     "      {}  by {} at {}",
-                    text(v.get("value")),
+                    field_value(&field, v.get("value"), currency).if_empty("(empty)"),
                     text(v.get("by")),
                     text(v.get("at"))
                 );
@@ -272,6 +347,38 @@ impl IfEmpty for String {
             self
         }
     }
+}
+
+/// A line just added to a quote, in words: "Added line 3f2a9c1b to quote Q-…: 3 × Pump
+/// P-200 at €1,999.99, 5% off = €5,699.97. The quote's total is now €6,783.96."
+pub fn line_added(quote: &RecordView, line_id: &str) {
+    let r = json::record(quote, Tail::Conflicts);
+    let currency = r.get("currency");
+    let line = r
+        .get("lines")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .find(|l| l.get("line_id").and_then(Json::as_str) == Some(line_id));
+    let Some(l) = line else {
+        out!("Added line {line_id} to quote {}.", text(r.get("number")));
+        return;
+    };
+    let description = text(l.get("description")).if_empty("(no description)");
+    let discount = field_value("discount_pct", l.get("discount_pct"), None);
+    let discount = match discount.as_str() {
+        "" | "0%" => String::new(),
+        d => format!(", {d} off"),
+    };
+    out!(
+        "Added line {line_id} to quote {}: {} × {} at {}{discount} = {}. The quote's total is now {}.",
+        text(r.get("number")),
+        text(l.get("quantity")),
+        description,
+        money(l.get("unit_price"), currency),
+        money(l.get("total"), currency),
+        money(r.get("total"), currency),
+    );
 }
 
 pub fn hits(hits: &[SearchHit]) {
@@ -313,11 +420,19 @@ pub fn conflicts(records: &[RecordConflicts]) {
     }
     for r in records {
         out!("{} {} ({})", r.kind, fit(&r.title, 50), r.id);
+        let currency = r.currency.clone().map(Json::String);
         for c in &r.conflicts {
             out!("  {}:", c.field);
             for v in &c.values {
                 let mark = if v.shown { " (shown)" } else { "" };
-                out!("    {}  by {} at {}{mark}", show(&v.value), v.by, v.at);
+                let value = v.value.as_ref().map(FieldValue::to_json);
+                let value = field_value(&c.field, value.as_ref(), currency.as_ref());
+                out!(
+                    "    {}  by {} at {}{mark}",
+                    value.if_empty("(empty)"),
+                    v.by,
+                    v.at
+                );
             }
         }
     }
@@ -326,10 +441,10 @@ pub fn conflicts(records: &[RecordConflicts]) {
 pub fn pipeline(stages: &[StageSummary], counts: &BTreeMap<Kind, u64>) {
     let book: Vec<String> = fieldbook_core::Kind::ALL
         .iter()
-        .map(|k| format!("{} {}", counts.get(k).copied().unwrap_or(0), k.plural()))
+        .map(|k| count(counts.get(k).copied().unwrap_or(0), k.as_str(), k.plural()))
         .collect();
     out!("Book: {}", book.join(", "));
-    out!();
+    out!("");
     out!("Open pipeline by stage (probability follows the stage unless set):");
     let fmt = |m: &BTreeMap<String, String>| {
         m.iter()
@@ -354,21 +469,4 @@ pub fn pipeline(stages: &[StageSummary], counts: &BTreeMap<Kind, u64>) {
         })
         .collect();
     table(&["stage", "deals", "amount", "weighted"], &rows);
-}
-
-pub fn status(st: &SyncStatus, online: Option<bool>) {
-    match (&st.server, &st.user) {
-        (Some(server), Some(user)) => {
-            let state = match online {
-                Some(true) => "online",
-                Some(false) => "offline (changes wait here safely)",
-                None => "signed out",
-            };
-            out!("server:     {server} ({state})");
-            out!("user:       {user} ({})", st.role.as_deref().unwrap_or("?"));
-        }
-        _ => out!("server:     none (work is local; `fieldbook login URL USER` to sync)"),
-    }
-    out!("last sync:  {}", st.last_sync.as_deref().unwrap_or("never"));
-    out!("waiting:    {} change(s) not yet on the server", st.pending);
 }

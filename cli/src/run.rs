@@ -5,9 +5,10 @@
 use crate::errors;
 use crate::json::{self, Tail};
 use crate::parse;
+use crate::remote;
 use crate::render;
 use clap::{Parser, Subcommand};
-use fieldbook_client::{Cancel, ClientError, Kind, ListQuery, Store, SyncEngine, SyncEvent};
+use fieldbook_client::{ClientError, Kind, ListQuery, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value as Json, json};
 use std::path::PathBuf;
@@ -106,7 +107,7 @@ enum Command {
         field: String,
         value: String,
     },
-    /// Everything as one JSON file (format: docs/export-format.md).
+    /// Everything as one JSON file (format: docs/formats.md).
     Export {
         #[arg(long)]
         out: PathBuf,
@@ -128,6 +129,12 @@ enum Command {
     },
     /// Open opportunities by stage: count, amount, weighted amount.
     Pipeline,
+    /// Managers' reports over this device's copy (docs/reports.md): pipeline, forecast,
+    /// winrate, stale, rfm, activity.
+    Report(crate::report::ReportArgs),
+    /// Exchange rates the reports convert money with.
+    #[command(subcommand)]
+    Rates(crate::report::Rates),
     /// Sign in to a server and register this device (password from FIELDBOOK_PASSWORD or stdin).
     Login {
         url: String,
@@ -141,8 +148,15 @@ enum Command {
     Sync,
     /// Server, user, last successful sync, changes waiting to go up.
     Status,
-    /// Sign out (the server revokes this device's token).
+    /// Sign out (the server revokes this device's token); changes waiting stay here.
     Logout,
+    /// Delete this store from the device, so that it can serve another user or server
+    /// (refused while changes made here have not reached the server, unless --force).
+    Reset {
+        /// Delete it even though changes made here would be lost.
+        #[arg(long)]
+        force: bool,
+    },
     /// Move an account, with all its records, to another user (managers; needs the server).
     Reassign {
         account: String,
@@ -217,13 +231,13 @@ pub fn main() -> ExitCode {
                 Some(c) => (errors::message(c), c.is_bad_input()),
                 None => (format!("{e:#}"), false),
             };
-            eprintln!("error: {message}");
+            eprintln!("error: {}", crate::clean::terminal(&message));
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }
 }
 
-fn print_json(v: &Json) {
+pub(crate) fn print_json(v: &Json) {
     out!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
 
@@ -389,7 +403,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if json {
                 print_json(&json!({"out": out, "records": n}));
             } else {
-                out!("Exported {n} records to {}.", out.display());
+                out!(
+                    "Exported {} to {}.",
+                    render::count(n, "record", "records"),
+                    out.display()
+                );
             }
         }
         Command::Bundle { out } => {
@@ -397,7 +415,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if json {
                 print_json(&json!({"out": out, "documents": n}));
             } else {
-                out!("Wrote {n} documents to {}.", out.display());
+                out!(
+                    "Wrote {} to {}.",
+                    render::count(n, "document", "documents"),
+                    out.display()
+                );
             }
         }
         Command::Absorb { file } => {
@@ -406,11 +428,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 print_json(&serde_json::to_value(&report)?);
             } else {
                 out!(
-                    "Absorbed {} documents: {} new records, {} updated, {} new changes.",
-                    report.documents,
-                    report.new_records,
+                    "Absorbed {}: {}, {} updated, {}.",
+                    render::count(report.documents, "document", "documents"),
+                    render::count(report.new_records, "new record", "new records"),
                     report.updated_records,
-                    report.new_changes
+                    render::count(report.new_changes, "new change", "new changes"),
                 );
             }
         }
@@ -424,86 +446,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if json {
                 print_json(&json!({"records": n}));
             } else {
-                out!("Added {n} demo records.");
+                out!("Added {}.", render::count(n, "demo record", "demo records"));
             }
         }
         Command::Login {
             url,
             user,
             device_name,
-        } => {
-            let password = match std::env::var("FIELDBOOK_PASSWORD") {
-                Ok(p) => p,
-                Err(_) => {
-                    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                        eprint!("password for {user}: ");
-                    }
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line)?;
-                    line.trim_end_matches(['\n', '\r']).to_string()
-                }
-            };
-            let mut engine = SyncEngine::new(store);
-            let r = engine.login(&url, &user, &password, device_name.as_deref())?;
-            store = engine.into_store();
-            if json {
-                print_json(
-                    &json!({"user": r.user, "role": r.role, "team": r.team, "device_id": r.device_id.to_string(), "server": url}),
-                );
-            } else {
-                out!(
-                    "Signed in to {url} as {} ({}). Run `fieldbook sync` to exchange changes.",
-                    r.user,
-                    r.role.as_str()
-                );
-            }
-        }
-        Command::Sync => return sync(store, json),
-        Command::Status => {
-            let st = store.sync_status()?;
-            let mut engine = SyncEngine::new(store);
-            let online = match engine.check_online() {
-                Ok(_) => Some(true),
-                Err(ClientError::NotLoggedIn) => None,
-                Err(_) => Some(false),
-            };
-            if json {
-                let mut v = serde_json::to_value(&st)?;
-                v["online"] = json!(online);
-                print_json(&v);
-            } else {
-                render::status(&st, online);
-            }
-            store = engine.into_store();
-        }
-        Command::Logout => {
-            let mut engine = SyncEngine::new(store);
-            let told = engine.logout()?;
-            store = engine.into_store();
-            if json {
-                print_json(&json!({"logged_out": true, "server_revoked": told}));
-            } else if told {
-                out!("Signed out; the server revoked this device's token.");
-            } else {
-                out!(
-                    "Signed out here, but the server could not be reached: ask an administrator to revoke this device."
-                );
-            }
-        }
+        } => return remote::login(store, &url, &user, device_name.as_deref(), json),
+        Command::Sync => return remote::sync(store, json),
+        Command::Status => return remote::status(store, json),
+        Command::Logout => return remote::logout(store, json),
+        Command::Reset { force } => return remote::reset(store, force, json),
         Command::Reassign { account, to } => {
             let id = store.resolve_id(&account)?;
-            let mut engine = SyncEngine::new(store);
-            let r = engine.reassign(id, &to)?;
-            store = engine.into_store();
-            if json {
-                print_json(&serde_json::to_value(&r)?);
-            } else {
-                out!(
-                    "Moved {} account(s) and {} record(s) to {to}. Their devices get them at the next sync.",
-                    r.accounts,
-                    r.records
-                );
-            }
+            return remote::reassign(store, id, &to, json);
         }
         Command::Pipeline => {
             let p = store.pipeline()?;
@@ -513,58 +470,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 render::pipeline(&p, &store.counts()?);
             }
         }
+        Command::Report(args) => crate::report::report(&store, &args, json)?,
+        Command::Rates(cmd) => crate::report::rates(&mut store, &cmd, json)?,
     }
     if writes {
         // After the write returned: housekeeping off the write path.
         store.maintain()?;
-    }
-    Ok(())
-}
-
-fn sync(store: Store, json: bool) -> anyhow::Result<()> {
-    let bar = ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    let mut engine = SyncEngine::new(store);
-    let report = engine.sync(&Cancel::new(), &mut |e| match e {
-        SyncEvent::Pushed { sent, total } => {
-            bar.set_message(format!("pushing {sent}/{total} changes"))
-        }
-        SyncEvent::Pulled { received, .. } => bar.set_message(format!("pulled {received} items")),
-    })?;
-    bar.finish_and_clear();
-    if json {
-        print_json(&serde_json::to_value(&report)?);
-        return Ok(());
-    }
-    if report.wiped {
-        out!(
-            "This user was deactivated. The {} change(s) this device held were handed to the company; \
-             the local copy is now wiped.",
-            report.pushed + report.refused.len() as u64
-        );
-        return Ok(());
-    }
-    let p = &report.pulled;
-    out!(
-        "Pushed {} change(s){}; pulled {} new record(s), {} updated, {} removed.",
-        report.pushed,
-        if report.duplicates > 0 {
-            format!(" ({} already there)", report.duplicates)
-        } else {
-            String::new()
-        },
-        p.new_records,
-        p.updated_records,
-        p.removed_records
-    );
-    for r in &report.refused {
-        eprintln!(
-            "refused: {} ({}): {} — kept in the server's quarantine for review",
-            r.doc_id, r.hash, r.reason
-        );
     }
     Ok(())
 }
@@ -628,7 +539,7 @@ fn quote_line(store: &mut Store, cmd: QuoteLine, json: bool) -> anyhow::Result<(
         print_json(&Json::Object(r));
     } else {
         match line {
-            Some(l) => out!("{l}"),
+            Some(l) => render::line_added(&store.record(quote)?, &l),
             None => out!("updated {quote}"),
         }
     }

@@ -4,12 +4,10 @@
 
 use crate::edit::check::{self, Mode, Target};
 use crate::edit::save_new;
-use crate::error::Result;
+use crate::error::{ClientError, Result};
 use crate::exchange::Progress;
 use crate::store::{Store, Tx};
 use fieldbook_core::doc::{Author, RecordDoc};
-use fieldbook_core::schema;
-use fieldbook_core::value;
 use time::OffsetDateTime;
 
 /// Records written per transaction.
@@ -34,17 +32,28 @@ impl Store {
     pub fn demo(&mut self, n: usize, seed: u64, progress: Progress) -> Result<u64> {
         let now = OffsetDateTime::now_utc();
         let mut book = fieldbook_core::demo::generate(n, seed, now.date()).peekable();
+        // The same seed makes the same records, ids included: they are here already.
+        if let Some(first) = book.peek()
+            && self.has_document(first.id)?
+        {
+            return Err(ClientError::DemoAlreadyAdded { seed });
+        }
         let mut done = 0u64;
         while book.peek().is_some() {
             let batch: Vec<_> = book.by_ref().take(BATCH).collect();
             let count = batch.len() as u64;
             self.write(|tx| {
                 let s = tx.settings().clone();
-                let author = Author {
-                    user: s.user.clone(),
-                    at: now,
-                };
                 for rec in batch {
+                    if tx.ref_state(rec.id)?.is_some() {
+                        return Err(ClientError::DemoAlreadyAdded { seed });
+                    }
+                    // Created when the generated history says, so reports over a demo book
+                    // (days to win, stale accounts) read like a real one.
+                    let author = Author {
+                        user: s.user.clone(),
+                        at: rec.created.midnight().assume_utc() + time::Duration::hours(9),
+                    };
                     let mut fields: Vec<(String, String)> = rec
                         .fields
                         .iter()
@@ -61,19 +70,23 @@ impl Store {
                         check::from_text(Target::Record(rec.kind), &text, Mode::Create, now)?;
                     let values = check::prepare_new(tx, rec.kind, rec.id, values, now)?;
                     let mut doc = RecordDoc::create(rec.kind, rec.id, &s.actor, &author, &values)?;
+                    check::new_record_rules(&doc.read())?;
                     for paragraph in &rec.notes {
                         doc.append_note(paragraph)?;
                     }
+                    // Lines as `quote-line add` makes them: a product's line takes its name
+                    // and price.
+                    let currency = doc.read().str("currency").map(str::to_string);
                     for (i, line) in rec.lines.iter().enumerate() {
-                        let mut values = Vec::new();
-                        for (name, raw) in line {
-                            let spec = schema::LINE_FIELDS.iter().find(|s| s.name == *name);
-                            if let Some(spec) = spec
-                                && let Some(v) = value::parse(spec, raw, now)?
-                            {
-                                values.push((spec, v));
-                            }
-                        }
+                        let text: Vec<(&str, &str)> =
+                            line.iter().map(|(f, v)| (*f, v.as_str())).collect();
+                        let mut values = check::from_text(Target::Line, &text, Mode::Create, now)?;
+                        check::references(tx, &values)?;
+                        check::complete_line(tx, currency.as_deref(), &mut values, now)?;
+                        let values: Vec<_> = values
+                            .into_iter()
+                            .filter_map(|(s, v)| v.map(|v| (s, v)))
+                            .collect();
                         doc.add_line(&format!("{:08x}", i + 1), &values)?;
                     }
                     save_new(tx, &mut doc, &author)?;

@@ -39,6 +39,19 @@ pub enum ClientError {
     #[error("{} is not a Fieldbook bundle ({why})", path.display())]
     BadBundle { path: PathBuf, why: String },
 
+    /// A document of a bundle failed the checks every value from elsewhere passes; nothing
+    /// of the bundle was absorbed.
+    #[error("{}: {}; nothing was absorbed", path.display(), refusal(id, source))]
+    BundleRefused {
+        path: PathBuf,
+        id: Uuid,
+        source: Box<ClientError>,
+    },
+
+    /// A demo book is made from its seed, ids included: the same seed makes the same records.
+    #[error("the demo book of seed {seed} is in this store already")]
+    DemoAlreadyAdded { seed: u64 },
+
     #[error("the user name must not be empty")]
     EmptyUserName,
 
@@ -63,14 +76,29 @@ pub enum ClientError {
     )]
     StoreTooNew { found: i64, known: i64 },
 
+    /// An older store that must be upgraded before use (met only where it cannot be).
+    #[error("this store was written by an older Fieldbook and must be upgraded first")]
+    StoreTooOld,
+
+    /// The store could be opened for reading only: this user may not write its file or
+    /// its directory.
+    #[error(
+        "the store in {} is read-only for this user (the file or its directory is not writable): {why}",
+        dir.display()
+    )]
+    ReadOnly { dir: PathBuf, why: &'static str },
+
     #[error("a stored document is damaged ({id}): {source}")]
     Damaged { id: String, source: Box<CoreError> },
 
     #[error("the store is damaged: {0}")]
     DamagedStore(String),
 
-    /// Another connection wiped this store (a deactivated user's handover): it is gone.
-    #[error("this store was wiped after its user was deactivated; its work was handed over")]
+    /// Another connection wiped this store (a deactivated user's handover, or a reset): it
+    /// is gone.
+    #[error(
+        "this store was wiped (its user was deactivated and its work handed over, or it was reset)"
+    )]
     StoreWiped,
 
     #[error("the store's database failed: {0}")]
@@ -85,6 +113,18 @@ pub enum ClientError {
     // --- The server ---
     #[error("this device is not signed in to a server")]
     NotLoggedIn,
+
+    /// A store belongs to the user it was made for: its records are that user's work.
+    #[error("this store belongs to {store_user}; it cannot sign in as {given}")]
+    WrongUser { store_user: String, given: String },
+
+    /// A store syncs with the server it first signed in to, and no other.
+    #[error("this store syncs with {bound}; it cannot sign in to {given}")]
+    WrongServer { bound: String, given: String },
+
+    /// Changes made here that the server has not received would be lost.
+    #[error("{count} change(s) made here have not reached the server yet")]
+    ChangesWaiting { count: u64 },
 
     #[error(
         "cannot reach the server at {url} ({why}); nothing is lost: changes stay on this device"
@@ -112,6 +152,15 @@ pub enum ClientError {
     PullInterrupted,
 }
 
+/// A bundle's refused record in words: "record ID is refused: WHY" (or "record ID writes
+/// ..." for what no edit may do).
+fn refusal(id: &Uuid, why: &ClientError) -> String {
+    match why {
+        ClientError::Core(CoreError::Forbidden(what)) => format!("record {id} {what}"),
+        why => format!("record {id} is refused: {why}"),
+    }
+}
+
 /// What is wrong with a reference to another record.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum RefProblem {
@@ -130,16 +179,18 @@ pub enum RefProblem {
 /// A rule a write would break. Nothing was changed.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum Rule {
-    #[error("a lost opportunity needs a reason (loss_reason)")]
-    LostNeedsReason,
     #[error("sku `{sku}` is already used by product {by}: SKUs are unique")]
     SkuTaken { sku: String, by: String },
-    #[error("an account cannot be its own parent")]
-    OwnParent,
     #[error(
         "a quote line needs a price: a unit_price, or the product_id of a product with a price"
     )]
     LineNeedsPrice,
+    #[error("only admins may change the product catalogue; this store's user is {role}")]
+    ProductsAreForAdmins { role: String },
+    #[error(
+        "the product's price is in {product} and the quote is in {quote}: a price is not converted (there are no exchange rates yet)"
+    )]
+    CurrencyDiffers { product: String, quote: String },
     #[error("the note is empty")]
     EmptyNote,
     #[error("only accounts have notes; this is {}: record it as an activity", .0.a())]
@@ -169,14 +220,21 @@ impl ClientError {
             | ClientError::BadReference { .. }
             | ClientError::Rule(_)
             | ClientError::BadBundle { .. }
+            | ClientError::BundleRefused { .. }
             | ClientError::EmptyUserName
+            | ClientError::DemoAlreadyAdded { .. }
             | ClientError::BadCurrency(_)
             | ClientError::BadServerUrl(_)
             | ClientError::BadCaCert { .. }
-            | ClientError::AlreadyExists(_) => true,
+            | ClientError::AlreadyExists(_)
+            | ClientError::WrongUser { .. }
+            | ClientError::WrongServer { .. }
+            | ClientError::ChangesWaiting { .. } => true,
             ClientError::Server { status, .. } => (400..500).contains(status),
             ClientError::NoStore(_)
             | ClientError::StoreTooNew { .. }
+            | ClientError::StoreTooOld
+            | ClientError::ReadOnly { .. }
             | ClientError::Damaged { .. }
             | ClientError::DamagedStore(_)
             | ClientError::StoreWiped

@@ -22,6 +22,7 @@
 //! - [`model`]: the typed values exchanged with programs.
 //! - [`agenda`]: a rep's day (tasks due, deals closing, latest activities).
 //! - [`describe`]: the field contract as data, for programs that build forms from it.
+//! - [`report`]: the managers' reports over this device's copy, and exchange rates.
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
 //! - [`demo`]: filling a store with a generated book.
 //! - [`sync`]: the sync engine — sign-in, push, pull, handover; cancellable, with events.
@@ -39,6 +40,7 @@ pub mod import;
 mod merge;
 pub mod model;
 pub mod query;
+pub mod report;
 pub mod store;
 pub mod sync;
 

@@ -5,6 +5,7 @@
 //! `fieldbook_core::schema`). Knows nothing of SQL, HTTP or text parsing.
 
 use fieldbook_core::doc as core_doc;
+pub use fieldbook_core::rules::Attention;
 use fieldbook_core::schema::{self, FieldType};
 use fieldbook_core::{Kind, value::FieldValue};
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,10 @@ pub struct RecordView {
     /// ([`Store::edit_notes`](crate::Store::edit_notes)).
     #[serde(default)]
     pub heads: Vec<String>,
+    /// The rules across fields the record breaks as it stands ("needs attention"): a merge
+    /// of two valid edits can break one (a `lost` deal whose reason another device
+    /// cleared). Empty for almost every record; never a reason to refuse another edit.
+    pub attention: Vec<Attention>,
 }
 
 /// One line of a quote.
@@ -109,6 +114,8 @@ pub struct RecordConflicts {
     pub id: Uuid,
     pub kind: Kind,
     pub title: String,
+    /// The record's currency (of its amounts and prices), if it has one.
+    pub currency: Option<String>,
     pub conflicts: Vec<Conflict>,
 }
 
@@ -140,6 +147,7 @@ pub struct StageSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncStatus {
+    /// The server this store syncs with (it stays known after signing out).
     pub server: Option<String>,
     /// The signed-in user (`None` when signed out).
     pub user: Option<String>,
@@ -149,6 +157,24 @@ pub struct SyncStatus {
     pub last_sync: Option<String>,
     /// Changes made here that the server has not acknowledged yet.
     pub pending: u64,
+    /// The user this store belongs to (the only one it signs in as).
+    pub store_user: String,
+    /// Changes the server refused (kept in its quarantine), until they are dealt with.
+    pub refused: Vec<RefusedChange>,
+}
+
+/// A change the server refused and keeps in its quarantine for a manager to review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RefusedChange {
+    /// The change's hash (hex): the quarantine item's key on the server.
+    pub hash: String,
+    /// The record it changes.
+    pub doc_id: Uuid,
+    /// Why, in the server's words.
+    pub reason: String,
+    /// When the server said so (RFC 3339, this device's clock).
+    pub refused_at: String,
 }
 
 /// What `absorb` did.
@@ -263,6 +289,7 @@ impl RecordView {
             has_conflicts: m.get("has_conflicts") == Some(&Json::Bool(true)),
             conflicts: Vec::new(),
             heads: Vec::new(),
+            attention: Vec::new(),
         })
     }
 }

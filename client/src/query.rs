@@ -5,6 +5,7 @@
 use crate::error::{ClientError, Result, Rule};
 use crate::model::{Conflict, HistoryEntry, RecordConflicts, RecordView, SyncStatus};
 use crate::store::{Clause, ListSql, Sort, Store};
+use fieldbook_core::rules;
 use fieldbook_core::schema::{self, FieldSpec, FieldType};
 use fieldbook_core::value::{self, FieldValue};
 use fieldbook_core::{CoreError, Kind};
@@ -132,21 +133,25 @@ impl Store {
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let st = self.sync_state()?;
         Ok(SyncStatus {
-            server: st.server_url,
+            server: st.server_url.or(st.bound_server),
             user: st.server_user.filter(|_| st.token.is_some()),
             role: st.role,
             device_id: st.device_id,
             last_sync: st.last_sync,
             pending: self.outbox_len()?,
+            store_user: self.settings().user.clone(),
+            refused: self.refused_changes()?,
         })
     }
 
     /// Every field, computed values, metadata and open conflicts of one record.
     pub fn record(&self, id: Uuid) -> Result<RecordView> {
         let mut stored = self.load_doc(id)?;
-        let json = stored.doc.read().to_json(&self.owner_of(id)?);
+        let record = stored.doc.read();
+        let json = record.to_json(&self.owner_of(id)?);
         let mut view =
             RecordView::from_json(&json).ok_or_else(|| ClientError::NotFound(id.to_string()))?;
+        view.attention = rules::attention(&record);
         view.conflicts = stored
             .doc
             .conflicts()?
@@ -190,6 +195,7 @@ impl Store {
                 id,
                 kind: r.kind,
                 title: r.title(),
+                currency: r.str("currency").map(str::to_string),
                 conflicts: conflicts.into_iter().map(Conflict::from).collect(),
             });
         }

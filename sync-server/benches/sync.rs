@@ -1,4 +1,5 @@
-//! Throughput of the sync server (storage and HTTP), with what a device sends in practice:
+//! Throughput of the sync server (the service over SQLite storage, and HTTP), with what a
+//! device sends in practice:
 //! creation changes of accounts and their contacts, then one edit each, in pages of 1000,
 //! a resend (all duplicates), a bootstrap pull of every record in pages of 2000, and the
 //! pull of the edits made meanwhile. Then the same pushes and bootstrap through HTTP
@@ -12,20 +13,22 @@
 //! ```
 //!
 //! `synchronous=FULL`: every page is one fsync'd transaction, so the disk matters; the
-//! machine and the numbers are printed.
+//! machine and the numbers are printed. Each row also gives the CPU time the process spent
+//! on it (all threads, from `/proc/self/stat`): on a machine shared with other work, wall
+//! times follow the load, CPU time much less.
 
 use automerge::ActorId;
 use fieldbook_core::Kind;
 use fieldbook_core::doc::{Author, RecordDoc};
 use fieldbook_core::protocol::{
-    ChangeEnvelope, LoginRequest, LoginResponse, PROTOCOL_HEADER, PullRequest, PullResponse,
-    PushRequest, PushResponse, Role,
+    ChangeEnvelope, LoginRequest, LoginResponse, NewUser, PROTOCOL_HEADER, PullRequest,
+    PullResponse, PushRequest, PushResponse, Role,
 };
 use fieldbook_core::schema;
 use fieldbook_core::value::Value;
 use fieldbook_server::access::Requester;
-use fieldbook_server::auth::{self, Passwords};
-use fieldbook_server::storage::{NewUserRecord, Session, Storage};
+use fieldbook_server::auth;
+use fieldbook_server::service::{Service, Session};
 use fieldbook_server::{AppState, SqliteStorage};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -115,23 +118,46 @@ fn per_sec(n: usize, d: Duration) -> String {
     format!("{:>9.0}/s", n as f64 / d.as_secs_f64())
 }
 
-fn report(what: &str, n: usize, unit: &str, pages: &mut [Duration]) {
+/// CPU time of this process so far, all threads (user + system; Linux clock ticks of
+/// 10 ms).
+fn process_cpu() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // Fields after the command name, which is in parentheses: utime and stime are the
+    // 12th and 13th of them.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
+fn report(what: &str, n: usize, unit: &str, pages: &mut [Duration], cpu_since: Duration) {
     pages.sort();
     let total: Duration = pages.iter().sum();
     println!(
-        "{what:<44} {n:>7} {unit:<8} {:>8.2} s {} page p50 {:>7.1} ms max {:>7.1} ms",
+        "{what:<44} {n:>7} {unit:<8} {:>8.2} s {} page p50 {:>7.1} ms max {:>7.1} ms cpu {:>6.2} s",
         total.as_secs_f64(),
         per_sec(n, total),
         pages[pages.len() / 2].as_secs_f64() * 1e3,
-        pages[pages.len() - 1].as_secs_f64() * 1e3
+        pages[pages.len() - 1].as_secs_f64() * 1e3,
+        (process_cpu() - cpu_since).as_secs_f64()
     );
 }
 
-fn push_pages(storage: &SqliteStorage, s: &Session, envs: &[ChangeEnvelope]) -> Vec<Duration> {
+fn push_pages(service: &Service, s: &Session, envs: &[ChangeEnvelope]) -> Vec<Duration> {
     envs.chunks(PAGE)
         .map(|page| {
             let t = Instant::now();
-            let r = storage
+            let r = service
                 .push(
                     s,
                     PushRequest {
@@ -147,11 +173,11 @@ fn push_pages(storage: &SqliteStorage, s: &Session, envs: &[ChangeEnvelope]) -> 
         .collect()
 }
 
-fn pull_all(storage: &SqliteStorage, s: &Session, cursor: u64) -> (usize, u64, Vec<Duration>) {
+fn pull_all(service: &Service, s: &Session, cursor: u64) -> (usize, u64, Vec<Duration>) {
     let (mut items, mut cursor, mut after, mut times) = (0, cursor, None, Vec::new());
     loop {
         let t = Instant::now();
-        let page = storage
+        let page = service
             .pull(
                 s,
                 &PullRequest {
@@ -173,6 +199,20 @@ fn pull_all(storage: &SqliteStorage, s: &Session, cursor: u64) -> (usize, u64, V
     }
 }
 
+fn add_alice(service: &Service) {
+    service
+        .add_user(
+            &Requester::Operator,
+            NewUser {
+                name: "alice".into(),
+                role: Role::Rep,
+                team: None,
+                password: "bench password".into(),
+            },
+        )
+        .unwrap();
+}
+
 fn main() {
     let n: usize = std::env::var("FIELDBOOK_BENCH_RECORDS")
         .ok()
@@ -184,67 +224,71 @@ fn main() {
         std::env::consts::ARCH
     );
     let dir = tempfile::tempdir().unwrap();
-    let storage = Arc::new(SqliteStorage::open(dir.path()).unwrap());
-    storage
-        .add_user(
-            &Requester::Operator,
-            &NewUserRecord {
-                name: "alice".into(),
-                role: Role::Rep,
-                team: None,
-                password_hash: Passwords::standard().hash("bench password").unwrap(),
-            },
-        )
+    let service = Service::new(Arc::new(SqliteStorage::open(dir.path()).unwrap()));
+    add_alice(&service);
+    let login = service
+        .login(&LoginRequest {
+            user: "alice".into(),
+            password: "bench password".into(),
+            device_name: "bench".into(),
+        })
         .unwrap();
-    let token = auth::new_token();
-    let hash = auth::token_hash(&token);
-    storage.open_device("alice", "bench", &hash).unwrap();
-    let session = storage.authenticate(&hash).unwrap().unwrap();
+    let session = service
+        .authenticate(&auth::token_hash(&login.token))
+        .unwrap();
 
     let (mut docs, creations) = book(n, "alice");
-    let mut t = push_pages(&storage, &session, &creations);
-    report("push: creations (new records)", n, "changes", &mut t);
+    let cpu = process_cpu();
+    let mut t = push_pages(&service, &session, &creations);
+    report("push: creations (new records)", n, "changes", &mut t, cpu);
     let changes = edits(&mut docs, "alice", "edited");
-    let mut t = push_pages(&storage, &session, &changes);
-    report("push: one edit per stored record", n, "changes", &mut t);
-    let mut t = push_pages(&storage, &session, &changes);
-    report("push: the same again (duplicates)", n, "changes", &mut t);
+    let cpu = process_cpu();
+    let mut t = push_pages(&service, &session, &changes);
+    report(
+        "push: one edit per stored record",
+        n,
+        "changes",
+        &mut t,
+        cpu,
+    );
+    let cpu = process_cpu();
+    let mut t = push_pages(&service, &session, &changes);
+    report(
+        "push: the same again (duplicates)",
+        n,
+        "changes",
+        &mut t,
+        cpu,
+    );
 
-    let (items, cursor, mut t) = pull_all(&storage, &session, 0);
+    let cpu = process_cpu();
+    let (items, cursor, mut t) = pull_all(&service, &session, 0);
     assert_eq!(items, n);
-    report("pull: bootstrap, snapshots", items, "records", &mut t);
+    report("pull: bootstrap, snapshots", items, "records", &mut t, cpu);
     let more = edits(&mut docs, "alice", "edited again");
-    push_pages(&storage, &session, &more);
-    let (items, _, mut t) = pull_all(&storage, &session, cursor);
+    push_pages(&service, &session, &more);
+    let cpu = process_cpu();
+    let (items, _, mut t) = pull_all(&service, &session, cursor);
     assert_eq!(items, n);
     report(
         "pull: ordinary, one change per record",
         items,
         "changes",
         &mut t,
+        cpu,
     );
 
     // The same through HTTP.
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap();
-        let storage = Arc::new(SqliteStorage::open(dir.path()).unwrap());
-        storage
-            .add_user(
-                &Requester::Operator,
-                &NewUserRecord {
-                    name: "alice".into(),
-                    role: Role::Rep,
-                    team: None,
-                    password_hash: Passwords::standard().hash("bench password").unwrap(),
-                },
-            )
-            .unwrap();
+        let state = AppState::open_sqlite(dir.path()).unwrap();
+        add_alice(state.service());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(fieldbook_server::serve(
             listener,
-            AppState::new(storage),
+            state,
             std::future::pending(),
         ));
         let http = reqwest::Client::builder().gzip(true).build().unwrap();
@@ -262,6 +306,7 @@ fn main() {
             .await
             .unwrap();
         let mut times = Vec::new();
+        let cpu = process_cpu();
         for page in creations.chunks(PAGE) {
             let body = serde_json::to_vec(&PushRequest {
                 protocol: 1,
@@ -289,9 +334,10 @@ fn main() {
             times.push(t.elapsed());
             assert_eq!(r.accepted as usize, page.len());
         }
-        report("http push: creations, gzip", n, "changes", &mut times);
+        report("http push: creations, gzip", n, "changes", &mut times, cpu);
         let (mut cursor, mut after, mut items) = (0, None, 0);
         let mut times = Vec::new();
+        let cpu = process_cpu();
         loop {
             let t = Instant::now();
             let page: PullResponse = http
@@ -320,6 +366,12 @@ fn main() {
             }
         }
         assert_eq!(items, n);
-        report("http pull: bootstrap, gzip", items, "records", &mut times);
+        report(
+            "http pull: bootstrap, gzip",
+            items,
+            "records",
+            &mut times,
+            cpu,
+        );
     });
 }

@@ -45,8 +45,9 @@ pub enum ServerError {
     #[error("{0}")]
     TooLarge(String),
 
-    #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    /// The storage backend failed (its own error inside: a backend may look at it).
+    #[error("storage: {0}")]
+    Storage(Box<dyn std::error::Error + Send + Sync>),
 
     #[error("{path}: {source}")]
     Io {

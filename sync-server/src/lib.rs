@@ -10,14 +10,20 @@
 //! - [`access`]: who sees and writes which records (scopes, writers, requesters).
 //! - [`validate`]: what a pushed change may do to a record document.
 //! - [`ownership`]: where a new record belongs (owner, account).
-//! - [`push`]: applying a page of changes; [`pull`]: what a pull sends for each log entry.
-//! - [`storage`]: the [`Storage`](storage::Storage) trait and its SQLite backend.
-//! - [`auth`]: password hashes and tokens; [`names`]: what names may look like.
+//! - [`push`]: the engine applying a page of changes; [`pull`]: what a pull sends for each
+//!   log entry.
+//! - [`names`]: what names may look like; [`auth`]: password hashes and tokens.
+//! - [`service`]: every operation of the server, over those rules and a storage backend;
+//!   each rule is applied there once, for the HTTP API and the command line alike.
+//! - [`storage`]: persistence only: the [`Storage`] trait, the `Repo` of one transaction,
+//!   the SQLite backend and the conformance suite every backend passes.
 //! - `http`: the axum routes and layers; [`tls`]: HTTPS; [`metrics`]: counters.
 //! - [`cli`]: the `fieldbook-server` command line (the binary's `main` only runs it).
 //!
-//! The rules are plain modules any storage backend calls; storage knows no HTTP, HTTP no
-//! SQL.
+//! A server over the SQLite database of a data directory:
+//! `serve(listener, AppState::open_sqlite(dir)?, shutdown)`.
+//!
+//! The rules know no storage, storage decides nothing, HTTP knows no SQL.
 
 pub mod access;
 pub mod auth;
@@ -29,6 +35,7 @@ pub mod names;
 pub mod ownership;
 pub mod pull;
 pub mod push;
+pub mod service;
 pub mod state;
 pub mod storage;
 pub mod tls;
@@ -36,6 +43,7 @@ pub mod validate;
 
 pub use error::{Result, ServerError};
 pub use http::{PENDING_HEADER, router};
+pub use service::Service;
 pub use state::AppState;
 pub use storage::{SqliteStorage, Storage};
 

@@ -5,9 +5,8 @@
 
 use anyhow::Context;
 use clap::Parser;
-use fieldbook_server::auth::Passwords;
 use fieldbook_server::cli::{self, Cli, Command, ServeArgs};
-use fieldbook_server::{AppState, ServerError, SqliteStorage, tls};
+use fieldbook_server::{AppState, ServerError, Service, SqliteStorage, tls};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
@@ -32,14 +31,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Serve(args) => serve(&cli.data_dir, args),
         command => {
-            let storage = SqliteStorage::open(&cli.data_dir)?;
+            let service = Service::new(Arc::new(SqliteStorage::open(&cli.data_dir)?));
             let stdout = std::io::stdout();
-            cli::run_admin(
-                &storage,
-                &Passwords::standard(),
-                command,
-                &mut stdout.lock(),
-            )?;
+            cli::run_admin(&service, command, &mut stdout.lock())?;
             Ok(())
         }
     }
@@ -57,8 +51,7 @@ fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<()> {
         (Some(cert), Some(key)) => Some(tls::load_config(cert, key)?),
         _ => None,
     };
-    let storage = Arc::new(SqliteStorage::open(dir)?);
-    let state = AppState::new(storage);
+    let state = AppState::open_sqlite(dir)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

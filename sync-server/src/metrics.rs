@@ -2,9 +2,10 @@
 //! status, changes accepted, refused and duplicate, push and pull latency histograms, and
 //! (read from storage at scrape time) how many documents and log entries there are.
 //!
-//! Knows nothing of HTTP or storage: the HTTP layer records, storage supplies [`Counts`].
+//! Knows nothing of HTTP or storage: the HTTP layer records, storage supplies [`Counts`]
+//! and whatever counters of its own it keeps ([`BackendMetric`]).
 
-use crate::storage::Counts;
+use crate::storage::{BackendMetric, Counts, MetricKind};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
@@ -85,7 +86,7 @@ impl Metrics {
     }
 
     /// The text exposition.
-    pub fn render(&self, counts: &Counts) -> String {
+    pub fn render(&self, counts: &Counts, backend: &[BackendMetric]) -> String {
         let mut out = String::new();
         out.push_str("# HELP fieldbook_http_requests_total HTTP requests by route and status.\n");
         out.push_str("# TYPE fieldbook_http_requests_total counter\n");
@@ -132,21 +133,15 @@ impl Metrics {
         ] {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
         }
-        for (name, help, v) in [
-            (
-                "fieldbook_pushes_split_total",
-                "Pushes worked out on two cores (the server was otherwise idle).",
-                counts.pushes_split,
-            ),
-            (
-                "fieldbook_pushes_redone_total",
-                "Pushes redone on the writer because what they were prepared on had changed.",
-                counts.pushes_redone,
-            ),
-        ] {
+        for m in backend {
+            let kind = match m.kind {
+                MetricKind::Counter => "counter",
+                MetricKind::Gauge => "gauge",
+            };
+            let (name, help, v) = (m.name, m.help, m.value);
             let _ = writeln!(
                 out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {v}"
             );
         }
         self.push.render(
@@ -174,11 +169,19 @@ mod tests {
         m.request("/v1/push", 200, Duration::from_millis(30));
         m.request("/health", 200, Duration::from_micros(10));
         m.changes(5, 1, 2);
-        let text = m.render(&Counts {
-            docs: 7,
-            log: 9,
-            ..Counts::default()
-        });
+        let text = m.render(
+            &Counts {
+                docs: 7,
+                log: 9,
+                ..Counts::default()
+            },
+            &[BackendMetric {
+                name: "fieldbook_things_total",
+                help: "Things.",
+                kind: MetricKind::Counter,
+                value: 3,
+            }],
+        );
         assert!(
             text.contains("fieldbook_http_requests_total{route=\"/v1/push\",status=\"200\"} 2")
         );
@@ -187,5 +190,6 @@ mod tests {
         assert!(text.contains("fieldbook_push_duration_seconds_bucket{le=\"0.05\"} 2"));
         assert!(text.contains("fieldbook_push_duration_seconds_count 2"));
         assert!(text.contains("fieldbook_docs 7") && text.contains("fieldbook_log_entries 9"));
+        assert!(text.contains("# TYPE fieldbook_things_total counter\nfieldbook_things_total 3"));
     }
 }

@@ -1,12 +1,13 @@
-//! What every request handler shares: the storage backend, the counters, and how new
-//! passwords are hashed. Cheap to clone.
+//! What every request handler shares: the service layer over the storage backend, the
+//! counters, and the limit on storage calls at once. Cheap to clone.
 //!
 //! Knows nothing of routes or of a particular backend.
 
-use crate::auth::Passwords;
 use crate::error::{Result, ServerError};
 use crate::metrics::Metrics;
-use crate::storage::Storage;
+use crate::service::Service;
+use crate::storage::{SqliteStorage, Storage};
+use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -17,40 +18,44 @@ pub const STORAGE_CALLS: usize = 32;
 
 #[derive(Clone)]
 pub struct AppState {
-    storage: Arc<dyn Storage>,
+    service: Service,
     metrics: Arc<Metrics>,
-    passwords: Passwords,
     calls: Arc<Semaphore>,
 }
 
 impl AppState {
+    /// The state of a server over `storage`.
     pub fn new(storage: Arc<dyn Storage>) -> AppState {
         AppState {
-            storage,
+            service: Service::new(storage),
             metrics: Arc::new(Metrics::default()),
-            passwords: Passwords::standard(),
             calls: Arc::new(Semaphore::new(STORAGE_CALLS)),
         }
     }
 
+    /// The state of a server over the SQLite database in the data directory `dir`.
+    pub fn open_sqlite(dir: &Path) -> Result<AppState> {
+        Ok(AppState::new(Arc::new(SqliteStorage::open(dir)?)))
+    }
+
+    pub fn service(&self) -> &Service {
+        &self.service
+    }
+
     pub fn storage(&self) -> &Arc<dyn Storage> {
-        &self.storage
+        self.service.storage()
     }
 
     pub fn metrics(&self) -> &Metrics {
         &self.metrics
     }
 
-    pub fn passwords(&self) -> &Passwords {
-        &self.passwords
-    }
-
-    /// Runs blocking storage work off the async threads.
+    /// Runs blocking service work (storage, argon2, Automerge) off the async threads.
     pub async fn blocking<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&dyn Storage) -> Result<T> + Send + 'static,
+        f: impl FnOnce(&Service) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let storage = self.storage.clone();
+        let service = self.service.clone();
         let permit = self
             .calls
             .clone()
@@ -58,7 +63,7 @@ impl AppState {
             .await
             .map_err(|e| ServerError::Task(e.to_string()))?;
         tokio::task::spawn_blocking(move || {
-            let out = f(storage.as_ref());
+            let out = f(&service);
             drop(permit);
             out
         })

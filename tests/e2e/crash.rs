@@ -330,8 +330,10 @@ fn kill_during_writes_loses_no_acknowledged_write() {
 const SOURCE_MIN: usize = 1500;
 /// Demo records asked for (the demo adds several kinds with notes and quote lines).
 const DEMO_RECORDS: &str = "1600";
-/// When to kill the absorb, as fractions of how long a whole absorb took.
-const KILL_POINTS: [f64; 3] = [0.3, 0.45, 0.6];
+/// When to kill the absorb, as fractions of how long a whole absorb took. An absorb first
+/// checks every document, writing nothing (about half of its time), then merges them in
+/// batches: the later points fall among the batches.
+const KILL_POINTS: [f64; 3] = [0.45, 0.7, 0.85];
 
 /// Creates records with `new`, several processes at a time, until `fb` holds at least
 /// `want` (used only when `demo` adds too few records).

@@ -1,9 +1,13 @@
 //! End-to-end tests: the real `fieldbook` binary on real store files, one module per area.
 //! Build the binaries first (`cargo build --workspace --bins`; the test script does).
 
+mod absorb;
+mod binding;
 mod cli;
 mod crash;
 mod merge;
+mod output;
+mod report;
 mod store;
 mod sync;
 mod sync_bad_input;

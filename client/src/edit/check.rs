@@ -7,7 +7,9 @@ use crate::error::{ClientError, RefProblem, Result, Rule};
 use crate::model::FieldValues;
 use crate::store::Tx;
 use fieldbook_core::doc::field_names;
+use fieldbook_core::protocol::Role;
 use fieldbook_core::record::Record;
+use fieldbook_core::rules;
 use fieldbook_core::schema::{self, Edit, FieldSpec};
 use fieldbook_core::value::{self, Value};
 use fieldbook_core::{CoreError, Kind};
@@ -102,6 +104,20 @@ fn assign(
     Ok(())
 }
 
+/// Refuses a write the server would refuse for the store user's role, when the store knows
+/// it (from the last sign-in): the product catalogue is the admins'.
+pub(crate) fn may_write(tx: &Tx, kind: Kind) -> Result<()> {
+    if kind == Kind::Product
+        && let Some(role) = tx.role()?
+        && Role::parse(&role).is_some_and(|r| r != Role::Admin)
+    {
+        return Err(ClientError::Rule(Rule::ProductsAreForAdmins {
+            role: format!("a {role}"),
+        }));
+    }
+    Ok(())
+}
+
 /// Checks typed field values for a write.
 pub(crate) fn from_values(
     target: Target,
@@ -176,32 +192,9 @@ fn given<'a>(values: &'a Assignments, name: &str) -> Option<&'a Option<Value>> {
     values.iter().find(|(s, _)| s.name == name).map(|(_, v)| v)
 }
 
-/// The value a field will have after `values` are applied to `current`.
-fn after<'a>(
-    current: Option<&'a Record>,
-    values: &'a Assignments,
-    name: &str,
-) -> Option<&'a Value> {
-    match given(values, name) {
-        Some(v) => v.as_ref(),
-        None => current.and_then(|r| r.get(name)),
-    }
-}
-
-/// Rules across fields and records, checked against the record as it will be.
-pub(crate) fn rules(
-    tx: &Tx,
-    kind: Kind,
-    id: Uuid,
-    current: Option<&Record>,
-    values: &Assignments,
-) -> Result<()> {
-    if kind == Kind::Opportunity
-        && after(current, values, "stage") == Some(&Value::Str("lost".into()))
-        && after(current, values, "loss_reason").is_none()
-    {
-        return Err(ClientError::Rule(Rule::LostNeedsReason));
-    }
+/// Rules across records, checked before the write: a product's SKU is unique, and an
+/// account's new parent does not make a loop of parents (A → B → A).
+pub(crate) fn record_rules(tx: &Tx, kind: Kind, id: Uuid, values: &Assignments) -> Result<()> {
     if kind == Kind::Product
         && let Some(Some(Value::Str(sku))) = given(values, "sku")
         && let Some(by) = tx.product_with_sku(sku, Some(id))?
@@ -213,11 +206,37 @@ pub(crate) fn rules(
     }
     if kind == Kind::Account
         && let Some(Some(Value::Ref(_, parent))) = given(values, "parent_id")
-        && *parent == id
+        && *parent != id
     {
-        return Err(ClientError::Rule(Rule::OwnParent));
+        // (Its own parent is a rule across fields: `touched_rules`.)
+        let mut failed = None;
+        let checked = rules::check_parent(id, *parent, |x| match tx.parent_of(x) {
+            Ok(p) => p,
+            Err(e) => {
+                failed.get_or_insert(e);
+                None
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        checked?;
     }
     Ok(())
+}
+
+/// Rules across fields ([`rules`]), on the record as the write leaves it: a write is
+/// refused only when it touched one of a rule's fields and leaves the rule broken, so a
+/// record that needs attention (a merge broke a rule) never blocks an edit of another field.
+pub(crate) fn touched_rules(record: &Record, values: &Assignments) -> Result<()> {
+    let touched: Vec<&str> = values.iter().map(|(s, _)| s.name).collect();
+    Ok(rules::check_touched(record, &touched)?)
+}
+
+/// Rules across fields for a new record: every field it has was written by its creation.
+pub(crate) fn new_record_rules(record: &Record) -> Result<()> {
+    let touched: Vec<&str> = record.values.iter().map(|(name, _)| *name).collect();
+    Ok(rules::check_touched(record, &touched)?)
 }
 
 /// Fills in what a new record gets when not given: static defaults, currencies, the time of
@@ -279,7 +298,7 @@ pub(crate) fn prepare_new(
 ) -> Result<Vec<(&'static FieldSpec, Value)>> {
     values.retain(|(_, v)| v.is_some());
     references(tx, &values)?;
-    rules(tx, kind, id, None, &values)?;
+    record_rules(tx, kind, id, &values)?;
     fill_defaults(tx, kind, &mut values, now)?;
     Ok(values
         .into_iter()
@@ -287,8 +306,15 @@ pub(crate) fn prepare_new(
         .collect())
 }
 
-/// A new line's defaults: one unit, the product's name and price; a price is required.
-pub(crate) fn complete_line(tx: &Tx, values: &mut Assignments, now: OffsetDateTime) -> Result<()> {
+/// A new line's defaults: one unit, the product's name and price; a price is required. A
+/// price is taken from a product only in the quote's currency (`quote_currency`): there
+/// are no exchange rates yet.
+pub(crate) fn complete_line(
+    tx: &Tx,
+    quote_currency: Option<&str>,
+    values: &mut Assignments,
+    now: OffsetDateTime,
+) -> Result<()> {
     let spec = |n: &str| {
         schema::LINE_FIELDS
             .iter()
@@ -305,9 +331,19 @@ pub(crate) fn complete_line(tx: &Tx, values: &mut Assignments, now: OffsetDateTi
         Ok(())
     };
     if let Some(Some(Value::Ref(_, product))) = given(values, "product_id").cloned() {
-        let (name, price) = tx.product_name_and_price(product)?;
-        add(values, "unit_price", price)?;
-        add(values, "description", name)?;
+        let p = tx.product_for_line(product)?;
+        if given(values, "unit_price").is_none()
+            && p.price.is_some()
+            && let (Some(product_currency), Some(quote)) = (&p.currency, quote_currency)
+            && product_currency != quote
+        {
+            return Err(ClientError::Rule(Rule::CurrencyDiffers {
+                product: product_currency.clone(),
+                quote: quote.to_string(),
+            }));
+        }
+        add(values, "unit_price", p.price)?;
+        add(values, "description", p.name)?;
     }
     add(values, "quantity", Some("1".into()))?;
     if given(values, "unit_price").is_none() {

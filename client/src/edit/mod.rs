@@ -58,6 +58,7 @@ impl Store {
         let now = OffsetDateTime::now_utc();
         let values = check::from_values(Target::Record(kind), values, Mode::Create, now)?;
         self.write(|tx| {
+            check::may_write(tx, kind)?;
             let id = Uuid::now_v7();
             let values = check::prepare_new(tx, kind, id, values, now)?;
             let s = tx.settings();
@@ -66,6 +67,7 @@ impl Store {
                 at: now,
             };
             let mut doc = RecordDoc::create(kind, id, &s.actor, &author, &values)?;
+            check::new_record_rules(&doc.read())?;
             save_new(tx, &mut doc, &author)?;
             Ok(id)
         })
@@ -94,6 +96,7 @@ impl Store {
                     expected: kind,
                 });
             }
+            check::may_write(tx, stored.doc.kind())?;
             let out = change(tx, &mut stored.doc, now)?;
             let author = Author {
                 user: tx.settings().user.clone(),
@@ -176,7 +179,8 @@ impl Store {
         self.edit_record(quote, Some(Kind::Quote), |tx, doc, now| {
             let mut values = check::from_values(Target::Line, values, Mode::Create, now)?;
             check::references(tx, &values)?;
-            check::complete_line(tx, &mut values, now)?;
+            let currency = doc.read().str("currency").map(str::to_string);
+            check::complete_line(tx, currency.as_deref(), &mut values, now)?;
             let line_id = new_line_id();
             let values: Vec<_> = values
                 .into_iter()
@@ -249,12 +253,13 @@ impl Store {
     }
 }
 
-/// Checks field values against the store and the record, then sets them.
+/// Checks field values against the store, sets them, and checks the rules they touch on
+/// the record as it then is (a refusal rolls the whole write back).
 fn set_fields(tx: &Tx, doc: &mut RecordDoc, values: check::Assignments) -> Result<()> {
     check::references(tx, &values)?;
-    check::rules(tx, doc.kind(), doc.id(), Some(&doc.read()), &values)?;
-    for (spec, v) in values {
-        doc.set(spec, v)?;
+    check::record_rules(tx, doc.kind(), doc.id(), &values)?;
+    for (spec, v) in &values {
+        doc.set(spec, v.clone())?;
     }
-    Ok(())
+    check::touched_rules(&doc.read(), &values)
 }

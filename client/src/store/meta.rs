@@ -65,6 +65,8 @@ fn hex_decode(s: &str) -> Option<Vec<u8>> {
 #[derive(Clone, Debug, Default)]
 pub struct SyncState {
     pub server_url: Option<String>,
+    /// The server this store is bound to since its first sign-in: it signs in to no other.
+    pub bound_server: Option<String>,
     /// The user the server knows this device as (kept after sign-out).
     pub server_user: Option<String>,
     pub role: Option<String>,
@@ -85,6 +87,7 @@ impl Store {
         let db = self.db()?;
         Ok(SyncState {
             server_url: get(&db, "server_url")?,
+            bound_server: get(&db, "bound_server")?,
             server_user: get(&db, "server_user")?,
             role: get(&db, "role")?,
             token: get(&db, "token")?,
@@ -109,8 +112,8 @@ impl Tx<'_> {
         Ok(seq)
     }
 
-    /// Records a sign-in. Another server than before knows nothing of what this one
-    /// pulled: the cursor starts over.
+    /// Records a sign-in; the first one binds the store to its server. (Another server
+    /// than before knows nothing of what this one pulled: the cursor starts over.)
     pub fn set_login(
         &self,
         url: &str,
@@ -126,6 +129,9 @@ impl Tx<'_> {
         set(c, "role", role)?;
         set(c, "token", token)?;
         set(c, "device_id", device_id)?;
+        if get(c, "bound_server")?.is_none() {
+            set(c, "bound_server", url)?;
+        }
         if changed_server {
             set(c, "cursor", "0")?;
             delete(c, &["snapshot_after"])?;
@@ -133,9 +139,15 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Forgets the token (signed out).
+    /// Forgets the token (signed out). The role stays known: the store's user is the same
+    /// at the next sign-in.
     pub fn forget_token(&self) -> Result<()> {
-        delete(self.conn(), &["token", "role"])
+        delete(self.conn(), &["token"])
+    }
+
+    /// The role the server gave this store's user at the last sign-in, if any.
+    pub fn role(&self) -> Result<Option<String>> {
+        get(self.conn(), "role")
     }
 
     /// Stores how far this device has pulled.
@@ -163,5 +175,22 @@ impl Store {
         self.write(|tx| set(tx.conn(), "default_currency", &currency))?;
         self.settings.default_currency = currency;
         Ok(())
+    }
+}
+
+/// The exchange rates kept for reports (`fieldbook rates set USD 7.10 --base CNY`), as JSON.
+pub(crate) const RATES_KEY: &str = "report_rates";
+
+impl Store {
+    /// A setting kept as text, by key (for settings other modules own, such as rates).
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {
+        get(&*self.db()?, key)
+    }
+}
+
+impl Tx<'_> {
+    /// Stores a setting kept as text.
+    pub(crate) fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        set(self.conn(), key, value)
     }
 }

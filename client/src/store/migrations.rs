@@ -12,7 +12,14 @@ use rusqlite::{Connection, TransactionBehavior};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_deleted_in_projections.sql"),
+    include_str!("../../migrations/0003_trust.sql"),
 ];
+
+/// Work a migration needs besides its SQL, done in Rust in the same transaction.
+type Step = fn(&Connection) -> Result<()>;
+
+/// `(the version a migration brings the schema to, what to run right after its SQL)`.
+const AFTER: &[(i64, Step)] = &[(3, super::attention::backfill)];
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -25,6 +32,17 @@ fn too_new(found: i64) -> ClientError {
     ClientError::StoreTooNew {
         found,
         known: SCHEMA_VERSION,
+    }
+}
+
+/// Checks, without writing, that the schema is this program's: a read-only store cannot be
+/// migrated ([`ClientError::StoreTooOld`] when it would need it).
+pub(crate) fn check_current(conn: &Connection) -> Result<()> {
+    let found = version(conn)?;
+    match found.cmp(&SCHEMA_VERSION) {
+        std::cmp::Ordering::Greater => Err(too_new(found)),
+        std::cmp::Ordering::Less => Err(ClientError::StoreTooOld),
+        std::cmp::Ordering::Equal => Ok(()),
     }
 }
 
@@ -44,8 +62,12 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     if found > SCHEMA_VERSION {
         return Err(too_new(found));
     }
-    for sql in MIGRATIONS.iter().skip(found as usize) {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         tx.execute_batch(sql)?;
+        let to = i as i64 + 1;
+        for (_, then) in AFTER.iter().filter(|(v, _)| *v == to) {
+            then(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;

@@ -11,6 +11,7 @@
 //! survive a crash or power loss. Knows nothing of the network or the command line.
 
 mod agenda;
+pub(crate) mod attention;
 mod docs;
 pub(crate) mod fts;
 mod meta;
@@ -19,10 +20,13 @@ mod open;
 pub(crate) mod outbox;
 pub(crate) mod projection;
 mod read;
+mod refused;
+pub mod reports;
 mod shared;
 mod tx;
 
 pub(crate) use docs::StoredDoc;
+pub(crate) use meta::RATES_KEY;
 pub use meta::SyncState;
 pub use migrations::SCHEMA_VERSION;
 pub(crate) use read::{Clause, ListSql, Sort};
@@ -62,6 +66,7 @@ pub struct Store {
     dir: PathBuf,
     settings: Settings,
     shared: Arc<Shared>,
+    read_only: bool,
     /// How long the last write waited for its turn (behind other connections' writes).
     last_wait: std::cell::Cell<std::time::Duration>,
 }
@@ -94,8 +99,16 @@ impl Store {
             return Err(ClientError::NoStore(dir.to_path_buf()));
         }
         let shared = Shared::of(&path)?;
-        let mut conn = open::connect(&path, false)?;
-        {
+        let (mut conn, read_only) = open::connect_existing(&path)?;
+        if read_only {
+            migrations::check_current(&conn).map_err(|e| match e {
+                ClientError::StoreTooOld => ClientError::ReadOnly {
+                    dir: dir.to_path_buf(),
+                    why: "it was written by an older Fieldbook, and upgrading it needs writing",
+                },
+                e => e,
+            })?;
+        } else {
             let _gate = shared.enter()?;
             let _turn = shared.write_turn();
             migrations::migrate(&mut conn)?;
@@ -106,8 +119,25 @@ impl Store {
             dir: dir.to_path_buf(),
             settings,
             shared,
+            read_only,
             last_wait: Default::default(),
         })
+    }
+
+    /// Whether this store was opened for reading only (this process may not write its file
+    /// or directory): reads work, every write answers [`ClientError::ReadOnly`].
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn writable(&self) -> Result<()> {
+        if self.read_only {
+            return Err(ClientError::ReadOnly {
+                dir: self.dir.clone(),
+                why: "changes cannot be saved",
+            });
+        }
+        Ok(())
     }
 
     pub fn settings(&self) -> &Settings {
@@ -129,6 +159,7 @@ impl Store {
     /// Runs `f` in one write transaction, in turn with the other connections of this
     /// process; commits if it returns `Ok`, changes nothing otherwise.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        self.writable()?;
         let _gate = self.shared.enter()?;
         let asked = std::time::Instant::now();
         let _turn = self.shared.write_turn();
@@ -163,6 +194,9 @@ impl Store {
     /// index's segments and copies the WAL into the database file. The app runs it when idle;
     /// the command line after each write. Cheap when there is little to do.
     pub fn maintain(&self) -> Result<()> {
+        if self.read_only {
+            return Ok(());
+        }
         self.merge_search_step()?;
         self.db()?
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
@@ -172,6 +206,7 @@ impl Store {
     /// Merges a bounded amount (64 pages) of the search index's segments, in one short
     /// write. Returns whether there was work (call again to merge more).
     pub fn merge_search_step(&self) -> Result<bool> {
+        self.writable()?;
         let _gate = self.shared.enter()?;
         let _turn = self.shared.write_turn();
         let before = self.conn.total_changes();
@@ -184,6 +219,7 @@ impl Store {
     /// After a bulk write (demo, a large absorb): merges the search index into one segment,
     /// so later edits never pay for the import's many small ones, and checkpoints.
     pub fn optimize(&self) -> Result<()> {
+        self.writable()?;
         {
             let _gate = self.shared.enter()?;
             let _turn = self.shared.write_turn();
@@ -195,6 +231,7 @@ impl Store {
 
     /// Moves the WAL into the main file and compacts free pages (after large imports).
     pub fn checkpoint(&self) -> Result<()> {
+        self.writable()?;
         let _gate = self.shared.enter()?;
         let _turn = self.shared.write_turn();
         self.conn
@@ -207,6 +244,7 @@ impl Store {
     /// included, refuses to read or write from now on with [`ClientError::StoreWiped`])
     /// and removes the files.
     pub fn wipe(&self) -> Result<()> {
+        self.writable()?;
         let _closed = self.shared.close_for_wipe()?;
         self.forget_files_on_close()?;
         for suffix in ["", "-wal", "-shm"] {

@@ -6,7 +6,7 @@ use crate::error::{ClientError, Result};
 use automerge::ActorId;
 use rand::Rng;
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, MAIN_DB, OpenFlags};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
@@ -42,14 +42,71 @@ pub(super) fn connect(path: &Path, create: bool) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Opens an existing store file: for reading and writing, or, when this process may not
+/// write the file or its directory (another user's store, a read-only share or medium),
+/// for reading only. Returns the connection and whether it is read-only.
+pub(super) fn connect_existing(path: &Path) -> Result<(Connection, bool)> {
+    match connect(path, false) {
+        Ok(conn) if !conn.is_readonly(MAIN_DB)? => return Ok((conn, false)),
+        // SQLite fell back to reading only: the file is not writable.
+        Ok(_) => {}
+        // WAL mode could not set up its shared-memory file: the directory is not writable.
+        Err(ClientError::Sqlite(e)) if cannot_write(&e) => {}
+        Err(e) => return Err(e),
+    }
+    connect_read_only(path).map(|conn| (conn, true))
+}
+
+fn cannot_write(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(
+            rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::PermissionDenied
+        )
+    )
+}
+
+/// A read-only connection. With no write-ahead log beside the file, everything is in the
+/// file and it is opened as immutable (SQLite then needs no shared-memory file, which a
+/// read-only directory could not hold); otherwise read-only, reading the log too.
+fn connect_read_only(path: &Path) -> Result<Connection> {
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let has_log = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str(if has_log { "?mode=ro" } else { "?immutable=1" });
+    let conn = Connection::open_with_flags(
+        &uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "cache_size", -32_000)?;
+    Ok(conn)
+}
+
 /// Creates a new store file in `dir` for `user`. Built under another name and renamed into
 /// place only when complete, so a kill during `init` leaves either no store or a whole one
 /// (and `init` can be rerun).
 pub(super) fn init(dir: &Path, user: &str, default_currency: &str) -> Result<()> {
     let user = user.trim();
-    if user.is_empty() || user.chars().any(char::is_control) {
+    if user.is_empty() {
         return Err(ClientError::EmptyUserName);
     }
+    // The server's rule for names: a store never holds a user it would refuse.
+    fieldbook_core::names::user(user)?;
     let currency = default_currency.trim().to_ascii_uppercase();
     if !fieldbook_core::money::is_currency(&currency) {
         return Err(ClientError::BadCurrency(default_currency.to_string()));

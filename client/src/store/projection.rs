@@ -171,10 +171,18 @@ pub(crate) fn upsert_json(
     conn: &Connection,
     kind: Kind,
     json: &Map<String, Json>,
-    conflicts: usize,
+    state: RowState<'_>,
     owner: Option<&str>,
 ) -> Result<SearchRow> {
-    write_json(conn, kind, json, conflicts, owner, false)
+    write_json(conn, kind, json, state, owner, false)
+}
+
+/// What a record's `records` row says beyond its JSON: how many fields are in conflict, and
+/// the rules it breaks ([`super::attention`]'s column value).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct RowState<'a> {
+    pub conflicts: usize,
+    pub attention: Option<&'a str>,
 }
 
 /// The same for a record this store does not hold (no document): plain inserts, which,
@@ -184,10 +192,10 @@ pub(crate) fn insert_json(
     conn: &Connection,
     kind: Kind,
     json: &Map<String, Json>,
-    conflicts: usize,
+    state: RowState<'_>,
     owner: &str,
 ) -> Result<SearchRow> {
-    write_json(conn, kind, json, conflicts, Some(owner), true)
+    write_json(conn, kind, json, state, Some(owner), true)
 }
 
 /// Whether a statement failed on a constraint. A single-row `INSERT ... VALUES` checks its
@@ -232,7 +240,7 @@ fn write_json(
     conn: &Connection,
     kind: Kind,
     json: &Map<String, Json>,
-    conflicts: usize,
+    state: RowState<'_>,
     owner: Option<&str>,
     fresh: bool,
 ) -> Result<SearchRow> {
@@ -249,19 +257,20 @@ fn write_json(
         account_id,
         created_by,
         deleted,
-        conflicts as i64,
+        state.conflicts as i64,
         field("created_at"),
         field("updated_at"),
         created_by,
         field("updated_by"),
-        owner
+        owner,
+        state.attention
     ];
     let inserted = if fresh {
         let done = conn
             .prepare_cached(
                 "INSERT INTO records (id, kind, title, account_id, owner, deleted, conflicts,
-                                      created_at, updated_at, created_by, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, coalesce(?12, ?5), ?6, ?7, ?8, ?9, ?10, ?11)",
+                                      created_at, updated_at, created_by, updated_by, attention)
+                 VALUES (?1, ?2, ?3, ?4, coalesce(?12, ?5), ?6, ?7, ?8, ?9, ?10, ?11, ?13)",
             )?
             .execute(record);
         match done {
@@ -277,12 +286,13 @@ fn write_json(
         None => conn
             .prepare_cached(
                 "INSERT INTO records (id, kind, title, account_id, owner, deleted, conflicts,
-                                      created_at, updated_at, created_by, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, coalesce(?12, ?5), ?6, ?7, ?8, ?9, ?10, ?11)
+                                      created_at, updated_at, created_by, updated_by, attention)
+                 VALUES (?1, ?2, ?3, ?4, coalesce(?12, ?5), ?6, ?7, ?8, ?9, ?10, ?11, ?13)
                  ON CONFLICT (id) DO UPDATE SET
                     title = excluded.title, account_id = excluded.account_id,
                     owner = coalesce(?12, owner),
                     deleted = excluded.deleted, conflicts = excluded.conflicts,
+                    attention = excluded.attention,
                     created_at = excluded.created_at, updated_at = excluded.updated_at,
                     created_by = excluded.created_by, updated_by = excluded.updated_by
                  RETURNING rid",
@@ -379,11 +389,14 @@ fn out_name(kind: Kind, column: &'static str) -> &'static str {
 pub(crate) fn select_sql(kind: Kind) -> String {
     let cols: Vec<String> = columns(kind).iter().map(|c| format!("p.{c}")).collect();
     format!(
-        "SELECT r.id, r.owner, r.deleted, r.created_at, r.updated_at, r.created_by, r.updated_by, r.conflicts, {}
+        "SELECT r.id, r.owner, r.deleted, r.created_at, r.updated_at, r.created_by, r.updated_by, r.conflicts, r.attention, {}
          FROM records r JOIN p_{kind} p ON p.id = r.id",
         cols.join(", ")
     )
 }
+
+/// Where the projection's columns start in a row of [`select_sql`].
+const FIRST_COLUMN: usize = 9;
 
 /// A record (without its conflicts) from a row of [`select_sql`].
 pub(crate) fn row_view(kind: Kind, row: &Row) -> rusqlite::Result<RecordView> {
@@ -392,7 +405,7 @@ pub(crate) fn row_view(kind: Kind, row: &Row) -> rusqlite::Result<RecordView> {
     let mut totals = [None, None, None];
     for (i, col) in columns(kind).iter().enumerate() {
         let spec = schema::field(kind, col);
-        let raw: Sql = row.get(8 + i)?;
+        let raw: Sql = row.get(FIRST_COLUMN + i)?;
         let v = match (spec.map(|s| s.ty), raw) {
             (Some(FieldType::Lines), Sql::Text(t)) => {
                 lines = lines_from_json(&serde_json::from_str(&t).unwrap_or(Json::Null));
@@ -428,6 +441,7 @@ pub(crate) fn row_view(kind: Kind, row: &Row) -> rusqlite::Result<RecordView> {
         .unwrap_or_default();
     let id: String = row.get(0)?;
     let conflicts: i64 = row.get(7)?;
+    let attention: Option<String> = row.get(8)?;
     let [subtotal, tax, total] = totals;
     Ok(RecordView {
         id: Uuid::parse_str(&id).unwrap_or_default(),
@@ -452,6 +466,7 @@ pub(crate) fn row_view(kind: Kind, row: &Row) -> rusqlite::Result<RecordView> {
         has_conflicts: conflicts > 0,
         conflicts: Vec::new(),
         heads: Vec::new(),
+        attention: super::attention::decode(attention.as_deref()),
     })
 }
 
@@ -492,8 +507,9 @@ mod tests {
     #[test]
     fn a_record_changed_twice_in_one_batch_keeps_one_search_row_its_last() {
         let conn = memory_store();
-        let first = upsert_json(&conn, Kind::Account, &account("Acme"), 0, None).unwrap();
-        let second = upsert_json(&conn, Kind::Account, &account("Northwind"), 0, None).unwrap();
+        let none = RowState::default();
+        let first = upsert_json(&conn, Kind::Account, &account("Acme"), none, None).unwrap();
+        let second = upsert_json(&conn, Kind::Account, &account("Northwind"), none, None).unwrap();
         write_search(&conn, &[first, second]).unwrap();
         assert_eq!(titles(&conn, "northwind"), ["Northwind"]);
         assert!(titles(&conn, "acme").is_empty());

@@ -2,6 +2,7 @@
 //! loaded for the few reads that need them. Every read returns typed rows.
 
 use super::docs::StoredDoc;
+use super::tx::RefState;
 use super::{Store, fts, projection};
 use crate::error::{ClientError, Result};
 use crate::model::{RecordView, SearchHit, StageSummary};
@@ -211,6 +212,21 @@ impl Store {
     pub(crate) fn load_doc(&self, id: Uuid) -> Result<StoredDoc> {
         StoredDoc::load(&*self.db()?, id, &self.settings.actor)?
             .ok_or_else(|| ClientError::NotFound(id.to_string()))
+    }
+
+    /// A record's document, if held.
+    pub(crate) fn find_doc(&self, id: Uuid) -> Result<Option<StoredDoc>> {
+        StoredDoc::load(&*self.db()?, id, &self.settings.actor)
+    }
+
+    /// The kind and deletion mark of a record, if held.
+    pub(crate) fn ref_state(&self, id: Uuid) -> Result<Option<RefState>> {
+        super::tx::ref_state(&*self.db()?, id)
+    }
+
+    /// An account's parent account, if it has one.
+    pub(crate) fn parent_of(&self, id: Uuid) -> Result<Option<Uuid>> {
+        super::tx::parent_of(&*self.db()?, id)
     }
 
     /// A record's owner (the server's word; empty if unknown).

@@ -7,9 +7,10 @@
 //! instead (`search_rows_at_once`), so that its commit has little left to do.
 
 use super::Settings;
+use super::attention;
 use super::docs::StoredDoc;
 use super::outbox;
-use super::projection::{self, SearchRow};
+use super::projection::{self, RowState, SearchRow};
 use super::shared::Shared;
 use crate::error::Result;
 use fieldbook_core::Kind;
@@ -26,6 +27,14 @@ pub(crate) struct Tx<'a> {
     search_at_once: bool,
     /// Records were stored that may have arrived before their parent (absorb, pull).
     fix_parents: bool,
+}
+
+/// What a quote line takes from its product.
+#[derive(Default)]
+pub(crate) struct ProductForLine {
+    pub name: Option<String>,
+    pub price: Option<String>,
+    pub currency: Option<String>,
 }
 
 /// What a write checks about a record it refers to.
@@ -126,8 +135,14 @@ impl<'a> Tx<'a> {
     /// (`None` keeps the row's owner, or makes the creator owner of a new row).
     pub fn project(&mut self, doc: &mut RecordDoc, owner: Option<&str>) -> Result<()> {
         let conflicts = doc.conflicts()?.len();
-        let json = doc.read().to_json(owner.unwrap_or(""));
-        let row = projection::upsert_json(&self.tx, doc.kind(), &json, conflicts, owner)?;
+        let record = doc.read();
+        let attention = attention::of_record(&record);
+        let json = record.to_json(owner.unwrap_or(""));
+        let state = RowState {
+            conflicts,
+            attention: attention.as_deref(),
+        };
+        let row = projection::upsert_json(&self.tx, doc.kind(), &json, state, owner)?;
         self.fix_parents |= owner.is_some();
         self.search_row(row)
     }
@@ -141,7 +156,12 @@ impl<'a> Tx<'a> {
         conflicts: usize,
         owner: &str,
     ) -> Result<()> {
-        let row = projection::insert_json(&self.tx, kind, record, conflicts, owner)?;
+        let attention = attention::of_json(kind, record);
+        let state = RowState {
+            conflicts,
+            attention: attention.as_deref(),
+        };
+        let row = projection::insert_json(&self.tx, kind, record, state, owner)?;
         self.fix_parents = true;
         self.search_row(row)
     }
@@ -165,15 +185,7 @@ impl<'a> Tx<'a> {
 
     /// The kind and deletion mark of a record, if held.
     pub fn ref_state(&self, id: Uuid) -> Result<Option<RefState>> {
-        let found: Option<(String, bool)> = self
-            .tx
-            .prepare_cached("SELECT kind, deleted FROM records WHERE id = ?1")?
-            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        Ok(found.map(|(k, deleted)| RefState {
-            kind: Kind::parse(&k).ok(),
-            deleted,
-        }))
+        ref_state(&self.tx, id)
     }
 
     /// The live product other than `except` that uses `sku`, if any.
@@ -197,17 +209,30 @@ impl<'a> Tx<'a> {
             .exists([sku])?)
     }
 
+    /// An account's parent account, if it has one.
+    pub fn parent_of(&self, id: Uuid) -> Result<Option<Uuid>> {
+        parent_of(&self.tx, id)
+    }
+
     /// An opportunity's currency.
     pub fn opportunity_currency(&self, id: Uuid) -> Result<Option<String>> {
         self.text_of("SELECT currency FROM p_opportunity WHERE id = ?1", id)
     }
 
-    /// A product's name and unit price.
-    pub fn product_name_and_price(&self, id: Uuid) -> Result<(Option<String>, Option<String>)> {
-        Ok((
-            self.text_of("SELECT name FROM p_product WHERE id = ?1", id)?,
-            self.text_of("SELECT unit_price FROM p_product WHERE id = ?1", id)?,
-        ))
+    /// What a quote line takes from a product: its name, unit price and currency.
+    pub fn product_for_line(&self, id: Uuid) -> Result<ProductForLine> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT name, unit_price, currency FROM p_product WHERE id = ?1")?
+            .query_row([id.to_string()], |r| {
+                Ok(ProductForLine {
+                    name: r.get(0)?,
+                    price: r.get(1)?,
+                    currency: r.get(2)?,
+                })
+            })
+            .optional()?
+            .unwrap_or_default())
     }
 
     fn text_of(&self, sql: &str, id: Uuid) -> Result<Option<String>> {
@@ -218,4 +243,26 @@ impl<'a> Tx<'a> {
             .optional()?
             .flatten())
     }
+}
+
+/// The kind and deletion mark of a record, if held.
+pub(super) fn ref_state(conn: &Connection, id: Uuid) -> Result<Option<RefState>> {
+    let found: Option<(String, bool)> = conn
+        .prepare_cached("SELECT kind, deleted FROM records WHERE id = ?1")?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(found.map(|(k, deleted)| RefState {
+        kind: Kind::parse(&k).ok(),
+        deleted,
+    }))
+}
+
+/// An account's parent account, if it has one.
+pub(super) fn parent_of(conn: &Connection, id: Uuid) -> Result<Option<Uuid>> {
+    let parent: Option<String> = conn
+        .prepare_cached("SELECT parent_id FROM p_account WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten();
+    Ok(parent.and_then(|p| Uuid::parse_str(&p).ok()))
 }

@@ -26,8 +26,10 @@ use fieldbook_core::protocol::{
     LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, PROTOCOL_VERSION, PushRequest, PushResponse,
     ReassignRequest, ReassignResponse, Refusal,
 };
+use fieldbook_core::value::format_datetime;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// At most this many bytes of changes in one push page.
@@ -44,6 +46,24 @@ pub struct SyncReport {
     /// This user was deactivated: the device handed over what it held and its store was
     /// wiped (for every connection to it).
     pub wiped: bool,
+}
+
+/// What a sign-out did.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LogoutReport {
+    /// The server revoked the token (it could be reached).
+    pub server_told: bool,
+    /// Changes made here still waiting for the server (they go up after the next sign-in).
+    pub pending: u64,
+}
+
+/// What a reset did.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ResetReport {
+    /// Changes that had not reached the server and are gone with the store.
+    pub discarded: u64,
+    /// The device was signed in and the server revoked its token.
+    pub server_told: bool,
 }
 
 /// The sync engine of one store (see the module documentation).
@@ -84,9 +104,42 @@ impl SyncEngine {
         Ok(api)
     }
 
+    /// Whether this store may sign in to `url` as `user`, checked with no network (so a
+    /// program can ask before it asks for a password): a server address, a valid user
+    /// name, the store's own user ([`ClientError::WrongUser`]) and, once it signed in, its
+    /// own server ([`ClientError::WrongServer`]).
+    pub fn check_login(&self, url: &str, user: &str) -> Result<()> {
+        let url = url.trim().trim_end_matches('/');
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ClientError::BadServerUrl(url.to_string()));
+        }
+        let user = user.trim();
+        fieldbook_core::names::user(user)?;
+        let store_user = &self.store.settings().user;
+        if user != store_user {
+            return Err(ClientError::WrongUser {
+                store_user: store_user.clone(),
+                given: user.to_string(),
+            });
+        }
+        if let Some(bound) = self.store.sync_state()?.bound_server
+            && bound != url
+        {
+            return Err(ClientError::WrongServer {
+                bound,
+                given: url.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// Signs in to `url` as `user`, registering this device as `device_name` (by default
     /// "USER's HOST", the host name from the operating system). Nothing else changes:
     /// records made before the first sign-in become the user's at the first sync.
+    ///
+    /// A store signs in only as its own user (the one it was made for), and only to the
+    /// server it first signed in to: anything else is refused before the password leaves
+    /// the device (see [`SyncEngine::check_login`]), and nothing changes.
     pub fn login(
         &mut self,
         url: &str,
@@ -94,16 +147,15 @@ impl SyncEngine {
         password: &str,
         device_name: Option<&str>,
     ) -> Result<LoginResponse> {
+        self.check_login(url, user)?;
         let url = url.trim().trim_end_matches('/');
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(ClientError::BadServerUrl(url.to_string()));
-        }
+        let user = user.trim();
         let device_name = match device_name.map(str::trim).filter(|n| !n.is_empty()) {
             Some(name) => name.to_string(),
-            None => format!("{}'s {}", user.trim(), crate::device::host_name()),
+            None => format!("{user}'s {}", crate::device::host_name()),
         };
         let req = LoginRequest {
-            user: user.trim().into(),
+            user: user.into(),
             password: password.into(),
             device_name,
         };
@@ -114,6 +166,16 @@ impl SyncEngine {
             Answer::Ok(r) | Answer::Refused(r) => r,
             Answer::Deactivated => return Err(ClientError::Deactivated),
         };
+        if resp.user != self.store.settings().user {
+            // The server knows the name otherwise: this token is not for this store.
+            let api = Api::new(self.http.client(url)?, url, Some(resp.token.clone()));
+            let _ = api.post::<_, serde_json::Value>("/v1/logout", &serde_json::json!({}));
+            self.http.forget();
+            return Err(ClientError::WrongUser {
+                store_user: self.store.settings().user.clone(),
+                given: resp.user,
+            });
+        }
         self.store.write(|tx| {
             tx.set_login(
                 url,
@@ -128,9 +190,9 @@ impl SyncEngine {
 
     /// Signs out: the server revokes this device's token at once. Works offline too (the
     /// token is forgotten here; an administrator can still revoke it on the server).
-    /// Returns whether the server was told.
-    pub fn logout(&mut self) -> Result<bool> {
-        let told_server = match self.api() {
+    /// Changes waiting here stay, and go up after the next sign-in (the report counts them).
+    pub fn logout(&mut self) -> Result<LogoutReport> {
+        let server_told = match self.api() {
             Ok(api) => api
                 .post::<_, serde_json::Value>("/v1/logout", &serde_json::json!({}))
                 .is_ok(),
@@ -139,7 +201,30 @@ impl SyncEngine {
         };
         self.http.forget();
         self.store.write(|tx| tx.forget_token())?;
-        Ok(told_server)
+        Ok(LogoutReport {
+            server_told,
+            pending: self.store.outbox_len()?,
+        })
+    }
+
+    /// Deletes this store from the device (for every connection to it, as a wipe does),
+    /// signing out first if signed in. Refused while changes made here wait to reach the
+    /// server ([`ClientError::ChangesWaiting`]) unless `force`: they would be lost.
+    pub fn reset(&mut self, force: bool) -> Result<ResetReport> {
+        let pending = self.store.outbox_len()?;
+        if pending > 0 && !force {
+            return Err(ClientError::ChangesWaiting { count: pending });
+        }
+        let server_told = match self.logout() {
+            Ok(r) => r.server_told,
+            Err(ClientError::NotLoggedIn) => false,
+            Err(e) => return Err(e),
+        };
+        self.store.wipe()?;
+        Ok(ResetReport {
+            discarded: pending,
+            server_told,
+        })
     }
 
     /// Whether the server answers this device's token now (who it says we are).
@@ -234,9 +319,14 @@ impl SyncEngine {
                 Answer::Deactivated => return Ok(false),
             };
             // Taken, known, or kept in the server's quarantine: in every case safe there.
-            if let Some(last) = last_seq {
-                self.store.write(|tx| tx.acknowledge(last))?;
-            }
+            // What it refused is remembered until dealt with (`status` shows it).
+            let at = format_datetime(OffsetDateTime::now_utc());
+            self.store.write(|tx| {
+                if let Some(last) = last_seq {
+                    tx.acknowledge(last)?;
+                }
+                tx.remember_refused(&resp.refused, &at)
+            })?;
             report.pushed += resp.accepted;
             report.duplicates += resp.duplicates;
             report.refused.extend(resp.refused);

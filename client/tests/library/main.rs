@@ -4,6 +4,8 @@
 
 mod lists;
 mod notes;
+mod reports;
 mod store;
 mod support;
 mod sync;
+mod trust;

@@ -3,6 +3,7 @@
 
 use crate::support::{account_names, store, text};
 use fieldbook_client::{ClientError, FieldValue, FieldValues, Kind, RefProblem, Rule, Store};
+use fieldbook_core::CoreError;
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -99,7 +100,13 @@ fn errors_say_what_is_wrong_and_which_are_input() {
     );
     let e = s.update(opp, &text(&[("stage", "lost")])).unwrap_err();
     assert!(
-        matches!(e, ClientError::Rule(Rule::LostNeedsReason)),
+        matches!(
+            e,
+            ClientError::Core(CoreError::RuleBroken {
+                rule: "lost_needs_reason",
+                ..
+            })
+        ),
         "{e:?}"
     );
     let missing = uuid::Uuid::now_v7();
@@ -164,8 +171,19 @@ fn a_damaged_document_is_a_damaged_store_not_bad_input() {
     assert!(!e.is_bad_input());
 }
 
+/// Turns a current store back into schema 2 (before binding, refusals and attention).
+pub fn downgrade_to_schema_2(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(
+        "DROP TABLE refused; ALTER TABLE records DROP COLUMN attention;
+         DELETE FROM meta WHERE key = 'bound_server'; PRAGMA user_version = 2;",
+    )
+    .unwrap();
+}
+
 /// Turns a current store back into schema 1 (before `deleted` was kept in projections).
 fn downgrade_to_schema_1(path: &Path) {
+    downgrade_to_schema_2(path);
     let conn = Connection::open(path).unwrap();
     conn.execute_batch("DROP INDEX p_opportunity_pipeline")
         .unwrap();

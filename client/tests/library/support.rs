@@ -7,8 +7,7 @@ use fieldbook_core::protocol::{
     DeactivateRequest, NewUser, PROTOCOL_HEADER, PROTOCOL_VERSION, Role,
 };
 use fieldbook_server::access::Requester;
-use fieldbook_server::auth::Passwords;
-use fieldbook_server::storage::{NewUserRecord, Storage};
+use fieldbook_server::service::Service;
 use fieldbook_server::{AppState, SqliteStorage};
 use std::path::Path;
 use std::sync::Arc;
@@ -31,14 +30,14 @@ impl TestServer {
         let storage = Arc::new(SqliteStorage::open(dir.path()).unwrap());
         // The first admin, as `fieldbook-server user add` makes it; the rest goes through
         // the HTTP API with ada's token.
-        storage
+        Service::new(storage.clone())
             .add_user(
                 &Requester::Operator,
-                &NewUserRecord {
+                NewUser {
                     name: "ada".into(),
                     role: Role::Admin,
                     team: None,
-                    password_hash: Passwords::standard().hash(PASSWORD).unwrap(),
+                    password: PASSWORD.into(),
                 },
             )
             .unwrap();

@@ -38,6 +38,10 @@ pub struct DemoRecord {
     pub notes: Vec<String>,
     /// For a quote: its lines, each as (field, value) pairs from crate::schema::LINE_FIELDS minus `line_id` (1–5 lines), else empty.
     pub lines: Vec<Vec<(&'static str, String)>>,
+    /// When the record was created, as its history should say: before its activities, deals
+    /// and wins (an account), before its close (a deal), at its moment (an activity); never
+    /// after `today`. Derived from the id, so a seed still gives the same book.
+    pub created: Date,
 }
 
 impl DemoRecord {
@@ -48,6 +52,7 @@ impl DemoRecord {
             fields: Vec::with_capacity(10),
             notes: Vec::new(),
             lines: Vec::new(),
+            created: Date::MIN,
         }
     }
 
@@ -62,6 +67,15 @@ impl DemoRecord {
             .find(|(f, _)| *f == field)
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// A day count from `lo` to `hi` (inclusive) derived from an id's random bits.
+fn spread(id: Uuid, lo: i64, hi: i64) -> i64 {
+    lo + (id.as_u128() % (hi - lo + 1) as u128) as i64
+}
+
+fn parse_day(s: &str) -> Option<Date> {
+    crate::value::parse_date(s)
 }
 
 /// Generates `n` records (exactly n) deterministically from `seed`: products first (a catalogue
@@ -385,6 +399,8 @@ impl DemoBook {
             currency,
             qty: tpl.qty,
         });
+        // The catalogue predates the book.
+        r.created = self.today - Duration::days(ID_SPAN_DAYS + spread(id, 0, 60));
         r
     }
 
@@ -453,6 +469,52 @@ impl DemoBook {
         for _ in 0..n_tasks {
             let t = self.task(&ctx, &mut task_titles);
             self.queue.push_back(t);
+        }
+        self.date_batch();
+    }
+
+    /// Gives the current account's records their creation days (see [`DemoRecord::created`]).
+    fn date_batch(&mut self) {
+        let today = self.today;
+        let day = |r: &DemoRecord, f: &str| r.get(f).and_then(|v| v.get(..10)).and_then(parse_day);
+        // The earliest day anything happened with the account.
+        let first = self
+            .queue
+            .iter()
+            .filter_map(|r| match r.kind {
+                Kind::Activity => day(r, "at"),
+                Kind::Opportunity if matches!(r.get("stage"), Some("won" | "lost")) => {
+                    day(r, "close_date")
+                }
+                _ => None,
+            })
+            .min()
+            .unwrap_or(today);
+        let account_created = (first - Duration::days(spread(self.queue[0].id, 10, 200)))
+            .max(today - Duration::days(3 * 365));
+        let mut opp_created = std::collections::HashMap::new();
+        for r in self.queue.iter_mut() {
+            r.created = match r.kind {
+                Kind::Account => account_created,
+                Kind::Contact => account_created + Duration::days(spread(r.id, 0, 30)),
+                Kind::Opportunity => {
+                    let end = match r.get("stage") {
+                        Some("won" | "lost") => day(r, "close_date").unwrap_or(today),
+                        _ => today,
+                    };
+                    let c = end - Duration::days(spread(r.id, 7, 120));
+                    opp_created.insert(r.id.to_string(), c);
+                    c
+                }
+                Kind::Quote => r
+                    .get("opportunity_id")
+                    .and_then(|o| opp_created.get(o))
+                    .map_or(today, |c| *c + Duration::days(spread(r.id, 0, 14))),
+                Kind::Activity => day(r, "at").unwrap_or(today),
+                Kind::Task => today - Duration::days(spread(r.id, 0, 30)),
+                Kind::Product => today,
+            }
+            .clamp(account_created, today);
         }
     }
 

@@ -350,3 +350,41 @@ fn speed_100k() {
     println!("100,000 records in {elapsed:?} ({bytes} bytes of values)");
     assert!(elapsed < std::time::Duration::from_secs(1));
 }
+
+#[test]
+fn records_are_created_before_what_happens_to_them() {
+    let records = book(3000, 11);
+    let mut account_created = None;
+    let mut opp_created = HashMap::new();
+    for r in &records {
+        assert!(r.created <= TODAY, "{r:?}");
+        let day = |f: &str| {
+            r.get(f)
+                .and_then(|v| v.get(..10))
+                .and_then(crate::value::parse_date)
+        };
+        match r.kind {
+            Kind::Product => assert!(r.created < TODAY),
+            Kind::Account => account_created = Some(r.created),
+            _ => assert!(r.created >= account_created.unwrap(), "{r:?}"),
+        }
+        match r.kind {
+            Kind::Activity => assert_eq!(Some(r.created), day("at")),
+            Kind::Opportunity => {
+                if matches!(r.get("stage"), Some("won" | "lost")) {
+                    assert!(Some(r.created) <= day("close_date"), "{r:?}");
+                }
+                opp_created.insert(r.id.to_string(), r.created);
+            }
+            Kind::Quote => assert!(r.created >= opp_created[r.get("opportunity_id").unwrap()]),
+            _ => {}
+        }
+    }
+    // Not all on one day: accounts are spread over the last years.
+    let accounts: std::collections::HashSet<_> = records
+        .iter()
+        .filter(|r| r.kind == Kind::Account)
+        .map(|r| r.created)
+        .collect();
+    assert!(accounts.len() > 50, "{}", accounts.len());
+}

@@ -51,7 +51,8 @@ pub fn winrate(book: &Book, filter: &Filter, rates: Option<&Rates>) -> WinRateRe
         let amounts = if won {
             w.won += 1;
             if let Some(closed) = d.close_date {
-                *days += (closed - d.created).whole_days();
+                // A win logged after the fact (closed before it was entered) counts as 0.
+                *days += (closed - d.created).whole_days().max(0);
             }
             &mut w.won_amount
         } else {

@@ -74,8 +74,8 @@ pub enum Command {
     /// Shows refused changes.
     #[command(subcommand)]
     Quarantine(QuarantineCommand),
-    /// Writes a consistent copy of the server's data to a new file (safe while serving).
-    /// To restore: stop the server and put the file in place as DIR/server.db.
+    /// Writes a consistent copy of the server's data to a new file (safe while serving),
+    /// and says how to restore it.
     Backup {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,

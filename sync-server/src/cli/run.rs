@@ -1,13 +1,12 @@
 //! Running an administrative command as the operator and printing its outcome: a short
-//! human summary, or JSON with `--json`. Knows nothing of HTTP or of a particular backend.
+//! human summary, or JSON with `--json`. The service decides and checks everything; this
+//! module only reads passwords and prints. Knows nothing of HTTP or of a backend.
 
 use super::{Command, PasswordSource, QuarantineCommand, TeamCommand, UserCommand, read_password};
 use crate::access::Requester;
-use crate::auth::Passwords;
 use crate::error::{Result, ServerError};
-use crate::names;
-use crate::storage::{NewUserRecord, Storage, UserUpdate};
-use fieldbook_core::protocol::{DeactivateRequest, ReassignRequest, Role};
+use crate::service::{Service, UserChange};
+use fieldbook_core::protocol::{DeactivateRequest, NewUser, ReassignRequest, Role};
 use serde::Serialize;
 use std::io::Write;
 
@@ -22,12 +21,7 @@ fn line(out: &mut dyn Write, text: impl AsRef<str>) -> Result<()> {
 }
 
 /// Runs an administrative command (anything but `serve`) as the operator.
-pub fn run_admin(
-    storage: &dyn Storage,
-    passwords: &Passwords,
-    command: &Command,
-    out: &mut dyn Write,
-) -> Result<()> {
+pub fn run_admin(service: &Service, command: &Command, out: &mut dyn Write) -> Result<()> {
     let by = Requester::Operator;
     match command {
         Command::Serve(_) => Err(ServerError::BadRequest(
@@ -39,21 +33,21 @@ pub fn run_admin(
             team,
             password_stdin,
         }) => {
-            names::user(name)?;
+            // Nobody is asked for the password of a user that cannot be added.
+            service.check_new_user(&by, name, team.as_deref())?;
             let source = if *password_stdin {
                 PasswordSource::Stdin
             } else {
                 PasswordSource::EnvOrPrompt
             };
             let password = read_password(name, source)?;
-            names::password(&password)?;
-            let user = storage.add_user(
+            let user = service.add_user(
                 &by,
-                &NewUserRecord {
+                NewUser {
                     name: name.clone(),
                     role: (*role).into(),
                     team: team.clone(),
-                    password_hash: passwords.hash(&password)?,
+                    password,
                 },
             )?;
             line(
@@ -76,28 +70,26 @@ pub fn run_admin(
             no_team,
             password_stdin,
         }) => {
-            let password_hash = if *password_stdin {
-                let p = read_password(name, PasswordSource::Stdin)?;
-                names::password(&p)?;
-                Some(passwords.hash(&p)?)
+            if role.is_none() && team.is_none() && !*no_team && !*password_stdin {
+                return Err(ServerError::BadRequest(
+                    "nothing to change: give --role, --team, --no-team or --password-stdin".into(),
+                ));
+            }
+            let password = if *password_stdin {
+                Some(read_password(name, PasswordSource::Stdin)?)
             } else {
                 None
             };
-            let update = UserUpdate {
+            let change = UserChange {
                 role: role.map(Role::from),
                 team: if *no_team {
                     Some(None)
                 } else {
                     team.clone().map(Some)
                 },
-                password_hash,
+                password,
             };
-            if update.role.is_none() && update.team.is_none() && update.password_hash.is_none() {
-                return Err(ServerError::BadRequest(
-                    "nothing to change: give --role, --team, --no-team or --password-stdin".into(),
-                ));
-            }
-            let u = storage.update_user(&by, name, &update)?;
+            let u = service.update_user(&by, name, change)?;
             line(
                 out,
                 format!(
@@ -109,7 +101,7 @@ pub fn run_admin(
             )
         }
         Command::User(UserCommand::List { json }) => {
-            let users = storage.users(&by)?;
+            let users = service.users(&by)?;
             if *json {
                 return json_out(out, &users);
             }
@@ -132,7 +124,7 @@ pub fn run_admin(
             Ok(())
         }
         Command::Team(TeamCommand::Add { team, manager }) => {
-            let t = storage.add_team(&by, team, manager)?;
+            let t = service.add_team(&by, team, manager)?;
             line(
                 out,
                 format!(
@@ -144,7 +136,7 @@ pub fn run_admin(
             )
         }
         Command::Team(TeamCommand::List { json }) => {
-            let teams = storage.teams(&by)?;
+            let teams = service.teams(&by)?;
             if *json {
                 return json_out(out, &teams);
             }
@@ -167,7 +159,7 @@ pub fn run_admin(
             accounts,
             json,
         } => {
-            let moved = storage.reassign(
+            let moved = service.reassign(
                 &by,
                 &ReassignRequest {
                     from: Some(from.clone()),
@@ -191,7 +183,7 @@ pub fn run_admin(
             successor,
             json,
         } => {
-            let done = storage.deactivate(
+            let done = service.deactivate(
                 &by,
                 &DeactivateRequest {
                     user: name.clone(),
@@ -233,7 +225,7 @@ pub fn run_admin(
             Ok(())
         }
         Command::Devices { user, json } => {
-            let devices = storage.devices(&by, user.as_deref())?;
+            let devices = service.devices(&by, user.as_deref())?;
             if *json {
                 return json_out(out, &devices);
             }
@@ -254,18 +246,19 @@ pub fn run_admin(
             Ok(())
         }
         Command::Backup { out: file } => {
-            let size = storage.backup(file)?;
+            let backup = service.backup(file)?;
             line(
                 out,
                 format!(
-                    "backed up {:.1} MB to {}",
-                    size as f64 / 1e6,
-                    file.display()
+                    "backed up {:.1} MB to {}\nto restore it: {}",
+                    backup.bytes as f64 / 1e6,
+                    backup.path.display(),
+                    backup.restore
                 ),
             )
         }
         Command::Quarantine(QuarantineCommand::List { json }) => {
-            let entries = storage.quarantine(&by)?;
+            let entries = service.quarantine(&by)?;
             if *json {
                 return json_out(out, &entries);
             }

@@ -1,12 +1,10 @@
 //! The administrative endpoints (`/v1/admin/*`): users, reassignment, deactivation,
-//! devices and the quarantine, for managers (within their teams) and admins. Reps are
-//! refused with 403; storage enforces the team limits. Knows nothing of SQL.
+//! devices and the quarantine, for managers (within their teams) and admins. The service
+//! decides who may do what (reps get 403); knows nothing of SQL.
 
 use super::extract::{Auth, Body};
 use crate::error::ServerError;
-use crate::names;
 use crate::state::AppState;
-use crate::storage::NewUserRecord;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -25,7 +23,6 @@ pub async fn users(
     Auth(session): Auth,
 ) -> Answer<Json<Vec<UserInfo>>> {
     let by = session.requester();
-    by.require_manager()?;
     Ok(Json(state.blocking(move |s| s.users(&by)).await?))
 }
 
@@ -35,21 +32,7 @@ pub async fn add_user(
     Body(new): Body<NewUser>,
 ) -> Answer<(StatusCode, Json<UserInfo>)> {
     let by = session.requester();
-    by.require_admin()?;
-    names::user(&new.name)?;
-    names::password(&new.password)?;
-    let passwords = state.passwords().clone();
-    let password = new.password;
-    let password_hash = tokio::task::spawn_blocking(move || passwords.hash(&password))
-        .await
-        .map_err(|e| ServerError::Task(e.to_string()))??;
-    let record = NewUserRecord {
-        name: new.name,
-        role: new.role,
-        team: new.team,
-        password_hash,
-    };
-    let user = state.blocking(move |s| s.add_user(&by, &record)).await?;
+    let user = state.blocking(move |s| s.add_user(&by, new)).await?;
     info!(by = %session.user, user = %user.name, role = user.role.as_str(), "user added");
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -60,7 +43,6 @@ pub async fn reassign(
     Body(req): Body<ReassignRequest>,
 ) -> Answer<Json<ReassignResponse>> {
     let by = session.requester();
-    by.require_manager()?;
     let to = req.to.clone();
     let moved = state.blocking(move |s| s.reassign(&by, &req)).await?;
     info!(by = %session.user, to = %to, accounts = moved.accounts, records = moved.records, "reassigned");
@@ -73,7 +55,6 @@ pub async fn deactivate(
     Body(req): Body<DeactivateRequest>,
 ) -> Answer<Json<DeactivateResponse>> {
     let by = session.requester();
-    by.require_manager()?;
     let (user, successor) = (req.user.clone(), req.successor.clone());
     let done = state.blocking(move |s| s.deactivate(&by, &req)).await?;
     info!(by = %session.user, user = %user, successor = %successor, records = done.records, "deactivated");
@@ -94,7 +75,6 @@ pub async fn devices(
         ServerError::BadRequest(format!("{}: use ?user=NAME or nothing", e.body_text()))
     })?;
     let by = session.requester();
-    by.require_manager()?;
     Ok(Json(
         state
             .blocking(move |s| s.devices(&by, q.user.as_deref()))
@@ -107,6 +87,5 @@ pub async fn quarantine(
     Auth(session): Auth,
 ) -> Answer<Json<Vec<QuarantineEntry>>> {
     let by = session.requester();
-    by.require_manager()?;
     Ok(Json(state.blocking(move |s| s.quarantine(&by)).await?))
 }

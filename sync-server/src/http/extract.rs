@@ -5,8 +5,8 @@
 
 use crate::auth;
 use crate::error::ServerError;
+use crate::service::Session;
 use crate::state::AppState;
-use crate::storage::Session;
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request, State};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
@@ -106,12 +106,7 @@ async fn session(parts: &Parts, state: &AppState) -> Result<Session, ServerError
             )
         })?;
     let hash = auth::token_hash(token);
-    let session = state
-        .blocking(move |s| s.authenticate(&hash))
-        .await?
-        .ok_or_else(|| {
-            ServerError::Unauthorized("this token is unknown or was revoked: sign in again".into())
-        })?;
+    let session = state.blocking(move |s| s.authenticate(&hash)).await?;
     let pending = parts
         .headers
         .get(PENDING_HEADER)
@@ -119,12 +114,13 @@ async fn session(parts: &Parts, state: &AppState) -> Result<Session, ServerError
         .and_then(|v| v.trim().parse::<u64>().ok());
     // A push stores what the device holds after it anyway (`pending` in its body).
     let pushing = matches!(parts.uri.path(), "/v1/push" | "/v1/handover");
+    // Told again what the server knows already: nothing to write.
     if let Some(p) = pending
         && p != session.pending
         && !pushing
     {
-        let device = session.device_id;
-        state.blocking(move |s| s.note_pending(device, p)).await?;
+        let s = session.clone();
+        state.blocking(move |svc| svc.note_pending(&s, p)).await?;
     }
     Ok(session)
 }
@@ -137,16 +133,7 @@ impl FromRequestParts<AppState> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ServerError> {
         let s = session(parts, state).await?;
-        if s.deactivated {
-            return Err(ServerError::Deactivated(format!(
-                "{} was deactivated{}: hand over what this device holds with POST /v1/handover, then wipe it",
-                s.user,
-                s.successor
-                    .as_deref()
-                    .map(|x| format!(" (their records went to {x})"))
-                    .unwrap_or_default()
-            )));
-        }
+        s.require_active()?;
         Ok(Auth(s))
     }
 }

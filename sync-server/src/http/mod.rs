@@ -2,7 +2,7 @@
 //! through (tracing, counters, gzip in both directions, the 8 MiB body limit after
 //! decompression, the protocol header).
 //!
-//! Knows nothing of SQL: handlers call the [`Storage`](crate::storage::Storage) trait.
+//! Knows nothing of SQL or of the rules: handlers call the [`Service`](crate::Service).
 
 mod admin;
 mod error;
@@ -62,10 +62,12 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ServerError> {
-    let counts = state.blocking(|s| s.counts()).await?;
+    let (counts, backend) = state
+        .blocking(|s| Ok((s.counts()?, s.storage().metrics())))
+        .await?;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics().render(&counts),
+        state.metrics().render(&counts, &backend),
     ))
 }
 

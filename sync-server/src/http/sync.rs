@@ -1,12 +1,10 @@
 //! The device endpoints: sign in and out, who am I, push, pull and the handover of a
-//! deactivated user's device. Each handler checks the request's shape, then runs the
-//! storage work off the async threads. Knows nothing of SQL or of the access rules (storage
-//! applies them).
+//! deactivated user's device. Each handler checks the request's shape (protocol version,
+//! page size), then runs the service's operation off the async threads. Knows nothing of
+//! SQL or of the access rules (the service applies them).
 
 use super::extract::{AnyAuth, Auth, Body, check_body_protocol};
-use crate::auth;
 use crate::error::ServerError;
-use crate::names;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -23,57 +21,14 @@ pub async fn login(
     State(state): State<AppState>,
     Body(req): Body<LoginRequest>,
 ) -> Answer<Json<LoginResponse>> {
-    names::device(&req.device_name)?;
-    let user = req.user.trim().to_string();
-    let lookup = user.clone();
-    let creds = state.blocking(move |s| s.credentials(&lookup)).await?;
-    let password = req.password;
-    let (creds, ok) = tokio::task::spawn_blocking(move || match creds {
-        Some(c) => {
-            let ok = auth::verify(&c.password_hash, &password);
-            (Some(c), ok)
-        }
-        None => {
-            auth::verify_nothing(&password);
-            (None, false)
-        }
-    })
-    .await
-    .map_err(|e| ServerError::Task(e.to_string()))?;
-    let info = match creds {
-        Some(c) if ok => c.info,
-        _ => {
-            info!(user = %user, "sign-in refused");
-            return Err(ServerError::Unauthorized(
-                "wrong user name or password".into(),
-            ));
-        }
-    };
-    if !info.active {
-        return Err(ServerError::Unauthorized(format!(
-            "{user} was deactivated and cannot sign in; ask a manager"
-        )));
-    }
-    let token = auth::new_token();
-    let hash = auth::token_hash(&token);
-    let device_name = req.device_name.trim().to_string();
-    let name = info.name.clone();
-    let device_id = state
-        .blocking(move |s| s.open_device(&name, &device_name, &hash))
-        .await?;
-    info!(user = %info.name, device = %device_id, "signed in");
-    Ok(Json(LoginResponse {
-        token,
-        device_id,
-        user: info.name,
-        role: info.role,
-        team: info.team,
-    }))
+    let login = state.blocking(move |s| s.login(&req)).await?;
+    info!(user = %login.user, device = %login.device_id, "signed in");
+    Ok(Json(login))
 }
 
 pub async fn logout(State(state): State<AppState>, Auth(session): Auth) -> Answer<StatusCode> {
-    let hash = session.token_hash.clone();
-    state.blocking(move |s| s.revoke_token(&hash)).await?;
+    let s = session.clone();
+    state.blocking(move |svc| svc.logout(&s)).await?;
     info!(user = %session.user, device = %session.device_id, "signed out");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -122,7 +77,7 @@ pub async fn push(
     check_push(&req)?;
     let sent = req.changes.len();
     let s = session.clone();
-    let resp = state.blocking(move |st| st.push(&s, req)).await?;
+    let resp = state.blocking(move |svc| svc.push(&s, req)).await?;
     summarize(&state, "push", &session.user, sent, &resp);
     let status = if resp.refused.is_empty() {
         StatusCode::OK
@@ -141,7 +96,7 @@ pub async fn handover(
     check_push(&req)?;
     let sent = req.changes.len();
     let s = session.clone();
-    let resp = state.blocking(move |st| st.handover(&s, req)).await?;
+    let resp = state.blocking(move |svc| svc.handover(&s, req)).await?;
     summarize(&state, "handover", &session.user, sent, &resp);
     Ok(Json(resp))
 }
@@ -152,6 +107,6 @@ pub async fn pull(
     Body(req): Body<PullRequest>,
 ) -> Answer<Json<PullResponse>> {
     check_body_protocol(req.protocol)?;
-    let page = state.blocking(move |st| st.pull(&session, &req)).await?;
+    let page = state.blocking(move |svc| svc.pull(&session, &req)).await?;
     Ok(Json(page))
 }

@@ -1,130 +1,207 @@
 //! Where the server keeps users, devices, tokens, documents, the change log and the
-//! quarantine: the [`Storage`] trait the HTTP layer and the command line call, and its
-//! SQLite implementation ([`SqliteStorage`]). Another backend (PostgreSQL) implements the
-//! same trait and reuses the backend-independent rules (`access`, `validate`, `ownership`,
-//! `push`, `pull`).
+//! quarantine: the [`Storage`] trait, the [`Repo`] it hands out inside a transaction, and
+//! the built-in SQLite backend ([`SqliteStorage`]). [`conformance`] is the suite of tests
+//! every backend must pass.
 //!
-//! Every method is synchronous (call it from `spawn_blocking` in async code) and does its
-//! work in one transaction. Passwords arrive hashed and tokens as their SHA-256: storage
-//! knows nothing of argon2, HTTP or the command line.
+//! Storage persists and decides nothing: who may do what, which names are valid, what a
+//! device receives and when it wipes are the `service` layer's (over `access`, `validate`,
+//! `ownership`, `push` and `pull`), written once for every backend. A backend provides:
+//!
+//! - transactions: [`Storage::run_read`] (one consistent snapshot) and
+//!   [`Storage::run_write`] (all or nothing, answered once durable), each lending a
+//!   [`Repo`] (the rows' reads and writes) to the caller's work for the transaction's life;
+//!   [`StorageExt::read`] and [`StorageExt::write`] are their typed forms;
+//! - bookkeeping nobody waits for ([`Storage::run_later`]), a push run its own fastest way
+//!   ([`Storage::push`], with the rules in a [`PushWork`]), a backup and its own counters.
+//!
+//! # Why synchronous, and how PostgreSQL implements it
+//!
+//! The work run inside a transaction is mostly CPU (a push loads, applies and checks
+//! Automerge documents, ~0.25 ms per change) with many small reads in between, each
+//! depending on the last. It must not run on the async runtime's threads, so the service
+//! runs on blocking threads (`AppState::blocking`, at most `STORAGE_CALLS` at once) and the
+//! trait is synchronous. An async trait would make every rule `async`, box a future per
+//! read, and still need `spawn_blocking` for the Automerge work — and SQLite has no async
+//! driver: it would block underneath anyway.
+//!
+//! A PostgreSQL backend keeps a pool of `STORAGE_CALLS` connections. `run_read` checks one
+//! out and runs the work in `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY`; `run_write`
+//! in `BEGIN ISOLATION LEVEL SERIALIZABLE`, then `COMMIT`. Its [`Repo`] issues blocking
+//! queries on that connection: the `postgres` crate does this (it drives `tokio-postgres`
+//! on a runtime of its own), or the backend holds a `tokio-postgres` client and calls
+//! `Handle::block_on` from the blocking thread, the connection's task running on the
+//! server's runtime. A serialization failure (SQLSTATE 40001) or a concurrent insert of the
+//! same change (the log's unique hash) rolls back and runs the work again: that is why
+//! write work is `Fn` and touches nothing but the repo. Ranges are single repo calls
+//! (`doc_ids`, `log_seqs`, `records_owned_by`), one round trip each; a pull then reads its
+//! entries and snapshots one by one, which costs SQLite nothing (it is in the process) but
+//! a round trip per item over a network: a PostgreSQL backend adds batch forms of
+//! `log_entry` and `snapshot` to the repo (with one-by-one defaults) when it is measured.
+//! PostgreSQL needs neither the SQLite backend's single writer and group commit nor its
+//! optimistic push: it keeps the default [`Storage::push`] (the whole push in one
+//! serializable transaction, run again on conflict) and [`Storage::run_later`] (an
+//! ordinary write).
+//!
+//! Every call blocks: call it from `spawn_blocking` in async code. Passwords arrive hashed
+//! and tokens as their SHA-256: storage knows nothing of argon2, HTTP or the command line.
 
+pub mod conformance;
+mod repo;
 mod sqlite;
 
+pub use repo::{
+    Counts, DeviceRepo, LogFilter, LogRepo, NewDevice, NewUserRow, OwnerFilter, Pusher,
+    RecordOwner, RecordRepo, Repo, ScopeEvent, StoredSnapshot, TokenRow, TokenState, UserRepo,
+    UserUpdate,
+};
 pub use sqlite::SqliteStorage;
 
-use crate::access::Requester;
-use crate::error::Result;
-use fieldbook_core::protocol::{
-    DeactivateRequest, DeactivateResponse, DeviceInfo, PullRequest, PullResponse, PushRequest,
-    PushResponse, QuarantineEntry, ReassignRequest, ReassignResponse, Role, UserInfo,
-};
-use serde::Serialize;
-use uuid::Uuid;
+use crate::access::Writer;
+use crate::error::{Result, ServerError};
+use crate::push::PushOutcome;
+use fieldbook_core::protocol::{ChangeEnvelope, PushResponse};
+use std::any::Any;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// A request's device token, resolved.
-#[derive(Clone, Debug)]
-pub struct Session {
-    pub user: String,
-    pub role: Role,
-    pub team: Option<String>,
-    pub device_id: Uuid,
-    pub token_hash: String,
-    /// The user was deactivated: only a handover is possible with this token.
-    pub deactivated: bool,
-    /// Who took over a deactivated user's records.
-    pub successor: Option<String>,
-    /// Changes the device held at its last contact.
-    pub pending: u64,
+/// Work for a write transaction. It may be run more than once (a backend that detects a
+/// conflict rolls back and runs it again), so it changes nothing but the repo.
+pub type WriteWork = Box<dyn Fn(&mut dyn Repo) -> Result<Box<dyn Any + Send>> + Send>;
+
+/// Bookkeeping for a write transaction nobody waits for (may be run again, like
+/// [`WriteWork`]).
+pub type LaterWork = Box<dyn Fn(&mut dyn Repo) -> Result<()> + Send>;
+
+/// A push page with its rules, for [`Storage::push`]. The rules are the service's
+/// (`service::push`); a backend only chooses how to run them: whole, in one write
+/// transaction ([`PushWork::run`]), or worked out through the backend-free engine
+/// ([`crate::push::PushBatch`], as [`PushWork::writer`]) on a snapshot and stored later
+/// ([`PushWork::store`]) once the backend made sure nothing it read has moved.
+pub trait PushWork: Send + Sync {
+    /// The page, oldest first.
+    fn changes(&self) -> &[ChangeEnvelope];
+    /// Who the push writes as, read in the transaction the changes are worked out in.
+    fn writer(&self, repo: &mut dyn Repo) -> Result<Writer>;
+    /// Stores what the page did and what the device holds now.
+    fn store(&self, repo: &mut dyn Repo, outcome: PushOutcome) -> Result<PushResponse>;
+    /// The whole push in `repo`'s transaction: `writer`, every change, `store`.
+    fn run(&self, repo: &mut dyn Repo) -> Result<PushResponse>;
 }
 
-impl Session {
-    pub fn requester(&self) -> Requester {
-        Requester::User {
-            name: self.user.clone(),
-            role: self.role,
-        }
+/// A copy written by [`Storage::backup`].
+#[derive(Clone, Debug)]
+pub struct Backup {
+    pub path: PathBuf,
+    pub bytes: u64,
+    /// How to bring the copy back, for the operator.
+    pub restore: String,
+}
+
+/// Whether a backend metric only grows or goes up and down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricKind {
+    Counter,
+    Gauge,
+}
+
+/// A number only one backend keeps (how it works inside), shown on `/metrics`.
+#[derive(Clone, Debug)]
+pub struct BackendMetric {
+    /// A Prometheus name, `fieldbook_…`.
+    pub name: &'static str,
+    pub help: &'static str,
+    pub kind: MetricKind,
+    pub value: u64,
+}
+
+/// A storage backend: transactions over a [`Repo`], and what only the backend can do.
+pub trait Storage: Send + Sync + 'static {
+    /// Runs `work` once in a read transaction: one consistent snapshot, nothing written.
+    fn run_read(&self, work: &mut dyn FnMut(&mut dyn Repo) -> Result<()>) -> Result<()>;
+
+    /// Runs `work` in a write transaction and returns what it returned once the
+    /// transaction is durable. An error from `work` undoes everything it wrote.
+    fn run_write(&self, work: WriteWork) -> Result<Box<dyn Any + Send>>;
+
+    /// Queues bookkeeping (when a device last synced, what it held) whose loss in a crash
+    /// costs nothing a user wrote; the caller does not wait for it. Backends without a
+    /// queue write it at once.
+    fn run_later(&self, work: LaterWork) -> Result<()> {
+        self.run_write(Box::new(move |repo| {
+            work(repo)?;
+            Ok(Box::new(()) as Box<dyn Any + Send>)
+        }))
+        .map(|_| ())
+    }
+
+    /// Waits until bookkeeping queued by [`Storage::run_later`] is stored.
+    fn settle(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Applies a push page: by default the whole of it in one write transaction.
+    fn push(&self, work: Arc<dyn PushWork>) -> Result<PushResponse> {
+        let out = self.run_write(Box::new(move |repo| {
+            Ok(Box::new(work.run(repo)?) as Box<dyn Any + Send>)
+        }))?;
+        downcast(out)
+    }
+
+    /// Writes a consistent copy of everything to `to` (a new file, in the backend's own
+    /// format) while serving goes on.
+    fn backup(&self, to: &Path) -> Result<Backup>;
+
+    /// The backend's own counters.
+    fn metrics(&self) -> Vec<BackendMetric> {
+        Vec::new()
     }
 }
 
-/// A user and their stored password hash (for signing in).
-#[derive(Clone, Debug)]
-pub struct Credentials {
-    pub info: UserInfo,
-    pub password_hash: String,
+/// The typed forms of [`Storage`]'s transactions.
+pub trait StorageExt {
+    /// Runs `work` in a read transaction.
+    fn read<T>(&self, work: impl FnOnce(&mut dyn Repo) -> Result<T>) -> Result<T>;
+    /// Runs `work` in a write transaction; returns once it is durable.
+    fn write<T: Send + 'static>(
+        &self,
+        work: impl Fn(&mut dyn Repo) -> Result<T> + Send + 'static,
+    ) -> Result<T>;
+    /// Queues bookkeeping without waiting for it.
+    fn later(&self, work: impl Fn(&mut dyn Repo) -> Result<()> + Send + 'static) -> Result<()>;
 }
 
-/// A user to add (the password already hashed).
-#[derive(Clone, Debug)]
-pub struct NewUserRecord {
-    pub name: String,
-    pub role: Role,
-    pub team: Option<String>,
-    pub password_hash: String,
+impl<S: Storage + ?Sized> StorageExt for S {
+    fn read<T>(&self, work: impl FnOnce(&mut dyn Repo) -> Result<T>) -> Result<T> {
+        let mut work = Some(work);
+        let mut out = None;
+        self.run_read(&mut |repo| {
+            let work = work
+                .take()
+                .ok_or_else(|| ServerError::Task("a read ran its work twice".into()))?;
+            out = Some(work(repo)?);
+            Ok(())
+        })?;
+        out.ok_or_else(|| ServerError::Task("a read did not run its work".into()))
+    }
+
+    fn write<T: Send + 'static>(
+        &self,
+        work: impl Fn(&mut dyn Repo) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let out = self.run_write(Box::new(move |repo| {
+            Ok(Box::new(work(repo)?) as Box<dyn Any + Send>)
+        }))?;
+        downcast(out)
+    }
+
+    fn later(&self, work: impl Fn(&mut dyn Repo) -> Result<()> + Send + 'static) -> Result<()> {
+        self.run_later(Box::new(work))
+    }
 }
 
-/// Changes to a user; `None` leaves a value as it is.
-#[derive(Clone, Debug, Default)]
-pub struct UserUpdate {
-    pub role: Option<Role>,
-    /// `Some(None)` removes the user from their team.
-    pub team: Option<Option<String>>,
-    pub password_hash: Option<String>,
-}
-
-/// A team and who is in it.
-#[derive(Clone, Debug, Serialize)]
-pub struct TeamInfo {
-    pub name: String,
-    pub manager: Option<String>,
-    pub members: Vec<String>,
-}
-
-/// What `/metrics` shows of the stored data.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Counts {
-    pub docs: u64,
-    pub log: u64,
-    pub quarantine: u64,
-    pub users: u64,
-    pub devices: u64,
-    /// Pushes worked out in two parts at once, since the server started.
-    pub pushes_split: u64,
-    /// Pushes redone on the writer (prepared on a snapshot that went stale).
-    pub pushes_redone: u64,
-}
-
-/// Everything the HTTP layer and the command line need from storage.
-pub trait Storage: Send + Sync + 'static {
-    /// The session of a token (by its hash); `None` if unknown or revoked.
-    fn authenticate(&self, token_hash: &str) -> Result<Option<Session>>;
-    /// Records how many changes a device holds (told with any request).
-    fn note_pending(&self, device_id: Uuid, pending: u64) -> Result<()>;
-    /// A user's record and password hash, if the user exists.
-    fn credentials(&self, user: &str) -> Result<Option<Credentials>>;
-    /// Registers a new device of an active user with a token (by its hash).
-    fn open_device(&self, user: &str, device_name: &str, token_hash: &str) -> Result<Uuid>;
-    /// Revokes a token at once.
-    fn revoke_token(&self, token_hash: &str) -> Result<()>;
-
-    /// Applies a page of changes (oldest first).
-    fn push(&self, session: &Session, req: PushRequest) -> Result<PushResponse>;
-    /// A deactivated user's device handing over what it holds; the last page (`pending`
-    /// no more than the page) wipes the device and revokes its token.
-    fn handover(&self, session: &Session, req: PushRequest) -> Result<PushResponse>;
-    /// A page of what the user may see after the cursor (or of the bootstrap).
-    fn pull(&self, session: &Session, req: &PullRequest) -> Result<PullResponse>;
-
-    fn users(&self, by: &Requester) -> Result<Vec<UserInfo>>;
-    fn add_user(&self, by: &Requester, user: &NewUserRecord) -> Result<UserInfo>;
-    fn update_user(&self, by: &Requester, name: &str, update: &UserUpdate) -> Result<UserInfo>;
-    fn add_team(&self, by: &Requester, team: &str, manager: &str) -> Result<TeamInfo>;
-    fn teams(&self, by: &Requester) -> Result<Vec<TeamInfo>>;
-    fn reassign(&self, by: &Requester, req: &ReassignRequest) -> Result<ReassignResponse>;
-    fn deactivate(&self, by: &Requester, req: &DeactivateRequest) -> Result<DeactivateResponse>;
-    fn devices(&self, by: &Requester, user: Option<&str>) -> Result<Vec<DeviceInfo>>;
-    fn quarantine(&self, by: &Requester) -> Result<Vec<QuarantineEntry>>;
-    fn counts(&self) -> Result<Counts>;
-    /// Writes a consistent copy of everything to `to` (a new file), while serving goes on.
-    /// Returns its size in bytes.
-    fn backup(&self, to: &std::path::Path) -> Result<u64>;
+/// What a write's work returned, as the type it was.
+fn downcast<T: 'static>(out: Box<dyn Any + Send>) -> Result<T> {
+    out.downcast::<T>()
+        .map(|b| *b)
+        .map_err(|_| ServerError::Task("a write returned something else than its work".into()))
 }

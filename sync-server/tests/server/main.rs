@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod cli;
+mod conformance;
 mod limits;
 mod pull;
 mod push;

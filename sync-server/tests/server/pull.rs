@@ -3,7 +3,7 @@
 use crate::support::*;
 use fieldbook_core::protocol::{PullItem, Role};
 use fieldbook_server::access::Requester;
-use fieldbook_server::storage::{Storage, UserUpdate};
+use fieldbook_server::service::UserChange;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bootstrap_pages_through_snapshots_then_continues_from_where_it_began() {
@@ -165,12 +165,12 @@ async fn a_manager_gains_and_loses_a_reps_records_with_team_changes() {
     let mut mia = s.login("mia").await;
     assert!(mia.pull_all().await.is_empty());
 
-    let update = |team: &str| UserUpdate {
+    let update = |team: &str| UserChange {
         team: Some(Some(team.to_string())),
-        ..UserUpdate::default()
+        ..UserChange::default()
     };
-    s.storage
-        .update_user(&Requester::Operator, "zoe", &update("east"))
+    s.service
+        .update_user(&Requester::Operator, "zoe", update("east"))
         .unwrap();
     let items = mia.pull_all().await;
     let mut got = snapshots(&items);
@@ -188,24 +188,24 @@ async fn a_manager_gains_and_loses_a_reps_records_with_team_changes() {
     let mut fresh = s.login("mia").await;
     assert_eq!(fresh.pull_all().await.len(), 2);
 
-    s.storage
-        .update_user(&Requester::Operator, "zoe", &update("west"))
+    s.service
+        .update_user(&Requester::Operator, "zoe", update("west"))
         .unwrap();
     let mut dropped = drops(&mia.pull_all().await);
     dropped.sort();
     assert_eq!(dropped, expected);
 
     // Becoming a rep, a manager loses the team's records.
-    s.storage
-        .update_user(&Requester::Operator, "zoe", &update("east"))
+    s.service
+        .update_user(&Requester::Operator, "zoe", update("east"))
         .unwrap();
     mia.pull_all().await;
-    let demote = UserUpdate {
+    let demote = UserChange {
         role: Some(Role::Rep),
-        ..UserUpdate::default()
+        ..UserChange::default()
     };
-    s.storage
-        .update_user(&Requester::Operator, "mia", &demote)
+    s.service
+        .update_user(&Requester::Operator, "mia", demote)
         .unwrap();
     assert_eq!(drops(&mia.pull_all().await).len(), 2);
 }
@@ -224,13 +224,13 @@ async fn a_change_never_reaches_a_device_that_does_not_hold_the_record() {
     let (mut zeta, z) = account("zoe", "Zeta");
     zoe.push(vec![z]).await;
     zoe.push(vec![zeta.set("city", text("Oslo"))]).await;
-    s.storage
+    s.service
         .update_user(
             &Requester::Operator,
             "zoe",
-            &UserUpdate {
+            UserChange {
                 team: Some(Some("east".into())),
-                ..UserUpdate::default()
+                ..UserChange::default()
             },
         )
         .unwrap();

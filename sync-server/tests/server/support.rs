@@ -1,20 +1,18 @@
 //! Test support: a real server (the library's `serve` on 127.0.0.1:0 over a temporary data
-//! directory), users made through storage, HTTP clients that speak the protocol, and
+//! directory), users made through the service layer as the operator, HTTP clients that speak the protocol, and
 //! record documents built with `fieldbook_core::doc::RecordDoc` as a device would.
 
 use automerge::ActorId;
 use fieldbook_core::Kind;
 use fieldbook_core::doc::{Author, RecordDoc};
 use fieldbook_core::protocol::{
-    ChangeEnvelope, LoginRequest, LoginResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, PullItem,
-    PullRequest, PullResponse, PushRequest, PushResponse, Role,
+    ChangeEnvelope, LoginRequest, LoginResponse, NewUser, PROTOCOL_HEADER, PROTOCOL_VERSION,
+    PullItem, PullRequest, PullResponse, PushRequest, PushResponse, Role,
 };
 use fieldbook_core::schema;
 use fieldbook_core::value::Value;
 use fieldbook_server::access::Requester;
-use fieldbook_server::auth::Passwords;
-use fieldbook_server::storage::{NewUserRecord, Storage};
-use fieldbook_server::{AppState, SqliteStorage};
+use fieldbook_server::{AppState, Service, SqliteStorage};
 use serde::Serialize;
 use serde_json::Value as Json;
 use std::sync::Arc;
@@ -29,6 +27,8 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub struct TestServer {
     pub url: String,
     pub storage: Arc<SqliteStorage>,
+    /// The service the server runs, over the same storage.
+    pub service: Service,
     _dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<fieldbook_server::Result<()>>>,
@@ -39,6 +39,7 @@ impl TestServer {
         let dir = tempfile::tempdir().unwrap();
         let storage = Arc::new(SqliteStorage::open(dir.path()).unwrap());
         let state = AppState::new(storage.clone());
+        let service = state.service().clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel();
@@ -48,6 +49,7 @@ impl TestServer {
         TestServer {
             url,
             storage,
+            service,
             _dir: dir,
             stop: Some(tx),
             task: Some(task),
@@ -65,27 +67,27 @@ impl TestServer {
     }
 
     pub fn user(&self, name: &str, role: Role, team: Option<&str>) {
-        self.storage
+        self.service
             .add_user(
                 &Requester::Operator,
-                &NewUserRecord {
+                NewUser {
                     name: name.into(),
                     role,
                     team: team.map(String::from),
-                    password_hash: Passwords::standard().hash(PASSWORD).unwrap(),
+                    password: PASSWORD.into(),
                 },
             )
             .unwrap();
     }
 
     pub fn team(&self, team: &str, manager: &str) {
-        self.storage
+        self.service
             .add_team(&Requester::Operator, team, manager)
             .unwrap();
     }
 
     pub fn log_len(&self) -> u64 {
-        self.storage.counts().unwrap().log
+        self.service.counts().unwrap().log
     }
 
     pub async fn login(&self, user: &str) -> Client {

@@ -1,23 +1,23 @@
-//! Pushes and handovers in SQL: feeding stored documents to the push engine and writing
-//! its outcome (log entries, documents with their projections, quarantine rows, the
-//! device's last sync); and listing the quarantine. Knows nothing of Automerge or the
-//! access rules: the `push` engine applies them.
+//! How the SQLite backend runs a push: worked out on a read snapshot, off the writer (the
+//! costly part: loading, applying and checking documents runs on as many cores as there
+//! are requests), noting every stored row it looked at. The writer then checks, in its
+//! transaction, that none of those rows and no scope changed, and stores the outcome; if
+//! anything moved, if one of its changes arrived meanwhile (the log's unique hash says
+//! so), or if something was refused, the push is done again on the writer, whole, exactly
+//! as a serial server would.
 //!
-//! A push is prepared on a read snapshot, off the writer (the costly part: loading,
-//! applying and checking documents runs on as many cores as there are requests), noting
-//! every stored row it looked at. The writer then checks, in its transaction, that none of
-//! those rows and no scope changed, and writes the outcome; if anything moved, if one of
-//! its changes arrived meanwhile (the log's unique hash says so), or if something was
-//! refused, the push is done again on the writer, exactly as a serial server would.
+//! The rules are the caller's [`PushWork`] and the backend-free engine's
+//! ([`PushBatch`]); this module only decides where they run and whether a snapshot still
+//! holds.
 
-use super::{admin_scope, now, parse_kind, parse_uuid, scope_of, sessions};
-use crate::access::{Principal, Requester, Writer};
+use super::records::{doc_at, is_known, placed};
+use super::repo::{SqliteRepo, scope_generation};
 use crate::error::{Result, ServerError};
 use crate::ownership::Placement;
 use crate::push::{PushBatch, PushOutcome, PushSource, StoredDoc};
-use crate::storage::Session;
-use fieldbook_core::protocol::{ChangeEnvelope, PushRequest, PushResponse, QuarantineEntry};
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::storage::PushWork;
+use fieldbook_core::protocol::{ChangeEnvelope, PushResponse};
+use rusqlite::Connection;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -25,7 +25,7 @@ use uuid::Uuid;
 type Seen = Option<(Placement, i64)>;
 
 /// Stored documents, read in the push's transaction; remembers every record it read.
-struct TxSource<'c> {
+struct Recorder<'c> {
     conn: &'c Connection,
     seen: HashMap<Uuid, Seen>,
     /// Records of the page that another part of a split push works on.
@@ -34,16 +34,7 @@ struct TxSource<'c> {
     crossed: bool,
 }
 
-impl<'c> TxSource<'c> {
-    fn new(conn: &'c Connection) -> Self {
-        TxSource {
-            conn,
-            seen: HashMap::new(),
-            foreign: None,
-            crossed: false,
-        }
-    }
-
+impl Recorder<'_> {
     fn look(&mut self, id: Uuid) {
         if self.foreign.is_some_and(|f| f.contains(&id)) {
             self.crossed = true;
@@ -51,134 +42,27 @@ impl<'c> TxSource<'c> {
     }
 }
 
-fn placement_row(
-    kind: String,
-    owner: Option<String>,
-    account: Option<String>,
-) -> Result<Placement> {
-    Ok(Placement {
-        kind: parse_kind(&kind)?,
-        owner,
-        account_id: account.as_deref().map(parse_uuid).transpose()?,
-    })
-}
-
-/// Where a record belongs and its last change, now.
-fn seen_now(conn: &Connection, id: Uuid) -> Result<Seen> {
-    let row = conn
-        .prepare_cached("SELECT kind, owner, account_id, updated_seq FROM docs WHERE id = ?1")?
-        .query_row([id.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)?))
-        })
-        .optional()?;
-    row.map(|(kind, owner, account, seq)| Ok((placement_row(kind, owner, account)?, seq)))
-        .transpose()
-}
-
-fn is_known(conn: &Connection, hash: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM log WHERE hash = ?1")?
-        .exists([hash])?)
-}
-
-fn scope_generation(conn: &Connection) -> Result<i64> {
-    Ok(conn
-        .prepare_cached("SELECT value FROM meta WHERE key = 'scope_generation'")?
-        .query_row([], |r| r.get(0))?)
-}
-
-/// Marks a change of who sees what (users, teams, owners): pushes prepared before it are
-/// redone on the writer.
-pub(super) fn bump_scope_generation(conn: &Connection) -> Result<()> {
-    conn.prepare_cached("UPDATE meta SET value = value + 1 WHERE key = 'scope_generation'")?
-        .execute([])?;
-    Ok(())
-}
-
-impl PushSource for TxSource<'_> {
+impl PushSource for Recorder<'_> {
     fn is_known_change(&mut self, hash: &str) -> Result<bool> {
         is_known(self.conn, hash)
     }
 
     fn load_doc(&mut self, id: Uuid) -> Result<Option<StoredDoc>> {
         self.look(id);
-        let row = self
-            .conn
-            .prepare_cached(
-                "SELECT kind, owner, account_id, data, updated_seq FROM docs WHERE id = ?1",
-            )?
-            .query_row([id.to_string()], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get::<_, i64>(4)?,
-                ))
-            })
-            .optional()?;
-        let Some((kind, owner, account, data, seq)) = row else {
+        let Some((doc, seq)) = doc_at(self.conn, id)? else {
             self.seen.insert(id, None);
             return Ok(None);
         };
-        let placement = placement_row(kind, owner, account)?;
-        self.seen.insert(id, Some((placement.clone(), seq)));
-        Ok(Some(StoredDoc { placement, data }))
+        self.seen.insert(id, Some((doc.placement.clone(), seq)));
+        Ok(Some(doc))
     }
 
     fn placement(&mut self, id: Uuid) -> Result<Option<Placement>> {
         self.look(id);
-        let seen = seen_now(self.conn, id)?;
+        let seen = placed(self.conn, id)?;
         let placement = seen.as_ref().map(|(p, _)| p.clone());
         self.seen.insert(id, seen);
         Ok(placement)
-    }
-}
-
-/// Who holds a deactivated user's records now: their successor, or, if the successor left
-/// too, the successor's successor, and so on.
-fn final_successor(conn: &Connection, session: &Session) -> Result<String> {
-    let mut name = session.successor.clone().ok_or_else(|| {
-        ServerError::Damaged(format!(
-            "{} is deactivated without a successor",
-            session.user
-        ))
-    })?;
-    for _ in 0..64 {
-        let next: Option<(bool, Option<String>)> = conn
-            .prepare_cached("SELECT active, successor FROM users WHERE name = ?1")?
-            .query_row([&name], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        match next {
-            Some((false, Some(s))) => name = s,
-            _ => return Ok(name),
-        }
-    }
-    Err(ServerError::Damaged(format!(
-        "the successors of {} go round in a circle",
-        session.user
-    )))
-}
-
-fn writer_of(conn: &Connection, session: &Session, handover: bool) -> Result<Writer> {
-    if handover {
-        if !session.deactivated {
-            return Err(ServerError::Forbidden(format!(
-                "{} is active: push with /v1/push; /v1/handover is for a deactivated user's device",
-                session.user
-            )));
-        }
-        let successor = final_successor(conn, session)?;
-        Ok(Writer::Handover {
-            departed: session.user.clone(),
-            successor,
-        })
-    } else {
-        Ok(Writer::User(Principal {
-            user: session.user.clone(),
-            role: session.role,
-            scope: scope_of(conn, &session.user, session.role)?,
-        }))
     }
 }
 
@@ -196,15 +80,19 @@ pub(super) struct Prepared {
 /// those cases are decided on the writer, with everything in view.
 pub(super) fn prepare<'e>(
     conn: &Connection,
-    session: &Session,
+    work: &dyn PushWork,
     changes: impl IntoIterator<Item = &'e ChangeEnvelope>,
     foreign: Option<&HashSet<Uuid>>,
 ) -> Result<Option<Prepared>> {
     let generation = scope_generation(conn)?;
-    let writer = writer_of(conn, session, false)?;
+    let writer = work.writer(&mut SqliteRepo::new(conn))?;
     let mut batch = PushBatch::new(&writer);
-    let mut src = TxSource::new(conn);
-    src.foreign = foreign;
+    let mut src = Recorder {
+        conn,
+        seen: HashMap::new(),
+        foreign,
+        crossed: false,
+    };
     for env in changes {
         batch.offer(&mut src, env.clone())?;
         if src.crossed {
@@ -262,7 +150,7 @@ fn still_valid(conn: &Connection, p: &Prepared) -> Result<bool> {
         return Ok(false);
     }
     for (id, seen) in &p.seen {
-        if seen_now(conn, *id)? != *seen {
+        if placed(conn, *id)? != *seen {
             return Ok(false);
         }
     }
@@ -272,27 +160,28 @@ fn still_valid(conn: &Connection, p: &Prepared) -> Result<bool> {
 }
 
 fn is_unique_violation(e: &ServerError) -> bool {
+    let ServerError::Storage(source) = e else {
+        return false;
+    };
     matches!(
-        e,
-        ServerError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+        source.downcast_ref::<rusqlite::Error>(),
+        Some(rusqlite::Error::SqliteFailure(f, _))
             if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
     )
 }
 
-/// Writes a prepared push in the writer's transaction, or does it again there if the
+/// Stores a prepared push in the writer's transaction, or does it again there if the
 /// snapshot it was prepared on is out of date. Returns the answer and whether it was redone.
 pub(super) fn commit_prepared(
     conn: &Connection,
-    session: &Session,
+    work: &dyn PushWork,
     prepared: Prepared,
-    req: PushRequest,
 ) -> Result<(PushResponse, bool)> {
     if !still_valid(conn, &prepared)? {
-        return Ok((push(conn, session, req, false)?, true));
+        return Ok((work.run(&mut SqliteRepo::new(conn))?, true));
     }
-    let sent = req.changes.len() as u64;
     conn.execute_batch("SAVEPOINT prepared")?;
-    match finish(conn, session, prepared.outcome, req.pending, sent, false) {
+    match work.store(&mut SqliteRepo::new(conn), prepared.outcome) {
         Ok(resp) => {
             conn.execute_batch("RELEASE prepared")?;
             Ok((resp, false))
@@ -300,155 +189,8 @@ pub(super) fn commit_prepared(
         // Another device pushed one of these changes since the snapshot: do it again here.
         Err(e) if is_unique_violation(&e) => {
             conn.execute_batch("ROLLBACK TO prepared; RELEASE prepared")?;
-            Ok((push(conn, session, req, false)?, true))
+            Ok((work.run(&mut SqliteRepo::new(conn))?, true))
         }
         Err(e) => Err(e),
     }
-}
-
-/// Applies a push (or, with `handover`, a deactivated user's handover) in `conn`'s
-/// transaction.
-pub(super) fn push(
-    conn: &Connection,
-    session: &Session,
-    req: PushRequest,
-    handover: bool,
-) -> Result<PushResponse> {
-    let writer = writer_of(conn, session, handover)?;
-    let sent = req.changes.len() as u64;
-    let mut batch = PushBatch::new(&writer);
-    let mut src = TxSource::new(conn);
-    for env in req.changes {
-        batch.offer(&mut src, env)?;
-    }
-    let outcome = batch.finish()?;
-    finish(conn, session, outcome, req.pending, sent, handover)
-}
-
-/// Stores what a page did and what the device holds now; a handover's last page wipes
-/// the device.
-fn finish(
-    conn: &Connection,
-    session: &Session,
-    outcome: PushOutcome,
-    pending: u64,
-    sent: u64,
-    handover: bool,
-) -> Result<PushResponse> {
-    store_outcome(conn, session, &outcome)?;
-    let left = pending.saturating_sub(sent);
-    let wipe = handover && pending <= sent;
-    if wipe {
-        conn.prepare_cached(
-            "UPDATE devices SET wiped = 1, pending = 0, last_sync = ?2 WHERE id = ?1",
-        )?
-        .execute(params![session.device_id.to_string(), now()])?;
-        conn.prepare_cached("UPDATE tokens SET state = 'revoked' WHERE hash = ?1")?
-            .execute([&session.token_hash])?;
-    } else {
-        sessions::synced(conn, session.device_id, left)?;
-    }
-    Ok(PushResponse {
-        accepted: outcome.accepted.len() as u64,
-        duplicates: outcome.duplicates,
-        refused: outcome.refused.iter().map(|q| q.refusal()).collect(),
-        wipe,
-    })
-}
-
-/// Writes what a page did: log entries in order, then each changed document, then the
-/// quarantine.
-fn store_outcome(conn: &Connection, session: &Session, out: &PushOutcome) -> Result<()> {
-    let at = now();
-    let mut last_seq: HashMap<Uuid, i64> = HashMap::new();
-    let mut log = conn.prepare_cached(
-        "INSERT INTO log (doc_id, event, hash, bytes, owner, at, device_id)
-         VALUES (?1, 'change', ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    let device = session.device_id.to_string();
-    for a in &out.accepted {
-        log.execute(params![
-            a.doc_id.to_string(),
-            a.hash,
-            a.bytes,
-            a.owner,
-            at,
-            device
-        ])?;
-        last_seq.insert(a.doc_id, conn.last_insert_rowid());
-    }
-    let mut upsert = conn.prepare_cached(
-        "INSERT INTO docs (id, kind, owner, account_id, data, chunks, record, conflicts, updated_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, data = excluded.data,
-           chunks = excluded.chunks, record = excluded.record, conflicts = excluded.conflicts,
-           updated_seq = excluded.updated_seq",
-    )?;
-    for d in &out.docs {
-        upsert.execute(params![
-            d.id.to_string(),
-            d.placement.kind.as_str(),
-            d.placement.owner,
-            d.placement.account_id.map(|a| a.to_string()),
-            d.data,
-            // `chunks`: documents are stored saved whole (older rows may have chunks).
-            0,
-            d.record,
-            d.conflicts,
-            last_seq.get(&d.id).copied().unwrap_or(0),
-        ])?;
-    }
-    let mut quarantine = conn.prepare_cached(
-        "INSERT INTO quarantine (at, user, device_id, doc_id, kind, hash, reason, bytes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
-    for q in &out.refused {
-        quarantine.execute(params![
-            at,
-            session.user,
-            session.device_id.to_string(),
-            q.doc_id.to_string(),
-            q.kind.as_str(),
-            q.hash,
-            q.reason,
-            q.bytes,
-        ])?;
-    }
-    Ok(())
-}
-
-/// Refused changes the requester may review, oldest first.
-pub(super) fn quarantine(conn: &Connection, by: &Requester) -> Result<Vec<QuarantineEntry>> {
-    let scope = admin_scope(conn, by)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, at, user, device_id, doc_id, hash, reason FROM quarantine ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, at, user, device, doc, hash, reason) = row?;
-        if !scope.covers(&user) {
-            continue;
-        }
-        out.push(QuarantineEntry {
-            id,
-            at,
-            user,
-            device_id: parse_uuid(&device)?,
-            doc_id: parse_uuid(&doc)?,
-            hash,
-            reason,
-        });
-    }
-    Ok(out)
 }

@@ -1,0 +1,92 @@
+//! The service layer: every operation of the server (signing in, pushing, pulling,
+//! administering users, teams and records) as the HTTP handlers and the command line call
+//! it, with every rule applied once, here, over any [`Storage`] backend.
+//!
+//! Each operation checks what the request may do (through `access`, `names`, `validate`,
+//! `ownership`, `push` and `pull`) and runs its reads and writes through one transaction
+//! of the backend's [`Repo`]: `sessions` (tokens, sign-in, devices), `push` (pushes and
+//! handovers), `pull` (pull pages and the bootstrap), `admin`
+//! (users and teams, and the grants and revokes their changes cause), `moves`
+//! (reassignment, deactivation) and `records` (quarantine, counts, backups).
+//!
+//! Every method blocks (argon2, Automerge, storage): call it from `spawn_blocking` in
+//! async code. Knows nothing of HTTP, SQL or the command line's syntax.
+
+mod admin;
+mod moves;
+mod pull;
+mod push;
+mod records;
+mod sessions;
+
+pub use admin::{TeamInfo, UserChange};
+pub use push::PushJob;
+pub use sessions::Session;
+
+use crate::access::{Requester, Scope};
+use crate::auth::Passwords;
+use crate::error::{Result, ServerError};
+use crate::storage::{Repo, Storage};
+use fieldbook_core::protocol::{Role, UserInfo};
+use std::sync::Arc;
+
+/// The server's operations over one storage backend. Cheap to clone.
+#[derive(Clone)]
+pub struct Service {
+    storage: Arc<dyn Storage>,
+    passwords: Passwords,
+}
+
+impl Service {
+    /// The operations over `storage`, with standard password hashing.
+    pub fn new(storage: Arc<dyn Storage>) -> Service {
+        Service {
+            storage,
+            passwords: Passwords::standard(),
+        }
+    }
+
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.storage
+    }
+
+    pub fn passwords(&self) -> &Passwords {
+        &self.passwords
+    }
+}
+
+/// Now, as stored (RFC 3339, UTC).
+fn now() -> String {
+    fieldbook_core::value::format_datetime(time::OffsetDateTime::now_utc())
+}
+
+/// A user that must exist.
+fn need_user(repo: &mut dyn Repo, name: &str) -> Result<UserInfo> {
+    repo.user(name)?.ok_or_else(|| {
+        ServerError::NotFound(format!(
+            "there is no user `{name}`: `fieldbook-server user list` shows who exists"
+        ))
+    })
+}
+
+/// What `user` with `role` sees.
+fn scope_of(repo: &mut dyn Repo, user: &str, role: Role) -> Result<Scope> {
+    let members = if role == Role::Manager {
+        repo.managed_members(user)?
+    } else {
+        Vec::new()
+    };
+    Ok(Scope::of(role, user, members))
+}
+
+/// The scope an administrative request may act on (reps are refused).
+fn admin_scope(repo: &mut dyn Repo, by: &Requester) -> Result<Scope> {
+    let members = match by {
+        Requester::User {
+            name,
+            role: Role::Manager,
+        } => repo.managed_members(name)?,
+        _ => Vec::new(),
+    };
+    by.admin_scope(members)
+}

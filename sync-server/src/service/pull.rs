@@ -1,0 +1,189 @@
+//! Pull pages: the cursor check, the bootstrap (snapshots of every visible record in id
+//! order, paged by `snapshot_after`, then ordinary pulls from where it began), and
+//! ordinary pulls (log entries after the cursor, found through one index range per
+//! visible owner, so a rep never scans other people's entries; what to send for each is
+//! `pull::decide`'s, knowing whether a later grant brings the record whole).
+
+use super::{Service, Session, now, scope_of};
+use crate::access::Scope;
+use crate::error::{Result, ServerError};
+use crate::pull::{self, Decision, Event, Page};
+use crate::storage::{LogFilter, OwnerFilter, Repo, StorageExt};
+use fieldbook_core::protocol::{PullItem, PullRequest, PullResponse};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+impl Service {
+    /// A page of what the user may see after the cursor (or of the bootstrap).
+    pub fn pull(&self, session: &Session, req: &PullRequest) -> Result<PullResponse> {
+        let page = self.storage.read(|repo| page(repo, session, req))?;
+        // Bookkeeping: a pull never waits for a write.
+        let (device, pending) = (session.device_id, req.pending);
+        self.storage
+            .later(move |repo| repo.device_synced(device, pending, &now()))?;
+        Ok(page)
+    }
+}
+
+fn page(repo: &mut dyn Repo, session: &Session, req: &PullRequest) -> Result<PullResponse> {
+    let scope = scope_of(repo, &session.user, session.role)?;
+    let max = repo.log_head()?;
+    let limit = pull::page_limit(req.limit);
+    match (req.cursor, req.snapshot_after) {
+        // A new bootstrap: changes after this position arrive by ordinary pulls later.
+        (0, None) => bootstrap(repo, &scope, None, max, max, limit),
+        (base, Some(after)) => bootstrap(repo, &scope, Some(after), base, max, limit),
+        (cursor, None) if cursor > max => Err(ServerError::Conflict(format!(
+            "this device's cursor ({cursor}) is ahead of the server's log ({max}): the server's data was restored from an older copy; sign in again to start over"
+        ))),
+        (cursor, None) => ordinary(repo, session, &scope, cursor, max, limit),
+    }
+}
+
+/// The ids of up to `n` visible records after `after`, in id order.
+fn visible_ids(
+    repo: &mut dyn Repo,
+    scope: &Scope,
+    after: Option<Uuid>,
+    n: usize,
+) -> Result<Vec<Uuid>> {
+    let Some(owners) = scope.owners() else {
+        return repo.doc_ids(OwnerFilter::Any, after, n);
+    };
+    // One index range per owner (and one for products), merged.
+    let mut ids = BTreeSet::new();
+    for owner in owners {
+        ids.extend(repo.doc_ids(OwnerFilter::Owner(owner), after, n)?);
+    }
+    ids.extend(repo.doc_ids(OwnerFilter::Nobody, after, n)?);
+    Ok(ids.into_iter().take(n).collect())
+}
+
+fn snapshot_of(repo: &mut dyn Repo, id: Uuid) -> Result<Option<PullItem>> {
+    repo.snapshot(id)?
+        .map(|s| {
+            pull::snapshot(
+                s.id,
+                s.kind,
+                s.owner.as_deref(),
+                s.data,
+                &s.record,
+                s.conflicts,
+            )
+        })
+        .transpose()
+}
+
+/// A page of the bootstrap, which began when the log was at `base`.
+fn bootstrap(
+    repo: &mut dyn Repo,
+    scope: &Scope,
+    after: Option<Uuid>,
+    base: u64,
+    max: u64,
+    limit: usize,
+) -> Result<PullResponse> {
+    let ids = visible_ids(repo, scope, after, limit + 1)?;
+    let mut page = Page::default();
+    let mut last = None;
+    for &id in &ids {
+        if page.full(limit) {
+            break;
+        }
+        if let Some(item) = snapshot_of(repo, id)? {
+            page.push(item);
+        }
+        last = Some(id);
+    }
+    let sent_all = last.is_none_or(|l| Some(&l) == ids.last());
+    let snapshot_after = if sent_all { None } else { last };
+    Ok(PullResponse {
+        items: page.items,
+        cursor: base,
+        more: snapshot_after.is_some() || max > base,
+        snapshot_after,
+    })
+}
+
+/// The positions after `cursor` (up to `max`) that may concern a user with `scope`, in
+/// order, at most `limit`.
+fn candidates(
+    repo: &mut dyn Repo,
+    user: &str,
+    scope: &Scope,
+    cursor: u64,
+    max: u64,
+    limit: usize,
+) -> Result<Vec<u64>> {
+    let mut seqs = BTreeSet::new();
+    match scope.owners() {
+        None => seqs.extend(repo.log_seqs(LogFilter::AllFor(user), cursor, max, limit)?),
+        Some(owners) => {
+            for owner in owners {
+                seqs.extend(repo.log_seqs(LogFilter::Owner(owner), cursor, max, limit)?);
+                seqs.extend(repo.log_seqs(LogFilter::OldOwner(owner), cursor, max, limit)?);
+            }
+            seqs.extend(repo.log_seqs(LogFilter::Nobody, cursor, max, limit)?);
+            seqs.extend(repo.log_seqs(LogFilter::Grantee(user), cursor, max, limit)?);
+        }
+    }
+    Ok(seqs.into_iter().take(limit).collect())
+}
+
+/// An ordinary pull: what happened after `cursor` that the user may see.
+fn ordinary(
+    repo: &mut dyn Repo,
+    session: &Session,
+    scope: &Scope,
+    cursor: u64,
+    max: u64,
+    limit: usize,
+) -> Result<PullResponse> {
+    let user = session.user.as_str();
+    let seqs = candidates(repo, user, scope, cursor, max, limit)?;
+    // Whether any record is granted to this user later on (then its changes before the
+    // grant are not sent: the snapshot brings them).
+    let any_grants = repo.has_scope_entries(user, cursor, max)?;
+    let mut page = Page::default();
+    let mut reached = if seqs.len() < limit {
+        max
+    } else {
+        seqs.last().map_or(max, |s| *s)
+    };
+    for (i, &seq) in seqs.iter().enumerate() {
+        let Some(e) = repo.log_entry(seq, session.device_id)? else {
+            continue;
+        };
+        let later = any_grants
+            && matches!(e.event, Event::Change { .. })
+            && repo.granted(user, e.doc_id, seq, max)?;
+        match pull::decide(scope, &e, later) {
+            Decision::Skip => {}
+            Decision::Changes => {
+                if let Event::Change { bytes, .. } = e.event {
+                    page.push_change(e.doc_id, e.kind, e.owner_now.as_deref(), bytes);
+                }
+            }
+            Decision::Snapshot => {
+                if let Some(item) = snapshot_of(repo, e.doc_id)? {
+                    page.push(item);
+                }
+            }
+            Decision::Drop => page.push(PullItem::Drop { doc_id: e.doc_id }),
+            Decision::Owner(owner) => page.push(PullItem::Owner {
+                doc_id: e.doc_id,
+                owner,
+            }),
+        }
+        if page.full(limit) && i + 1 < seqs.len() {
+            reached = seq;
+            break;
+        }
+    }
+    Ok(PullResponse {
+        items: page.items,
+        cursor: reached,
+        snapshot_after: None,
+        more: reached < max,
+    })
+}

@@ -1,0 +1,158 @@
+//! Pushes and handovers: who a page writes as (an active user within their scope, or a
+//! deactivated user's device handing over to whoever holds their records now), and what
+//! storing a page means (the device's new pending count; a handover's last page wipes the
+//! device and revokes its token). The changes themselves go through the backend-free
+//! engine (`push::PushBatch`); the backend chooses how to run a [`PushJob`]
+//! ([`Storage::push`](crate::storage::Storage::push)).
+
+use super::{Service, Session, now, scope_of};
+use crate::access::{Principal, Writer};
+use crate::error::{Result, ServerError};
+use crate::ownership::Placement;
+use crate::push::{PushBatch, PushOutcome, PushSource, StoredDoc};
+use crate::storage::{PushWork, Pusher, Repo, TokenState};
+use fieldbook_core::protocol::{ChangeEnvelope, PushRequest, PushResponse};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Successors followed at most (a circle is damaged data).
+const MAX_SUCCESSORS: usize = 64;
+
+/// A page of changes from one device, with the rules it is applied by.
+pub struct PushJob {
+    session: Session,
+    req: PushRequest,
+    /// A deactivated user's device handing over what it holds.
+    handover: bool,
+}
+
+/// Stored documents through a repository, for the push engine.
+struct RepoSource<'r>(&'r mut dyn Repo);
+
+impl PushSource for RepoSource<'_> {
+    fn is_known_change(&mut self, hash: &str) -> Result<bool> {
+        self.0.is_known_change(hash)
+    }
+
+    fn load_doc(&mut self, id: Uuid) -> Result<Option<StoredDoc>> {
+        self.0.doc(id)
+    }
+
+    fn placement(&mut self, id: Uuid) -> Result<Option<Placement>> {
+        self.0.placement(id)
+    }
+}
+
+impl PushJob {
+    /// Who holds a deactivated user's records now: their successor, or, if the successor
+    /// left too, the successor's successor, and so on.
+    fn final_successor(&self, repo: &mut dyn Repo) -> Result<String> {
+        let s = &self.session;
+        let mut name = s.successor.clone().ok_or_else(|| {
+            ServerError::Damaged(format!("{} is deactivated without a successor", s.user))
+        })?;
+        for _ in 0..MAX_SUCCESSORS {
+            match repo.user(&name)? {
+                Some(u) if !u.active => match u.successor {
+                    Some(next) => name = next,
+                    None => return Ok(name),
+                },
+                _ => return Ok(name),
+            }
+        }
+        Err(ServerError::Damaged(format!(
+            "the successors of {} go round in a circle",
+            s.user
+        )))
+    }
+}
+
+impl PushWork for PushJob {
+    fn changes(&self) -> &[ChangeEnvelope] {
+        &self.req.changes
+    }
+
+    fn writer(&self, repo: &mut dyn Repo) -> Result<Writer> {
+        let s = &self.session;
+        if !self.handover {
+            return Ok(Writer::User(Principal {
+                user: s.user.clone(),
+                role: s.role,
+                scope: scope_of(repo, &s.user, s.role)?,
+            }));
+        }
+        if !s.deactivated {
+            return Err(ServerError::Forbidden(format!(
+                "{} is active: push with /v1/push; /v1/handover is for a deactivated user's device",
+                s.user
+            )));
+        }
+        Ok(Writer::Handover {
+            departed: s.user.clone(),
+            successor: self.final_successor(repo)?,
+        })
+    }
+
+    fn store(&self, repo: &mut dyn Repo, outcome: PushOutcome) -> Result<PushResponse> {
+        let s = &self.session;
+        let at = now();
+        let by = Pusher {
+            user: &s.user,
+            device: s.device_id,
+        };
+        repo.store_push(&outcome, by, &at)?;
+        let sent = self.req.changes.len() as u64;
+        let pending = self.req.pending;
+        // A handover's last page (nothing left after it) wipes the device.
+        let wipe = self.handover && pending <= sent;
+        if wipe {
+            repo.device_wiped(s.device_id, &at)?;
+            repo.set_token_state(&s.token_hash, TokenState::Revoked)?;
+        } else {
+            repo.device_synced(s.device_id, pending.saturating_sub(sent), &at)?;
+        }
+        Ok(PushResponse {
+            accepted: outcome.accepted.len() as u64,
+            duplicates: outcome.duplicates,
+            refused: outcome.refused.iter().map(|q| q.refusal()).collect(),
+            wipe,
+        })
+    }
+
+    fn run(&self, repo: &mut dyn Repo) -> Result<PushResponse> {
+        let writer = self.writer(repo)?;
+        let mut batch = PushBatch::new(&writer);
+        let mut src = RepoSource(repo);
+        for env in &self.req.changes {
+            batch.offer(&mut src, env.clone())?;
+        }
+        let outcome = batch.finish()?;
+        self.store(repo, outcome)
+    }
+}
+
+impl Service {
+    /// Applies a page of an active user's changes (oldest first).
+    pub fn push(&self, session: &Session, req: PushRequest) -> Result<PushResponse> {
+        self.push_job(session, req, false)
+    }
+
+    /// A deactivated user's device handing over what it holds; the last page (`pending`
+    /// no more than the page) wipes the device and revokes its token.
+    pub fn handover(&self, session: &Session, req: PushRequest) -> Result<PushResponse> {
+        self.push_job(session, req, true)
+    }
+
+    fn push_job(
+        &self,
+        session: &Session,
+        req: PushRequest,
+        handover: bool,
+    ) -> Result<PushResponse> {
+        self.storage.push(Arc::new(PushJob {
+            session: session.clone(),
+            req,
+            handover,
+        }))
+    }
+}

@@ -1,0 +1,260 @@
+//! The reads and writes of one transaction, as every backend offers them: [`Repo`], made of
+//! [`UserRepo`] (users and teams), [`DeviceRepo`] (devices and tokens), [`RecordRepo`]
+//! (documents, their owners, the quarantine) and [`LogRepo`] (the change log), with the
+//! rows they take and give.
+//!
+//! Each method is one plain read or write: no method checks a right, a name or a rule, and
+//! none decides what a user sees (filters such as [`OwnerFilter`] and [`LogFilter`] are
+//! index ranges the service layer combines). Times arrive formatted (RFC 3339, UTC).
+
+use crate::error::Result;
+use crate::ownership::Placement;
+use crate::pull::LogEntry;
+use crate::push::{PushOutcome, StoredDoc};
+use fieldbook_core::Kind;
+use fieldbook_core::protocol::{DeviceInfo, QuarantineEntry, Role, UserInfo};
+use uuid::Uuid;
+
+/// Every read and write of one transaction.
+pub trait Repo: UserRepo + DeviceRepo + RecordRepo + LogRepo {}
+
+impl<T: UserRepo + DeviceRepo + RecordRepo + LogRepo + ?Sized> Repo for T {}
+
+/// A user to store (the password already hashed).
+#[derive(Clone, Debug)]
+pub struct NewUserRow {
+    pub name: String,
+    pub role: Role,
+    pub team: Option<String>,
+    pub password_hash: String,
+}
+
+/// Changes to a user's row; `None` leaves a value as it is.
+#[derive(Clone, Debug, Default)]
+pub struct UserUpdate {
+    pub role: Option<Role>,
+    /// `Some(None)` takes the user out of their team.
+    pub team: Option<Option<String>>,
+    pub password_hash: Option<String>,
+}
+
+/// Users and teams.
+pub trait UserRepo {
+    fn user(&mut self, name: &str) -> Result<Option<UserInfo>>;
+    /// Every user, by name.
+    fn users(&mut self) -> Result<Vec<UserInfo>>;
+    fn password_hash(&mut self, name: &str) -> Result<Option<String>>;
+    fn insert_user(&mut self, user: &NewUserRow, at: &str) -> Result<()>;
+    fn update_user(&mut self, name: &str, update: &UserUpdate) -> Result<()>;
+    /// Marks a user inactive, with who took over their records.
+    fn deactivate_user(&mut self, name: &str, successor: &str) -> Result<()>;
+    fn team_manager(&mut self, team: &str) -> Result<Option<String>>;
+    fn insert_team(&mut self, team: &str, manager: &str, at: &str) -> Result<()>;
+    /// Every team name: teams with a manager and teams only named by their members.
+    fn team_names(&mut self) -> Result<Vec<String>>;
+    /// The members of a team, by name.
+    fn team_members(&mut self, team: &str) -> Result<Vec<String>>;
+    /// The members of every team `manager` manages.
+    fn managed_members(&mut self, manager: &str) -> Result<Vec<String>>;
+}
+
+/// What a token is good for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenState {
+    Active,
+    /// Revoked (signed out, or a handover done): good for nothing.
+    Revoked,
+    /// Its user was deactivated.
+    Deactivated,
+}
+
+impl TokenState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenState::Active => "active",
+            TokenState::Revoked => "revoked",
+            TokenState::Deactivated => "deactivated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TokenState> {
+        match s {
+            "active" => Some(TokenState::Active),
+            "revoked" => Some(TokenState::Revoked),
+            "deactivated" => Some(TokenState::Deactivated),
+            _ => None,
+        }
+    }
+}
+
+/// A token with its user and device, as stored.
+#[derive(Clone, Debug)]
+pub struct TokenRow {
+    pub user: String,
+    pub device_id: Uuid,
+    pub state: TokenState,
+    pub role: Role,
+    pub team: Option<String>,
+    pub successor: Option<String>,
+    /// Changes the device held at its last contact.
+    pub pending: u64,
+}
+
+/// A device signing in, with its first token.
+#[derive(Clone, Debug)]
+pub struct NewDevice<'a> {
+    pub id: Uuid,
+    pub user: &'a str,
+    pub name: &'a str,
+    pub token_hash: &'a str,
+}
+
+/// Devices and tokens.
+pub trait DeviceRepo {
+    fn token(&mut self, token_hash: &str) -> Result<Option<TokenRow>>;
+    /// Stores a device and its first token (active).
+    fn insert_device(&mut self, device: &NewDevice<'_>, at: &str) -> Result<()>;
+    fn set_token_state(&mut self, token_hash: &str, state: TokenState) -> Result<()>;
+    /// Turns a user's active tokens into deactivated ones; returns how many.
+    fn deactivate_tokens(&mut self, user: &str) -> Result<u64>;
+    /// Records how many changes a device holds.
+    fn set_pending(&mut self, device: Uuid, pending: u64) -> Result<()>;
+    /// Records a completed sync and what the device still holds.
+    fn device_synced(&mut self, device: Uuid, pending: u64, at: &str) -> Result<()>;
+    /// Records that a device handed over and wiped its copy.
+    fn device_wiped(&mut self, device: Uuid, at: &str) -> Result<()>;
+    /// Devices by user and age; `user` narrows to one user's.
+    fn devices(&mut self, user: Option<&str>) -> Result<Vec<DeviceInfo>>;
+}
+
+/// Which records by owner.
+#[derive(Clone, Copy, Debug)]
+pub enum OwnerFilter<'a> {
+    Any,
+    Owner(&'a str),
+    /// Records that belong to no one (products).
+    Nobody,
+}
+
+/// A record, its kind and its owner (`None`: a product).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordOwner {
+    pub id: Uuid,
+    pub kind: Kind,
+    pub owner: Option<String>,
+}
+
+/// A stored record as a snapshot sends it: its document and projection (without `owner`).
+#[derive(Clone, Debug)]
+pub struct StoredSnapshot {
+    pub id: Uuid,
+    pub kind: Kind,
+    pub owner: Option<String>,
+    pub data: Vec<u8>,
+    pub record: String,
+    pub conflicts: u32,
+}
+
+/// Who pushed, for the log and the quarantine.
+#[derive(Clone, Copy, Debug)]
+pub struct Pusher<'a> {
+    pub user: &'a str,
+    pub device: Uuid,
+}
+
+/// Record documents, their owners, and the quarantine.
+pub trait RecordRepo {
+    /// Whether a change with this hash is in the log already.
+    fn is_known_change(&mut self, hash: &str) -> Result<bool>;
+    /// A stored document, whole.
+    fn doc(&mut self, id: Uuid) -> Result<Option<StoredDoc>>;
+    /// Where a stored record belongs, without its document.
+    fn placement(&mut self, id: Uuid) -> Result<Option<Placement>>;
+    fn snapshot(&mut self, id: Uuid) -> Result<Option<StoredSnapshot>>;
+    /// Up to `limit` record ids after `after` (from the first without), in id order.
+    fn doc_ids(
+        &mut self,
+        owner: OwnerFilter<'_>,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Vec<Uuid>>;
+    /// Every record `owner` owns, by id.
+    fn records_owned_by(&mut self, owner: &str) -> Result<Vec<RecordOwner>>;
+    /// Every record that belongs to an account (the account included), by id.
+    fn records_of_account(&mut self, account: Uuid) -> Result<Vec<RecordOwner>>;
+    /// Every record that has an owner, by id.
+    fn owned_records(&mut self) -> Result<Vec<RecordOwner>>;
+    /// Gives a record to another owner (the log entry is [`LogRepo::append_owner`]).
+    fn set_owner(&mut self, id: Uuid, owner: &str) -> Result<()>;
+    /// Writes what a push page did: its accepted changes appended to the log in order,
+    /// each changed document with its projection, and its refusals in the quarantine.
+    fn store_push(&mut self, outcome: &PushOutcome, by: Pusher<'_>, at: &str) -> Result<()>;
+    /// Every refused change, oldest first.
+    fn quarantine(&mut self) -> Result<Vec<QuarantineEntry>>;
+    fn counts(&mut self) -> Result<Counts>;
+}
+
+/// Log entries after a position, by what the indexes know of them.
+#[derive(Clone, Copy, Debug)]
+pub enum LogFilter<'a> {
+    /// Every entry but grants and revokes for someone other than this user.
+    AllFor(&'a str),
+    /// Changes and moves with this owner (the record's owner then, or its new owner).
+    Owner(&'a str),
+    /// Moves away from this owner.
+    OldOwner(&'a str),
+    /// Changes of records that belong to no one (products).
+    Nobody,
+    /// Grants and revokes for this user.
+    Grantee(&'a str),
+}
+
+/// A change of what a user sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeEvent {
+    /// The record became visible to the user.
+    Grant,
+    /// The record stopped being visible to the user.
+    Revoke,
+}
+
+/// The change log.
+pub trait LogRepo {
+    /// The position of the last entry (0 when empty).
+    fn log_head(&mut self) -> Result<u64>;
+    /// Up to `limit` positions in `after + 1 ..= upto` that match `filter`, in order.
+    fn log_seqs(
+        &mut self,
+        filter: LogFilter<'_>,
+        after: u64,
+        upto: u64,
+        limit: usize,
+    ) -> Result<Vec<u64>>;
+    /// The entry at `seq`, as `device` pulls it (`own`: the device pushed it).
+    fn log_entry(&mut self, seq: u64, device: Uuid) -> Result<Option<LogEntry>>;
+    /// Whether any grant or revoke for `grantee` is in `after + 1 ..= upto`.
+    fn has_scope_entries(&mut self, grantee: &str, after: u64, upto: u64) -> Result<bool>;
+    /// Whether `doc` is granted to `grantee` in `after + 1 ..= upto`.
+    fn granted(&mut self, grantee: &str, doc: Uuid, after: u64, upto: u64) -> Result<bool>;
+    /// Appends a move of a record from `old` to `new`.
+    fn append_owner(&mut self, doc: Uuid, new: &str, old: Option<&str>, at: &str) -> Result<()>;
+    /// Appends a grant or revoke of a record (owned by `owner`) for `grantee`.
+    fn append_scope(
+        &mut self,
+        doc: Uuid,
+        event: ScopeEvent,
+        owner: &str,
+        grantee: &str,
+        at: &str,
+    ) -> Result<()>;
+}
+
+/// What `/metrics` shows of the stored data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub docs: u64,
+    pub log: u64,
+    pub quarantine: u64,
+    pub users: u64,
+    pub devices: u64,
+}
