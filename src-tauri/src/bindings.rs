@@ -32,7 +32,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             records::record_history,
             records::search_records,
             records::agenda,
-            pipeline::pipeline_summary,
+            pipeline::pipeline_board,
             quotes::add_quote_line,
             quotes::set_quote_line,
             quotes::remove_quote_line,

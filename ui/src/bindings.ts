@@ -180,11 +180,12 @@ async agenda(today: string) : Promise<Result<Agenda, AppError>> {
 }
 },
 /**
- * Open deals by stage: count, amount and weighted amount per currency (exact decimals).
+ * Every stage of the board (`schema().stages`, closed ones too): count, amount and
+ * weighted amount per currency (exact decimals, rounded to the currency).
  */
-async pipelineSummary() : Promise<Result<StageSummary[], AppError>> {
+async pipelineBoard() : Promise<Result<StageSummary[], AppError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("pipeline_summary") };
+    return { status: "ok", data: await TAURI_INVOKE("pipeline_board") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -326,6 +327,10 @@ export type AppError = { kind: ErrorKind; message: string }
  * What the app shows at start: where the store is, and the store (none before first run).
  */
 export type AppInfo = { dataDir: string; store: StoreInfo | null; version: string }
+/**
+ * A rule a record's current state breaks.
+ */
+export type Attention = { rule: string; fields: string[]; message: string }
 /**
  * Where changed records come from.
  */
@@ -635,7 +640,13 @@ conflicts: Conflict[];
  * empty in lists): an editor of the notes sends them back with its edit
  * ([`Store::edit_notes`](crate::Store::edit_notes)).
  */
-heads?: string[] }
+heads?: string[]; 
+/**
+ * The rules across fields the record breaks as it stands ("needs attention"): a merge
+ * of two valid edits can break one (a `lost` deal whose reason another device
+ * cleared). Empty for almost every record; never a reason to refuse another edit.
+ */
+attention: Attention[] }
 /**
  * Records were written (or are no longer this user's to see: `removed`).
  */

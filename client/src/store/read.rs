@@ -357,7 +357,17 @@ impl Store {
 
     /// Open opportunities by stage: count, amount and weighted amount per currency.
     pub fn pipeline(&self) -> Result<Vec<StageSummary>> {
-        let mut stages: Vec<StageSummary> = OPEN_STAGES
+        self.stage_sums(OPEN_STAGES)
+    }
+
+    /// Every stage of the board, closed ones too (`schema::STAGES`), summed like
+    /// [`Store::pipeline`]: a won deal weighs its whole amount, a lost one nothing.
+    pub fn pipeline_board(&self) -> Result<Vec<StageSummary>> {
+        self.stage_sums(fieldbook_core::schema::STAGES)
+    }
+
+    fn stage_sums(&self, wanted: &[&str]) -> Result<Vec<StageSummary>> {
+        let mut stages: Vec<StageSummary> = wanted
             .iter()
             .map(|s| StageSummary {
                 stage: s.to_string(),
@@ -369,14 +379,15 @@ impl Store {
         let mut sums: Vec<BTreeMap<String, (Decimal, Decimal)>> =
             vec![BTreeMap::new(); stages.len()];
         let db = self.db()?;
-        let mut stmt = db.prepare_cached(
+        let marks = vec!["?"; wanted.len()].join(", ");
+        let mut stmt = db.prepare_cached(&format!(
             "SELECT stage, amount, currency, probability FROM p_opportunity
-             WHERE deleted = 0 AND stage IN ('lead', 'qualified', 'proposal', 'negotiation')",
-        )?;
-        let mut rows = stmt.query([])?;
+             WHERE deleted = 0 AND stage IN ({marks})"
+        ))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(wanted))?;
         while let Some(row) = rows.next()? {
             let stage: String = row.get(0)?;
-            let Some(i) = OPEN_STAGES.iter().position(|s| *s == stage) else {
+            let Some(i) = wanted.iter().position(|s| *s == stage) else {
                 continue;
             };
             stages[i].count += 1;

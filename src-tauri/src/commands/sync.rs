@@ -11,13 +11,16 @@ use serde::Serialize;
 use tauri::State;
 
 /// The sync state: phase, server, user, last sync, changes waiting, the last problem.
+/// The store is read again (another program, such as the `fieldbook` command, may have
+/// written to it); the phase and the problem are the sync service's.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn sync_state(state: State<'_, AppState>) -> Result<SyncView, AppError> {
-    state.store()?.require()?;
-    state
+    let status = state.store()?.require()?.sync_status()?;
+    let view = state
         .with_service(|s| s.view())
-        .ok_or_else(|| AppError::failed("the sync service is not running"))
+        .ok_or_else(|| AppError::failed("the sync service is not running"))?;
+    Ok(SyncView::from_status(status, view.phase, view.problem))
 }
 
 /// Asks for a sync now (it runs in the background; its progress arrives as events).

@@ -110,7 +110,8 @@ export interface Api {
   agenda(today: string): Promise<Agenda>;
 
   // --- Pipeline and quotes ---
-  pipelineSummary(): Promise<StageSummary[]>;
+  /** Every stage of the board (closed ones too): count, amount and weighted amount per currency. */
+  pipelineBoard(): Promise<StageSummary[]>;
   addQuoteLine(quote: string, values: FieldValues): Promise<RecordView>;
   setQuoteLine(quote: string, lineId: string, values: FieldValues): Promise<RecordView>;
   removeQuoteLine(quote: string, lineId: string): Promise<RecordView>;

@@ -30,7 +30,7 @@ export const tauriApi = {
   search: async (text, limit) => unwrap(await commands.searchRecords(text, limit)),
   agenda: async (today) => unwrap(await commands.agenda(today)),
 
-  pipelineSummary: async () => unwrap(await commands.pipelineSummary()),
+  pipelineBoard: async () => unwrap(await commands.pipelineBoard()),
   addQuoteLine: async (quote, values) => unwrap(await commands.addQuoteLine(quote, values)),
   setQuoteLine: async (quote, lineId, values) => unwrap(await commands.setQuoteLine(quote, lineId, values)),
   removeQuoteLine: async (quote, lineId) => unwrap(await commands.removeQuoteLine(quote, lineId)),

@@ -108,6 +108,7 @@ export function GlobalSearch({ initial }: { initial: string }) {
       {showList && (
         <div className="search-popup" id={listId} role="listbox" aria-label={t("search.results")}>
           {groups.map(([kind, hits]) => (
+            // biome-ignore lint/a11y/useSemanticElements: a group of options in the combobox's listbox (ARIA's pattern); <fieldset> is for form controls
             <div key={kind} role="group" aria-labelledby={`${listId}-${kind}`} className="search-group">
               <p id={`${listId}-${kind}`} className="search-group-title">
                 {t(KIND_GROUPS[kind])}

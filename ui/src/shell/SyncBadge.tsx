@@ -84,12 +84,20 @@ export function SyncBadge() {
   const panelId = useId();
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLDivElement>(null);
-  // Events keep it current; the interval refreshes "synced 5 minutes ago".
-  const sync = useQuery({ queryKey: queryKeys.syncState, queryFn: () => api.syncState(), refetchInterval: 30_000 });
+  // Events keep it current; the interval refreshes "synced 5 minutes ago" and sees changes
+  // another program (the `fieldbook` command) made to the same store.
+  const sync = useQuery({ queryKey: queryKeys.syncState, queryFn: () => api.syncState(), refetchInterval: 10_000 });
   const now = useMutation({ mutationFn: () => api.syncNow() });
   const state = sync.isError ? undefined : sync.data;
   const [tone, phrases] = describeSync(state, i18n);
   const Icon = ICONS[tone];
+
+  // Following the link to Settings (or any other way of changing screens) closes it.
+  useEffect(() => {
+    const close = () => setOpen(false);
+    window.addEventListener("hashchange", close);
+    return () => window.removeEventListener("hashchange", close);
+  }, []);
 
   useEffect(() => {
     if (!open) return;
@@ -125,13 +133,9 @@ export function SyncBadge() {
         </span>
       </button>
       {open && (
-        <div className="sync-panel" id={panelId} role="region" aria-label={t("sync.label")}>
+        <section className="sync-panel" id={panelId} aria-label={t("sync.label")}>
           {state?.server && <p className="sync-server">{state.server}</p>}
-          <p>
-            {state?.lastSync
-              ? t("sync.lastSync", { when: fmt.dateTime(state.lastSync) })
-              : t("sync.neverSynced")}
-          </p>
+          <p>{state?.lastSync ? t("sync.lastSync", { when: fmt.dateTime(state.lastSync) }) : t("sync.neverSynced")}</p>
           <p>{t("sync.pendingDetail", { count: state?.pending ?? 0 })}</p>
           {state?.problem && (
             <p className="sync-problem-text" data-testid="sync-problem" data-problem={state.problem.kind}>
@@ -139,15 +143,13 @@ export function SyncBadge() {
             </p>
           )}
           {state?.phase === "local" || state?.phase === "signedOut" ? (
-            <a href="#/settings" onClick={() => setOpen(false)}>
-              {t("sync.signInLink")}
-            </a>
+            <a href="#/settings">{t("sync.signInLink")}</a>
           ) : (
             <button type="button" className="primary small" onClick={() => now.mutate()} data-testid="sync-now">
               {t("sync.now")}
             </button>
           )}
-        </div>
+        </section>
       )}
     </div>
   );

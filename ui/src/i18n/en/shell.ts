@@ -30,8 +30,6 @@ export const shell = {
   "firstRun.start": "Start working offline",
   "firstRun.starting": "Creating your store…",
 
-  "screen.comingNext": "This screen is being built. Everything you enter elsewhere is kept.",
-
   "help.title": "Keyboard shortcuts",
   "help.search": "Search everything",
   "help.searchPick": "Choose a result and open it",

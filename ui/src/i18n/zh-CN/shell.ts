@@ -31,8 +31,6 @@ export const shell: Translation<typeof en> = {
   "firstRun.start": "开始离线工作",
   "firstRun.starting": "正在创建数据存储…",
 
-  "screen.comingNext": "此页面正在建设中。您在其他地方输入的内容都会保留。",
-
   "help.title": "键盘快捷键",
   "help.search": "全局搜索",
   "help.searchPick": "选择结果并打开",

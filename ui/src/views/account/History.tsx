@@ -4,8 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
-import { text } from "../records/labels";
-import { fieldLabel } from "../records/labels";
+import { fieldLabel, text } from "../records/labels";
 
 export function History({ id }: { id: string }) {
   const { t, fmt } = useI18n();
@@ -24,8 +23,8 @@ export function History({ id }: { id: string }) {
       </summary>
       {open && entries.length === 0 && <p className="muted">{t("app.loading")}</p>}
       <ol className="history-list" data-testid="history">
-        {entries.map((h, i) => (
-          <li key={`${h.at}-${h.field}-${i}`}>
+        {entries.map((h) => (
+          <li key={`${h.at}-${h.by}-${h.field}`}>
             <p>
               {t("history.changed", { user: h.by, field: fieldLabel(t, "account", h.field) })}
               <span className="muted"> · {fmt.dateTime(h.at)}</span>

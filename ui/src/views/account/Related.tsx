@@ -15,7 +15,12 @@ function str(r: RecordView, field: string): string | null {
   return typeof v === "string" ? v : null;
 }
 
-function useRelated(kind: Kind, accountId: string, order: ListOrder, filters: Partial<Parameters<typeof listQuery>[0]> = {}) {
+function useRelated(
+  kind: Kind,
+  accountId: string,
+  order: ListOrder,
+  filters: Partial<Parameters<typeof listQuery>[0]> = {},
+) {
   const api = useApi();
   const q = { account: accountId, order, limit: 200, ...filters };
   return useQuery({ queryKey: queryKeys.list(kind, q), queryFn: () => api.listRecords(kind, listQuery(q)) });

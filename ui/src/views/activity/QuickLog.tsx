@@ -15,9 +15,15 @@ import { useSchema } from "../records/schema";
 
 const OPEN_EVENT = "fieldbook:log-activity";
 
-/** Opens the dialog (for `accountId`, or the account of the page shown). */
-export function openQuickLog(accountId?: string) {
-  window.dispatchEvent(new CustomEvent(OPEN_EVENT, { detail: accountId ?? null }));
+interface Opening {
+  account: string | null;
+  deal: string | null;
+}
+
+/** Opens the dialog (for `accountId`, or the account of the page shown; with a deal chosen). */
+export function openQuickLog(accountId?: string, dealId?: string) {
+  const detail: Opening = { account: accountId ?? null, deal: dealId ?? null };
+  window.dispatchEvent(new CustomEvent(OPEN_EVENT, { detail }));
 }
 
 function AccountPicker({ value, onChange }: { value: string | null; onChange: (id: string | null) => void }) {
@@ -85,12 +91,12 @@ export function QuickLog({ pageAccount }: { pageAccount: string | null }) {
   const [deal, setDeal] = useState("");
 
   const open = useCallback(
-    (accountId: string | null) => {
+    ({ account: accountId, deal: dealId }: Opening) => {
       setAccount(accountId ?? pageAccount);
       setSubject("");
       setBody("");
       setContact("");
-      setDeal("");
+      setDeal(dealId ?? "");
       dialog.current?.showModal();
       requestAnimationFrame(() => subjectRef.current?.focus());
     },
@@ -98,11 +104,11 @@ export function QuickLog({ pageAccount }: { pageAccount: string | null }) {
   );
 
   useEffect(() => {
-    const onOpen = (e: Event) => open((e as CustomEvent<string | null>).detail);
+    const onOpen = (e: Event) => open((e as CustomEvent<Opening>).detail);
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === "l") {
         e.preventDefault();
-        open(null);
+        open({ account: null, deal: null });
       }
     };
     window.addEventListener(OPEN_EVENT, onOpen);

@@ -1,20 +1,8 @@
-/**
- * The pipeline board and the opportunity page (`#/pipeline/ID`): the second part of
- * issue 9, built in this folder. The commands are there (`pipelineSummary`, `listRecords`
- * of opportunities by stage, `updateRecord` of `stage`, `getRecord`); until then the
- * screen says so.
- */
+/** The pipeline screen: the board, or one deal (`#/pipeline/ID`). */
 
-import { useI18n } from "../../i18n/I18n";
+import { Board } from "./Board";
+import { DealPage } from "./DealPage";
 
 export function Pipeline({ id }: { id: string | null }) {
-  const { t } = useI18n();
-  return (
-    <section aria-labelledby="pipeline-title">
-      <h1 id="pipeline-title">{t("nav.pipeline")}</h1>
-      <p className="muted" data-id={id ?? undefined}>
-        {t("screen.comingNext")}
-      </p>
-    </section>
-  );
+  return id ? <DealPage key={id} id={id} /> : <Board />;
 }

@@ -9,6 +9,7 @@ import { type Conflict, errorMessage, type FieldInfo, type RecordView } from "..
 import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { currencyOf, formatValue } from "./format";
+import { text } from "./labels";
 
 export function ConflictChoice({
   id,
@@ -26,7 +27,8 @@ export function ConflictChoice({
   const api = useApi();
   const queries = useQueryClient();
   const settle = useMutation({
-    mutationFn: (index: number) => api.resolveConflict(record.id, conflict.field, conflict.values[index]?.value ?? null),
+    mutationFn: (index: number) =>
+      api.resolveConflict(record.id, conflict.field, conflict.values[index]?.value ?? null),
     onSuccess: (updated) => queries.setQueryData(queryKeys.record(record.id), updated),
   });
   return (
@@ -39,7 +41,7 @@ export function ConflictChoice({
         {conflict.values.map((v, i) => {
           const shown = formatValue(i18n, info.name, info.kind, v.value, currencyOf(record)) || t("value.empty");
           return (
-            <li key={`${v.by}-${v.at}-${i}`}>
+            <li key={`${v.by}-${v.at}-${text(v.value)}`}>
               <span className="conflict-value">{shown}</span>
               <span className="conflict-who">
                 {t("conflict.by", { user: v.by, when: v.at ? fmt.dateTime(v.at) : "" })}

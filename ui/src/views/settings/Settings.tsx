@@ -53,7 +53,13 @@ function SignIn({ server }: { server: string | null }) {
       <div className="form-row">
         <label>
           <span>{t("settings.userName")}</span>
-          <input name="login-user" value={user} onChange={(e) => setUser(e.target.value)} required autoComplete="username" />
+          <input
+            name="login-user"
+            value={user}
+            onChange={(e) => setUser(e.target.value)}
+            required
+            autoComplete="username"
+          />
         </label>
         <label>
           <span>{t("settings.password")}</span>

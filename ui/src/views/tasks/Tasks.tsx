@@ -8,13 +8,20 @@ import { useI18n } from "../../i18n/I18n";
 import { localDay } from "../records/day";
 import { TaskRow } from "./TaskRow";
 
-const OPEN = { filters: [{ field: "done", value: false }], order: { by: "field", field: "due", descending: false } as const, limit: 500 };
+const OPEN = {
+  filters: [{ field: "done", value: false }],
+  order: { by: "field", field: "due", descending: false } as const,
+  limit: 500,
+};
 
 export function Tasks() {
   const { t } = useI18n();
   const api = useApi();
   const today = localDay();
-  const list = useQuery({ queryKey: queryKeys.list("task", OPEN), queryFn: () => api.listRecords("task", listQuery(OPEN)) });
+  const list = useQuery({
+    queryKey: queryKeys.list("task", OPEN),
+    queryFn: () => api.listRecords("task", listQuery(OPEN)),
+  });
   const [title, setTitle] = useState("");
   const [due, setDue] = useState(today);
   const create = useMutation({
