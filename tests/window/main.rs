@@ -4,4 +4,5 @@
 //! `<target>/screenshots/`), named `SCREEN.LANGUAGE.WIDTH.png`.
 
 mod instance;
+mod rep_day;
 mod shell;

@@ -227,6 +227,8 @@ async removeQuoteLine(quote: string, lineId: string) : Promise<Result<RecordView
 },
 /**
  * The sync state: phase, server, user, last sync, changes waiting, the last problem.
+ * The store is read again (another program, such as the `fieldbook` command, may have
+ * written to it); the phase and the problem are the sync service's.
  */
 async syncState() : Promise<Result<SyncView, AppError>> {
     try {

@@ -1,6 +1,7 @@
 //! The sync: its state, "sync now", signing in and out. Signing in and out talk to the
-//! server from the command's own thread with their own connection (the sync thread may be
-//! busy with a long pull); everything else only wakes the sync thread.
+//! server on a blocking thread of their own with their own connection (the sync thread may
+//! be busy with a long pull; the HTTP client blocks, which an async worker must not);
+//! everything else only wakes the sync thread.
 
 use crate::error::AppError;
 use crate::service::Wake;
@@ -8,7 +9,7 @@ use crate::service::status::{SyncPhase, SyncProblem, SyncView};
 use crate::state::AppState;
 use fieldbook_client::SyncEngine;
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Manager as _, State};
 
 /// The sync state: phase, server, user, last sync, changes waiting, the last problem.
 /// The store is read again (another program, such as the `fieldbook` command, may have
@@ -43,17 +44,36 @@ pub struct LoginOutcome {
 
 /// Signs in to `url` as `user` (the certificate authority in `FIELDBOOK_CA_CERT` is
 /// trusted besides the system's); the sync starts at once.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
-pub fn login(
-    state: State<'_, AppState>,
+pub async fn login(
+    app: AppHandle,
     url: String,
     user: String,
     password: String,
 ) -> Result<LoginOutcome, AppError> {
+    blocking(app, move |state| sign_in(state, &url, &user, &password)).await
+}
+
+/// Runs `f` on a thread that may block (on the network), with the app's state.
+async fn blocking<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
+        .await
+        .map_err(|e| AppError::failed(format!("the sign-in stopped unexpectedly: {e}")))?
+}
+
+fn sign_in(
+    state: &AppState,
+    url: &str,
+    user: &str,
+    password: &str,
+) -> Result<LoginOutcome, AppError> {
     state.store()?.require()?;
     let mut engine = SyncEngine::open(state.data_dir())?;
-    match engine.login(&url, &user, &password, None) {
+    match engine.login(url, user, password, None) {
         Ok(_) => {
             state.with_service(|s| s.wake(Wake::SignedIn));
             let status = engine.store().sync_status()?;
@@ -75,9 +95,13 @@ pub fn login(
 /// Signs out: the running sync stops, the server revokes this device's token when it can
 /// be reached (the token is forgotten here either way). Changes waiting stay on this
 /// device and go up at the next sign-in.
-#[tauri::command(async)]
+#[tauri::command]
 #[specta::specta]
-pub fn logout(state: State<'_, AppState>) -> Result<SyncView, AppError> {
+pub async fn logout(app: AppHandle) -> Result<SyncView, AppError> {
+    blocking(app, sign_out).await
+}
+
+fn sign_out(state: &AppState) -> Result<SyncView, AppError> {
     state.store()?.require()?;
     state.with_service(|s| s.cancel_running());
     let mut engine = SyncEngine::open(state.data_dir())?;

@@ -19,8 +19,10 @@
 //! ```
 
 mod launch;
+mod page;
 
 pub use launch::{Launch, app_bin, screenshot_dir};
+pub use page::keys;
 
 use base64::Engine as _;
 use launch::{free_port, tauri_driver};

@@ -25,10 +25,14 @@ export const shell = {
   "firstRun.intro":
     "Your accounts, deals and quotes live on this device and work with no network. Connect to your company's server whenever you like.",
   "firstRun.name": "Your name",
+  "firstRun.nameHint": "Your user name on your company's server, if you have one.",
   "firstRun.currency": "Default currency",
   "firstRun.currencyHint": "Three letters, such as EUR, USD or CNY",
   "firstRun.start": "Start working offline",
   "firstRun.starting": "Creating your store…",
+  "firstRun.connect": "Also connect to my company's server now",
+  "firstRun.startConnected": "Start and sign in",
+  "firstRun.continueOffline": "Go on offline (sign in later in Settings)",
 
   "help.title": "Keyboard shortcuts",
   "help.search": "Search everything",

@@ -16,7 +16,7 @@ export const settings: Translation<typeof en> = {
   "settings.pendingOnSignOut": { other: "有 {count} 项更改等待上传。退出登录后它们仍保存在本设备，下次登录时上传。" },
   "settings.signOut": "退出登录",
   "settings.preferences": "偏好设置",
-  "settings.currency": "默认币种",
+  "settings.currency": "默认货币",
   "settings.store": "本设备",
   "settings.user": "用户",
   "settings.noServer": "无（离线工作）",

@@ -26,9 +26,13 @@ export const shell: Translation<typeof en> = {
   "firstRun.title": "欢迎使用 Fieldbook",
   "firstRun.intro": "您的客户、商机和报价保存在本设备上，没有网络也能使用。随时可以连接公司的服务器。",
   "firstRun.name": "您的姓名",
+  "firstRun.nameHint": "如果您有公司服务器的账号，请填写其用户名。",
   "firstRun.currency": "默认货币",
   "firstRun.currencyHint": "三个字母，例如 CNY、USD 或 EUR",
   "firstRun.start": "开始离线工作",
+  "firstRun.connect": "同时连接公司服务器",
+  "firstRun.startConnected": "开始并登录",
+  "firstRun.continueOffline": "先离线使用（稍后在设置中登录）",
   "firstRun.starting": "正在创建数据存储…",
 
   "help.title": "键盘快捷键",

@@ -5,7 +5,15 @@
 
 import type { Kind, SearchHit } from "../../api/api";
 
-export const KIND_ORDER: readonly Kind[] = ["account", "contact", "opportunity", "quote", "activity", "task", "product"];
+export const KIND_ORDER: readonly Kind[] = [
+  "account",
+  "contact",
+  "opportunity",
+  "quote",
+  "activity",
+  "task",
+  "product",
+];
 
 export function groupByKind(hits: readonly SearchHit[]): [Kind, SearchHit[]][] {
   const others = hits.map((h) => h.kind).filter((k) => !KIND_ORDER.includes(k));
