@@ -5,4 +5,5 @@
 
 mod instance;
 mod rep_day;
+mod screens;
 mod shell;

@@ -126,7 +126,7 @@ export function SyncBadge() {
           {phrases.map((phrase, i) => (
             // Each phrase stays whole; a narrow window breaks the line between them.
             <span key={phrase}>
-              {i > 0 && " · "}
+              {i > 0 && <span className="sync-sep"> · </span>}
               <span className="sync-phrase">{phrase}</span>
             </span>
           ))}

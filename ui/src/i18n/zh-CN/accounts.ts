@@ -6,7 +6,7 @@ export const accounts: Translation<typeof en> = {
   "accounts.new": "新建客户",
   "accounts.create": "创建客户",
   "accounts.filter": "筛选客户",
-  "accounts.filterPlaceholder": "名称、城市、联系人…（中文名任意两个字即可）",
+  "accounts.filterPlaceholder": "名称、城市、联系人…",
   "accounts.count": { other: "{count} 个客户" },
   "accounts.noMatch": "没有符合条件的客户。",
   "accounts.empty": "还没有客户：添加第一个吧。",
