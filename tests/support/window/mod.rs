@@ -99,7 +99,7 @@ impl AppWindow {
         };
         app.wait_until_ready(&base);
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
-            "application": app_bin(),
+            "application": launch.app.clone().unwrap_or_else(app_bin),
         }}}});
         let answer = app.call(
             reqwest::Method::POST,

@@ -3,7 +3,7 @@
 //! key chord, a drag with the pointer.
 
 use super::{AppWindow, ELEMENT_KEY, Element, WAIT};
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// WebDriver's key codes, for [`Element::type_text`] and [`AppWindow::chord`].
 pub mod keys {
@@ -28,6 +28,16 @@ impl AppWindow {
         found.unwrap_or_else(|| {
             panic!("waited {WAIT:?} for `{css}` to contain {needle:?}; the last one read {last:?}")
         })
+    }
+
+    /// Runs an async `script` (a function body; its last argument is the callback to call
+    /// with the result) in the page; what it called back with.
+    pub fn execute_async(&self, script: &str, args: Value) -> Value {
+        self.session_call(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
     }
 
     /// Waits until the first element matching `css` has `name` = `value`.
