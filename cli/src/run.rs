@@ -409,6 +409,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 search,
                 limit: limit.or(people_limit.map(|l| l + 1)),
                 include_deleted: deleted,
+                ..ListQuery::default()
             };
             let mut rows = store.list(k, &q)?;
             if json {

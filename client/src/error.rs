@@ -217,6 +217,8 @@ pub enum Rule {
     NotesOnlyOnAccounts(Kind),
     #[error("`{0}` cannot be filtered on: search its text instead")]
     NotFilterable(String),
+    #[error("a list cannot be sorted by `{0}`")]
+    NotSortable(String),
     #[error("record {id} is {} here but {} in the bundle: not merged", here.a(), incoming.a())]
     KindDiffers {
         id: Uuid,

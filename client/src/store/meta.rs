@@ -182,6 +182,19 @@ impl Tx<'_> {
     }
 }
 
+impl Store {
+    /// Changes the currency new deals, quotes and products get unless told otherwise.
+    pub fn set_default_currency(&mut self, code: &str) -> Result<()> {
+        let currency = code.trim().to_ascii_uppercase();
+        if !fieldbook_core::money::is_currency(&currency) {
+            return Err(ClientError::BadCurrency(code.to_string()));
+        }
+        self.write(|tx| set(tx.conn(), "default_currency", &currency))?;
+        self.settings.default_currency = currency;
+        Ok(())
+    }
+}
+
 /// The exchange rates kept for reports (`fieldbook rates set USD 7.10 --base CNY`), as JSON.
 pub(crate) const RATES_KEY: &str = "report_rates";
 

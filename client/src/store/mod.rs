@@ -10,6 +10,7 @@
 //! connections of this process (`shared`); `synchronous=FULL` makes a write that returned
 //! survive a crash or power loss. Knows nothing of the network or the command line.
 
+mod agenda;
 pub mod at_rest;
 pub(crate) mod attention;
 mod docs;
@@ -31,7 +32,7 @@ pub(crate) use docs::StoredDoc;
 pub(crate) use meta::RATES_KEY;
 pub use meta::SyncState;
 pub use migrations::SCHEMA_VERSION;
-pub(crate) use read::Clause;
+pub(crate) use read::{Clause, ListSql, Sort};
 pub(crate) use tx::Tx;
 
 use crate::error::{ClientError, Result};

@@ -3,6 +3,8 @@
 //! per area.
 
 mod at_rest;
+mod lists;
+mod notes;
 mod reports;
 mod store;
 mod support;
