@@ -22,6 +22,8 @@
 //! - [`model`]: the typed values exchanged with programs.
 //! - [`report`]: the managers' reports over this device's copy, and exchange rates.
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
+//! - [`import`]: spreadsheets (CSV, XLSX) read, checked row by row and imported.
+//! - [`duplicates`]: likely duplicates in the store, and merging two records into one.
 //! - [`demo`]: filling a store with a generated book.
 //! - [`sync`]: the sync engine — sign-in, push, pull, handover; cancellable, with events.
 //! - [`device`]: this device's host name.
@@ -29,6 +31,7 @@
 
 pub mod demo;
 pub mod device;
+pub mod duplicates;
 pub mod edit;
 pub mod error;
 pub mod exchange;

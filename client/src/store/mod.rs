@@ -12,6 +12,7 @@
 
 pub(crate) mod attention;
 mod docs;
+pub(crate) mod lookup;
 pub(crate) mod fts;
 mod meta;
 mod migrations;
