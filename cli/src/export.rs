@@ -27,7 +27,7 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DIR")]
     automerge: Option<PathBuf>,
     /// The CSV files' encoding: utf-8 (with BOM, the default), gb18030, utf-16le, utf-16be.
-    #[arg(long, requires = "csv")]
+    #[arg(long)]
     encoding: Option<String>,
     /// Only these kinds (CSV, XLSX): `--kind account,contact`.
     #[arg(long, value_delimiter = ',')]
@@ -60,6 +60,19 @@ fn tables_done(tables: &[ExportedTable], to: &std::path::Path, json: bool) {
 }
 
 pub fn run(store: &Store, args: ExportArgs, json: bool) -> anyhow::Result<()> {
+    if args.encoding.is_some() && args.csv.is_none() {
+        return Err(anyhow::Error::new(crate::import::BadInput(
+            "--encoding is for --csv DIR (JSON is UTF-8; XLSX and Automerge files have none)"
+                .into(),
+        )));
+    }
+    if (!args.kind.is_empty() || args.deleted) && args.csv.is_none() && args.xlsx.is_none() {
+        return Err(anyhow::Error::new(crate::import::BadInput(
+            "--kind and --deleted are for --csv and --xlsx (JSON and Automerge exports hold \
+             every record)"
+                .into(),
+        )));
+    }
     if let Some(out) = args.out {
         let n = with_progress("export", |p| store.export(&out, p))?;
         if json {
@@ -79,12 +92,15 @@ pub fn run(store: &Store, args: ExportArgs, json: bool) -> anyhow::Result<()> {
             None => Encoding::Utf8,
         };
         let kinds = kinds(&args.kind)?;
-        let tables =
-            with_progress("export", |p| store.export_csv(&dir, &kinds, args.deleted, encoding, p))?;
+        let tables = with_progress("export", |p| {
+            store.export_csv(&dir, &kinds, args.deleted, encoding, p)
+        })?;
         tables_done(&tables, &dir, json);
     } else if let Some(file) = args.xlsx {
         let kinds = kinds(&args.kind)?;
-        let tables = with_progress("export", |p| store.export_xlsx(&file, &kinds, args.deleted, p))?;
+        let tables = with_progress("export", |p| {
+            store.export_xlsx(&file, &kinds, args.deleted, p)
+        })?;
         tables_done(&tables, &file, json);
     } else if let Some(dir) = args.automerge {
         let n = with_progress("export", |p| store.export_automerge(&dir, p))?;

@@ -30,11 +30,14 @@ pub fn duplicates(
         let pairs: Vec<Json> = all
             .iter()
             .flat_map(|(k, pairs)| {
-                pairs.iter().take(limit.unwrap_or(usize::MAX)).map(move |p| {
-                    let mut v = serde_json::to_value(p).unwrap_or(Json::Null);
-                    v["kind"] = json!(k);
-                    v
-                })
+                pairs
+                    .iter()
+                    .take(limit.unwrap_or(usize::MAX))
+                    .map(move |p| {
+                        let mut v = serde_json::to_value(p).unwrap_or(Json::Null);
+                        v["kind"] = json!(k);
+                        v
+                    })
             })
             .collect();
         print_json(&Json::Array(pairs));
@@ -46,7 +49,11 @@ pub fn duplicates(
         out!(
             "{}: {}",
             k.plural(),
-            count(pairs.len() as u64, "likely duplicate pair", "likely duplicate pairs")
+            count(
+                pairs.len() as u64,
+                "likely duplicate pair",
+                "likely duplicate pairs"
+            )
         );
         for p in pairs.iter().take(shown) {
             any = true;
@@ -55,7 +62,10 @@ pub fn duplicates(
             out!("        {}  {}", p.b, p.b_name);
         }
         if pairs.len() > shown {
-            out!("  ... and {} more (--limit N shows more)", pairs.len() - shown);
+            out!(
+                "  ... and {} more (--limit N shows more)",
+                pairs.len() - shown
+            );
         }
     }
     if any {

@@ -154,12 +154,13 @@ fn main() -> Res<()> {
         accounts.len() as f64 / 1e6,
         contacts.len() as f64 / 1e6
     );
-    println!(
-        "| run | rows | imported | read | total | rate | likely duplicates | target | met? |"
-    );
+    println!("| run | rows | imported | read | total | rate | likely duplicates | target | met? |");
     println!("|---|---:|---:|---:|---:|---:|---:|---|---|");
     run(&mut store, &accounts, Kind::Account, target)?;
     run(&mut store, &contacts, Kind::Contact, target)?;
-    println!("store size on disk: {:.0} MB", store.size_on_disk() as f64 / 1e6);
+    println!(
+        "store size on disk: {:.0} MB",
+        store.size_on_disk() as f64 / 1e6
+    );
     Ok(())
 }

@@ -36,7 +36,10 @@ fn duplicates_are_found_in_chinese_and_latin_scripts_and_unlike_records_are_not(
         vec!["name=青岛啤酒"],
         vec!["name=ＡＣＭＥ　Industrial GmbH"],
         vec!["name=Acme Industrial Co., Ltd."],
-        vec!["name=Globex Inc.", "website=https://www.globex.example/contact"],
+        vec![
+            "name=Globex Inc.",
+            "website=https://www.globex.example/contact",
+        ],
         vec!["name=Globex Handels", "email=info@globex.example"],
         vec!["name=海尔集团", "phone=+86 532 8893 9999"],
         vec!["name=Haier Deutschland", "phone=0532-88939999"],
@@ -56,10 +59,16 @@ fn duplicates_are_found_in_chinese_and_latin_scripts_and_unlike_records_are_not(
         set("Globex Inc.", "Globex Handels"),
         set("海尔集团", "Haier Deutschland"),
     ] {
-        assert!(names.contains(&&expected), "{expected:?} not found in {names:?}");
+        assert!(
+            names.contains(&&expected),
+            "{expected:?} not found in {names:?}"
+        );
     }
     assert_eq!(found.len(), 4, "nothing else matches: {names:?}");
-    let globex = found.iter().find(|(n, _)| n.contains("Globex Inc.")).unwrap();
+    let globex = found
+        .iter()
+        .find(|(n, _)| n.contains("Globex Inc."))
+        .unwrap();
     assert_eq!(globex.1[0]["reason"], "same_domain");
     assert_eq!(globex.1[0]["domain"], "globex.example");
 
@@ -84,7 +93,10 @@ fn duplicates_are_found_in_chinese_and_latin_scripts_and_unlike_records_are_not(
         set("张伟", "Zhang Wei"),
         set("张 伟", "李娜"),
     ] {
-        assert!(names.contains(&&expected), "{expected:?} not found in {names:?}");
+        assert!(
+            names.contains(&&expected),
+            "{expected:?} not found in {names:?}"
+        );
     }
     assert!(!names.contains(&&set("王芳", "王磊")), "{names:?}");
 
@@ -207,7 +219,10 @@ fn a_merge_fills_the_gaps_moves_every_child_and_keeps_both_histories() {
     let merged = fb.json(&["show", &p.other]);
     assert_eq!(merged["deleted"], true);
     assert_eq!(merged["merged_into"], p.keep.as_str());
-    assert!(fb.names("account").contains(&"Tsingtao Brewery".to_string()));
+    assert!(
+        fb.names("account")
+            .contains(&"Tsingtao Brewery".to_string())
+    );
     let listed: Vec<String> = fb
         .json(&["list", "account"])
         .as_array()
@@ -215,7 +230,10 @@ fn a_merge_fills_the_gaps_moves_every_child_and_keeps_both_histories() {
         .iter()
         .map(|r| r["name"].as_str().unwrap().to_string())
         .collect();
-    assert!(!listed.contains(&"Tsingtao Brewery".into()), "merged is not live");
+    assert!(
+        !listed.contains(&"Tsingtao Brewery".into()),
+        "merged is not live"
+    );
 
     // Children: created again under the kept account, each old one linked to its copy.
     let contact = only(&fb, "contact", "account_id", &p.keep);
@@ -229,21 +247,27 @@ fn a_merge_fills_the_gaps_moves_every_child_and_keeps_both_histories() {
     assert_eq!(opp["amount"], "120000");
     assert_eq!(opp["stage"], "proposal");
     let quote = only(&fb, "quote", "opportunity_id", opp["id"].as_str().unwrap());
-    assert_eq!(quote["number"], quote_before["number"], "a quote keeps its number");
+    assert_eq!(
+        quote["number"], quote_before["number"],
+        "a quote keeps its number"
+    );
     assert_eq!(quote["lines"], quote_before["lines"], "and its lines");
     assert_eq!(quote["total"], quote_before["total"]);
     assert_eq!(fb.json(&["show", &p.quote])["deleted"], true);
     let activity = only(&fb, "activity", "account_id", &p.keep);
-    assert_eq!(activity["contact_id"], contact["id"], "follows the moved contact");
+    assert_eq!(
+        activity["contact_id"], contact["id"],
+        "follows the moved contact"
+    );
     assert_eq!(activity["opportunity_id"], opp["id"], "and the moved deal");
-    assert_eq!(fb.json(&["show", &p.activity])["merged_into"], activity["id"]);
+    assert_eq!(
+        fb.json(&["show", &p.activity])["merged_into"],
+        activity["id"]
+    );
     // Editable references change in place: the same task and sub-account.
     assert_eq!(fb.json(&["show", &p.task])["account_id"], p.keep.as_str());
     assert_eq!(fb.json(&["show", &p.child])["parent_id"], p.keep.as_str());
-    assert_eq!(
-        fb.json(&["show", &p.opportunity])["merged_into"],
-        opp["id"],
-    );
+    assert_eq!(fb.json(&["show", &p.opportunity])["merged_into"], opp["id"],);
 
     // Both histories tell it: who merged, when, what changed.
     let h = fb.json(&["history", &p.other]);
@@ -251,7 +275,10 @@ fn a_merge_fills_the_gaps_moves_every_child_and_keeps_both_histories() {
     let fields: Vec<&str> = last.map(|e| e["field"].as_str().unwrap()).collect();
     assert!(fields.contains(&"merged_into"), "{h}");
     assert!(fields.contains(&"deleted"), "{h}");
-    assert!(fields.contains(&"phone"), "the other's own history stays: {h}");
+    assert!(
+        fields.contains(&"phone"),
+        "the other's own history stays: {h}"
+    );
     let h = fb.json(&["history", &p.keep]);
     let phone = h
         .as_array()
@@ -279,25 +306,49 @@ fn fields_can_be_chosen_and_bad_merges_are_refused_without_a_change() {
     for (args, says) in [
         (vec!["merge", &a, &a], "cannot be merged into itself"),
         (vec!["merge", &a, &c], "only records of one kind merge"),
-        (vec!["merge", &a, &b, "--field", "city=theirs"], "city=other or city=keep"),
-        (vec!["merge", &a, &b, "--field", "colour=other"], "has no field `colour`"),
-        (vec!["merge", &a, &b, "--field", "merged_into=other"], "merged_into"),
+        (
+            vec!["merge", &a, &b, "--field", "city=theirs"],
+            "city=other or city=keep",
+        ),
+        (
+            vec!["merge", &a, &b, "--field", "colour=other"],
+            "has no field `colour`",
+        ),
+        (
+            vec!["merge", &a, &b, "--field", "merged_into=other"],
+            "merged_into",
+        ),
     ] {
         let (code, err) = fb.fails(&args);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains(says), "{args:?}: {err}");
     }
     assert_eq!(fb.json(&["show", &b])["deleted"], false, "nothing changed");
-    let r = fb.json(&["merge", &a, &b, "--field", "city=other", "--field", "phone=other"]);
+    let r = fb.json(&[
+        "merge",
+        &a,
+        &b,
+        "--field",
+        "city=other",
+        "--field",
+        "phone=other",
+    ]);
     assert_eq!(r["fields"], serde_json::json!(["phone", "city"]));
     let kept = fb.json(&["show", &a]);
     assert_eq!(kept["city"], "München");
-    assert_eq!(kept["phone"], Value::Null, "the other had none: chosen, so cleared");
+    assert_eq!(
+        kept["phone"],
+        Value::Null,
+        "the other had none: chosen, so cleared"
+    );
     let p = fb.new_record("product", &["sku=P1"]);
     let q = fb.new_record("product", &["sku=P2"]);
     let (code, err) = fb.fails(&["merge", &p, &q]);
     assert_eq!(code, 2);
-    assert!(err.contains("products are not compared for duplicates or merged"), "{err}");
+    assert!(
+        err.contains("products are not compared for duplicates or merged"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -17,11 +17,19 @@ fn s(p: &Path) -> &str {
 fn book(fb: &Fb) -> (String, String, String) {
     let beer = fb.new_record(
         "account",
-        &["name=青岛啤酒股份有限公司", "city=青岛", "tags=重点客户,beer"],
+        &[
+            "name=青岛啤酒股份有限公司",
+            "city=青岛",
+            "tags=重点客户,beer",
+        ],
     );
     fb.ok(&["note", &beer, "第一次拜访：采购经理张伟。"]);
     fb.ok(&["set", &beer, "phone=0532-85955555"]);
-    fb.ok(&["note", &beer, "Second visit, \"quotes\", commas, and\nlines."]);
+    fb.ok(&[
+        "note",
+        &beer,
+        "Second visit, \"quotes\", commas, and\nlines.",
+    ]);
     let opp = fb.new_record(
         "opportunity",
         &[
@@ -66,10 +74,16 @@ fn csv_files_per_kind_are_utf8_with_a_bom_and_import_again() {
         .iter()
         .map(|t| (t["name"].as_str().unwrap(), t["rows"].as_u64().unwrap()))
         .collect();
-    assert!(tables.contains(&("accounts", 1)), "the deleted one is left out: {tables:?}");
+    assert!(
+        tables.contains(&("accounts", 1)),
+        "the deleted one is left out: {tables:?}"
+    );
     assert!(tables.contains(&("quote_lines", 1)), "{tables:?}");
     let bytes = std::fs::read(dir.join("accounts.csv")).unwrap();
-    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM, for Excel");
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 with a BOM, for Excel"
+    );
     let rows = csv_rows(&bytes[3..]);
     let col = |name: &str| rows[0].iter().position(|h| h == name).expect(name);
     assert_eq!(rows[0][0], "id");
@@ -83,19 +97,31 @@ fn csv_files_per_kind_are_utf8_with_a_bom_and_import_again() {
     assert_eq!(rows[1][col("deleted")], "false");
     let opps = csv_rows(&std::fs::read(dir.join("opportunities.csv")).unwrap()[3..]);
     let amount = opps[0].iter().position(|h| h == "amount").unwrap();
-    assert_eq!(opps[1][amount], "123456789012.123456", "exact, never rounded");
+    assert_eq!(
+        opps[1][amount], "123456789012.123456",
+        "exact, never rounded"
+    );
     assert_eq!(opps[1][0], opp);
 
     let all = fb.path().join("all");
     fb.ok(&["export", "--csv", s(&all), "--deleted", "--kind", "account"]);
-    let names: Vec<_> = std::fs::read_dir(&all).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(&all)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names, ["accounts.csv"]);
     let rows = csv_rows(&std::fs::read(all.join("accounts.csv")).unwrap()[3..]);
     assert_eq!(rows.len(), 3, "with the deleted one");
 
     // What leaves as CSV comes back in: a new store imports the file as it is.
     let other = Fb::init("bob");
-    let r = other.json(&["import", "csv", "--kind", "account", s(&dir.join("accounts.csv"))]);
+    let r = other.json(&[
+        "import",
+        "csv",
+        "--kind",
+        "account",
+        s(&dir.join("accounts.csv")),
+    ]);
     assert_eq!(r["imported"], 1, "{r}");
     let copy = &other.json(&["list", "account"])[0];
     let original = fb.json(&["show", &beer]);
@@ -132,25 +158,50 @@ fn an_xlsx_workbook_has_a_sheet_per_kind_with_numbers_as_numbers() {
     assert!(out.contains("1 accounts"), "{out}");
     let mut wb = calamine::open_workbook_auto(&file).expect("an XLSX calamine reads");
     let sheets = wb.sheet_names();
-    for name in ["products", "accounts", "contacts", "opportunities", "quotes", "quote_lines"] {
+    for name in [
+        "products",
+        "accounts",
+        "contacts",
+        "opportunities",
+        "quotes",
+        "quote_lines",
+    ] {
         assert!(sheets.iter().any(|s| s == name), "{name} in {sheets:?}");
     }
     let accounts = wb.worksheet_range("accounts").unwrap();
-    let header: Vec<String> = accounts.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let header: Vec<String> = accounts
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     let at = |name: &str| header.iter().position(|h| h == name).expect(name);
     let row: Vec<&Data> = accounts.rows().nth(1).unwrap().iter().collect();
     assert_eq!(row[at("id")], &Data::String(beer.clone()));
     assert_eq!(row[at("city")], &Data::String("青岛".into()));
     assert_eq!(row[at("deleted")], &Data::Bool(false));
     let lines = wb.worksheet_range("quote_lines").unwrap();
-    let header: Vec<String> = lines.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let header: Vec<String> = lines
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     let at = |name: &str| header.iter().position(|h| h == name).expect(name);
     let line: Vec<&Data> = lines.rows().nth(1).unwrap().iter().collect();
     assert_eq!(line[at("quote_id")], &Data::String(quote));
     assert_eq!(line[at("unit_price")], &Data::Float(1999.99));
     assert_eq!(line[at("total")], &Data::Float(3999.98));
     let opps = wb.worksheet_range("opportunities").unwrap();
-    let header: Vec<String> = opps.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let header: Vec<String> = opps
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     let amount = header.iter().position(|h| h == "amount").unwrap();
     assert_eq!(
         opps.rows().nth(1).unwrap()[amount],
@@ -235,33 +286,71 @@ fn automerge_files_open_in_the_javascript_library_with_fields_notes_and_history(
                 _ => assert_eq!(in_doc, value, "{id} {field}"),
             }
         }
-        // History: every entry `history` lists is a change the library sees, by the same
-        // user at the same moment, after which the field holds what `history` says.
-        let history = fb.json(&["history", id]);
-        let states = doc["history"].as_array().unwrap();
-        assert!(!history.as_array().unwrap().is_empty());
-        for e in history.as_array().unwrap() {
-            let at = millis(e["at"].as_str().unwrap());
-            let state = states
-                .iter()
-                .find(|s| s["at"] == at && s["by"] == e["by"])
-                .unwrap_or_else(|| panic!("{id}: no change by {} at {at}: {e}", e["by"]))
-                .get("state")
-                .unwrap();
-            let field = e["field"].as_str().unwrap();
-            if field.starts_with("lines.") {
-                continue;
-            }
-            let key = if field == "activity_kind" { "kind" } else { field };
-            let expected = if e["to"].is_null() && field == "tags" {
-                json!([])
-            } else if e["to"].is_null() && field == "notes" {
-                json!("")
+        // History: what the library shows changing from one change to the next (by whom,
+        // when) is what `history` lists.
+        let key_of = |field: &str| {
+            if field == "activity_kind" {
+                "kind"
             } else {
-                e["to"].clone()
-            };
-            assert_eq!(state[key], expected, "{id}: {field} after {e}");
+                field
+            }
+            .to_string()
+        };
+        let mut expected: Vec<(String, i64, String, Value)> = fb
+            .json(&["history", id])
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| !e["field"].as_str().unwrap().starts_with("lines."))
+            .map(|e| {
+                let at = millis(e["at"].as_str().unwrap()) / 1000;
+                let field = key_of(e["field"].as_str().unwrap());
+                (
+                    e["by"].as_str().unwrap().to_string(),
+                    at,
+                    field,
+                    e["to"].clone(),
+                )
+            })
+            .collect();
+        let mut seen: Vec<(String, i64, String, Value)> = Vec::new();
+        let empty = json!({});
+        let mut before = &empty;
+        for state in doc["history"].as_array().unwrap() {
+            let after = &state["state"];
+            let mut keys: Vec<&String> = after.as_object().unwrap().keys().collect();
+            keys.extend(before.as_object().unwrap().keys());
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                let (old, new) = (&before[key.as_str()], &after[key.as_str()]);
+                // Empty notes and tags read as unset, as in `history`; a new record's
+                // `deleted: false` is no change; lines are compared above.
+                let blank = |v: &Value| v.is_null() || *v == json!("") || *v == json!([]);
+                if key.starts_with('_')
+                    || key == "lines"
+                    || old == new
+                    || (blank(old) && blank(new))
+                    || (key == "deleted" && old.is_null())
+                {
+                    continue;
+                }
+                let to = if blank(new) { Value::Null } else { new.clone() };
+                let by = state["by"].as_str().unwrap().to_string();
+                seen.push((by, state["at"].as_i64().unwrap() / 1000, key.clone(), to));
+            }
+            before = after;
         }
+        let order = |v: &mut Vec<(String, i64, String, Value)>| {
+            v.sort_by(|a, b| (a.1, &a.2, a.3.to_string()).cmp(&(b.1, &b.2, b.3.to_string())))
+        };
+        order(&mut expected);
+        order(&mut seen);
+        assert_eq!(
+            seen, expected,
+            "{id}: the library's history and `fieldbook history`"
+        );
+        assert!(!seen.is_empty());
     }
     // The notes' text, with both paragraphs, in the library's own text type.
     let beer_doc = docs
@@ -272,5 +361,9 @@ fn automerge_files_open_in_the_javascript_library_with_fields_notes_and_history(
         beer_doc["root"]["notes"],
         "第一次拜访：采购经理张伟。\n\nSecond visit, \"quotes\", commas, and\nlines."
     );
-    assert_eq!(beer_doc["history"].as_array().unwrap().len(), 4, "create, note, set, note");
+    assert_eq!(
+        beer_doc["history"].as_array().unwrap().len(),
+        4,
+        "create, note, set, note"
+    );
 }

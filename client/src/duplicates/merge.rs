@@ -257,7 +257,10 @@ mod tests {
             merged_value(phone, None, Some(&s("1")), None),
             Some(Some(s("1")))
         );
-        assert_eq!(merged_value(phone, Some(&s("2")), Some(&s("1")), None), None);
+        assert_eq!(
+            merged_value(phone, Some(&s("2")), Some(&s("1")), None),
+            None
+        );
         assert_eq!(
             merged_value(phone, Some(&s("2")), Some(&s("1")), Some(Side::Other)),
             Some(Some(s("1")))
@@ -266,7 +269,10 @@ mod tests {
             merged_value(phone, Some(&s("2")), None, Some(Side::Other)),
             Some(None)
         );
-        assert_eq!(merged_value(phone, None, Some(&s("1")), Some(Side::Keep)), None);
+        assert_eq!(
+            merged_value(phone, None, Some(&s("1")), Some(Side::Keep)),
+            None
+        );
         let tags = spec(Kind::Account, "tags");
         let t = |v: &[&str]| Value::Tags(v.iter().map(|x| x.to_string()).collect());
         assert_eq!(

@@ -49,10 +49,8 @@ impl Store {
     pub fn duplicates(&self, kind: Kind) -> Result<Vec<DuplicatePair>> {
         let subject = dedupe_subject(kind).ok_or_else(|| not_compared(kind))?;
         let candidates = self.dedupe_candidates(kind)?;
-        let names: HashMap<Uuid, &str> = candidates
-            .iter()
-            .map(|c| (c.id, c.name.as_str()))
-            .collect();
+        let names: HashMap<Uuid, &str> =
+            candidates.iter().map(|c| (c.id, c.name.as_str())).collect();
         Ok(dedupe::find(&candidates, subject)
             .into_iter()
             .map(|p| DuplicatePair {

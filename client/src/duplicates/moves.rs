@@ -12,10 +12,10 @@ use crate::edit::check::{self, Assignments};
 use crate::edit::{save_edit, save_new};
 use crate::error::{ClientError, Result};
 use crate::store::Tx;
+use fieldbook_core::Kind;
 use fieldbook_core::doc::{Author, RecordDoc};
 use fieldbook_core::schema::{self, Edit, FieldSpec, FieldType};
 use fieldbook_core::value::Value;
-use fieldbook_core::Kind;
 use uuid::Uuid;
 
 /// Points every live record referring to `from` (of `kind`) at `to`.
@@ -106,8 +106,7 @@ fn recreate(
     };
     let mut values: Vec<(&'static FieldSpec, Value)> = Vec::new();
     for (name, v) in &record.values {
-        let Some(spec) = schema::field(kind, name).filter(|s| s.name != schema::MERGED_INTO)
-        else {
+        let Some(spec) = schema::field(kind, name).filter(|s| s.name != schema::MERGED_INTO) else {
             continue;
         };
         let v = if spec.name == parent.name {

@@ -30,7 +30,10 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
 /// Writes `bytes` to `path` through a temporary file renamed into place, so a reader never
 /// sees half a file. Errors name `path`, never the temporary file.
-pub(crate) fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+pub(crate) fn write_atomically(
+    path: &Path,
+    f: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     if path.is_dir() {
         return Err(ClientError::Io {
             path: path.to_path_buf(),

@@ -17,7 +17,6 @@ use fieldbook_core::schema::{self, FieldType};
 use fieldbook_core::{Kind, value::FieldValue};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -70,7 +69,10 @@ const META: &[&str] = &[
 fn is_number(ty: FieldType) -> bool {
     matches!(
         ty,
-        FieldType::Decimal | FieldType::Percent | FieldType::Int { .. } | FieldType::Coordinate { .. }
+        FieldType::Decimal
+            | FieldType::Percent
+            | FieldType::Int { .. }
+            | FieldType::Coordinate { .. }
     )
 }
 
@@ -124,12 +126,7 @@ fn kind_sheet(kind: Kind, records: &[RecordView]) -> Sheet {
                     row.push(v.map_or(Cell::Empty, |v| Cell::Number(v.clone())));
                 }
             }
-            for m in [
-                &r.created_at,
-                &r.updated_at,
-                &r.created_by,
-                &r.updated_by,
-            ] {
+            for m in [&r.created_at, &r.updated_at, &r.created_by, &r.updated_by] {
                 row.push(text_cell(m));
             }
             row.push(Cell::Bool(r.deleted));
@@ -219,13 +216,16 @@ impl Store {
                 };
                 w.write_record(&sheet.headers).map_err(csv_err)?;
                 for row in &sheet.rows {
-                    w.write_record(row.iter().map(Cell::text)).map_err(csv_err)?;
+                    w.write_record(row.iter().map(Cell::text))
+                        .map_err(csv_err)?;
                 }
                 w.flush().map_err(ClientError::io(&path))?;
             }
             let text = String::from_utf8(text).unwrap_or_default();
             let bytes = encode(&text, encoding);
-            write_atomically(&path, |w| w.write_all(&bytes).map_err(ClientError::io(&path)))?;
+            write_atomically(&path, |w| {
+                w.write_all(&bytes).map_err(ClientError::io(&path))
+            })?;
             out.push(ExportedTable {
                 name: sheet.name.clone(),
                 path: Some(path),
@@ -292,7 +292,8 @@ impl Store {
             });
             progress(i as u64 + 1, total);
         }
-        write_atomically(out, |w| book.save_to_writer(w).map_err(xlsx_err))?;
+        let bytes = book.save_to_buffer().map_err(xlsx_err)?;
+        write_atomically(out, |w| w.write_all(&bytes).map_err(ClientError::io(out)))?;
         Ok(written)
     }
 }
@@ -348,7 +349,10 @@ mod tests {
         assert_eq!(encode("a", Encoding::Utf8), b"\xEF\xBB\xBFa");
         assert_eq!(encode("青", Encoding::Gb18030), vec![0xC7, 0xE0]);
         assert_eq!(encode("a", Encoding::Utf16Le), vec![0xFF, 0xFE, b'a', 0]);
-        let decoded = crate::import::table::decode(&encode("青岛,Berlin", Encoding::Gb18030), Encoding::Gb18030);
+        let decoded = crate::import::table::decode(
+            &encode("青岛,Berlin", Encoding::Gb18030),
+            Encoding::Gb18030,
+        );
         assert_eq!(decoded.unwrap(), "青岛,Berlin");
     }
 }

@@ -25,7 +25,6 @@ use fieldbook_core::{Kind, schema};
 use plan::{Context, Names, Planned};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 pub use table::{Encoding, Row, Table};
 use time::OffsetDateTime;
@@ -153,7 +152,12 @@ struct Layout {
 }
 
 fn layout(table: &Table, kind: Kind, columns: &[ColumnChoice]) -> Result<Layout> {
-    let first: Vec<Vec<String>> = table.rows.iter().take(10).map(|r| r.cells.clone()).collect();
+    let first: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .take(10)
+        .map(|r| r.cells.clone())
+        .collect();
     if first.iter().all(|r| r.iter().all(|c| c.trim().is_empty())) {
         return Err(ClientError::MissingColumn {
             kind,

@@ -165,7 +165,11 @@ pub(crate) fn plan_row(
     for spec in schema::fields(ctx.kind).iter().filter(|s| s.required) {
         let given = values.iter().any(|(s, _)| s.name == spec.name);
         if !given && !refused.contains(&spec.name) {
-            problems.push(format!("`{}` is empty ({} needs it)", spec.name, ctx.kind.a()));
+            problems.push(format!(
+                "`{}` is empty ({} needs it)",
+                spec.name,
+                ctx.kind.a()
+            ));
         }
     }
     let id = Uuid::now_v7();
@@ -269,9 +273,16 @@ mod tests {
         let mut c = ctx(Kind::Opportunity);
         c.names
             .insert(Kind::Account, Names::new(Kind::Account, Vec::new()));
-        let mapping = fieldbook_core::import::map_columns(Kind::Opportunity, &headers, &[]).unwrap();
-        let e = plan_row(&mut c, &headers, &mapping, 7, &row(&["", "won?", "12x", "Acme"]))
-            .unwrap_err();
+        let mapping =
+            fieldbook_core::import::map_columns(Kind::Opportunity, &headers, &[]).unwrap();
+        let e = plan_row(
+            &mut c,
+            &headers,
+            &mapping,
+            7,
+            &row(&["", "won?", "12x", "Acme"]),
+        )
+        .unwrap_err();
         assert!(e.contains("column `Stage` (stage)"), "{e}");
         assert!(e.contains("column `Amount` (amount)"), "{e}");
         assert!(e.contains("no account is named `Acme`"), "{e}");
@@ -289,12 +300,30 @@ mod tests {
             Kind::Account,
             Names::new(Kind::Account, vec![(acme, "Acme".into())]),
         );
-        let mapping = fieldbook_core::import::map_columns(Kind::Opportunity, &headers, &[]).unwrap();
-        let e = plan_row(&mut c, &headers, &mapping, 2, &row(&["Deal", "lost", "Acme"]))
-            .unwrap_err();
+        let mapping =
+            fieldbook_core::import::map_columns(Kind::Opportunity, &headers, &[]).unwrap();
+        let e = plan_row(
+            &mut c,
+            &headers,
+            &mapping,
+            2,
+            &row(&["Deal", "lost", "Acme"]),
+        )
+        .unwrap_err();
         assert!(e.contains("lost opportunity needs a reason"), "{e}");
-        let ok = plan_row(&mut c, &headers, &mapping, 3, &row(&["Deal", "won", "acme"])).unwrap();
-        assert!(ok.values.iter().any(|(_, v)| *v == Value::Ref(Kind::Account, acme)));
+        let ok = plan_row(
+            &mut c,
+            &headers,
+            &mapping,
+            3,
+            &row(&["Deal", "won", "acme"]),
+        )
+        .unwrap();
+        assert!(
+            ok.values
+                .iter()
+                .any(|(_, v)| *v == Value::Ref(Kind::Account, acme))
+        );
 
         let headers = row(&["SKU", "Name"]);
         let mut c = ctx(Kind::Product);

@@ -38,7 +38,11 @@ pub(crate) fn write_planned(
             let result = store.write(|tx| {
                 check::may_write(tx, kind)?;
                 for (i, p) in batch.iter().enumerate() {
-                    let values = p.values.iter().map(|(s, v)| (*s, Some(v.clone()))).collect();
+                    let values = p
+                        .values
+                        .iter()
+                        .map(|(s, v)| (*s, Some(v.clone())))
+                        .collect();
                     edit::create_in(tx, kind, p.id, values, now).inspect_err(|_| {
                         failed = Some(i);
                     })?;

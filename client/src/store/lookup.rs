@@ -112,14 +112,6 @@ impl Store {
         }
         Ok(out)
     }
-
-}
-
-impl Store {
-    /// The live records that refer to `id` (of `kind`); see [`referrers`].
-    pub(crate) fn referrers(&self, id: Uuid, kind: Kind) -> Result<Vec<Referrer>> {
-        referrers(&self.db()?, id, kind)
-    }
 }
 
 impl Tx<'_> {

@@ -12,8 +12,8 @@
 
 pub(crate) mod attention;
 mod docs;
-pub(crate) mod lookup;
 pub(crate) mod fts;
+pub(crate) mod lookup;
 mod meta;
 mod migrations;
 mod open;

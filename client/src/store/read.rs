@@ -126,7 +126,10 @@ impl Store {
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-            f(id, row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?)?;
+            f(
+                id,
+                row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?,
+            )?;
         }
         Ok(())
     }
