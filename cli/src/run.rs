@@ -120,11 +120,33 @@ enum Command {
         field: String,
         value: String,
     },
-    /// Everything as one JSON file (format: docs/formats.md).
-    Export {
+    /// Take everything out: one JSON file (--out), CSV files (--csv DIR), an XLSX workbook
+    /// (--xlsx FILE), or each record's Automerge document (--automerge DIR). Formats:
+    /// docs/formats.md.
+    Export(crate::export::ExportArgs),
+    /// Likely duplicate accounts and contacts (normalized names, phones, e-mail, domains).
+    Duplicates {
+        /// account or contact (default: both).
         #[arg(long)]
-        out: PathBuf,
+        kind: Option<String>,
+        /// At most this many pairs per kind (default: 50 for people, all with --json).
+        #[arg(long)]
+        limit: Option<usize>,
     },
+    /// Merge OTHER_ID into KEEP_ID: the kept record fills its empty fields from the other,
+    /// the other's contacts, opportunities, activities, tasks and quotes move over, and the
+    /// other is marked merged and deleted (both histories stay readable).
+    Merge {
+        keep: String,
+        other: String,
+        /// Whose value a field ends with: `--field phone=other` (or `=keep`). Repeatable.
+        #[arg(long = "field", value_name = "FIELD=other|keep")]
+        fields: Vec<String>,
+    },
+    /// Bring a spreadsheet's rows in as records: `fieldbook import csv --kind account FILE`.
+    /// Columns are mapped from their headers (English or Chinese) unless --map says.
+    #[command(subcommand)]
+    Import(crate::import::ImportFormat),
     /// Every document of this store, for another store to absorb.
     Bundle {
         #[arg(long)]
@@ -225,7 +247,7 @@ fn progress_bar(what: &str) -> ProgressBar {
 }
 
 /// Runs a long operation with a progress bar on stderr (hidden when not a terminal).
-fn with_progress<T>(
+pub(crate) fn with_progress<T>(
     what: &str,
     f: impl FnOnce(&mut dyn FnMut(u64, u64)) -> Result<T, ClientError>,
 ) -> Result<T, ClientError> {
@@ -287,6 +309,7 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let (message, bad_input) = match e.downcast_ref::<ClientError>() {
                 Some(c) => (errors::message(c), c.is_bad_input()),
+                None if e.is::<crate::import::BadInput>() => (format!("{e:#}"), true),
                 None => (format!("{e:#}"), false),
             };
             eprintln!("error: {}", crate::clean::terminal(&message));
@@ -356,6 +379,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             | Command::Resolve { .. }
             | Command::Absorb { .. }
             | Command::Demo { .. }
+            | Command::Import(_)
+            | Command::Merge { .. }
     );
     match cli.command {
         Command::Init { .. } | Command::Encrypt | Command::Passphrase => {
@@ -476,18 +501,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             store.resolve(id, &field, value)?;
             updated(&store, id, json)?;
         }
-        Command::Export { out } => {
-            let n = with_progress("export", |p| store.export(&out, p))?;
-            if json {
-                print_json(&json!({"out": out, "records": n}));
-            } else {
-                out!(
-                    "Exported {} to {}.",
-                    render::count(n, "record", "records"),
-                    out.display()
-                );
-            }
+        Command::Export(args) => crate::export::run(&store, args, json)?,
+        Command::Duplicates { kind, limit } => {
+            crate::merge::duplicates(&store, kind.as_deref(), limit, json)?
         }
+        Command::Merge {
+            keep,
+            other,
+            fields,
+        } => crate::merge::merge(&mut store, &keep, &other, &fields, json)?,
         Command::Bundle { out } => {
             let n = with_progress("bundle", |p| store.bundle(&out, p))?;
             if json {
@@ -500,6 +522,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
         }
+        Command::Import(format) => crate::import::run(&mut store, format, json)?,
         Command::Absorb { file } => {
             let report = with_progress("absorb", |p| store.absorb(&file, p))?;
             if json {

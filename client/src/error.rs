@@ -64,6 +64,43 @@ pub enum ClientError {
     #[error("{} holds no PEM certificate: {why}", path.display())]
     BadCaCert { path: PathBuf, why: String },
 
+    /// A spreadsheet that cannot be read as given (encoding, quotes, not a workbook, no
+    /// such sheet): the message says what would make it readable.
+    #[error("{}: {why}", path.display())]
+    UnreadableFile { path: PathBuf, why: String },
+
+    /// No column of an import's file holds a field every record of its kind needs.
+    #[error("no column of the file is {} `{field}`; its columns are: {columns}", kind.a())]
+    MissingColumn {
+        kind: Kind,
+        field: String,
+        columns: String,
+    },
+
+    /// A row that passed the import's checks failed when written (the store changed
+    /// meanwhile, or the disk failed): the rows before it are written, in whole batches.
+    #[error("the import stopped at line {line} with {written} row(s) written: {source}")]
+    ImportStopped {
+        line: u64,
+        written: u64,
+        source: Box<ClientError>,
+    },
+
+    /// A merge of two records that cannot be merged (other kinds, the same record, a
+    /// record merged already, a kind that is not merged).
+    #[error("{0}")]
+    NotMergeable(String),
+
+    /// A write to a record this store's user may not write (it belongs to another rep): the
+    /// server would refuse it.
+    #[error("{id} belongs to {owner}; this store's user {user} (a {role}) may not change it")]
+    NotYours {
+        id: Uuid,
+        owner: String,
+        user: String,
+        role: String,
+    },
+
     // --- The store ---
     #[error("there is no Fieldbook store in {}", .0.display())]
     NoStore(PathBuf),
@@ -252,7 +289,12 @@ impl ClientError {
             | ClientError::ChangesWaiting { .. }
             | ClientError::WrongPassphrase
             | ClientError::WeakPassphrase { .. }
-            | ClientError::NotEncrypted(_) => true,
+            | ClientError::NotEncrypted(_)
+            | ClientError::UnreadableFile { .. }
+            | ClientError::MissingColumn { .. }
+            | ClientError::NotMergeable(_)
+            | ClientError::NotYours { .. } => true,
+            ClientError::ImportStopped { source, .. } => source.is_bad_input(),
             ClientError::Server { status, .. } => (400..500).contains(status),
             ClientError::NoStore(_)
             | ClientError::StoreTooNew { .. }
