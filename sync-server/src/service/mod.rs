@@ -24,7 +24,7 @@ mod records;
 mod sessions;
 
 pub use admin::{TeamInfo, UserChange};
-pub use push::PushJob;
+pub use push::{PushJob, SENT_AGAIN_BY};
 pub use quarantine::RETRIED_BY;
 pub use sessions::Session;
 

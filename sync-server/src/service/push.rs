@@ -1,9 +1,12 @@
 //! Pushes and handovers: who a page writes as (an active user within their scope, or a
-//! deactivated user's device handing over to whoever holds their records now), and what
-//! storing a page means (the device's new pending count; a handover's last page wipes the
-//! device and revokes its token). The changes themselves go through the backend-free
-//! engine (`push::PushBatch`); the backend chooses how to run a [`PushJob`]
-//! ([`Storage::push`](crate::storage::Storage::push)).
+//! deactivated user's device handing over to whoever holds their records now, with the
+//! highest log position the device was sent), that it is pushed against this log (not one
+//! a restore replaced), and what storing a page means (the changes received now, refusals
+//! quarantined and earlier refusals of what was sent again settled, the device's new
+//! pending count; a handover's last page wipes the device and revokes its token). After a
+//! page, changes that waited for what it brought are retried (`quarantine`). The changes
+//! themselves go through the backend-free engine (`push::PushBatch`); the backend chooses
+//! how to run a [`PushJob`] ([`Storage::push`](crate::storage::Storage::push)).
 
 use super::{Service, Session, now, scope_of};
 use crate::access::{Principal, Writer};
@@ -15,6 +18,9 @@ use fieldbook_core::protocol::{ChangeEnvelope, PushRequest, PushResponse};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use uuid::Uuid;
+
+/// Who a quarantined change is recorded as applied by when it was sent again and taken.
+pub const SENT_AGAIN_BY: &str = "fieldbook-server (sent again and accepted)";
 
 /// Successors followed at most (a circle is damaged data).
 const MAX_SUCCESSORS: usize = 64;
@@ -74,7 +80,7 @@ pub(super) fn store_outcome(
 ) -> Result<()> {
     repo.store_push(outcome, by, at)?;
     let hashes: Vec<&str> = outcome.accepted.iter().map(|a| a.hash.as_str()).collect();
-    repo.settle_quarantined(&hashes, by.user, at)?;
+    repo.settle_quarantined(&hashes, SENT_AGAIN_BY, at)?;
     Ok(())
 }
 

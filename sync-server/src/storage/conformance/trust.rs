@@ -141,6 +141,19 @@ pub fn refused_changes_are_applied_discarded_or_retried(fresh: Fresh) {
         Some(vec![]),
         "her device learns it went in"
     );
+    // Sent again with what it waited for, in one page: taken, and its entry settled.
+    let (mut gamma, g) = Doc::account("alice", "Gamma");
+    assert_eq!(alice.push(vec![g]).accepted, 1);
+    let (c1, c2) = (gamma.set("phone", "3"), gamma.set("city", "Tromsø"));
+    assert_eq!(alice.push(vec![c2.clone()]).refused.len(), 1);
+    assert_eq!(alice.push(vec![c1, c2]).accepted, 2);
+    let settled = w.service.quarantine(&mia, true).unwrap();
+    let last = settled.last().unwrap();
+    assert_eq!(last.state, QuarantineState::Applied, "{settled:?}");
+    assert_eq!(
+        last.decided_by.as_deref(),
+        Some(crate::service::SENT_AGAIN_BY)
+    );
     // One that waits, then fails on its own merits once what it waited for arrives: it
     // stays, saying why now.
     let (mut beta, b) = Doc::account("alice", "Beta");
@@ -225,7 +238,7 @@ pub fn refused_changes_are_applied_discarded_or_retried(fresh: Fresh) {
     assert_eq!(done.entry.state, QuarantineState::Discarded);
     assert_eq!(done.entry.decided_by.as_deref(), Some("the operator"));
     assert!(w.service.quarantine(&mia, false).unwrap().is_empty());
-    assert_eq!(w.service.quarantine(&mia, true).unwrap().len(), 5);
+    assert_eq!(w.service.quarantine(&mia, true).unwrap().len(), 6);
 }
 
 pub fn the_log_has_an_identity_and_reconcile_names_what_it_lacks(fresh: Fresh) {
