@@ -16,10 +16,11 @@ mod plan;
 pub mod table;
 mod write;
 
+use crate::duplicates;
 use crate::error::{ClientError, Result};
 use crate::exchange::Progress;
 use crate::store::Store;
-use fieldbook_core::dedupe::{self, Reason, Subject};
+use fieldbook_core::dedupe::Reason;
 use fieldbook_core::import::{self as mapping, Override};
 use fieldbook_core::{Kind, schema};
 use plan::{Context, Names, Planned};
@@ -48,6 +49,10 @@ pub struct ColumnChoice {
     pub column: String,
     pub field: String,
 }
+
+/// The most likely duplicates an import lists (the best of each row first): past this
+/// many, `fieldbook duplicates` after the import is the tool.
+pub const DUPLICATES_LISTED: usize = 1000;
 
 /// What an import is asked to do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,7 +120,10 @@ pub struct ImportReport {
     /// Records written (0 in a dry run, or when aborted).
     pub imported: u64,
     pub rejected: Vec<RejectedRow>,
+    /// Likely duplicates, by line (at most [`DUPLICATES_LISTED`]; `duplicates_found` says
+    /// how many were found).
     pub duplicates: Vec<LikelyDuplicate>,
+    pub duplicates_found: u64,
     pub dry_run: bool,
     pub on_error: OnError,
     /// Some row was refused under [`OnError::Abort`]: nothing was written.
@@ -206,19 +214,6 @@ fn column_mappings(l: &Layout) -> Vec<ColumnMapping> {
         .collect()
 }
 
-/// What duplicates of a kind are compared as, if records of the kind are compared at all
-/// (those with a name and a phone or an e-mail: accounts, contacts).
-pub(crate) fn dedupe_subject(kind: Kind) -> Option<Subject> {
-    let has = |f: &str| schema::fields(kind).iter().any(|s| s.name == f);
-    if kind == Kind::Account {
-        Some(Subject::Company)
-    } else if has("name") && (has("phone") || has("email")) {
-        Some(Subject::Person)
-    } else {
-        None
-    }
-}
-
 impl Store {
     /// How `table` would be imported as records of `kind`: the header row, each column's
     /// field (guessed, or as `columns` choose), and the first `sample` rows.
@@ -287,7 +282,19 @@ impl Store {
                 }),
             }
         }
-        let duplicates = self.likely_duplicates(kind, &planned)?;
+        let mut duplicates = self.likely_duplicates(kind, &planned)?;
+        let duplicates_found = duplicates.len() as u64;
+        if duplicates.len() > DUPLICATES_LISTED {
+            // The best pair of each row first, then by line.
+            let mut seen = std::collections::HashSet::new();
+            let (mut best, rest): (Vec<_>, Vec<_>) =
+                duplicates.into_iter().partition(|d| seen.insert(d.line));
+            best.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.line.cmp(&y.line)));
+            best.extend(rest);
+            best.truncate(DUPLICATES_LISTED);
+            best.sort_by(|x, y| x.line.cmp(&y.line).then(y.score.total_cmp(&x.score)));
+            duplicates = best;
+        }
         let valid = planned.len() as u64;
         let aborted = options.on_error == OnError::Abort && !rejected.is_empty();
         let imported = if options.dry_run || aborted {
@@ -325,6 +332,7 @@ impl Store {
             imported,
             rejected,
             duplicates,
+            duplicates_found,
             dry_run: options.dry_run,
             on_error: options.on_error,
             aborted,
@@ -334,23 +342,24 @@ impl Store {
 
     /// Likely duplicates among the planned records, and between them and the records held.
     fn likely_duplicates(&self, kind: Kind, planned: &[Planned]) -> Result<Vec<LikelyDuplicate>> {
-        let Some(subject) = dedupe_subject(kind) else {
+        let Some(subject) = duplicates::dedupe_subject(kind) else {
             return Ok(Vec::new());
         };
         if planned.is_empty() {
             return Ok(Vec::new());
         }
-        let mut candidates = self.dedupe_candidates(kind)?;
+        let within = duplicates::compared_within(kind);
+        let mut candidates = self.dedupe_candidates(kind, within)?;
         let held = candidates.len();
-        candidates.extend(planned.iter().map(|p| plan::candidate(kind, p)));
+        candidates.extend(planned.iter().map(|p| plan::candidate(kind, p, within)));
         let index: HashMap<Uuid, usize> = candidates
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.id, i))
+            .map(|(i, (c, _))| (c.id, i))
             .collect();
         let line_of = |i: usize| (i >= held).then(|| planned[i - held].line);
         let mut out = Vec::new();
-        for pair in dedupe::find(&candidates, subject) {
+        for pair in duplicates::likely_pairs(&candidates, subject) {
             let (a, b) = (index[&pair.a], index[&pair.b]);
             // New first; the other is held, or a row above.
             let (new, other) = match (line_of(a), line_of(b)) {
@@ -362,11 +371,11 @@ impl Store {
             };
             out.push(LikelyDuplicate {
                 line: line_of(new).unwrap_or_default(),
-                id: candidates[new].id,
-                name: candidates[new].name.clone(),
-                other_id: candidates[other].id,
+                id: candidates[new].0.id,
+                name: candidates[new].0.name.clone(),
+                other_id: candidates[other].0.id,
                 other_line: line_of(other),
-                other_name: candidates[other].name.clone(),
+                other_name: candidates[other].0.name.clone(),
                 score: pair.score,
                 reasons: pair.reasons,
             });
