@@ -183,8 +183,10 @@ fn main() -> Res<()> {
         accounts.len() as f64 / 1e6,
         contacts.len() as f64 / 1e6
     );
-    println!("| run | rows | imported | read | total | rate | likely duplicates | target | met? |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---|---|");
+    println!(
+        "| run | rows | imported | read | total (wall) | CPU | rate | likely duplicates | target | met? |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
     run(&mut store, &accounts, Kind::Account, target)?;
     run(&mut store, &contacts, Kind::Contact, target)?;
     println!(

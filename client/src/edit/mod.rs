@@ -82,8 +82,9 @@ pub(crate) fn build_created(
         at: now,
     };
     let mut doc = RecordDoc::create(kind, id, &settings.actor, &author, values)?;
-    // The creation stamps its metadata itself: the record reads the same after the commit.
-    let record = doc.read();
+    // What the document reads as, without reading it back (tests check it is the same).
+    let record = RecordDoc::created_record(kind, id, &author, values);
+    debug_assert_eq!(record, doc.read(), "a created record reads as it was made");
     check::new_record_rules(&record)?;
     let change = doc.commit(&author)?.ok_or_else(|| {
         ClientError::Core(CoreError::NotARecord("a new record without fields".into()))

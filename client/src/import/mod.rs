@@ -12,11 +12,11 @@
 //! Knows nothing of SQL (it reads and writes through the store's typed API) or of command
 //! lines; the report of refused rows is written as CSV by [`ImportReport::write_rejected`].
 
+mod dups;
 mod plan;
 pub mod table;
 mod write;
 
-use crate::duplicates;
 use crate::error::{ClientError, Result};
 use crate::exchange::Progress;
 use crate::store::Store;
@@ -282,44 +282,42 @@ impl Store {
                 }),
             }
         }
-        let mut duplicates = self.likely_duplicates(kind, &planned)?;
-        let duplicates_found = duplicates.len() as u64;
-        if duplicates.len() > DUPLICATES_LISTED {
-            // The best pair of each row first, then by line.
-            let mut seen = std::collections::HashSet::new();
-            let (mut best, rest): (Vec<_>, Vec<_>) =
-                duplicates.into_iter().partition(|d| seen.insert(d.line));
-            best.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.line.cmp(&y.line)));
-            best.extend(rest);
-            best.truncate(DUPLICATES_LISTED);
-            best.sort_by(|x, y| x.line.cmp(&y.line).then(y.score.total_cmp(&x.score)));
-            duplicates = best;
-        }
+        let compared = dups::Compared::gather(self, kind, &planned)?;
         let valid = planned.len() as u64;
         let aborted = options.on_error == OnError::Abort && !rejected.is_empty();
-        let imported = if options.dry_run || aborted {
-            0
-        } else {
-            let rows: HashMap<u64, &Row> = data.iter().map(|r| (r.line, *r)).collect();
+        let write = !(options.dry_run || aborted);
+        let rows: HashMap<u64, &Row> = data.iter().map(|r| (r.line, *r)).collect();
+        // Likely duplicates are worked out on their own thread while the rows are written
+        // (from what the store held before: the new records are compared as rows).
+        let (written, found) = std::thread::scope(|scope| {
+            let found = compared.map(|c| scope.spawn(move || c.find()));
             let mut refused = Vec::new();
-            let mut done = |n| progress(n, valid);
-            let n = write::write_planned(
-                self,
-                kind,
-                planned,
-                options.on_error,
-                ctx.now,
-                &mut done,
-                &mut refused,
-            )?;
-            rejected.extend(refused.into_iter().map(|(line, reason)| RejectedRow {
-                line,
-                reason,
-                cells: rows.get(&line).map(|r| r.cells.clone()).unwrap_or_default(),
-            }));
-            rejected.sort_by_key(|r| r.line);
-            n
-        };
+            let written = if write {
+                let mut done = |n| progress(n, valid);
+                write::write_planned(
+                    self,
+                    kind,
+                    planned,
+                    options.on_error,
+                    ctx.now,
+                    &mut done,
+                    &mut refused,
+                )
+                .map(|n| (n, refused))
+            } else {
+                Ok((0, refused))
+            };
+            let found = found.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            (written, found.unwrap_or_default())
+        });
+        let (imported, refused) = written?;
+        rejected.extend(refused.into_iter().map(|(line, reason)| RejectedRow {
+            line,
+            reason,
+            cells: rows.get(&line).map(|r| r.cells.clone()).unwrap_or_default(),
+        }));
+        rejected.sort_by_key(|r| r.line);
+        let (duplicates, duplicates_found) = found;
         if imported > 0 {
             self.optimize()?;
         }
@@ -338,50 +336,6 @@ impl Store {
             aborted,
             headers: l.headers,
         })
-    }
-
-    /// Likely duplicates among the planned records, and between them and the records held.
-    fn likely_duplicates(&self, kind: Kind, planned: &[Planned]) -> Result<Vec<LikelyDuplicate>> {
-        let Some(subject) = duplicates::dedupe_subject(kind) else {
-            return Ok(Vec::new());
-        };
-        if planned.is_empty() {
-            return Ok(Vec::new());
-        }
-        let within = duplicates::compared_within(kind);
-        let mut candidates = self.dedupe_candidates(kind, within)?;
-        let held = candidates.len();
-        candidates.extend(planned.iter().map(|p| plan::candidate(kind, p, within)));
-        let index: HashMap<Uuid, usize> = candidates
-            .iter()
-            .enumerate()
-            .map(|(i, (c, _))| (c.id, i))
-            .collect();
-        let line_of = |i: usize| (i >= held).then(|| planned[i - held].line);
-        let mut out = Vec::new();
-        for pair in duplicates::likely_pairs(&candidates, subject) {
-            let (a, b) = (index[&pair.a], index[&pair.b]);
-            // New first; the other is held, or a row above.
-            let (new, other) = match (line_of(a), line_of(b)) {
-                (None, None) => continue,
-                (Some(_), None) => (a, b),
-                (None, Some(_)) => (b, a),
-                (Some(x), Some(y)) if x > y => (a, b),
-                (Some(_), Some(_)) => (b, a),
-            };
-            out.push(LikelyDuplicate {
-                line: line_of(new).unwrap_or_default(),
-                id: candidates[new].0.id,
-                name: candidates[new].0.name.clone(),
-                other_id: candidates[other].0.id,
-                other_line: line_of(other),
-                other_name: candidates[other].0.name.clone(),
-                score: pair.score,
-                reasons: pair.reasons,
-            });
-        }
-        out.sort_by(|x, y| x.line.cmp(&y.line).then(y.score.total_cmp(&x.score)));
-        Ok(out)
     }
 }
 
