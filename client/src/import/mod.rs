@@ -246,6 +246,9 @@ impl Store {
         progress: Progress,
     ) -> Result<ImportReport> {
         let kind = options.kind;
+        if !options.dry_run {
+            self.writable()?;
+        }
         self.may_write_kind(kind)?;
         let l = layout(table, kind, &options.columns)?;
         let data: Vec<&Row> = table.rows[l.header + 1..]
