@@ -54,6 +54,9 @@ pub struct ColumnChoice {
 /// many, `fieldbook duplicates` after the import is the tool.
 pub const DUPLICATES_LISTED: usize = 1000;
 
+/// Imports of at least this many records end by merging the search index into one segment.
+const OPTIMIZE_FROM: u64 = 5 * write::BATCH as u64;
+
 /// What an import is asked to do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportOptions {
@@ -321,7 +324,10 @@ impl Store {
         }));
         rejected.sort_by_key(|r| r.line);
         let (duplicates, duplicates_found) = found;
-        if imported > 0 {
+        // A large import leaves the search index in many segments: merged into one now, so
+        // that no later edit pays for it. (A small one's few are merged by `maintain`, in
+        // bounded steps: merging a large store's whole index would cost more than it.)
+        if imported >= OPTIMIZE_FROM {
             self.optimize()?;
         }
         Ok(ImportReport {
