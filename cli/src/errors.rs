@@ -75,6 +75,14 @@ pub fn message(e: &ClientError) -> String {
             "this store was written by a newer Fieldbook (store schema {found}, this program knows up to {known}): \
              install the newer fieldbook; nothing was changed"
         ),
+        ClientError::Locked(_) => format!(
+            "{e}: give it in {} or run the command in a terminal to type it",
+            crate::secret::PASSPHRASE_ENV
+        ),
+        ClientError::WrongPassphrase => format!(
+            "{e} (check {} if it is set); nothing was changed",
+            crate::secret::PASSPHRASE_ENV
+        ),
         ClientError::StoreWiped => {
             format!("{e}: `fieldbook init --user YOUR_NAME` makes a new store")
         }

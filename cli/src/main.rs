@@ -9,7 +9,8 @@
 //! sync, status, logout, reset, reassign), `import` (spreadsheets in), `export` (JSON, CSV,
 //! XLSX, Automerge files out), `merge` (duplicates and merging them), `parse` (text →
 //! typed values), `json` (the record contract's JSON), `render` (output for people),
-//! `errors` (messages and hints), `clean` (no control character reaches a terminal raw).
+//! `errors` (messages and hints), `clean` (no control character reaches a terminal raw), `secret` (passphrases
+//! of encrypted stores).
 
 /// Like `println!`, but a closed stdout (`fieldbook list ... | head`) is not a crash, and no
 /// control character reaches the terminal raw (`clean`).
@@ -31,10 +32,12 @@ mod import;
 mod json;
 mod merge;
 mod parse;
+mod quarantine;
 mod remote;
 mod render;
 mod report;
 mod run;
+mod secret;
 
 fn main() -> std::process::ExitCode {
     run::main()

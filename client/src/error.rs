@@ -138,6 +138,26 @@ pub enum ClientError {
     )]
     StoreWiped,
 
+    /// The store is encrypted and this process has not unlocked it.
+    #[error("the store in {} is encrypted: unlock it with its passphrase", .0.display())]
+    Locked(PathBuf),
+
+    #[error("the passphrase does not open this store")]
+    WrongPassphrase,
+
+    #[error("a passphrase needs at least {min} characters")]
+    WeakPassphrase { min: usize },
+
+    #[error("the store in {} is not encrypted: there is nothing to unlock", .0.display())]
+    NotEncrypted(PathBuf),
+
+    /// Re-keying swaps the whole file: no other connection may have it open.
+    #[error(
+        "the store in {} is open in another program (the app, a sync): close it and try again; nothing was changed",
+        .0.display()
+    )]
+    StoreInUse(PathBuf),
+
     #[error("the store's database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
 
@@ -234,6 +254,8 @@ pub enum Rule {
     NotesOnlyOnAccounts(Kind),
     #[error("`{0}` cannot be filtered on: search its text instead")]
     NotFilterable(String),
+    #[error("a list cannot be sorted by `{0}`")]
+    NotSortable(String),
     #[error("record {id} is {} here but {} in the bundle: not merged", here.a(), incoming.a())]
     KindDiffers {
         id: Uuid,
@@ -265,6 +287,9 @@ impl ClientError {
             | ClientError::WrongUser { .. }
             | ClientError::WrongServer { .. }
             | ClientError::ChangesWaiting { .. }
+            | ClientError::WrongPassphrase
+            | ClientError::WeakPassphrase { .. }
+            | ClientError::NotEncrypted(_)
             | ClientError::UnreadableFile { .. }
             | ClientError::MissingColumn { .. }
             | ClientError::NotMergeable(_)
@@ -278,6 +303,8 @@ impl ClientError {
             | ClientError::Damaged { .. }
             | ClientError::DamagedStore(_)
             | ClientError::StoreWiped
+            | ClientError::Locked(_)
+            | ClientError::StoreInUse(_)
             | ClientError::Sqlite(_)
             | ClientError::Io { .. }
             | ClientError::NotLoggedIn

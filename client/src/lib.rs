@@ -20,6 +20,8 @@
 //! - [`edit`]: typed writes (every write checked first, then one transaction).
 //! - [`query`]: typed reads — records, lists, history, conflicts.
 //! - [`model`]: the typed values exchanged with programs.
+//! - [`agenda`]: a rep's day (tasks due, deals closing, latest activities).
+//! - [`describe`]: the field contract as data, for programs that build forms from it.
 //! - [`report`]: the managers' reports over this device's copy, and exchange rates.
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
 //! - [`import`]: spreadsheets (CSV, XLSX) read, checked row by row and imported.
@@ -29,7 +31,9 @@
 //! - [`device`]: this device's host name.
 //! - [`error`]: the crate's one error type.
 
+pub mod agenda;
 pub mod demo;
+pub mod describe;
 pub mod device;
 pub mod duplicates;
 pub mod edit;
@@ -43,10 +47,12 @@ pub mod report;
 pub mod store;
 pub mod sync;
 
+pub use agenda::Agenda;
 pub use error::{ClientError, RefProblem, Result, Rule};
 pub use fieldbook_core::Kind;
 pub use fieldbook_core::value::FieldValue;
 pub use model::{FieldValues, RecordView};
-pub use query::{Filter, ListQuery};
+pub use query::{Filter, ListCursor, ListOrder, ListPage, ListQuery};
 pub use store::Store;
+pub use store::at_rest::{self, AtRest, Protection};
 pub use sync::{Cancel, SyncEngine, SyncEvent, SyncReport};

@@ -2,6 +2,7 @@
 //! Build the binaries first (`cargo build --workspace --bins`; the test script does).
 
 mod absorb;
+mod at_rest;
 mod binding;
 mod cli;
 mod crash;
@@ -10,8 +11,10 @@ mod export;
 mod import;
 mod merge;
 mod output;
+mod raw;
 mod report;
 mod store;
 mod sync;
 mod sync_bad_input;
 mod sync_faults;
+mod trust_server;

@@ -184,6 +184,40 @@ impl Store {
         })
     }
 
+    /// Sets an account's notes to `text`, as an edit of `base`: the notes as they read at
+    /// `heads` (the record's `heads` when the editor read it). Only the characters that
+    /// differ between `base` and `text` change, and what was written meanwhile (pulled, or
+    /// typed elsewhere) stays. Returns the heads at which the notes read `text`: the next
+    /// edit from the same editor starts there.
+    pub fn edit_notes(
+        &mut self,
+        id: Uuid,
+        heads: &[String],
+        base: &str,
+        text: &str,
+    ) -> Result<Vec<String>> {
+        let now = OffsetDateTime::now_utc();
+        self.write(|tx| {
+            let mut stored = tx
+                .load(id)?
+                .ok_or_else(|| ClientError::NotFound(id.to_string()))?;
+            if stored.doc.kind() != Kind::Account {
+                return Err(ClientError::Rule(Rule::NotesOnlyOnAccounts(
+                    stored.doc.kind(),
+                )));
+            }
+            let author = Author {
+                user: tx.settings().user.clone(),
+                at: now,
+            };
+            let edit = stored.doc.edit_notes(heads, base, text, &author)?;
+            if let Some(change) = edit.change {
+                merge::write_held(tx, &mut stored, &[change], Origin::Here)?;
+            }
+            Ok(edit.heads)
+        })
+    }
+
     /// Adds a line to a quote; returns the new line's id. A line of a product gets the
     /// product's name and price unless given; a line needs a price.
     pub fn add_quote_line(&mut self, quote: Uuid, values: &FieldValues) -> Result<String> {

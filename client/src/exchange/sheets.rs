@@ -172,7 +172,13 @@ impl Store {
     fn sheets(&self, kinds: &[Kind], include_deleted: bool) -> Result<Vec<Sheet>> {
         let mut out = Vec::new();
         for &kind in kinds {
-            let mut records = self.list_rows(kind, &[], None, None, include_deleted)?;
+            let mut records = self.list(
+                kind,
+                &crate::ListQuery {
+                    include_deleted,
+                    ..Default::default()
+                },
+            )?;
             records.sort_by_key(|r| r.id);
             out.push(kind_sheet(kind, &records));
             if kind == Kind::Quote {

@@ -476,6 +476,7 @@ pub(crate) fn row_view(kind: Kind, row: &Row) -> rusqlite::Result<RecordView> {
         owner: row.get(1)?,
         has_conflicts: conflicts > 0,
         conflicts: Vec::new(),
+        heads: Vec::new(),
         attention: super::attention::decode(attention.as_deref()),
     })
 }

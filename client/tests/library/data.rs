@@ -2,7 +2,7 @@
 //! its run (a report, nothing half-written), likely duplicates, a merge, the tables and
 //! Automerge files an export writes, and a store from before `merged_into` upgraded.
 
-use crate::store::downgrade_to_schema_3;
+use crate::store::downgrade_to_schema_4;
 use crate::support::{store, text};
 use fieldbook_client::duplicates::{FieldChoice, Side};
 use fieldbook_client::import::{self, ColumnChoice, ImportOptions, OnError};
@@ -210,7 +210,7 @@ fn a_store_from_before_merged_into_is_upgraded_and_merges() {
     let a = s.create(Kind::Account, &text(&[("name", "A")])).unwrap();
     let b = s.create(Kind::Account, &text(&[("name", "A.")])).unwrap();
     drop(s);
-    downgrade_to_schema_3(&dir.path().join("fieldbook.db"));
+    downgrade_to_schema_4(&dir.path().join("fieldbook.db"));
     let mut s = Store::open(dir.path()).unwrap();
     s.merge(a, b, &[]).unwrap();
     let all = s
