@@ -96,6 +96,9 @@ pub enum Edit {
     Assigned,
     /// Changed through dedicated operations only (quote lines).
     Dedicated,
+    /// Written once by a merge, on a record that had no value yet (`merged_into`); never
+    /// given by the user, never changed once written.
+    Merge,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,7 +132,7 @@ const fn merged_into(kind: Kind) -> FieldSpec {
         name: MERGED_INTO,
         ty: FieldType::Ref(kind),
         required: false,
-        edit: Edit::Assigned,
+        edit: Edit::Merge,
     }
 }
 const fn parent(name: &'static str, kind: Kind) -> FieldSpec {

@@ -52,7 +52,7 @@ pub(super) fn repoint(
                     field: r.field.to_string(),
                 });
             }
-            Edit::Assigned | Edit::Dedicated => {}
+            Edit::Assigned | Edit::Dedicated | Edit::Merge => {}
         }
     }
     Ok(())

@@ -69,6 +69,7 @@ fn check_editable(spec: &FieldSpec, mode: Mode) -> Result<()> {
     let why = match (spec.edit, mode) {
         (Edit::Free, _) | (Edit::CreateOnly, Mode::Create) => return Ok(()),
         (Edit::Assigned, _) => "Fieldbook assigns it",
+        (Edit::Merge, _) => "a merge of duplicates writes it",
         (Edit::Dedicated, _) => "quote lines are changed line by line (add, set, remove a line)",
         (Edit::CreateOnly, Mode::Update) => {
             "it is set when the record is created; moving a record to another parent is not a field edit"
