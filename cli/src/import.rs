@@ -227,7 +227,7 @@ fn print_summary(r: &ImportReport, table: &import::Table, common: &Common) {
     if !r.duplicates.is_empty() {
         out!(
             "Likely duplicates ({}; `fieldbook merge KEEP_ID OTHER_ID` merges two records):",
-            r.duplicates.len()
+            r.duplicates_found
         );
         for d in r.duplicates.iter().take(SHOWN) {
             let other = match d.other_line {
@@ -243,10 +243,12 @@ fn print_summary(r: &ImportReport, table: &import::Table, common: &Common) {
                 reasons(&d.reasons)
             );
         }
-        if r.duplicates.len() > SHOWN {
+        if r.duplicates_found > SHOWN as u64 {
             out!(
-                "  ... and {} more (`fieldbook duplicates --kind {}` lists them all after the import)",
-                r.duplicates.len() - SHOWN,
+                "  ... and {} more (--json lists up to {}; `fieldbook duplicates --kind {}` lists \
+                 them all after the import)",
+                r.duplicates_found - SHOWN as u64,
+                fieldbook_client::import::DUPLICATES_LISTED,
                 r.kind
             );
         }

@@ -98,6 +98,25 @@ pub(crate) fn write_new(
     Ok(changes)
 }
 
+/// A record created here whose document was built apart from the store (on an import's
+/// worker thread): its one creating change, and what its projection rows need, read from
+/// the document.
+pub(crate) struct Created {
+    pub id: Uuid,
+    pub kind: Kind,
+    pub change: Vec<u8>,
+    pub json: Map<String, Json>,
+    pub attention: Option<String>,
+}
+
+/// Stores a record created here: its creating change as the document, the same change in
+/// the outbox, its projection rows.
+pub(crate) fn write_created(tx: &mut Tx, c: &Created) -> Result<()> {
+    tx.insert_created_change(c.id, c.kind, &c.change)?;
+    tx.queue(c.id, &c.change)?;
+    tx.project_new(c.kind, &c.json, c.attention.as_deref())
+}
+
 /// Merges a whole document from elsewhere: stored whole if new here, or the changes the
 /// held copy lacked are added.
 pub(crate) fn merge_doc(

@@ -219,18 +219,25 @@ pub fn domain(address: &str) -> Option<String> {
     (host.contains('.') && !PUBLIC_MAIL.contains(&host)).then(|| host.to_string())
 }
 
+/// The character pairs of a normalized name, sorted (what [`similarity`] compares).
+fn char_pairs(s: &str) -> Vec<(char, char)> {
+    let c: Vec<char> = s.chars().collect();
+    let mut p: Vec<_> = c.windows(2).map(|w| (w[0], w[1])).collect();
+    p.sort_unstable();
+    p
+}
+
 /// Sørensen–Dice coefficient of the character pairs of two normalized names.
 pub fn similarity(a: &str, b: &str) -> f64 {
-    fn pairs(s: &str) -> Vec<(char, char)> {
-        let c: Vec<char> = s.chars().collect();
-        let mut p: Vec<_> = c.windows(2).map(|w| (w[0], w[1])).collect();
-        p.sort_unstable();
-        p
-    }
     if a == b {
         return 1.0;
     }
-    let (pa, pb) = (pairs(a), pairs(b));
+    pair_similarity(&char_pairs(a), &char_pairs(b))
+}
+
+/// [`similarity`] of names whose sorted character pairs are known (each record's are
+/// worked out once, not once per comparison).
+fn pair_similarity(pa: &[(char, char)], pb: &[(char, char)]) -> f64 {
     if pa.is_empty() || pb.is_empty() {
         return 0.0;
     }
@@ -251,6 +258,8 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 
 struct Norm {
     name: String,
+    /// The name's sorted character pairs.
+    pairs: Vec<(char, char)>,
     phone: Option<String>,
     email: Option<String>,
     domain: Option<String>,
@@ -270,8 +279,10 @@ fn norm(c: &Candidate, subject: Subject) -> Norm {
             .or_else(|| email.as_deref().and_then(domain)),
         Subject::Person => None,
     };
+    let name = normalize_name(&c.name, subject);
     Norm {
-        name: normalize_name(&c.name, subject),
+        pairs: char_pairs(&name),
+        name,
         phone: c.phone.as_deref().and_then(normalize_phone),
         email,
         domain,
@@ -290,7 +301,7 @@ fn score_norm(a: &Norm, b: &Norm) -> (f64, Vec<Reason>) {
         reasons.push(Reason::SameName);
         score += 0.8;
     } else {
-        let s = similarity(&a.name, &b.name);
+        let s = pair_similarity(&a.pairs, &b.pairs);
         if s >= 0.8 {
             reasons.push(Reason::SimilarName {
                 similarity: (s * 100.0).round() / 100.0,

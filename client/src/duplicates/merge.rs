@@ -10,12 +10,10 @@
 //! of two kinds, a deleted or already merged record, a kind that is not merged, and any
 //! record this store's user may not write.
 
-use super::moves;
-use super::not_compared;
+use super::{dedupe_subject, moves, not_compared};
 use crate::edit::check::{self, Target};
 use crate::edit::save_edit;
 use crate::error::{ClientError, Result};
-use crate::import::dedupe_subject;
 use crate::store::{Store, Tx};
 use fieldbook_core::doc::Author;
 use fieldbook_core::schema::{self, Edit, FieldSpec, FieldType};

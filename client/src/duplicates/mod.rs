@@ -2,7 +2,8 @@
 //!
 //! [`Store::duplicates`] compares the live records of a kind by core's rules
 //! ([`fieldbook_core::dedupe`]: normalized names, phones, e-mail, website domains), blocked
-//! by shared keys so a book of 100,000 accounts is not compared pair by pair.
+//! by shared keys so a book of 100,000 accounts is not compared pair by pair. People are
+//! compared within their account: two 张伟 at two companies are two people.
 //! [`Store::merge`] (in `merge`) folds one record into another; `moves` carries the
 //! records that referred to it over to the kept one.
 //!
@@ -13,10 +14,9 @@ mod merge;
 mod moves;
 
 use crate::error::{ClientError, Result};
-use crate::import::dedupe_subject;
 use crate::store::Store;
-use fieldbook_core::Kind;
-use fieldbook_core::dedupe::{self, Reason};
+use fieldbook_core::dedupe::{self, Candidate, Pair, Reason, Subject};
+use fieldbook_core::{Kind, schema};
 pub use merge::{FieldChoice, MergeReport, Moved, Relinked, Side};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -43,15 +43,59 @@ fn not_compared(kind: Kind) -> ClientError {
     ))
 }
 
+/// What records of a kind are compared as, if they are compared at all (those with a name
+/// and a phone or an e-mail: accounts, contacts).
+pub(crate) fn dedupe_subject(kind: Kind) -> Option<Subject> {
+    let has = |f: &str| schema::fields(kind).iter().any(|s| s.name == f);
+    if kind == Kind::Account {
+        Some(Subject::Company)
+    } else if has("name") && (has("phone") || has("email")) {
+        Some(Subject::Person)
+    } else {
+        None
+    }
+}
+
+/// The field within whose value records are compared: people within their account.
+pub(crate) fn compared_within(kind: Kind) -> Option<&'static str> {
+    let person = dedupe_subject(kind) == Some(Subject::Person);
+    (person && schema::parent_field(kind) == Some("account_id")).then_some("account_id")
+}
+
+/// Likely duplicate pairs among `candidates`, each compared only with those of its group
+/// (see [`compared_within`]); best first.
+pub(crate) fn likely_pairs(
+    candidates: &[(Candidate, Option<String>)],
+    subject: Subject,
+) -> Vec<Pair> {
+    let mut groups: HashMap<Option<&str>, Vec<Candidate>> = HashMap::new();
+    for (c, g) in candidates {
+        groups.entry(g.as_deref()).or_default().push(c.clone());
+    }
+    let mut pairs: Vec<Pair> = groups
+        .values()
+        .flat_map(|members| dedupe::find(members, subject))
+        .collect();
+    pairs.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then(x.a.cmp(&y.a))
+            .then(x.b.cmp(&y.b))
+    });
+    pairs
+}
+
 impl Store {
     /// Likely duplicate pairs among the live records of `kind` (accounts, contacts), best
     /// first.
     pub fn duplicates(&self, kind: Kind) -> Result<Vec<DuplicatePair>> {
         let subject = dedupe_subject(kind).ok_or_else(|| not_compared(kind))?;
-        let candidates = self.dedupe_candidates(kind)?;
-        let names: HashMap<Uuid, &str> =
-            candidates.iter().map(|c| (c.id, c.name.as_str())).collect();
-        Ok(dedupe::find(&candidates, subject)
+        let candidates = self.dedupe_candidates(kind, compared_within(kind))?;
+        let names: HashMap<Uuid, &str> = candidates
+            .iter()
+            .map(|(c, _)| (c.id, c.name.as_str()))
+            .collect();
+        Ok(likely_pairs(&candidates, subject)
             .into_iter()
             .map(|p| DuplicatePair {
                 a: p.a,

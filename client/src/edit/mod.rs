@@ -10,11 +10,11 @@ pub(crate) mod check;
 use crate::error::{ClientError, Result, Rule};
 use crate::merge::{self, Origin};
 use crate::model::FieldValues;
-use crate::store::{Store, StoredDoc, Tx};
+use crate::store::{Settings, Store, StoredDoc, Tx};
 use check::{Mode, Target};
 use fieldbook_core::doc::{Author, RecordDoc};
 use fieldbook_core::schema::FieldSpec;
-use fieldbook_core::value::FieldValue;
+use fieldbook_core::value::{FieldValue, Value};
 use fieldbook_core::{CoreError, Kind};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -62,14 +62,40 @@ pub(crate) fn create_in(
     now: OffsetDateTime,
 ) -> Result<()> {
     let values = check::prepare_new(tx, kind, id, values, now)?;
-    let s = tx.settings();
+    let created = build_created(tx.settings(), kind, id, &values, now)?;
+    merge::write_created(tx, &created)
+}
+
+/// The document of a new record from its complete, checked values (`check::prepare_new`),
+/// by this store's user at `now`: created, checked against the rules across fields,
+/// committed as its one change, and read for its projection. Needs no store: an import
+/// builds many on worker threads while the store writes others.
+pub(crate) fn build_created(
+    settings: &Settings,
+    kind: Kind,
+    id: Uuid,
+    values: &[(&'static FieldSpec, Value)],
+    now: OffsetDateTime,
+) -> Result<merge::Created> {
     let author = Author {
-        user: s.user.clone(),
+        user: settings.user.clone(),
         at: now,
     };
-    let mut doc = RecordDoc::create(kind, id, &s.actor, &author, &values)?;
-    check::new_record_rules(&doc.read())?;
-    save_new(tx, &mut doc, &author)
+    let mut doc = RecordDoc::create(kind, id, &settings.actor, &author, values)?;
+    // What the document reads as, without reading it back (tests check it is the same).
+    let record = RecordDoc::created_record(kind, id, &author, values);
+    debug_assert_eq!(record, doc.read(), "a created record reads as it was made");
+    check::new_record_rules(&record)?;
+    let change = doc.commit(&author)?.ok_or_else(|| {
+        ClientError::Core(CoreError::NotARecord("a new record without fields".into()))
+    })?;
+    Ok(merge::Created {
+        id,
+        kind,
+        change,
+        json: record.to_json(""),
+        attention: crate::store::attention::of_record(&record),
+    })
 }
 
 impl Store {

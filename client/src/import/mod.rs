@@ -12,6 +12,7 @@
 //! Knows nothing of SQL (it reads and writes through the store's typed API) or of command
 //! lines; the report of refused rows is written as CSV by [`ImportReport::write_rejected`].
 
+mod dups;
 mod plan;
 pub mod table;
 mod write;
@@ -19,7 +20,7 @@ mod write;
 use crate::error::{ClientError, Result};
 use crate::exchange::Progress;
 use crate::store::Store;
-use fieldbook_core::dedupe::{self, Reason, Subject};
+use fieldbook_core::dedupe::Reason;
 use fieldbook_core::import::{self as mapping, Override};
 use fieldbook_core::{Kind, schema};
 use plan::{Context, Names, Planned};
@@ -48,6 +49,13 @@ pub struct ColumnChoice {
     pub column: String,
     pub field: String,
 }
+
+/// The most likely duplicates an import lists (the best of each row first): past this
+/// many, `fieldbook duplicates` after the import is the tool.
+pub const DUPLICATES_LISTED: usize = 1000;
+
+/// Imports of at least this many records end by merging the search index into one segment.
+const OPTIMIZE_FROM: u64 = 5 * write::BATCH as u64;
 
 /// What an import is asked to do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,7 +123,10 @@ pub struct ImportReport {
     /// Records written (0 in a dry run, or when aborted).
     pub imported: u64,
     pub rejected: Vec<RejectedRow>,
+    /// Likely duplicates, by line (at most [`DUPLICATES_LISTED`]; `duplicates_found` says
+    /// how many were found).
     pub duplicates: Vec<LikelyDuplicate>,
+    pub duplicates_found: u64,
     pub dry_run: bool,
     pub on_error: OnError,
     /// Some row was refused under [`OnError::Abort`]: nothing was written.
@@ -206,19 +217,6 @@ fn column_mappings(l: &Layout) -> Vec<ColumnMapping> {
         .collect()
 }
 
-/// What duplicates of a kind are compared as, if records of the kind are compared at all
-/// (those with a name and a phone or an e-mail: accounts, contacts).
-pub(crate) fn dedupe_subject(kind: Kind) -> Option<Subject> {
-    let has = |f: &str| schema::fields(kind).iter().any(|s| s.name == f);
-    if kind == Kind::Account {
-        Some(Subject::Company)
-    } else if has("name") && (has("phone") || has("email")) {
-        Some(Subject::Person)
-    } else {
-        None
-    }
-}
-
 impl Store {
     /// How `table` would be imported as records of `kind`: the header row, each column's
     /// field (guessed, or as `columns` choose), and the first `sample` rows.
@@ -251,6 +249,9 @@ impl Store {
         progress: Progress,
     ) -> Result<ImportReport> {
         let kind = options.kind;
+        if !options.dry_run {
+            self.writable()?;
+        }
         self.may_write_kind(kind)?;
         let l = layout(table, kind, &options.columns)?;
         let data: Vec<&Row> = table.rows[l.header + 1..]
@@ -287,33 +288,46 @@ impl Store {
                 }),
             }
         }
-        let duplicates = self.likely_duplicates(kind, &planned)?;
+        let compared = dups::Compared::gather(self, kind, &planned)?;
         let valid = planned.len() as u64;
         let aborted = options.on_error == OnError::Abort && !rejected.is_empty();
-        let imported = if options.dry_run || aborted {
-            0
-        } else {
-            let rows: HashMap<u64, &Row> = data.iter().map(|r| (r.line, *r)).collect();
+        let write = !(options.dry_run || aborted);
+        let rows: HashMap<u64, &Row> = data.iter().map(|r| (r.line, *r)).collect();
+        // Likely duplicates are worked out on their own thread while the rows are written
+        // (from what the store held before: the new records are compared as rows).
+        let (written, found) = std::thread::scope(|scope| {
+            let found = compared.map(|c| scope.spawn(move || c.find()));
             let mut refused = Vec::new();
-            let mut done = |n| progress(n, valid);
-            let n = write::write_planned(
-                self,
-                kind,
-                planned,
-                options.on_error,
-                ctx.now,
-                &mut done,
-                &mut refused,
-            )?;
-            rejected.extend(refused.into_iter().map(|(line, reason)| RejectedRow {
-                line,
-                reason,
-                cells: rows.get(&line).map(|r| r.cells.clone()).unwrap_or_default(),
-            }));
-            rejected.sort_by_key(|r| r.line);
-            n
-        };
-        if imported > 0 {
+            let written = if write {
+                let mut done = |n| progress(n, valid);
+                write::write_planned(
+                    self,
+                    kind,
+                    planned,
+                    options.on_error,
+                    ctx.now,
+                    &mut done,
+                    &mut refused,
+                )
+                .map(|n| (n, refused))
+            } else {
+                Ok((0, refused))
+            };
+            let found = found.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            (written, found.unwrap_or_default())
+        });
+        let (imported, refused) = written?;
+        rejected.extend(refused.into_iter().map(|(line, reason)| RejectedRow {
+            line,
+            reason,
+            cells: rows.get(&line).map(|r| r.cells.clone()).unwrap_or_default(),
+        }));
+        rejected.sort_by_key(|r| r.line);
+        let (duplicates, duplicates_found) = found;
+        // A large import leaves the search index in many segments: merged into one now, so
+        // that no later edit pays for it. (A small one's few are merged by `maintain`, in
+        // bounded steps: merging a large store's whole index would cost more than it.)
+        if imported >= OPTIMIZE_FROM {
             self.optimize()?;
         }
         Ok(ImportReport {
@@ -325,54 +339,12 @@ impl Store {
             imported,
             rejected,
             duplicates,
+            duplicates_found,
             dry_run: options.dry_run,
             on_error: options.on_error,
             aborted,
             headers: l.headers,
         })
-    }
-
-    /// Likely duplicates among the planned records, and between them and the records held.
-    fn likely_duplicates(&self, kind: Kind, planned: &[Planned]) -> Result<Vec<LikelyDuplicate>> {
-        let Some(subject) = dedupe_subject(kind) else {
-            return Ok(Vec::new());
-        };
-        if planned.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut candidates = self.dedupe_candidates(kind)?;
-        let held = candidates.len();
-        candidates.extend(planned.iter().map(|p| plan::candidate(kind, p)));
-        let index: HashMap<Uuid, usize> = candidates
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id, i))
-            .collect();
-        let line_of = |i: usize| (i >= held).then(|| planned[i - held].line);
-        let mut out = Vec::new();
-        for pair in dedupe::find(&candidates, subject) {
-            let (a, b) = (index[&pair.a], index[&pair.b]);
-            // New first; the other is held, or a row above.
-            let (new, other) = match (line_of(a), line_of(b)) {
-                (None, None) => continue,
-                (Some(_), None) => (a, b),
-                (None, Some(_)) => (b, a),
-                (Some(x), Some(y)) if x > y => (a, b),
-                (Some(_), Some(_)) => (b, a),
-            };
-            out.push(LikelyDuplicate {
-                line: line_of(new).unwrap_or_default(),
-                id: candidates[new].id,
-                name: candidates[new].name.clone(),
-                other_id: candidates[other].id,
-                other_line: line_of(other),
-                other_name: candidates[other].name.clone(),
-                score: pair.score,
-                reasons: pair.reasons,
-            });
-        }
-        out.sort_by(|x, y| x.line.cmp(&y.line).then(y.score.total_cmp(&x.score)));
-        Ok(out)
     }
 }
 

@@ -210,21 +210,33 @@ pub(crate) fn plan_row(
     }
 }
 
-/// What duplicate detection compares of a planned record.
-pub(crate) fn candidate(kind: Kind, p: &Planned) -> dedupe::Candidate {
+/// What duplicate detection compares of a planned record, with the value of its `group`
+/// field (the account a contact is compared within).
+pub(crate) fn candidate(
+    kind: Kind,
+    p: &Planned,
+    group: Option<&str>,
+) -> (dedupe::Candidate, Option<String>) {
     let text = |name: &str| {
         p.values.iter().find_map(|(s, v)| match v {
             Value::Str(t) if s.name == name => Some(t.clone()),
             _ => None,
         })
     };
-    dedupe::Candidate {
+    let group = group.and_then(|g| {
+        p.values.iter().find_map(|(s, v)| match v {
+            Value::Ref(_, id) if s.name == g => Some(id.to_string()),
+            _ => None,
+        })
+    });
+    let c = dedupe::Candidate {
         id: p.id,
         name: text(schema::title_field(kind)).unwrap_or_default(),
         phone: text("phone"),
         email: text("email"),
         website: text("website"),
-    }
+    };
+    (c, group)
 }
 
 #[cfg(test)]

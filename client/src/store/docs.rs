@@ -45,8 +45,18 @@ impl StoredDoc {
     /// Stores a document created here as its one creating change (loading accepts a change
     /// chunk as well as a saved document, and this skips a second encoding of the same ops).
     pub fn insert_created(conn: &Connection, doc: &RecordDoc, change: &[u8]) -> Result<()> {
+        Self::insert_created_change(conn, doc.id(), doc.kind(), change)
+    }
+
+    /// The same, given the record's id and kind (its document is not at hand).
+    pub fn insert_created_change(
+        conn: &Connection,
+        id: Uuid,
+        kind: Kind,
+        change: &[u8],
+    ) -> Result<()> {
         conn.prepare_cached("INSERT INTO docs (id, kind, data, chunks) VALUES (?1, ?2, ?3, 1)")?
-            .execute(params![doc.id().to_string(), doc.kind().as_str(), change])?;
+            .execute(params![id.to_string(), kind.as_str(), change])?;
         Ok(())
     }
 

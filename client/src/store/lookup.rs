@@ -69,8 +69,13 @@ impl Store {
     }
 
     /// What duplicate detection compares of every live record of `kind`: its title, and its
-    /// `phone`, `email` and `website` where the kind has them.
-    pub(crate) fn dedupe_candidates(&self, kind: Kind) -> Result<Vec<Candidate>> {
+    /// `phone`, `email` and `website` where the kind has them; with the value of `group`
+    /// (a field such as a contact's `account_id`) when given.
+    pub(crate) fn dedupe_candidates(
+        &self,
+        kind: Kind,
+        group: Option<&str>,
+    ) -> Result<Vec<(Candidate, Option<String>)>> {
         let has = |f: &str| schema::fields(kind).iter().any(|s| s.name == f);
         let col = |f: &str| {
             if has(f) {
@@ -80,11 +85,12 @@ impl Store {
             }
         };
         let sql = format!(
-            "SELECT p.id, r.title, {}, {}, {} FROM p_{kind} p JOIN records r ON r.id = p.id
+            "SELECT p.id, r.title, {}, {}, {}, {} FROM p_{kind} p JOIN records r ON r.id = p.id
              WHERE p.deleted = 0",
             col("phone"),
             col("email"),
-            col("website")
+            col("website"),
+            group.map_or("NULL".to_string(), col),
         );
         let db = self.db()?;
         let mut stmt = db.prepare(&sql)?;
@@ -95,19 +101,21 @@ impl Store {
                 r.get::<_, Option<String>>(2)?,
                 r.get::<_, Option<String>>(3)?,
                 r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, name, phone, email, website) = row?;
+            let (id, name, phone, email, website, group) = row?;
             if let Some(id) = uuid(&id) {
-                out.push(Candidate {
+                let c = Candidate {
                     id,
                     name,
                     phone,
                     email,
                     website,
-                });
+                };
+                out.push((c, group));
             }
         }
         Ok(out)

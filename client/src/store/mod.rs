@@ -146,7 +146,7 @@ impl Store {
         self.read_only
     }
 
-    fn writable(&self) -> Result<()> {
+    pub(crate) fn writable(&self) -> Result<()> {
         if self.read_only {
             return Err(ClientError::ReadOnly {
                 dir: self.dir.clone(),

@@ -198,6 +198,17 @@ pub(crate) fn insert_json(
     write_json(conn, kind, json, state, Some(owner), true)
 }
 
+/// The rows of a record created on this device just now (its owner is its creator): plain
+/// inserts, as [`insert_json`].
+pub(crate) fn insert_new_json(
+    conn: &Connection,
+    kind: Kind,
+    json: &Map<String, Json>,
+    state: RowState<'_>,
+) -> Result<SearchRow> {
+    write_json(conn, kind, json, state, None, true)
+}
+
 /// Whether a statement failed on a constraint. A single-row `INSERT ... VALUES` checks its
 /// constraints before it writes anything, so such a failure changed nothing.
 fn is_constraint(e: &rusqlite::Error) -> bool {

@@ -107,6 +107,12 @@ impl<'a> Tx<'a> {
         StoredDoc::insert_created(&self.tx, doc, change)
     }
 
+    /// Stores a record created here as its one creating change (its document built
+    /// elsewhere, e.g. on an import's worker thread).
+    pub fn insert_created_change(&self, id: Uuid, kind: Kind, change: &[u8]) -> Result<()> {
+        StoredDoc::insert_created_change(&self.tx, id, kind, change)
+    }
+
     /// Stores a document new here as the bytes it came in (a snapshot), without loading it.
     pub fn insert_raw(&self, id: Uuid, kind: Kind, bytes: &[u8]) -> Result<()> {
         StoredDoc::insert_raw(&self.tx, id, kind, bytes)
@@ -144,6 +150,22 @@ impl<'a> Tx<'a> {
         };
         let row = projection::upsert_json(&self.tx, doc.kind(), &json, state, owner)?;
         self.fix_parents |= owner.is_some();
+        self.search_row(row)
+    }
+
+    /// Writes the projection rows of a record created here just now, from its JSON and the
+    /// rules it breaks as read from its document (a new document has no conflicts).
+    pub fn project_new(
+        &mut self,
+        kind: Kind,
+        record: &Map<String, Json>,
+        attention: Option<&str>,
+    ) -> Result<()> {
+        let state = RowState {
+            conflicts: 0,
+            attention,
+        };
+        let row = projection::insert_new_json(&self.tx, kind, record, state)?;
         self.search_row(row)
     }
 

@@ -3,6 +3,7 @@
 //! per area.
 
 mod at_rest;
+mod data;
 mod lists;
 mod notes;
 mod reports;

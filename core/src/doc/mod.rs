@@ -132,6 +132,54 @@ impl RecordDoc {
         })
     }
 
+    /// The record a document made by [`RecordDoc::create`] with these arguments reads as,
+    /// worked out from the values instead of read back from the document (a bulk import
+    /// creates many): each field as given, in schema order, empty notes and tags left out,
+    /// tags without repeats.
+    pub fn created_record(
+        kind: Kind,
+        id: Uuid,
+        author: &Author,
+        values: &[(&'static FieldSpec, Value)],
+    ) -> Record {
+        let mut fields: Vec<(&'static str, Value)> = Vec::with_capacity(values.len());
+        for spec in schema::fields(kind)
+            .iter()
+            .filter(|s| s.ty != FieldType::Lines)
+        {
+            let Some((_, v)) = values.iter().rev().find(|(s, _)| s.name == spec.name) else {
+                continue;
+            };
+            let v = match v {
+                Value::Notes(t) if t.is_empty() => continue,
+                Value::Tags(t) if t.is_empty() => continue,
+                Value::Tags(t) => {
+                    let mut once: Vec<String> = Vec::with_capacity(t.len());
+                    for tag in t {
+                        if !once.contains(tag) {
+                            once.push(tag.clone());
+                        }
+                    }
+                    Value::Tags(once)
+                }
+                other => other.clone(),
+            };
+            fields.push((spec.name, v));
+        }
+        let at = format_datetime(author.at);
+        Record {
+            id,
+            kind,
+            values: fields,
+            lines: Vec::new(),
+            created_at: at.clone(),
+            created_by: author.user.clone(),
+            updated_at: at,
+            updated_by: author.user.clone(),
+            deleted: false,
+        }
+    }
+
     /// Loads a stored document (a saved document, optionally followed by more changes).
     pub fn load(bytes: &[u8], actor: &ActorId) -> Result<RecordDoc> {
         let doc = AutoCommit::load(bytes)?.with_actor(actor.clone());

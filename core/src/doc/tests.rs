@@ -300,3 +300,71 @@ fn a_document_that_is_not_a_record_is_refused() {
     ));
     assert!(RecordDoc::load(b"garbage", &actor(1)).is_err());
 }
+
+#[test]
+fn a_created_record_is_what_its_document_reads_as() {
+    let acc = Uuid::now_v7().to_string();
+    let cases: Vec<(Kind, Vec<(&'static FieldSpec, Value)>)> = vec![
+        (
+            Kind::Account,
+            vec![
+                v(Kind::Account, "tags", "b,a,b"),
+                v(Kind::Account, "name", "青岛啤酒股份有限公司"),
+                v(Kind::Account, "notes", "拜访\n\nsecond"),
+                v(Kind::Account, "parent_id", &acc),
+                v(Kind::Account, "website", "www.tsingtao.com.cn"),
+            ],
+        ),
+        (
+            Kind::Account,
+            vec![
+                v(Kind::Account, "name", "Empty notes and tags"),
+                (
+                    field(Kind::Account, "notes").unwrap(),
+                    Value::Notes(String::new()),
+                ),
+                (
+                    field(Kind::Account, "tags").unwrap(),
+                    Value::Tags(Vec::new()),
+                ),
+            ],
+        ),
+        (
+            Kind::Opportunity,
+            vec![
+                v(Kind::Opportunity, "account_id", &acc),
+                v(Kind::Opportunity, "name", "Deal"),
+                v(Kind::Opportunity, "probability", "40"),
+                v(Kind::Opportunity, "amount", "1250000.50"),
+                v(Kind::Opportunity, "close_date", "2026-12-31"),
+            ],
+        ),
+        (
+            Kind::Activity,
+            vec![
+                v(Kind::Activity, "account_id", &acc),
+                v(Kind::Activity, "kind", "visit"),
+                v(Kind::Activity, "lat", "36.07"),
+                v(Kind::Activity, "body", "  two\nlines "),
+                v(Kind::Activity, "at", "2026-11-23T09:30:00Z"),
+            ],
+        ),
+        (
+            Kind::Task,
+            vec![
+                v(Kind::Task, "title", "Call"),
+                v(Kind::Task, "done", "true"),
+            ],
+        ),
+    ];
+    for (kind, values) in cases {
+        let id = Uuid::now_v7();
+        let by = author("alice", 3);
+        let d = RecordDoc::create(kind, id, &actor(1), &by, &values).unwrap();
+        assert_eq!(
+            RecordDoc::created_record(kind, id, &by, &values),
+            d.read(),
+            "{kind}"
+        );
+    }
+}
