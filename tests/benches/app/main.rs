@@ -219,6 +219,8 @@ fn account_page(store: &Store, id: uuid::Uuid) -> Res<usize> {
 
 fn rust_part(dir: &Path, account: &str) -> Res<()> {
     let today = time::OffsetDateTime::now_utc().date().to_string();
+    // What the app's sync thread does first on a store: housekeeping (statistics).
+    Store::open(dir)?.maintain()?;
     header("Rust's part (the client calls the commands make)");
     let mut first = Vec::new();
     for _ in 0..RUNS {
@@ -237,8 +239,25 @@ fn rust_part(dir: &Path, account: &str) -> Res<()> {
         first,
         Some(Duration::from_millis(1000)),
     );
-
+    // Its parts, to see what dominates.
+    let mut opens = Vec::new();
+    for _ in 0..RUNS {
+        opens.push(time(|| Ok(Store::open(dir)?))?.0);
+    }
+    row("  of which Store::open", opens, None);
     let store = Store::open(dir)?;
+    let mut agendas = Vec::new();
+    for _ in 0..RUNS {
+        agendas.push(time(|| Ok(store.agenda(&today)?))?.0);
+    }
+    row("  of which the agenda", agendas, None);
+
+    let mut counts = Vec::new();
+    for _ in 0..RUNS {
+        counts
+            .push(time(|| Ok(store.count(Kind::Account, &q(|q| q.order = by("name", false)))?))?.0);
+    }
+    row("  accounts: the count alone", counts, None);
     let mut list = Vec::new();
     for _ in 0..RUNS {
         list.push(
