@@ -19,6 +19,8 @@
 //! (cd ui && npm run build) && cargo build --release -p fieldbook-app
 //! xvfb-run -a cargo bench -p fieldbook-tests --bench app
 //! FIELDBOOK_BENCH_RECORDS=10000 …      # quicker; FIELDBOOK_BENCH_STORE=DIR keeps the store
+//! FIELDBOOK_BENCH_WINDOW_ONLY=1 …       # the window's part alone
+//! FIELDBOOK_BENCH_GPU=1 …               # the window compositing on the GPU
 //! ```
 //!
 //! Results are written up in `BENCHMARKS.md`.
@@ -352,7 +354,9 @@ fn main() -> Res<()> {
         .transpose()?
         .unwrap_or(100_000);
     let (dir, _tmp, account) = build(records)?;
-    rust_part(&dir, &account)?;
+    if std::env::var_os("FIELDBOOK_BENCH_WINDOW_ONLY").is_none() {
+        rust_part(&dir, &account)?;
+    }
     if std::env::var_os("DISPLAY").is_some() {
         window::run(&dir, &account)?;
     } else {
