@@ -21,6 +21,9 @@ cargo build --workspace --bins --locked
 bin="$CARGO_TARGET_DIR/debug"
 demo="${FIELDBOOK_DEMO_DIR:-$HOME/.local/share/fieldbook-demo-team}"
 records="${FIELDBOOK_DEMO_RECORDS:-3000}"
+# Every store is encrypted like any other (the app unlocks them with this passphrase too,
+# from the environment); the demo's passphrase is this one unless you set it.
+export FIELDBOOK_PASSPHRASE="${FIELDBOOK_PASSPHRASE:-fieldbook demo}"
 export FIELDBOOK_PASSWORD="${FIELDBOOK_DEMO_PASSWORD:-demo-password}"
 mkdir -p "$demo"
 

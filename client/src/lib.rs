@@ -24,6 +24,8 @@
 //! - [`describe`]: the field contract as data, for programs that build forms from it.
 //! - [`report`]: the managers' reports over this device's copy, and exchange rates.
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
+//! - [`import`]: spreadsheets (CSV, XLSX) read, checked row by row and imported.
+//! - [`duplicates`]: likely duplicates in the store, and merging two records into one.
 //! - [`demo`]: filling a store with a generated book.
 //! - [`sync`]: the sync engine — sign-in, push, pull, handover; cancellable, with events.
 //! - [`device`]: this device's host name.
@@ -33,6 +35,7 @@ pub mod agenda;
 pub mod demo;
 pub mod describe;
 pub mod device;
+pub mod duplicates;
 pub mod edit;
 pub mod error;
 pub mod exchange;
@@ -51,4 +54,5 @@ pub use fieldbook_core::value::FieldValue;
 pub use model::{FieldValues, RecordView};
 pub use query::{Filter, ListCursor, ListOrder, ListPage, ListQuery};
 pub use store::Store;
+pub use store::at_rest::{self, AtRest, Protection};
 pub use sync::{Cancel, SyncEngine, SyncEvent, SyncReport};

@@ -123,12 +123,17 @@ pub struct RecordConflicts {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HistoryEntry {
-    /// RFC 3339.
+    /// RFC 3339, the author's clock.
     pub at: String,
     pub by: String,
     pub field: String,
     pub from: Option<FieldValue>,
     pub to: Option<FieldValue>,
+    /// The hash of the change that made it.
+    pub change: String,
+    /// When the server received that change (RFC 3339, the server's clock), if it said:
+    /// it went through the server, signed in as `by`.
+    pub received_at: Option<String>,
 }
 
 /// One stage of the open pipeline.
@@ -213,6 +218,8 @@ impl From<core_doc::HistoryEntry> for HistoryEntry {
             field: h.field,
             from: FieldValue::from_json(&h.from),
             to: FieldValue::from_json(&h.to),
+            change: h.change,
+            received_at: None,
         }
     }
 }

@@ -163,15 +163,25 @@ impl Store {
         Ok(view)
     }
 
-    /// Every field change of a record, oldest first.
+    /// Every field change of a record, oldest first, with when the server received each
+    /// change when it said so.
     pub fn history(&self, id: Uuid) -> Result<Vec<HistoryEntry>> {
-        Ok(self
+        let mut entries: Vec<HistoryEntry> = self
             .load_doc(id)?
             .doc
             .history()?
             .into_iter()
             .map(HistoryEntry::from)
-            .collect())
+            .collect();
+        let mut known: std::collections::HashMap<String, Option<String>> = Default::default();
+        for e in &mut entries {
+            if !known.contains_key(&e.change) {
+                let at = self.received_at(&e.change)?;
+                known.insert(e.change.clone(), at);
+            }
+            e.received_at = known[&e.change].clone();
+        }
+        Ok(entries)
     }
 
     /// Open conflicts of one record, or of every record that has some.

@@ -6,6 +6,10 @@
 
 use crate::kind::Kind;
 
+/// The field linking a merged record to the record it was merged into (see
+/// [`merged_into_field`]).
+pub const MERGED_INTO: &str = "merged_into";
+
 /// Opportunity stages, in pipeline order.
 pub const STAGES: &[&str] = &[
     "lead",
@@ -92,6 +96,9 @@ pub enum Edit {
     Assigned,
     /// Changed through dedicated operations only (quote lines).
     Dedicated,
+    /// Written once by a merge, on a record that had no value yet (`merged_into`); never
+    /// given by the user, never changed once written.
+    Merge,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,6 +125,16 @@ const fn req(name: &'static str, ty: FieldType) -> FieldSpec {
         edit: Edit::Free,
     }
 }
+/// The record this one was merged into (a duplicate) or continues as (a child moved to the
+/// record its parent was merged into). Written once, by a merge; the record is deleted then.
+const fn merged_into(kind: Kind) -> FieldSpec {
+    FieldSpec {
+        name: MERGED_INTO,
+        ty: FieldType::Ref(kind),
+        required: false,
+        edit: Edit::Merge,
+    }
+}
 const fn parent(name: &'static str, kind: Kind) -> FieldSpec {
     FieldSpec {
         name,
@@ -139,6 +156,7 @@ const ACCOUNT: &[FieldSpec] = &[
     f("tags", FieldType::Tags),
     f("notes", FieldType::Notes),
     f("parent_id", FieldType::Ref(Kind::Account)),
+    merged_into(Kind::Account),
 ];
 
 const CONTACT: &[FieldSpec] = &[
@@ -148,6 +166,7 @@ const CONTACT: &[FieldSpec] = &[
     f("email", FieldType::Email),
     f("phone", FieldType::Text),
     f("role", FieldType::Text),
+    merged_into(Kind::Contact),
 ];
 
 const OPPORTUNITY: &[FieldSpec] = &[
@@ -160,6 +179,7 @@ const OPPORTUNITY: &[FieldSpec] = &[
     f("probability", FieldType::Int { min: 0, max: 100 }),
     f("next_step", FieldType::Text),
     f("loss_reason", FieldType::Text),
+    merged_into(Kind::Opportunity),
 ];
 
 const QUOTE: &[FieldSpec] = &[
@@ -180,6 +200,7 @@ const QUOTE: &[FieldSpec] = &[
         required: false,
         edit: Edit::Dedicated,
     },
+    merged_into(Kind::Quote),
 ];
 
 const ACTIVITY: &[FieldSpec] = &[
@@ -198,6 +219,7 @@ const ACTIVITY: &[FieldSpec] = &[
             max: 180,
         },
     ),
+    merged_into(Kind::Activity),
 ];
 
 const TASK: &[FieldSpec] = &[
@@ -254,6 +276,12 @@ pub fn fields(kind: Kind) -> &'static [FieldSpec] {
         Kind::Task => TASK,
         Kind::Product => PRODUCT,
     }
+}
+
+/// The kind's `merged_into` field, if records of the kind can be merged or moved by a merge
+/// (accounts and contacts; the opportunities, quotes and activities that move with them).
+pub fn merged_into_field(kind: Kind) -> Option<&'static FieldSpec> {
+    fields(kind).iter().find(|f| f.name == MERGED_INTO)
 }
 
 /// The field of a kind with this name (or its output name, see [`output_name`]), if any.

@@ -63,6 +63,23 @@ impl Sink for WindowSink {
     }
 }
 
+/// Unlocks an encrypted store with `FIELDBOOK_PASSPHRASE` when it is set (scripts, the
+/// demo, tests). Without it an encrypted store answers "locked"; the app has no passphrase
+/// screen yet.
+fn unlock_from_env(dir: &Path) -> Result<(), AppError> {
+    use fieldbook_client::{AtRest, at_rest};
+    if at_rest::at_rest(dir) != AtRest::Passphrase {
+        return Ok(());
+    }
+    match std::env::var("FIELDBOOK_PASSPHRASE") {
+        Ok(p) => match at_rest::unlock(dir, &p) {
+            Ok(()) | Err(ClientError::NotEncrypted(_)) => Ok(()),
+            Err(e) => Err(e.into()),
+        },
+        Err(_) => Ok(()),
+    }
+}
+
 impl AppState {
     pub fn new(data_dir: PathBuf, app: AppHandle) -> AppState {
         AppState {
@@ -82,6 +99,7 @@ impl AppState {
     pub fn store(&self) -> Result<StoreGuard<'_>, AppError> {
         let mut guard = self.lock();
         if guard.is_none() {
+            unlock_from_env(&self.data_dir)?;
             match Store::open(&self.data_dir) {
                 Ok(store) => {
                     *guard = Some(store);

@@ -60,7 +60,7 @@ impl Scope {
 }
 
 /// A signed-in user as the rules see them.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
     pub user: String,
     pub role: Role,
@@ -79,7 +79,7 @@ impl Principal {
 }
 
 /// Who a push writes as.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Writer {
     /// A signed-in, active user.
     User(Principal),

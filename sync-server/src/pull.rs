@@ -28,6 +28,8 @@ pub struct LogEntry {
     pub owner_now: Option<String>,
     /// A change pushed by the pulling device itself.
     pub own: bool,
+    /// When the server wrote the entry (for a change: when it was received).
+    pub at: String,
     pub event: Event,
 }
 
@@ -65,10 +67,13 @@ pub enum Decision {
 /// no later grant or reassignment brings the whole record anyway: a device must never
 /// receive changes of a record it does not hold. The device that pushed a change has it:
 /// it gets only the record's owner (what a record made before signing in learns at its
-/// first sync), not the change again.
+/// first sync), not the change again; or, if it may not see the record now (it wrote to
+/// what moved away before it knew, or created something under it), the order to drop it,
+/// so no orphan stays behind.
 pub fn decide(scope: &Scope, entry: &LogEntry, granted_later: bool) -> Decision {
     let now = scope.sees(entry.owner_now.as_deref());
     match &entry.event {
+        Event::Change { .. } if entry.own && !now => Decision::Drop,
         Event::Change { owner_then, .. } => {
             if !(now && scope.sees(owner_then.as_deref()) && !granted_later) {
                 Decision::Skip
@@ -130,17 +135,27 @@ pub struct Page {
 }
 
 impl Page {
-    /// Adds a change, merged into the previous item when it is of the same record.
-    pub fn push_change(&mut self, doc_id: Uuid, kind: Kind, owner: Option<&str>, bytes: Vec<u8>) {
-        self.bytes += bytes.len();
+    /// Adds a change received at `at`, merged into the previous item when it is of the
+    /// same record.
+    pub fn push_change(
+        &mut self,
+        doc_id: Uuid,
+        kind: Kind,
+        owner: Option<&str>,
+        bytes: Vec<u8>,
+        at: String,
+    ) {
+        self.bytes += bytes.len() + at.len();
         if let Some(PullItem::Changes {
             doc_id: last,
             changes,
+            received_at,
             ..
         }) = self.items.last_mut()
             && *last == doc_id
         {
             changes.push(bytes);
+            received_at.push(at);
             return;
         }
         self.items.push(PullItem::Changes {
@@ -148,6 +163,7 @@ impl Page {
             kind,
             owner: owner.unwrap_or_default().to_string(),
             changes: vec![bytes],
+            received_at: vec![at],
         });
     }
 
@@ -182,6 +198,7 @@ mod tests {
             kind: Kind::Account,
             owner_now: owner_now.map(String::from),
             own: false,
+            at: "2026-01-01T00:00:00Z".into(),
             event,
         }
     }
@@ -247,11 +264,12 @@ mod tests {
             decide(&alice, &mine, false),
             Decision::Owner("alice".into())
         );
+        // Her own write to what moved away before she knew: she drops it (no orphan).
         let moved_away = LogEntry {
             own: true,
             ..entry(Some("bob"), change(Some("alice")))
         };
-        assert_eq!(decide(&alice, &moved_away, false), Decision::Skip);
+        assert_eq!(decide(&alice, &moved_away, false), Decision::Drop);
     }
 
     #[test]
@@ -275,12 +293,16 @@ mod tests {
     fn consecutive_changes_of_one_record_share_an_item() {
         let mut page = Page::default();
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
-        page.push_change(a, Kind::Account, Some("alice"), vec![1]);
-        page.push_change(a, Kind::Account, Some("alice"), vec![2]);
-        page.push_change(b, Kind::Account, Some("alice"), vec![3]);
-        page.push_change(a, Kind::Account, Some("alice"), vec![4]);
+        let at = || "2026-01-01T00:00:00Z".to_string();
+        page.push_change(a, Kind::Account, Some("alice"), vec![1], at());
+        page.push_change(a, Kind::Account, Some("alice"), vec![2], at());
+        page.push_change(b, Kind::Account, Some("alice"), vec![3], at());
+        page.push_change(a, Kind::Account, Some("alice"), vec![4], at());
         assert_eq!(page.items.len(), 3);
-        assert!(matches!(&page.items[0], PullItem::Changes { changes, .. } if changes.len() == 2));
+        assert!(
+            matches!(&page.items[0], PullItem::Changes { changes, received_at, .. }
+            if changes.len() == 2 && received_at.len() == 2)
+        );
         assert!(!page.full(4) && page.full(3));
         assert_eq!(page_limit(Some(0)), 1);
         assert_eq!(page_limit(Some(99_999)), MAX_PULL_ITEMS as usize);

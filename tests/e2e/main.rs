@@ -2,13 +2,19 @@
 //! Build the binaries first (`cargo build --workspace --bins`; the test script does).
 
 mod absorb;
+mod at_rest;
 mod binding;
 mod cli;
 mod crash;
+mod duplicates;
+mod export;
+mod import;
 mod merge;
 mod output;
+mod raw;
 mod report;
 mod store;
 mod sync;
 mod sync_bad_input;
 mod sync_faults;
+mod trust_server;

@@ -468,9 +468,18 @@ export type Filter = { field: string; value: FieldValue | null }
  */
 export type HistoryEntry = { 
 /**
- * RFC 3339.
+ * RFC 3339, the author's clock.
  */
-at: string; by: string; field: string; from: FieldValue | null; to: FieldValue | null }
+at: string; by: string; field: string; from: FieldValue | null; to: FieldValue | null; 
+/**
+ * The hash of the change that made it.
+ */
+change: string; 
+/**
+ * When the server received that change (RFC 3339, the server's clock), if it said:
+ * it went through the server, signed in as `by`.
+ */
+received_at: string | null }
 /**
  * A kind of record. Its `as_str` name is part of the public contract (CLI, exports, sync).
  */

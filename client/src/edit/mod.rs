@@ -35,7 +35,7 @@ fn new_line_id() -> String {
 }
 
 /// Commits the pending edits of a loaded document by `author` and writes what they touch.
-fn save_edit(tx: &mut Tx, stored: &mut StoredDoc, author: &Author) -> Result<()> {
+pub(crate) fn save_edit(tx: &mut Tx, stored: &mut StoredDoc, author: &Author) -> Result<()> {
     if let Some(change) = stored.doc.commit(author)? {
         merge::write_held(tx, stored, &[change], Origin::Here)?;
     }
@@ -51,6 +51,27 @@ pub(crate) fn save_new(tx: &mut Tx, doc: &mut RecordDoc, author: &Author) -> Res
     Ok(())
 }
 
+/// Creates record `id` of `kind` with checked `values` in the caller's transaction: the
+/// store's checks (references, rules across records and fields) and defaults, then the
+/// document, its outbox entry and its projections. The caller checked `may_write`.
+pub(crate) fn create_in(
+    tx: &mut Tx,
+    kind: Kind,
+    id: Uuid,
+    values: check::Assignments,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let values = check::prepare_new(tx, kind, id, values, now)?;
+    let s = tx.settings();
+    let author = Author {
+        user: s.user.clone(),
+        at: now,
+    };
+    let mut doc = RecordDoc::create(kind, id, &s.actor, &author, &values)?;
+    check::new_record_rules(&doc.read())?;
+    save_new(tx, &mut doc, &author)
+}
+
 impl Store {
     /// Creates a record of `kind` with `values` (by field name); returns its id. Fields not
     /// given get their defaults (a quote its number, an activity the time, ...).
@@ -60,17 +81,15 @@ impl Store {
         self.write(|tx| {
             check::may_write(tx, kind)?;
             let id = Uuid::now_v7();
-            let values = check::prepare_new(tx, kind, id, values, now)?;
-            let s = tx.settings();
-            let author = Author {
-                user: s.user.clone(),
-                at: now,
-            };
-            let mut doc = RecordDoc::create(kind, id, &s.actor, &author, &values)?;
-            check::new_record_rules(&doc.read())?;
-            save_new(tx, &mut doc, &author)?;
+            create_in(tx, kind, id, values, now)?;
             Ok(id)
         })
+    }
+
+    /// Refuses, before anything is read or written, records of a kind this store's user may
+    /// not write (products, unless an admin).
+    pub fn may_write_kind(&self, kind: Kind) -> Result<()> {
+        check::role_allows(kind, self.sync_state()?.role.as_deref())
     }
 
     /// Loads a record (of `only` that kind, if given), lets `change` edit its document,

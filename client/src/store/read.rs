@@ -265,13 +265,17 @@ impl Store {
             .collect()
     }
 
-    /// Calls `f` with the stored bytes of every document, in id order (one read).
-    pub(crate) fn for_each_doc(&self, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
+    /// Calls `f` with the id and stored bytes of every document, in id order (one read).
+    pub(crate) fn for_each_doc(&self, mut f: impl FnMut(&str, &[u8]) -> Result<()>) -> Result<()> {
         let db = self.db()?;
-        let mut stmt = db.prepare("SELECT data FROM docs ORDER BY id")?;
+        let mut stmt = db.prepare("SELECT id, data FROM docs ORDER BY id")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            f(row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?)?;
+            let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            f(
+                id,
+                row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?,
+            )?;
         }
         Ok(())
     }

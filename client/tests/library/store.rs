@@ -173,8 +173,27 @@ fn a_damaged_document_is_a_damaged_store_not_bad_input() {
     assert!(!e.is_bad_input());
 }
 
+/// Turns a current store back into schema 4 (before `merged_into`).
+pub fn downgrade_to_schema_4(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    for kind in ["account", "contact", "opportunity", "quote", "activity"] {
+        conn.execute_batch(&format!("ALTER TABLE p_{kind} DROP COLUMN merged_into"))
+            .unwrap();
+    }
+    conn.pragma_update(None, "user_version", 4).unwrap();
+}
+
+/// Turns a current store back into schema 3 (before receipts).
+pub fn downgrade_to_schema_3(path: &Path) {
+    downgrade_to_schema_4(path);
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch("DROP TABLE receipts; PRAGMA user_version = 3;")
+        .unwrap();
+}
+
 /// Turns a current store back into schema 2 (before binding, refusals and attention).
 pub fn downgrade_to_schema_2(path: &Path) {
+    downgrade_to_schema_3(path);
     let conn = Connection::open(path).unwrap();
     conn.execute_batch(
         "DROP TABLE refused; ALTER TABLE records DROP COLUMN attention;

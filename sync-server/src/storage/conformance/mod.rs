@@ -3,7 +3,9 @@
 //! It covers transactions (a failed write changes nothing, a read is one snapshot,
 //! bookkeeping lands), sign-in and tokens, pushes (placement, refusals into quarantine,
 //! duplicates), pulls (bootstrap paging, cursors, grants and drops), reassignment,
-//! deactivation and handover, the quarantine, administrative rules, and concurrent pushes.
+//! deactivation and handover, the quarantine (and decisions on it), administrative rules,
+//! concurrent pushes, and trust: authorship, values, writes made before a device learned
+//! of a move, parent loops, retries of what waited, the log's identity and reconcile.
 //!
 //! A backend runs the suite with one line in a test file, given a function or closure
 //! that makes a fresh, empty backend for each test:
@@ -30,6 +32,7 @@ mod pull;
 mod push;
 mod sessions;
 mod transactions;
+mod trust;
 
 pub use admin::*;
 pub use concurrency::*;
@@ -39,6 +42,7 @@ pub use pull::*;
 pub use push::*;
 pub use sessions::*;
 pub use transactions::*;
+pub use trust::*;
 
 use super::Storage;
 use std::any::Any;
@@ -93,6 +97,11 @@ macro_rules! storage_conformance {
             concurrent_edits_of_one_record_are_all_kept,
             a_reassignment_racing_pushes_takes_whole_pages,
             a_team_change_racing_pushes_counts_for_every_later_page,
+            a_change_is_its_pushers_and_stamps_cannot_say_otherwise,
+            writes_made_before_learning_of_a_move_reach_the_new_owner,
+            account_parents_make_no_loop,
+            refused_changes_are_applied_discarded_or_retried,
+            the_log_has_an_identity_and_reconcile_names_what_it_lacks,
         );
     };
     (@tests $fresh:expr; $($test:ident),* $(,)?) => {
