@@ -8,8 +8,13 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 # The Tauri CLI from ui/node_modules (npm's prebuilt binary); it runs the front-end's build
-# (beforeBuildCommand) and `cargo build --release` itself.
-(cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb --ci)
+# (beforeBuildCommand) and `cargo build --release` itself. Release builds keep line tables
+# for profiling (Cargo.toml); the installed program needs none: stripped before bundling
+# (179 MB → 29 MB).
+tauri="../ui/node_modules/.bin/tauri"
+(cd src-tauri && "$tauri" build --no-bundle --ci)
+strip --strip-debug "$CARGO_TARGET_DIR/release/fieldbook-app"
+(cd src-tauri && "$tauri" bundle --bundles deb --ci)
 deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n 1)"
 echo
 echo "Built $deb ($(du -h "$deb" | cut -f1))"

@@ -17,6 +17,7 @@
 //!   to show).
 //! - [`bindings`]: the tauri-specta builder: command registry and TypeScript export.
 //! - [`window_state`]: the window's size and position, saved as they change.
+//! - [`webview`]: how the webview draws (no GPU compositing unless asked for).
 //!
 //! Plugins: window state (size and position remembered), single instance (one window per
 //! store: a second launch focuses the first), notification.
@@ -27,6 +28,7 @@ pub mod error;
 pub mod events;
 pub mod service;
 pub mod state;
+pub mod webview;
 pub mod window_state;
 
 use anyhow::Context as _;
@@ -63,6 +65,7 @@ pub fn run() -> anyhow::Result<()> {
             }
         })
         .setup(move |app| {
+            webview::configure(app);
             specta.mount_events(app);
             app.manage(window_state::Saver::start(app.handle().clone())?);
             let dir = match data_dir {

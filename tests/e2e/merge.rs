@@ -332,6 +332,7 @@ proptest! {
             let listed = devices[0].store.list(kind, &ListQuery { include_deleted: true, ..ListQuery::default() }).unwrap();
             for row in listed {
                 let mut shown = devices[0].store.record(row.id).unwrap();
+                // What only a record read alone carries: its open conflicts and its heads.
                 shown.conflicts.clear();
                 shown.heads.clear();
                 prop_assert_eq!(row, shown);

@@ -4,6 +4,7 @@
 //! `<target>/screenshots/`), named `SCREEN.LANGUAGE.WIDTH.png`.
 
 mod instance;
+mod notes;
 mod rep_day;
 mod screens;
 mod shell;

@@ -150,7 +150,7 @@ fn a_reps_day_offline_and_online() {
         .type_text("价格太高");
     app.find("dialog.loss-dialog button[type=submit]").click();
     app.wait_for(&format!(".column[data-stage=lost] {}", card(&small)));
-    app.screenshot("pipeline.en.1280");
+    app.screenshot("scenario.pipeline.en.1280");
 
     // A quote on the big deal: a product from the catalogue and a line of our own.
     app.find(&format!("{} a.deal-title", card(&big))).click();
@@ -191,7 +191,7 @@ fn a_reps_day_offline_and_online() {
         ),
         ("899.97".into(), "117.00".into(), "1016.97".into())
     );
-    app.screenshot("quote.en.1280");
+    app.screenshot("scenario.quote.en.1280");
 
     // A visit, logged from the account's page with the shortcut.
     app.execute(
@@ -278,7 +278,7 @@ fn a_reps_day_offline_and_online() {
     let text = app.find(conflict).text();
     assert!(text.contains("0532-2222 2222"), "{text}");
     assert!(text.contains("by wang"), "{text}");
-    app.screenshot("conflict.en.1280");
+    app.screenshot("scenario.conflict.en.1280");
     // Settled in one click: keep the second device's value.
     app.find(&format!(
         "{conflict} li button[aria-label=\"Keep “0532-1111 1111”\"]"

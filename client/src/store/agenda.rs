@@ -1,5 +1,7 @@
 //! The reads behind a rep's day: open tasks due by a date, open deals closing between two
 //! dates, the latest activities. Typed rows from the projections; no document is loaded.
+//! Each picks its few rows from the kind's projection alone (which carries `deleted`), then
+//! joins them with `records`: never a walk over every record of the store.
 
 use super::{Store, projection};
 use crate::error::Result;
@@ -9,10 +11,21 @@ use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
 
 impl Store {
-    fn agenda_rows(&self, kind: Kind, tail: &str, params: Vec<Sql>) -> Result<Vec<RecordView>> {
+    /// The rows of `kind` whose projection meets `filter`, in `order` (over the projection's
+    /// columns, `p.`), at most `limit` (the last parameter).
+    fn agenda_rows(
+        &self,
+        kind: Kind,
+        filter: &str,
+        order: &str,
+        params: Vec<Sql>,
+    ) -> Result<Vec<RecordView>> {
+        let limit = params.len();
         let sql = format!(
-            "{} WHERE r.deleted = 0 AND {tail}",
-            projection::select_sql(kind)
+            "{select} WHERE p.id IN (SELECT p.id FROM p_{kind} p WHERE p.deleted = 0 AND {filter}
+                                  ORDER BY {order} LIMIT ?{limit})
+             ORDER BY {order}",
+            select = projection::select_sql(kind)
         );
         let db = self.db()?;
         let mut stmt = db.prepare_cached(&sql)?;
@@ -27,8 +40,8 @@ impl Store {
     pub(crate) fn tasks_due_by(&self, until: &str, limit: usize) -> Result<Vec<RecordView>> {
         self.agenda_rows(
             Kind::Task,
-            "coalesce(p.done, 0) = 0 AND p.due IS NOT NULL AND p.due <= ?1
-             ORDER BY p.due, r.id LIMIT ?2",
+            "coalesce(p.done, 0) = 0 AND p.due IS NOT NULL AND p.due <= ?1",
+            "p.due, p.id",
             vec![Sql::Text(until.into()), Sql::Integer(limit as i64)],
         )
     }
@@ -44,8 +57,8 @@ impl Store {
         self.agenda_rows(
             Kind::Opportunity,
             "p.stage IN ('lead', 'qualified', 'proposal', 'negotiation')
-             AND p.close_date >= ?1 AND p.close_date <= ?2
-             ORDER BY p.close_date, r.id LIMIT ?3",
+             AND p.close_date >= ?1 AND p.close_date <= ?2",
+            "p.close_date, p.id",
             vec![
                 Sql::Text(from.into()),
                 Sql::Text(to.into()),
@@ -58,7 +71,8 @@ impl Store {
     pub(crate) fn latest_activities(&self, limit: usize) -> Result<Vec<RecordView>> {
         self.agenda_rows(
             Kind::Activity,
-            "1 ORDER BY p.at IS NULL, p.at DESC, r.id LIMIT ?1",
+            "1",
+            "p.at IS NULL, p.at DESC, p.id",
             vec![Sql::Integer(limit as i64)],
         )
     }

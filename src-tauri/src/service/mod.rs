@@ -3,7 +3,8 @@
 //! Commands wake it ([`Wake`]): after a local write (it syncs soon after), on "sync now",
 //! after signing in or out. It syncs on its own schedule too (`schedule`), tells the
 //! front-end what it pulled and how the sync stands through a [`Sink`], and stops, a
-//! running sync cancelled, when the app exits.
+//! running sync cancelled, when the app exits. The store's housekeeping
+//! (`Store::maintain`) runs here too: at start, after syncs, a while after local writes.
 //!
 //! Knows nothing of the front-end's screens; nothing here holds the UI's store.
 
@@ -43,6 +44,9 @@ pub trait Sink: Send + 'static {
 
 /// Changed ids are told at most this often during a long pull.
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
+/// Housekeeping runs this long after the first local write since the last (or after the
+/// next sync, if sooner).
+const MAINTAIN_AFTER: Duration = Duration::from_secs(60);
 /// How long the app waits at exit for a cancelled sync to finish its transaction.
 const STOP_WAIT: Duration = Duration::from_secs(5);
 
@@ -88,6 +92,8 @@ impl SyncService {
             shared: shared.clone(),
             sink,
             schedule,
+            maintain_due: None,
+            synced_since_maintain: false,
         };
         std::thread::Builder::new()
             .name("sync".into())
@@ -134,12 +140,23 @@ struct Worker<S: Sink> {
     shared: Arc<Shared>,
     sink: S,
     schedule: Schedule,
+    /// When housekeeping is due (local writes since the last).
+    maintain_due: Option<Instant>,
+    /// A sync ran since the last housekeeping.
+    synced_since_maintain: bool,
 }
 
 impl<S: Sink> Worker<S> {
     fn run(mut self) {
+        // The planner's statistics and the search index in order before the screens read
+        // much (a store just bootstrapped or imported has no statistics yet).
+        self.maintain();
         loop {
-            let msg = match self.schedule.due() {
+            let due = match (self.schedule.due(), self.maintain_due) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let msg = match due {
                 Some(due) => self
                     .rx
                     .recv_timeout(due.saturating_duration_since(Instant::now())),
@@ -150,6 +167,7 @@ impl<S: Sink> Worker<S> {
                 Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => return,
                 Ok(Wake::LocalWrite) => {
                     self.schedule.on_write(now);
+                    self.maintain_due.get_or_insert(now + MAINTAIN_AFTER);
                     self.refresh(None);
                 }
                 Ok(Wake::Now) => self.schedule.on_now(now),
@@ -163,9 +181,24 @@ impl<S: Sink> Worker<S> {
                     self.shared.view().problem = None;
                     self.refresh(Some(SyncPhase::SignedOut));
                 }
-                Err(RecvTimeoutError::Timeout) => self.sync_once(),
+                Err(RecvTimeoutError::Timeout) => {
+                    if self.schedule.due().is_some_and(|d| d <= now) {
+                        self.sync_once();
+                    }
+                    if self.maintain_due.is_some_and(|d| d <= now) || self.synced_since_maintain {
+                        self.maintain();
+                    }
+                }
             }
         }
+    }
+
+    /// Housekeeping on the sync thread's connection (`Store::maintain`: search segments,
+    /// statistics, the WAL), after syncs and a while after local writes; never on the UI's.
+    fn maintain(&mut self) {
+        self.maintain_due = None;
+        self.synced_since_maintain = false;
+        let _ = self.engine.store().maintain();
     }
 
     /// Reads the state from the store again and tells the front-end if it changed.
@@ -188,6 +221,7 @@ impl<S: Sink> Worker<S> {
     }
 
     fn sync_once(&mut self) {
+        self.synced_since_maintain = true;
         let cancel = Cancel::new();
         *self.shared.cancel.lock().unwrap_or_else(|e| e.into_inner()) = cancel.clone();
         self.refresh(Some(SyncPhase::Syncing));

@@ -19,6 +19,8 @@
 //! (cd ui && npm run build) && cargo build --release -p fieldbook-app
 //! xvfb-run -a cargo bench -p fieldbook-tests --bench app
 //! FIELDBOOK_BENCH_RECORDS=10000 …      # quicker; FIELDBOOK_BENCH_STORE=DIR keeps the store
+//! FIELDBOOK_BENCH_WINDOW_ONLY=1 …       # the window's part alone
+//! FIELDBOOK_BENCH_GPU=1 …               # the window compositing on the GPU
 //! ```
 //!
 //! Results are written up in `BENCHMARKS.md`.
@@ -219,6 +221,8 @@ fn account_page(store: &Store, id: uuid::Uuid) -> Res<usize> {
 
 fn rust_part(dir: &Path, account: &str) -> Res<()> {
     let today = time::OffsetDateTime::now_utc().date().to_string();
+    // What the app's sync thread does first on a store: housekeeping (statistics).
+    Store::open(dir)?.maintain()?;
     header("Rust's part (the client calls the commands make)");
     let mut first = Vec::new();
     for _ in 0..RUNS {
@@ -237,8 +241,25 @@ fn rust_part(dir: &Path, account: &str) -> Res<()> {
         first,
         Some(Duration::from_millis(1000)),
     );
-
+    // Its parts, to see what dominates.
+    let mut opens = Vec::new();
+    for _ in 0..RUNS {
+        opens.push(time(|| Ok(Store::open(dir)?))?.0);
+    }
+    row("  of which Store::open", opens, None);
     let store = Store::open(dir)?;
+    let mut agendas = Vec::new();
+    for _ in 0..RUNS {
+        agendas.push(time(|| Ok(store.agenda(&today)?))?.0);
+    }
+    row("  of which the agenda", agendas, None);
+
+    let mut counts = Vec::new();
+    for _ in 0..RUNS {
+        counts
+            .push(time(|| Ok(store.count(Kind::Account, &q(|q| q.order = by("name", false)))?))?.0);
+    }
+    row("  accounts: the count alone", counts, None);
     let mut list = Vec::new();
     for _ in 0..RUNS {
         list.push(
@@ -333,7 +354,9 @@ fn main() -> Res<()> {
         .transpose()?
         .unwrap_or(100_000);
     let (dir, _tmp, account) = build(records)?;
-    rust_part(&dir, &account)?;
+    if std::env::var_os("FIELDBOOK_BENCH_WINDOW_ONLY").is_none() {
+        rust_part(&dir, &account)?;
+    }
     if std::env::var_os("DISPLAY").is_some() {
         window::run(&dir, &account)?;
     } else {

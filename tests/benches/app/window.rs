@@ -71,7 +71,13 @@ fn memory(root: u32) -> Vec<(String, u64, u64)> {
             .unwrap_or(0);
         let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
         out.push((name.trim().to_string(), field("VmRSS:"), pss));
-        if let Ok(children) = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")) {
+        // Children are listed under the thread that started them.
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten();
+        for task in tasks.flatten() {
+            let children =
+                std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
             todo.extend(
                 children
                     .split_whitespace()
@@ -100,14 +106,22 @@ fn app_pid(bin: &Path) -> Option<u32> {
 
 pub fn run(dir: &Path, account: &str) -> Res<()> {
     let bin = app_bin()?;
+    // The app as it ships: no GPU compositing (`webview.rs`) unless FIELDBOOK_BENCH_GPU=1.
+    let gpu = if std::env::var_os("FIELDBOOK_BENCH_GPU").is_some() {
+        "1"
+    } else {
+        "0"
+    };
     let launch = || {
         Launch::new(dir)
             .app(&bin)
             .env("FIELDBOOK_SYNC_EVERY_SECS", "3600")
+            .env("FIELDBOOK_GPU", gpu)
     };
     header(&format!("The window ({})", bin.display()));
     let mut first = Vec::new();
     let mut in_page = Vec::new();
+    let mut scripts = Vec::new();
     for _ in 0..LAUNCHES {
         let start = Instant::now();
         let app = AppWindow::launch(launch());
@@ -117,6 +131,14 @@ pub fn run(dir: &Path, account: &str) -> Res<()> {
         in_page.push(Duration::from_secs_f64(
             nav.as_f64().unwrap_or(0.0) / 1000.0,
         ));
+        // How much of it is the page itself: its script loaded and run.
+        let dcl = app.execute(
+            "return performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? 0",
+            json!([]),
+        );
+        scripts.push(Duration::from_secs_f64(
+            dcl.as_f64().unwrap_or(0.0) / 1000.0,
+        ));
     }
     row(
         "launch → Today drawn with its data (tauri-driver session incl.)",
@@ -124,6 +146,11 @@ pub fn run(dir: &Path, account: &str) -> Res<()> {
         Some(Duration::from_millis(1000)),
     );
     row("page load → Today drawn (in the page)", in_page, None);
+    row(
+        "  of which the page's script loaded and run (DOMContentLoaded)",
+        scripts,
+        None,
+    );
 
     let app = AppWindow::launch(launch());
     app.wait_for(".today-grid .panel");

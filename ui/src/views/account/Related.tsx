@@ -148,7 +148,9 @@ export function Contacts({ accountId }: { accountId: string }) {
       )}
     >
       {rows.length === 0 ? (
-        <p className="muted">{t("account.noContacts")}</p>
+        list.isPending ? null : (
+          <p className="muted">{t("account.noContacts")}</p>
+        )
       ) : (
         <ul className="list" data-testid="contacts">
           {rows.map((c) => (
@@ -190,7 +192,9 @@ export function Deals({ accountId }: { accountId: string }) {
       )}
     >
       {rows.length === 0 ? (
-        <p className="muted">{t("account.noDeals")}</p>
+        list.isPending ? null : (
+          <p className="muted">{t("account.noDeals")}</p>
+        )
       ) : (
         <ul className="list">
           {rows.map((d) => {
@@ -226,7 +230,9 @@ export function Quotes({ accountId }: { accountId: string }) {
         </h2>
       </div>
       {rows.length === 0 ? (
-        <p className="muted">{t("account.noQuotes")}</p>
+        list.isPending ? null : (
+          <p className="muted">{t("account.noQuotes")}</p>
+        )
       ) : (
         <ul className="list">
           {rows.map((q) => {
@@ -277,7 +283,9 @@ export function Tasks({ accountId }: { accountId: string }) {
       )}
     >
       {rows.length === 0 ? (
-        <p className="muted">{t("account.noTasks")}</p>
+        list.isPending ? null : (
+          <p className="muted">{t("account.noTasks")}</p>
+        )
       ) : (
         <ul className="list">
           {rows.map((task) => (

@@ -24,7 +24,9 @@ export function Timeline({ accountId }: { accountId: string }) {
     <section className="panel" aria-labelledby="timeline-title">
       <h2 id="timeline-title">{t("account.timeline")}</h2>
       {rows.length === 0 ? (
-        <p className="muted">{t("account.noActivities")}</p>
+        list.isPending ? null : (
+          <p className="muted">{t("account.noActivities")}</p>
+        )
       ) : (
         <ol className="timeline" data-testid="timeline">
           {rows.map((a) => {

@@ -59,7 +59,9 @@ function DealQuotes({ deal }: { deal: RecordView }) {
         </p>
       )}
       {rows.length === 0 ? (
-        <p className="muted">{t("quotes.none")}</p>
+        list.isPending ? null : (
+          <p className="muted">{t("quotes.none")}</p>
+        )
       ) : (
         <ul className="list">
           {rows.map((quote) => {

@@ -129,9 +129,10 @@ export function Field({ record, info }: { record: RecordView; info: FieldInfo })
             className="field-value"
             onClick={start}
             disabled={!info.editable}
-            aria-label={t("field.editLabel", { field: label })}
             aria-describedby={conflict ? `${id}-conflict` : undefined}
           >
+            {/* The button's name says what it does and what the field holds now. */}
+            <span className="visually-hidden">{t("field.editLabel", { field: label })}: </span>
             <span className={shown ? "" : "muted"}>{shown || t("value.empty")}</span>
             {info.editable && <Pencil aria-hidden="true" size={14} className="field-pencil" />}
           </button>
