@@ -21,6 +21,7 @@
 //! - [`query`]: typed reads — records, lists, history, conflicts.
 //! - [`model`]: the typed values exchanged with programs.
 //! - [`report`]: the managers' reports over this device's copy, and exchange rates.
+//! - [`settings`]: this device's preferences (case due days, when reminders start).
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
 //! - [`demo`]: filling a store with a generated book.
 //! - [`sync`]: the sync engine — sign-in, push, pull, handover; cancellable, with events.
@@ -37,6 +38,7 @@ mod merge;
 pub mod model;
 pub mod query;
 pub mod report;
+pub mod settings;
 pub mod store;
 pub mod sync;
 

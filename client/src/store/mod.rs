@@ -12,6 +12,7 @@
 
 pub(crate) mod attention;
 mod docs;
+pub mod kinds;
 pub(crate) mod fts;
 mod meta;
 mod migrations;

@@ -512,7 +512,7 @@ impl DemoBook {
                     .map_or(today, |c| *c + Duration::days(spread(r.id, 0, 14))),
                 Kind::Activity => day(r, "at").unwrap_or(today),
                 Kind::Task => today - Duration::days(spread(r.id, 0, 30)),
-                Kind::Product => today,
+                Kind::Product | Kind::Lead | Kind::Case | Kind::Dismissal => today,
             }
             .clamp(account_created, today);
         }
