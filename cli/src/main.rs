@@ -24,7 +24,9 @@ macro_rules! out {
 }
 
 mod clean;
+mod columns;
 mod errors;
+mod followup;
 mod json;
 mod parse;
 mod remote;

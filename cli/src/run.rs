@@ -135,6 +135,17 @@ enum Command {
     /// Exchange rates the reports convert money with.
     #[command(subcommand)]
     Rates(crate::report::Rates),
+    /// Convert a lead into an account (new or existing), a contact and, optionally, an
+    /// opportunity, in one step: `fieldbook convert LEAD_ID [--account ID]
+    /// [--opportunity name=... amount=...]`.
+    Convert(crate::followup::ConvertArgs),
+    /// Renewals, likely reorders and overdue cases due today; `dismiss`, `snooze`, `renew`.
+    Reminders(crate::followup::RemindersArgs),
+    /// This device's settings: days to a case's due date by priority, when reminders start.
+    Settings {
+        #[command(subcommand)]
+        cmd: Option<crate::followup::SettingsCmd>,
+    },
     /// Sign in to a server and register this device (password from FIELDBOOK_PASSWORD or stdin).
     Login {
         url: String,
@@ -280,6 +291,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             | Command::Resolve { .. }
             | Command::Absorb { .. }
             | Command::Demo { .. }
+            | Command::Convert(_)
     );
     match cli.command {
         Command::Init { .. } => unreachable!("handled above"),
@@ -307,10 +319,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Show { id } => {
             let id = store.resolve_id(&id)?;
             let r = store.record(id)?;
+            // An account shows the leads it came from (their history: `fieldbook history`).
+            let leads = match r.kind {
+                Kind::Account => store.leads_of_account(id)?,
+                _ => Vec::new(),
+            };
             if json {
-                print_json(&Json::Object(json::record(&r, Tail::Conflicts)));
+                let mut m = json::record(&r, Tail::Conflicts);
+                if r.kind == Kind::Account {
+                    let ids = leads.iter().map(|l| Json::String(l.id.to_string()));
+                    m.insert("from_leads".into(), Json::Array(ids.collect()));
+                }
+                print_json(&Json::Object(m));
             } else {
                 render::record(&r);
+                for l in &leads {
+                    out!(
+                        "  from lead {} ({}): `fieldbook history {}`",
+                        l.title,
+                        l.id,
+                        l.id
+                    );
+                }
             }
         }
         Command::List {
@@ -471,6 +501,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Report(args) => crate::report::report(&store, &args, json)?,
         Command::Rates(cmd) => crate::report::rates(&mut store, &cmd, json)?,
+        Command::Convert(args) => crate::followup::convert(&mut store, &args, json)?,
+        Command::Reminders(args) => {
+            if crate::followup::reminders(&mut store, &args, json)? {
+                store.maintain()?;
+            }
+        }
+        Command::Settings { cmd } => {
+            crate::followup::settings(&mut store, &cmd, json)?;
+        }
     }
     if writes {
         // After the write returned: housekeeping off the write path.

@@ -201,6 +201,9 @@ pub enum Rule {
     AlreadyConverted { id: Uuid, account: Uuid },
     #[error("lead {0} has no company to name its account: give an existing account, or set its company")]
     LeadWithoutCompany(Uuid),
+    /// A lead's company may be an account held here already: the caller chooses.
+    #[error("{company} may be an account already: {matches}")]
+    AccountMayExist { company: String, matches: String },
     #[error("`{0}` is not a reminder due today")]
     UnknownReminder(String),
     #[error("only a renewal reminder makes a renewal opportunity; `{0}` is not one")]

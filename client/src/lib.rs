@@ -17,9 +17,11 @@
 //! - [`store`]: the SQLite file — the only module with SQL: documents, projections, the
 //!   full-text index, the outbox, settings, migrations, and the turns connections take.
 //! - `merge`: the one path by which changes reach the store (merge, outbox, projection).
-//! - [`edit`]: typed writes (every write checked first, then one transaction).
+//! - [`edit`]: typed writes (every write checked first, then one transaction), lead
+//!   conversion among them.
 //! - [`query`]: typed reads — records, lists, history, conflicts.
 //! - [`model`]: the typed values exchanged with programs.
+//! - [`reminders`]: renewals, reorders and overdue cases due today; dismiss, snooze, renew.
 //! - [`report`]: the managers' reports over this device's copy, and exchange rates.
 //! - [`settings`]: this device's preferences (case due days, when reminders start).
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
@@ -37,6 +39,7 @@ pub mod import;
 mod merge;
 pub mod model;
 pub mod query;
+pub mod reminders;
 pub mod report;
 pub mod settings;
 pub mod store;

@@ -4,7 +4,7 @@
 //! when never set. Per account, an account's own `renewal_days` field (synced) overrides
 //! the renewal lead time.
 
-use crate::error::{ClientError, Result};
+use crate::error::{ClientError, Result, Rule};
 use crate::store::{Store, Tx};
 use fieldbook_core::reminders::ReminderRules;
 use fieldbook_core::schema::{self, CASE_PRIORITIES};
@@ -95,10 +95,10 @@ impl Setting {
         match name {
             "reminders.renewal_days" => Ok(Setting::RenewalDays),
             "reminders.reorder_days" => Ok(Setting::ReorderDays),
-            _ => Err(ClientError::BadSetting(format!(
+            _ => Err(ClientError::Rule(Rule::BadSetting(format!(
                 "there is no setting `{name}`; the settings are: {}",
                 Setting::names().join(", ")
-            ))),
+            )))),
         }
     }
 }
@@ -145,9 +145,9 @@ impl Store {
     /// Sets a number of days (0 to [`MAX_DAYS`]).
     pub fn set_preference(&mut self, setting: Setting, days: i64) -> Result<Settings> {
         if !(0..=MAX_DAYS).contains(&days) {
-            return Err(ClientError::BadSetting(format!(
+            return Err(ClientError::Rule(Rule::BadSetting(format!(
                 "{days} is not a number of days from 0 to {MAX_DAYS}"
-            )));
+            ))));
         }
         let mut all = self.preferences()?;
         match setting {

@@ -33,7 +33,7 @@ pub fn line_field(name: &str) -> Result<&'static FieldSpec> {
     check::lookup(Target::Line, name)
 }
 
-fn new_line_id() -> String {
+pub(crate) fn new_line_id() -> String {
     Uuid::new_v4().simple().to_string()[..8].to_string()
 }
 

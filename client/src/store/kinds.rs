@@ -11,7 +11,7 @@ use fieldbook_core::Kind;
 use fieldbook_core::reminders::{DealRow, Dismissals};
 use fieldbook_core::report::Case;
 use fieldbook_core::value::parse_date;
-use rusqlite::{Row, params};
+use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashSet};
 use std::str::FromStr;
@@ -74,6 +74,43 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// What names a record in lists (an account's name), if held.
+    pub(crate) fn title_of(&self, id: Uuid) -> Result<Option<String>> {
+        Ok(self
+            .db()?
+            .prepare_cached("SELECT title FROM records WHERE id = ?1")?
+            .query_row([id.to_string()], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The latest live dismissal `user` made of the reminder `key`, if any.
+    pub(crate) fn dismissal_of(&self, user: &str, key: &str) -> Result<Option<Uuid>> {
+        let id: Option<Option<Uuid>> = self
+            .db()?
+            .prepare_cached(
+                "SELECT d.id FROM p_dismissal d JOIN records r ON r.id = d.id
+                 WHERE d.key = ?1 AND r.owner = ?2 AND d.deleted = 0
+                 ORDER BY r.updated_at DESC LIMIT 1",
+            )?
+            .query_row(params![key, user], |r| uuid(r, 0))
+            .optional()?;
+        Ok(id.flatten())
+    }
+
+    /// A deal's quote whose products a renewal takes: its accepted quote, else its latest.
+    pub(crate) fn quote_of(&self, deal: Uuid) -> Result<Option<Uuid>> {
+        let id: Option<Option<Uuid>> = self
+            .db()?
+            .prepare_cached(
+                "SELECT q.id FROM p_quote q JOIN records r ON r.id = q.id
+                 WHERE q.opportunity_id = ?1 AND q.deleted = 0
+                 ORDER BY q.status = 'accepted' DESC, r.created_at DESC, q.id LIMIT 1",
+            )?
+            .query_row([deal.to_string()], |r| uuid(r, 0))
+            .optional()?;
+        Ok(id.flatten())
+    }
+
     /// The rows reminders for `user` on `today` are computed from.
     pub fn reminder_rows(&self, user: &str, today: Date) -> Result<ReminderRows> {
         let db = self.db()?;
@@ -90,22 +127,55 @@ impl Store {
             renewal_date: None,
             renews: None,
         };
-        // Won deals: the days of the purchases.
-        let mut stmt = db.prepare_cached(
-            "SELECT id, account_id, close_date FROM p_opportunity
-             WHERE deleted = 0 AND stage = 'won' AND close_date IS NOT NULL",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            if let (Some(id), Some(account), Some(closed)) = (uuid(r, 0)?, uuid(r, 1)?, date(r, 2)?)
-            {
-                out.deals.push(DealRow {
-                    close_date: Some(closed),
-                    ..deal(id, account, "won", closed)
-                });
+        // Which deals were renewed already: their renewal reminds no more.
+        let renewed: HashSet<Uuid> = {
+            let mut stmt = db.prepare_cached(
+                "SELECT renews_id FROM p_opportunity WHERE renews_id IS NOT NULL AND deleted = 0",
+            )?;
+            let ids = stmt.query_map([], |r| uuid(r, 0))?;
+            ids.filter_map(|i| i.ok().flatten()).collect()
+        };
+        // Won deals (the days of the purchases, and their renewal dates), then deals in play
+        // with a renewal date. Lost deals remind of nothing.
+        for won in [true, false] {
+            let sql = if won {
+                "SELECT id, account_id, close_date, renewal_date, name, amount, currency, stage,
+                        NULL FROM p_opportunity
+                 WHERE deleted = 0 AND stage = 'won' AND close_date IS NOT NULL"
+            } else {
+                "SELECT p.id, p.account_id, p.close_date, p.renewal_date, p.name, p.amount,
+                        p.currency, p.stage, r.created_at
+                 FROM p_opportunity p JOIN records r ON r.id = p.id
+                 WHERE p.deleted = 0 AND p.renewal_date IS NOT NULL
+                   AND p.stage NOT IN ('won', 'lost')"
+            };
+            let mut stmt = db.prepare_cached(sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let (Some(id), Some(account)) = (uuid(r, 0)?, uuid(r, 1)?) else {
+                    continue;
+                };
+                let closed = date(r, 2)?;
+                let Some(created) = (if won { closed } else { date(r, 8)? }) else {
+                    continue;
+                };
+                let renewal = date(r, 3)?.filter(|_| !renewed.contains(&id));
+                let stage: Option<String> = r.get(7)?;
+                let mut row = deal(id, account, stage.as_deref().unwrap_or("lead"), created);
+                row.close_date = closed;
+                if renewal.is_some() {
+                    // Names and amounts only matter to a renewal (reorders count days).
+                    row.renewal_date = renewal;
+                    row.name = r.get::<_, Option<String>>(4)?.unwrap_or_default();
+                    row.amount = r
+                        .get::<_, Option<String>>(5)?
+                        .and_then(|a| Decimal::from_str(&a).ok());
+                    row.currency = r.get::<_, Option<String>>(6)?.unwrap_or_default();
+                }
+                out.deals.push(row);
             }
         }
-        // The latest deal opened on each account.
+        // The latest deal opened on each account (a reorder is not due once one was).
         let mut stmt = db.prepare_cached(
             "SELECT p.account_id, max(r.created_at) FROM p_opportunity p JOIN records r ON r.id = p.id
              WHERE p.deleted = 0 AND p.stage IN ('lead', 'qualified', 'proposal', 'negotiation')
@@ -116,44 +186,6 @@ impl Store {
             if let (Some(account), Some(created)) = (uuid(r, 0)?, date(r, 1)?) {
                 out.deals.push(deal(Uuid::nil(), account, "lead", created));
             }
-        }
-        // Deals with a renewal date, and which deals were renewed.
-        let renewed: HashSet<Uuid> = {
-            let mut stmt = db.prepare_cached(
-                "SELECT renews_id FROM p_opportunity WHERE renews_id IS NOT NULL AND deleted = 0",
-            )?;
-            let ids = stmt.query_map([], |r| uuid(r, 0))?;
-            ids.filter_map(|i| i.ok().flatten()).collect()
-        };
-        let mut stmt = db.prepare_cached(
-            "SELECT p.id, p.account_id, p.name, p.stage, p.amount, p.currency, p.close_date,
-                    r.created_at, p.renewal_date
-             FROM p_opportunity p JOIN records r ON r.id = p.id
-             WHERE p.deleted = 0 AND p.renewal_date IS NOT NULL AND p.stage != 'lost'",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let (Some(id), Some(account), Some(created), Some(renewal)) =
-                (uuid(r, 0)?, uuid(r, 1)?, date(r, 7)?, date(r, 8)?)
-            else {
-                continue;
-            };
-            if renewed.contains(&id) {
-                continue;
-            }
-            let stage: Option<String> = r.get(3)?;
-            out.deals.push(DealRow {
-                name: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                amount: r
-                    .get::<_, Option<String>>(4)?
-                    .and_then(|a| Decimal::from_str(&a).ok()),
-                currency: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                close_date: date(r, 6)?,
-                renewal_date: Some(renewal),
-                // A won deal's row is already in for reorders: this one counts for its
-                // renewal only.
-                ..deal(id, account, if stage.as_deref() == Some("won") { "renewal" } else { stage.as_deref().unwrap_or("lead") }, created)
-            });
         }
         let mut stmt = db.prepare_cached(
             "SELECT id, renewal_days FROM p_account WHERE deleted = 0 AND renewal_days IS NOT NULL",
