@@ -19,6 +19,11 @@ use serde_json::Value as Json;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
+/// The user a case is assigned to, as its document stands.
+fn assignee(doc: &RecordDoc) -> Option<String> {
+    doc.read().str("assignee").map(str::to_string)
+}
+
 /// The actor the server loads documents with. The server never writes to a document.
 fn server_actor() -> ActorId {
     ActorId::from(&b"fieldbook-server"[..])
@@ -263,7 +268,9 @@ impl<'w> PushBatch<'w> {
                 kind.a()
             )));
         }
-        if !self.writer.may_write(kind, w.placement.owner.as_deref()) {
+        if !self.writer.may_write(kind, w.placement.owner.as_deref())
+            && !(kind == Kind::Case && self.writer.is_assignee(kind, assignee(&w.doc).as_deref()))
+        {
             return Err(Rejection::Refused(
                 self.writer.refusal(kind, w.placement.owner.as_deref()),
             ));
@@ -299,11 +306,11 @@ impl<'w> PushBatch<'w> {
         let kind = w.placement.kind;
         validate::check_identity(before, &validate::identity(w.doc.automerge(), kind))?;
         validate::check_keys(w.doc.automerge(), kind)?;
-        if kind == Kind::Task {
+        if ownership::relinks(kind) {
             let record = w.doc.read();
             let current = w.placement.clone();
             let account =
-                ownership::relink_task(&record, &current, &mut |id| self.placement(src, id))?;
+                ownership::relink(&record, &current, &mut |id| self.placement(src, id))?;
             w.placement.account_id = account;
         }
         Ok(())

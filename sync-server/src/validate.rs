@@ -32,9 +32,10 @@ const IDENTITY_KEYS: &[&str] = &["_kind", "_id", "_created_at", "_created_by"];
 /// The field that ties a record to its parent for good (changing it is a move, not an edit).
 pub fn fixed_parent(kind: Kind) -> Option<&'static str> {
     match kind {
-        Kind::Contact | Kind::Opportunity | Kind::Activity => Some("account_id"),
+        Kind::Contact | Kind::Opportunity | Kind::Activity | Kind::Case => Some("account_id"),
         Kind::Quote => Some("opportunity_id"),
-        Kind::Account | Kind::Task | Kind::Product => None,
+        // A lead's account is written when it is converted (checked as a relink).
+        Kind::Account | Kind::Task | Kind::Product | Kind::Lead | Kind::Dismissal => None,
     }
 }
 

@@ -155,6 +155,13 @@ pub struct StoredSnapshot {
     pub conflicts: u32,
 }
 
+/// A case assigned to someone, with the account it is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    pub case: Uuid,
+    pub account: Uuid,
+}
+
 /// Who pushed, for the log and the quarantine.
 #[derive(Clone, Copy, Debug)]
 pub struct Pusher<'a> {
@@ -191,6 +198,10 @@ pub trait RecordRepo {
     fn store_push(&mut self, outcome: &PushOutcome, by: Pusher<'_>, at: &str) -> Result<()>;
     /// Every refused change, oldest first.
     fn quarantine(&mut self) -> Result<Vec<QuarantineEntry>>;
+    /// Records who a case is assigned to (`None`: no one), on `account`.
+    fn set_assignee(&mut self, case: Uuid, account: Uuid, assignee: Option<&str>) -> Result<()>;
+    /// The cases assigned to `user`, by case id.
+    fn assigned_to(&mut self, user: &str) -> Result<Vec<Assignment>>;
     fn counts(&mut self) -> Result<Counts>;
 }
 
@@ -207,6 +218,8 @@ pub enum LogFilter<'a> {
     Nobody,
     /// Grants and revokes for this user.
     Grantee(&'a str),
+    /// Changes and moves of one record (not its grants and revokes).
+    Doc(Uuid),
 }
 
 /// A change of what a user sees.

@@ -3,7 +3,8 @@
 //! It covers transactions (a failed write changes nothing, a read is one snapshot,
 //! bookkeeping lands), sign-in and tokens, pushes (placement, refusals into quarantine,
 //! duplicates), pulls (bootstrap paging, cursors, grants and drops), reassignment,
-//! deactivation and handover, the quarantine, administrative rules, and concurrent pushes.
+//! deactivation and handover, the quarantine, administrative rules, concurrent pushes,
+//! and records shared beyond scope (cases with their assignees; personal records).
 //!
 //! A backend runs the suite with one line in a test file, given a function or closure
 //! that makes a fresh, empty backend for each test:
@@ -29,6 +30,7 @@ mod moves;
 mod pull;
 mod push;
 mod sessions;
+mod shares;
 mod transactions;
 
 pub use admin::*;
@@ -38,6 +40,7 @@ pub use moves::*;
 pub use pull::*;
 pub use push::*;
 pub use sessions::*;
+pub use shares::*;
 pub use transactions::*;
 
 use super::Storage;
@@ -93,6 +96,8 @@ macro_rules! storage_conformance {
             concurrent_edits_of_one_record_are_all_kept,
             a_reassignment_racing_pushes_takes_whole_pages,
             a_team_change_racing_pushes_counts_for_every_later_page,
+            a_case_reaches_its_assignee_with_its_account_and_contacts_only,
+            personal_records_reach_their_owners_devices_only,
         );
     };
     (@tests $fresh:expr; $($test:ident),* $(,)?) => {

@@ -28,6 +28,7 @@ impl LogRepo for SqliteRepo<'_> {
         upto: u64,
         limit: usize,
     ) -> Result<Vec<u64>> {
+        let doc;
         let (sql, key) = match filter {
             LogFilter::AllFor(user) => (
                 "SELECT seq FROM log WHERE seq > ?2 AND seq <= ?3 AND (grantee IS NULL OR grantee = ?1)
@@ -54,6 +55,14 @@ impl LogRepo for SqliteRepo<'_> {
                  ORDER BY seq LIMIT ?4",
                 Some(user),
             ),
+            LogFilter::Doc(id) => {
+                doc = id.to_string();
+                (
+                    "SELECT seq FROM log WHERE grantee IS NULL AND doc_id = ?1 AND seq > ?2
+                     AND seq <= ?3 ORDER BY seq LIMIT ?4",
+                    Some(doc.as_str()),
+                )
+            }
         };
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(

@@ -10,6 +10,7 @@ use std::path::Path;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0001_init.sql"),
     include_str!("../../../migrations/0002_device_and_generation.sql"),
+    include_str!("../../../migrations/0003_case_assignments.sql"),
 ];
 
 /// The schema version this program writes.
