@@ -2,6 +2,7 @@
 //! real `fieldbook-server` running in this process on 127.0.0.1:0. One binary, one module
 //! per area.
 
+mod kinds;
 mod reports;
 mod store;
 mod support;
