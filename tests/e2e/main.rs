@@ -5,6 +5,7 @@ mod absorb;
 mod binding;
 mod cli;
 mod crash;
+mod field_kinds;
 mod merge;
 mod output;
 mod report;
