@@ -319,18 +319,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Show { id } => {
             let id = store.resolve_id(&id)?;
             let r = store.record(id)?;
-            // An account shows the leads it came from (their history: `fieldbook history`).
-            let leads = match r.kind {
-                Kind::Account => store.leads_of_account(id)?,
+            // An account shows people the leads it came from (their history: `history`).
+            let leads = match (r.kind, json) {
+                (Kind::Account, false) => store.leads_of_account(id)?,
                 _ => Vec::new(),
             };
             if json {
-                let mut m = json::record(&r, Tail::Conflicts);
-                if r.kind == Kind::Account {
-                    let ids = leads.iter().map(|l| Json::String(l.id.to_string()));
-                    m.insert("from_leads".into(), Json::Array(ids.collect()));
-                }
-                print_json(&Json::Object(m));
+                // The record contract, as `export` writes it (its leads: `list lead
+                // account_id=ID`).
+                print_json(&Json::Object(json::record(&r, Tail::Conflicts)));
             } else {
                 render::record(&r);
                 for l in &leads {

@@ -69,13 +69,13 @@ pub(super) fn overdue_lines(c: &CasesReport) -> Vec<String> {
         .iter()
         .map(|o| {
             format!(
-                "  {}  {}  ({}, {}) due {}, {} days late",
-                &o.id.to_string()[..8],
+                "  {}  {}  ({}, {}) due {}, {} late",
+                o.id,
                 o.subject,
                 o.priority,
                 o.assignee.as_deref().unwrap_or("unassigned"),
                 format_date(o.due),
-                o.days_overdue
+                crate::render::count(o.days_overdue.max(0) as u64, "day", "days")
             )
         })
         .collect()

@@ -72,6 +72,9 @@ fn check_editable(spec: &FieldSpec, mode: Mode) -> Result<()> {
         (Edit::Dedicated, _) if spec.ty == schema::FieldType::Lines => {
             "quote lines are changed line by line (add, set, remove a line)"
         }
+        // A lead recorded as converted already (imported, or the demo's) names what it
+        // became when it is created.
+        (Edit::Dedicated, Mode::Create) => return Ok(()),
         (Edit::Dedicated, _) => "it is written when the lead is converted",
         (Edit::CreateOnly, Mode::Update) => {
             "it is set when the record is created; moving a record to another parent is not a field edit"

@@ -171,8 +171,23 @@ fn a_damaged_document_is_a_damaged_store_not_bad_input() {
     assert!(!e.is_bad_input());
 }
 
+/// Turns a current store back into schema 3 (before leads, cases and reminders).
+pub fn downgrade_to_schema_3(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(
+        "DROP TABLE p_lead; DROP TABLE p_case; DROP TABLE p_dismissal;
+         DROP INDEX p_opportunity_renews;
+         ALTER TABLE p_opportunity DROP COLUMN renewal_date;
+         ALTER TABLE p_opportunity DROP COLUMN renews_id;
+         ALTER TABLE p_account DROP COLUMN renewal_days;
+         PRAGMA user_version = 3;",
+    )
+    .unwrap();
+}
+
 /// Turns a current store back into schema 2 (before binding, refusals and attention).
 pub fn downgrade_to_schema_2(path: &Path) {
+    downgrade_to_schema_3(path);
     let conn = Connection::open(path).unwrap();
     conn.execute_batch(
         "DROP TABLE refused; ALTER TABLE records DROP COLUMN attention;
