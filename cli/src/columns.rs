@@ -104,4 +104,3 @@ pub(crate) fn list_columns(kind: Kind) -> (&'static [&'static str], RowCells) {
         }),
     }
 }
-

@@ -173,7 +173,9 @@ pub fn reminders(store: &mut Store, a: &RemindersArgs, json: bool) -> anyhow::Re
             let until = match (until, days) {
                 (Some(u), _) => day("--until", u)?,
                 (None, Some(d)) if *d > 0 => today + Duration::days(*d),
-                (None, Some(d)) => return Err(bad("--days", &d.to_string(), "a number of days above 0").into()),
+                (None, Some(d)) => {
+                    return Err(bad("--days", &d.to_string(), "a number of days above 0").into());
+                }
                 (None, None) => today + Duration::days(1),
             };
             if until <= today {
@@ -211,8 +213,14 @@ fn show_settings(s: &Settings, json: bool) -> anyhow::Result<()> {
     for p in fieldbook_core::schema::CASE_PRIORITIES {
         out!("case_due.{p} = {}", days(s.case_due_days.days(p)));
     }
-    out!("reminders.renewal_days = {}", days(s.reminders.renewal_days));
-    out!("reminders.reorder_days = {}", days(s.reminders.reorder_days));
+    out!(
+        "reminders.renewal_days = {}",
+        days(s.reminders.renewal_days)
+    );
+    out!(
+        "reminders.reorder_days = {}",
+        days(s.reminders.reorder_days)
+    );
     Ok(())
 }
 

@@ -330,6 +330,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 print_json(&Json::Object(json::record(&r, Tail::Conflicts)));
             } else {
                 render::record(&r);
+                if r.kind == Kind::Account {
+                    let today = now.date();
+                    for c in store
+                        .overdue_cases(today)?
+                        .iter()
+                        .filter(|c| c.account_id == id)
+                    {
+                        out!(
+                            "  overdue case {} ({}, due {}): {}",
+                            c.subject,
+                            c.priority,
+                            fieldbook_core::value::format_date(c.due.unwrap_or(today)),
+                            c.id
+                        );
+                    }
+                }
                 for l in &leads {
                     out!(
                         "  from lead {} ({}): `fieldbook history {}`",

@@ -91,7 +91,11 @@ fn main() -> Res<()> {
     );
     let today = time::OffsetDateTime::now_utc().date();
     let due = store.reminders(today)?;
-    let kinds = |prefix: &str| due.iter().filter(|r| r.reminder.key.starts_with(prefix)).count();
+    let kinds = |prefix: &str| {
+        due.iter()
+            .filter(|r| r.reminder.key.starts_with(prefix))
+            .count()
+    };
     println!(
         "reminders due today: {} ({} renewals, {} reorders, {} overdue cases)",
         due.len(),
@@ -103,7 +107,10 @@ fn main() -> Res<()> {
         "\n| {:<44} | {:>4} | {:>7} | {:>7} | {:>7} | target",
         "measurement (ms)", "n", "p50", "p95", "max"
     );
-    println!("|{}|------|---------|---------|---------|-------", "-".repeat(46));
+    println!(
+        "|{}|------|---------|---------|---------|-------",
+        "-".repeat(46)
+    );
 
     let mut samples = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
@@ -137,7 +144,11 @@ fn main() -> Res<()> {
                     .args(["--json", "reminders"])
                     .output()?;
                 samples.push(t.elapsed());
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
             }
             report("fieldbook --json reminders (process)", samples, true);
         }

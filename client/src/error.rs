@@ -199,7 +199,9 @@ pub enum Rule {
     ContactOfAnotherAccount { contact: Uuid, account: Uuid },
     #[error("lead {id} is converted already (into account {account})")]
     AlreadyConverted { id: Uuid, account: Uuid },
-    #[error("lead {0} has no company to name its account: give an existing account, or set its company")]
+    #[error(
+        "lead {0} has no company to name its account: give an existing account, or set its company"
+    )]
     LeadWithoutCompany(Uuid),
     /// A lead's company may be an account held here already: the caller chooses.
     #[error("{company} may be an account already: {matches}")]

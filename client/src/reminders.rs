@@ -87,7 +87,9 @@ impl Store {
         if let Some(r) = all.iter().find(|r| r.key == key) {
             return Ok(r.clone());
         }
-        let mut found = all.into_iter().filter(|r| !key.is_empty() && r.key.starts_with(key));
+        let mut found = all
+            .into_iter()
+            .filter(|r| !key.is_empty() && r.key.starts_with(key));
         match (found.next(), found.next()) {
             (Some(r), None) => Ok(r),
             (Some(_), Some(_)) => Err(ClientError::AmbiguousId(key.into())),
@@ -115,7 +117,8 @@ impl Store {
                     Ok(doc.set(until.0, until.1.clone())?)
                 }),
                 None => {
-                    let mut values = vec![(spec(Kind::Dismissal, "key"), Some(Value::Str(key.clone())))];
+                    let mut values =
+                        vec![(spec(Kind::Dismissal, "key"), Some(Value::Str(key.clone())))];
                     if until.1.is_some() {
                         values.push(until);
                     }
@@ -149,7 +152,10 @@ impl Store {
         self.write(|tx| {
             let opp = Kind::Opportunity;
             let mut values = vec![
-                (spec(opp, "account_id"), Some(Value::Ref(Kind::Account, found.account_id))),
+                (
+                    spec(opp, "account_id"),
+                    Some(Value::Ref(Kind::Account, found.account_id)),
+                ),
                 (spec(opp, "name"), Some(Value::Str(name.clone()))),
                 (spec(opp, "renews_id"), Some(Value::Ref(opp, deal))),
                 (

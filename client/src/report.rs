@@ -19,14 +19,24 @@ use time::{Date, OffsetDateTime};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "report", rename_all = "snake_case")]
 pub enum ReportKind {
-    Pipeline { by: GroupBy },
-    Forecast { by: Period },
+    Pipeline {
+        by: GroupBy,
+    },
+    Forecast {
+        by: Period,
+    },
     Winrate,
-    Stale { rules: StaleRules },
-    Rfm { rules: RfmRules },
+    Stale {
+        rules: StaleRules,
+    },
+    Rfm {
+        rules: RfmRules,
+    },
     Activity,
     /// Leads → qualified → opportunities → won.
-    Funnel { by: FunnelBy },
+    Funnel {
+        by: FunnelBy,
+    },
     /// Open cases by priority and age; time to resolve.
     Cases,
 }

@@ -251,7 +251,10 @@ mod tests {
         own.values
             .push(("renews_id", Value::Ref(Kind::Opportunity, own.id)));
         assert_eq!(
-            attention(&own).into_iter().map(|a| a.rule).collect::<Vec<_>>(),
+            attention(&own)
+                .into_iter()
+                .map(|a| a.rule)
+                .collect::<Vec<_>>(),
             ["not_own_renewal"]
         );
     }

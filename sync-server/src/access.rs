@@ -343,7 +343,10 @@ mod tests {
         assert!(w.is_assignee(Kind::Case, Some("carol")));
         assert!(!w.is_assignee(Kind::Case, Some("bob")));
         assert!(!w.is_assignee(Kind::Account, Some("carol")));
-        assert!(!w.may_write(Kind::Case, Some("alice")), "scope alone does not");
+        assert!(
+            !w.may_write(Kind::Case, Some("alice")),
+            "scope alone does not"
+        );
         let handover = Writer::Handover {
             departed: "carol".into(),
             successor: "dan".into(),

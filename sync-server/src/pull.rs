@@ -228,7 +228,10 @@ mod tests {
         assert_eq!(decide_for(&alice, "alice", &moved, false), Decision::Drop);
         assert_eq!(decide_for(&bob, "bob", &moved, false), Decision::Snapshot);
         let boss = Scope::of(Role::Manager, "mia", ["alice".into(), "bob".into()]);
-        assert_eq!(decide_for(&boss, "mia", &moved, false), Decision::Owner("bob".into()));
+        assert_eq!(
+            decide_for(&boss, "mia", &moved, false),
+            Decision::Owner("bob".into())
+        );
         // Moved on again to someone bob cannot see: no snapshot of what bob may not see.
         let gone = entry(Some("carol"), owner("alice", "bob"));
         assert_eq!(decide_for(&bob, "bob", &gone, false), Decision::Skip);
@@ -238,19 +241,39 @@ mod tests {
     fn changes_go_only_to_who_saw_the_record_then_and_now() {
         let alice = Scope::of(Role::Rep, "alice", []);
         assert_eq!(
-            decide_for(&alice, "alice", &entry(Some("alice"), change(Some("alice"))), false),
+            decide_for(
+                &alice,
+                "alice",
+                &entry(Some("alice"), change(Some("alice"))),
+                false
+            ),
             Decision::Changes
         );
         assert_eq!(
-            decide_for(&alice, "alice", &entry(Some("alice"), change(Some("carol"))), false),
+            decide_for(
+                &alice,
+                "alice",
+                &entry(Some("alice"), change(Some("carol"))),
+                false
+            ),
             Decision::Skip
         );
         assert_eq!(
-            decide_for(&alice, "alice", &entry(Some("bob"), change(Some("alice"))), false),
+            decide_for(
+                &alice,
+                "alice",
+                &entry(Some("bob"), change(Some("alice"))),
+                false
+            ),
             Decision::Skip
         );
         assert_eq!(
-            decide_for(&alice, "alice", &entry(Some("alice"), change(Some("alice"))), true),
+            decide_for(
+                &alice,
+                "alice",
+                &entry(Some("alice"), change(Some("alice"))),
+                true
+            ),
             Decision::Skip
         );
         assert_eq!(
@@ -271,7 +294,10 @@ mod tests {
             own: true,
             ..entry(Some("bob"), change(Some("alice")))
         };
-        assert_eq!(decide_for(&alice, "alice", &moved_away, false), Decision::Skip);
+        assert_eq!(
+            decide_for(&alice, "alice", &moved_away, false),
+            Decision::Skip
+        );
     }
 
     #[test]
@@ -293,25 +319,52 @@ mod tests {
             ..entry(Some("alice"), event)
         };
         let change_of = |doc, kind| of(doc, kind, change(Some("alice")));
-        assert_eq!(decide(&viewer, &change_of(case, Kind::Case), false), Decision::Changes);
-        assert_eq!(decide(&viewer, &change_of(account, Kind::Account), false), Decision::Changes);
-        assert_eq!(decide(&viewer, &change_of(deal, Kind::Opportunity), false), Decision::Skip);
+        assert_eq!(
+            decide(&viewer, &change_of(case, Kind::Case), false),
+            Decision::Changes
+        );
+        assert_eq!(
+            decide(&viewer, &change_of(account, Kind::Account), false),
+            Decision::Changes
+        );
+        assert_eq!(
+            decide(&viewer, &change_of(deal, Kind::Opportunity), false),
+            Decision::Skip
+        );
         // Shared later in the window: the grant's snapshot brings it whole.
-        assert_eq!(decide(&viewer, &change_of(case, Kind::Case), true), Decision::Skip);
-        assert_eq!(decide(&viewer, &of(case, Kind::Case, Event::Grant), false), Decision::Snapshot);
+        assert_eq!(
+            decide(&viewer, &change_of(case, Kind::Case), true),
+            Decision::Skip
+        );
+        assert_eq!(
+            decide(&viewer, &of(case, Kind::Case, Event::Grant), false),
+            Decision::Snapshot
+        );
         // A revoke while still shared (another case on the account) drops nothing.
-        assert_eq!(decide(&viewer, &of(account, Kind::Account, Event::Revoke), false), Decision::Skip);
+        assert_eq!(
+            decide(&viewer, &of(account, Kind::Account, Event::Revoke), false),
+            Decision::Skip
+        );
         // Once the share is over, the revoke drops it.
         let none = Shares::default();
         let after = Viewer {
             shares: &none,
             ..viewer
         };
-        assert_eq!(decide(&after, &of(case, Kind::Case, Event::Revoke), false), Decision::Drop);
-        assert_eq!(decide(&after, &change_of(case, Kind::Case), false), Decision::Skip);
+        assert_eq!(
+            decide(&after, &of(case, Kind::Case, Event::Revoke), false),
+            Decision::Drop
+        );
+        assert_eq!(
+            decide(&after, &change_of(case, Kind::Case), false),
+            Decision::Skip
+        );
         // The account moves to another rep: the assignee learns its new owner.
         let moved = of(account, Kind::Account, owner("alice", "bob"));
-        assert_eq!(decide(&viewer, &moved, false), Decision::Owner("bob".into()));
+        assert_eq!(
+            decide(&viewer, &moved, false),
+            Decision::Owner("bob".into())
+        );
         assert_eq!(decide(&after, &moved, false), Decision::Skip);
     }
 

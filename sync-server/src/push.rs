@@ -309,8 +309,7 @@ impl<'w> PushBatch<'w> {
         if ownership::relinks(kind) {
             let record = w.doc.read();
             let current = w.placement.clone();
-            let account =
-                ownership::relink(&record, &current, &mut |id| self.placement(src, id))?;
+            let account = ownership::relink(&record, &current, &mut |id| self.placement(src, id))?;
             w.placement.account_id = account;
         }
         Ok(())

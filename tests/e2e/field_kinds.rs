@@ -46,7 +46,12 @@ fn a_lead_is_captured_offline_and_converted_in_one_step() {
     let existing = alice.new_record("account", &["name=Haier Group"]);
     let lead = alice.new_record(
         "lead",
-        &["name=Zhang Wei", "company=海尔集团 Haier Group Co., Ltd.", "source=fair", "email=zw@haier.example"],
+        &[
+            "name=Zhang Wei",
+            "company=海尔集团 Haier Group Co., Ltd.",
+            "source=fair",
+            "email=zw@haier.example",
+        ],
     );
     // Bad input: a clear message, exit 2, nothing changed.
     let (code, err) = alice.fails(&["set", &lead, "status=disqualified"]);
@@ -58,7 +63,10 @@ fn a_lead_is_captured_offline_and_converted_in_one_step() {
     // Without --account: the likely existing account is offered, nothing is made.
     let (code, err) = alice.fails(&["convert", &lead]);
     assert_eq!(code, 2);
-    assert!(err.contains(&existing) && err.contains("--account"), "{err}");
+    assert!(
+        err.contains(&existing) && err.contains("--account"),
+        "{err}"
+    );
     assert_eq!(titles(&alice, "account"), ["Haier Group"]);
     let done = alice.json(&[
         "convert",
@@ -76,27 +84,46 @@ fn a_lead_is_captured_offline_and_converted_in_one_step() {
     let opp = done["opportunity"].as_str().unwrap();
     assert_eq!(alice.json(&["show", opp])["amount"], "25000");
     let l = alice.json(&["show", &lead]);
-    assert_eq!((l["status"].as_str(), l["opportunity_id"].as_str()), (Some("converted"), Some(opp)));
+    assert_eq!(
+        (l["status"].as_str(), l["opportunity_id"].as_str()),
+        (Some("converted"), Some(opp))
+    );
     // The account shows where it came from; the lead's history is there.
     let from = alice.json(&["list", "lead", &format!("account_id={existing}")]);
     assert_eq!(from.as_array().unwrap().len(), 1);
     assert_eq!(from[0]["id"], lead.as_str());
-    assert!(alice.ok(&["show", &existing]).contains(&format!("from lead Zhang Wei ({lead})")));
+    assert!(
+        alice
+            .ok(&["show", &existing])
+            .contains(&format!("from lead Zhang Wei ({lead})"))
+    );
     let history = alice.json(&["history", &lead]);
-    assert!(history.as_array().unwrap().iter().any(|h| h["field"] == "status" && h["to"] == "converted"));
+    assert!(
+        history
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["field"] == "status" && h["to"] == "converted")
+    );
     // A second lead of a company not held: a new account, no opportunity.
     let other = alice.new_record("lead", &["name=Anna Roth", "company=Roth Pumpen GmbH"]);
     let done = alice.json(&["convert", &other]);
     assert_eq!(done["account_created"], true);
     assert!(done["opportunity"].is_null());
-    assert_eq!(titles(&alice, "account"), ["Haier Group", "Roth Pumpen GmbH"]);
+    assert_eq!(
+        titles(&alice, "account"),
+        ["Haier Group", "Roth Pumpen GmbH"]
+    );
     // The funnel counts both.
     let f = alice.json(&["report", "funnel"]);
     assert_eq!(f["total"]["leads"], 2);
     assert_eq!(f["total"]["qualified"], 2);
     assert_eq!(f["total"]["opportunities"], 1);
     let hits = alice.json(&["search", "Zhang"]);
-    assert!(hits.as_array().unwrap().iter().any(|h| h["kind"] == "lead"), "{hits}");
+    assert!(
+        hits.as_array().unwrap().iter().any(|h| h["kind"] == "lead"),
+        "{hits}"
+    );
 }
 
 #[test]
@@ -106,21 +133,40 @@ fn a_case_reaches_its_assignee_in_another_team_and_comes_back_resolved() {
     let carol = device(&server, "carol");
     let mia = device(&server, "mia");
     let acc = alice.new_record("account", &["name=Acme Pumps", "phone=+49 30 1234"]);
-    alice.new_record("contact", &[&format!("account_id={acc}"), "name=Priya Shah"]);
+    alice.new_record(
+        "contact",
+        &[&format!("account_id={acc}"), "name=Priya Shah"],
+    );
     alice.new_record(
         "opportunity",
-        &[&format!("account_id={acc}"), "name=Secret deal", "amount=90000"],
+        &[
+            &format!("account_id={acc}"),
+            "name=Secret deal",
+            "amount=90000",
+        ],
     );
     alice.new_record(
         "activity",
-        &[&format!("account_id={acc}"), "subject=Price talk", "body=they pay up to 95k"],
+        &[
+            &format!("account_id={acc}"),
+            "subject=Price talk",
+            "body=they pay up to 95k",
+        ],
     );
     // Logged on a visit, offline, for carol (team west).
     let case = alice.new_record(
         "case",
-        &[&format!("account_id={acc}"), "subject=Pump leaks", "priority=high", "assignee=carol"],
+        &[
+            &format!("account_id={acc}"),
+            "subject=Pump leaks",
+            "priority=high",
+            "assignee=carol",
+        ],
     );
-    assert_eq!(alice.json(&["show", &case])["due"].as_str().map(str::len), Some(10));
+    assert_eq!(
+        alice.json(&["show", &case])["due"].as_str().map(str::len),
+        Some(10)
+    );
     alice.sync();
     carol.sync();
     // Carol sees the case, the account and its contact; nothing else of the account.
@@ -128,20 +174,45 @@ fn a_case_reaches_its_assignee_in_another_team_and_comes_back_resolved() {
     assert_eq!(titles(&carol, "account"), ["Acme Pumps"]);
     assert_eq!(titles(&carol, "contact"), ["Priya Shah"]);
     assert!(titles(&carol, "opportunity").is_empty());
-    assert!(carol.json(&["list", "activity"]).as_array().unwrap().is_empty());
-    assert!(carol.json(&["search", "Secret"]).as_array().unwrap().is_empty());
+    assert!(
+        carol
+            .json(&["list", "activity"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        carol
+            .json(&["search", "Secret"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     // She resolves it; it comes back to alice's device (and her manager's).
     let (code, err) = carol.fails(&["set", &case, "status=resolved"]);
     assert_eq!(code, 2, "{err}");
-    carol.ok(&["set", &case, "status=resolved", "resolution=Replaced the seal"]);
+    carol.ok(&[
+        "set",
+        &case,
+        "status=resolved",
+        "resolution=Replaced the seal",
+    ]);
     let pushed = carol.sync();
-    assert_eq!(pushed["refused"].as_array().map(Vec::len).unwrap_or(0), 0, "{pushed}");
+    assert_eq!(
+        pushed["refused"].as_array().map(Vec::len).unwrap_or(0),
+        0,
+        "{pushed}"
+    );
     alice.sync();
     mia.sync();
     for fb in [&alice, &mia] {
         let c = fb.json(&["show", &case]);
         assert_eq!(
-            (c["status"].as_str(), c["resolution"].as_str(), c["updated_by"].as_str()),
+            (
+                c["status"].as_str(),
+                c["resolution"].as_str(),
+                c["updated_by"].as_str()
+            ),
             (Some("resolved"), Some("Replaced the seal"), Some("carol"))
         );
     }
@@ -149,7 +220,11 @@ fn a_case_reaches_its_assignee_in_another_team_and_comes_back_resolved() {
     carol.ok(&["set", &acc, "name=Mine now"]);
     carol.sync();
     let status = carol.json(&["status"]);
-    assert_eq!(status["refused"].as_array().map(Vec::len), Some(1), "{status}");
+    assert_eq!(
+        status["refused"].as_array().map(Vec::len),
+        Some(1),
+        "{status}"
+    );
     alice.sync();
     assert_eq!(alice.json(&["show", &acc])["name"], "Acme Pumps");
     // Handed back to alice: carol's device drops the case and the account.
@@ -193,24 +268,54 @@ fn a_dismissal_follows_its_user_and_a_renewal_becomes_an_opportunity() {
     let key = format!("renewal:{won}");
     assert_eq!(due(&phone), [key.clone()]);
     let shown = phone.ok(&["reminders", "--today", today]);
-    assert!(shown.contains("renewal of \"Maintenance 2026\" due 2026-12-31"), "{shown}");
+    assert!(
+        shown.contains("renewal of \"Maintenance 2026\" due 2026-12-31"),
+        "{shown}"
+    );
     // Snoozed on the laptop: hidden on the phone too after a sync, not on the manager's.
-    laptop.ok(&["reminders", "snooze", &key, "--until", "2026-12-05", "--today", today]);
+    laptop.ok(&[
+        "reminders",
+        "snooze",
+        &key,
+        "--until",
+        "2026-12-05",
+        "--today",
+        today,
+    ]);
     assert!(due(&laptop).is_empty());
     laptop.sync();
     phone.sync();
     mia.sync();
     assert!(due(&phone).is_empty());
-    assert!(mia.json(&["list", "dismissal"]).as_array().unwrap().is_empty());
+    assert!(
+        mia.json(&["list", "dismissal"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let later = phone.json(&["reminders", "--today", "2026-12-05"]);
-    assert_eq!(later.as_array().map(Vec::len), Some(1), "the snooze is over: {later}");
+    assert_eq!(
+        later.as_array().map(Vec::len),
+        Some(1),
+        "the snooze is over: {later}"
+    );
     // Renewed from the phone: the opportunity is prefilled and linked; the reminder ends.
     let r = phone.json(&["reminders", "renew", "renewal:", "--today", today]);
     let opp = r["opportunity"].as_str().unwrap();
     let o = phone.json(&["show", opp]);
     assert_eq!(
-        (o["name"].as_str(), o["amount"].as_str(), o["renews_id"].as_str(), o["close_date"].as_str()),
-        (Some("Maintenance 2026 (renewal)"), Some("4800"), Some(won.as_str()), Some("2026-12-31"))
+        (
+            o["name"].as_str(),
+            o["amount"].as_str(),
+            o["renews_id"].as_str(),
+            o["close_date"].as_str()
+        ),
+        (
+            Some("Maintenance 2026 (renewal)"),
+            Some("4800"),
+            Some(won.as_str()),
+            Some("2026-12-31")
+        )
     );
     phone.sync();
     laptop.sync();

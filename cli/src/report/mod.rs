@@ -9,9 +9,7 @@ use fieldbook_client::report::{Report, ReportKind, ReportRequest};
 use fieldbook_client::{ClientError, Store};
 use fieldbook_core::CoreError;
 use fieldbook_core::money::{Locale, format_money};
-use fieldbook_core::report::{
-    Amounts, Filter, FunnelBy, GroupBy, Period, RfmRules, StaleRules,
-};
+use fieldbook_core::report::{Amounts, Filter, FunnelBy, GroupBy, Period, RfmRules, StaleRules};
 use fieldbook_core::value::{format_date, parse_date};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -141,7 +139,9 @@ fn request(a: &ReportArgs) -> Result<ReportRequest, ClientError> {
             ReportKind::Rfm { rules }
         }
         (Which::Activity, None) => ReportKind::Activity,
-        (Which::Funnel, None | Some(By::Owner)) => ReportKind::Funnel { by: FunnelBy::Owner },
+        (Which::Funnel, None | Some(By::Owner)) => ReportKind::Funnel {
+            by: FunnelBy::Owner,
+        },
         (Which::Funnel, Some(By::Source)) => ReportKind::Funnel {
             by: FunnelBy::Source,
         },

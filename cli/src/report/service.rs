@@ -57,7 +57,14 @@ pub(super) fn funnel(f: &FunnelReport) -> Tables {
         ],
         rows,
         people: Some((
-            vec![by, "leads", "qualified", "opportunities", "won", "lead → won"],
+            vec![
+                by,
+                "leads",
+                "qualified",
+                "opportunities",
+                "won",
+                "lead → won",
+            ],
             shown,
         )),
     }
@@ -89,7 +96,11 @@ pub(super) fn cases(c: &CasesReport) -> Tables {
         if !any {
             break;
         }
-        let mut row = vec![o.priority.clone(), o.open.to_string(), o.overdue.to_string()];
+        let mut row = vec![
+            o.priority.clone(),
+            o.open.to_string(),
+            o.overdue.to_string(),
+        ];
         row.extend(o.by_age.iter().map(u64::to_string));
         row.extend([
             o.oldest_days.map(|d| d.to_string()).unwrap_or_default(),
@@ -130,7 +141,14 @@ pub(super) fn cases(c: &CasesReport) -> Tables {
         header,
         rows,
         people: Some((
-            vec!["priority", "open", "overdue", "age", "resolved", "time to resolve"],
+            vec![
+                "priority",
+                "open",
+                "overdue",
+                "age",
+                "resolved",
+                "time to resolve",
+            ],
             shown,
         )),
     }

@@ -47,8 +47,9 @@ impl Store {
     /// Every live account's id and name.
     pub(crate) fn account_names(&self) -> Result<Vec<(Uuid, String)>> {
         let db = self.db()?;
-        let mut stmt =
-            db.prepare_cached("SELECT id, name FROM p_account WHERE deleted = 0 AND name IS NOT NULL")?;
+        let mut stmt = db.prepare_cached(
+            "SELECT id, name FROM p_account WHERE deleted = 0 AND name IS NOT NULL",
+        )?;
         let rows = stmt.query_map([], |r| Ok((uuid(r, 0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
@@ -221,6 +222,12 @@ impl Store {
         Ok(out)
     }
 
+    /// Every open case held here whose due day is before `today` (for an account's page,
+    /// Today, a manager's view).
+    pub fn overdue_cases(&self, today: Date) -> Result<Vec<Case>> {
+        self.cases_due_before(None, today)
+    }
+
     /// Open cases due before `today`: of `user` (assigned to them, or on their accounts),
     /// or every one held here.
     pub(crate) fn cases_due_before(&self, user: Option<&str>, today: Date) -> Result<Vec<Case>> {
@@ -234,7 +241,9 @@ impl Store {
         )?;
         let today = fieldbook_core::value::format_date(today);
         let rows = stmt.query_map(params![today, user], case_row)?;
-        Ok(rows.filter_map(|r| r.transpose()).collect::<rusqlite::Result<_>>()?)
+        Ok(rows
+            .filter_map(|r| r.transpose())
+            .collect::<rusqlite::Result<_>>()?)
     }
 }
 
@@ -254,7 +263,9 @@ pub(super) fn case_row(r: &Row) -> rusqlite::Result<Option<Case>> {
         priority: r
             .get::<_, Option<String>>(5)?
             .unwrap_or_else(|| "normal".into()),
-        status: r.get::<_, Option<String>>(6)?.unwrap_or_else(|| "new".into()),
+        status: r
+            .get::<_, Option<String>>(6)?
+            .unwrap_or_else(|| "new".into()),
         due: date(r, 7)?,
         created,
         resolved: date(r, 9)?,

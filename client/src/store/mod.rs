@@ -12,8 +12,8 @@
 
 pub(crate) mod attention;
 mod docs;
-pub mod kinds;
 pub(crate) mod fts;
+pub mod kinds;
 mod meta;
 mod migrations;
 mod open;

@@ -529,7 +529,10 @@ mod tests {
                 .collect();
             // Every column once, by name: `deleted` comes after the fields of schema 1, and
             // columns added later after it (SQLite appends them).
-            assert!(cols.contains(&"deleted".to_string()), "p_{kind} has no deleted");
+            assert!(
+                cols.contains(&"deleted".to_string()),
+                "p_{kind} has no deleted"
+            );
             let cols: Vec<String> = cols.into_iter().filter(|c| c != "deleted").collect();
             let mut expected: Vec<String> = vec!["id".into()];
             expected.extend(columns(kind).iter().map(|c| c.to_string()));

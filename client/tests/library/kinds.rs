@@ -22,7 +22,11 @@ fn field(s: &Store, id: Uuid, name: &str) -> Option<String> {
 }
 
 fn lead(s: &mut Store, name: &str, company: Option<&str>) -> Uuid {
-    let mut v = vec![("name", name), ("title", "Buyer"), ("phone", "+86 532 8888 0000")];
+    let mut v = vec![
+        ("name", name),
+        ("title", "Buyer"),
+        ("phone", "+86 532 8888 0000"),
+    ];
     if let Some(c) = company {
         v.push(("company", c));
     }
@@ -49,7 +53,10 @@ fn a_lead_converts_into_a_new_account_and_contact_and_keeps_its_history() {
         )
         .unwrap();
     assert!(done.account_created && done.opportunity.is_none());
-    assert_eq!(field(&s, done.account, "name").as_deref(), Some("青岛啤酒股份有限公司"));
+    assert_eq!(
+        field(&s, done.account, "name").as_deref(),
+        Some("青岛啤酒股份有限公司")
+    );
     assert_eq!(field(&s, done.contact, "name").as_deref(), Some("Wang Wei"));
     assert_eq!(field(&s, done.contact, "title").as_deref(), Some("Buyer"));
     assert_eq!(
@@ -61,7 +68,12 @@ fn a_lead_converts_into_a_new_account_and_contact_and_keeps_its_history() {
     assert_eq!(field(&s, l, "contact_id"), Some(done.contact.to_string()));
     assert!(field(&s, l, "converted_at").is_some());
     // The account finds its lead, whose history is whole: captured, qualified, converted.
-    let from: Vec<Uuid> = s.leads_of_account(done.account).unwrap().iter().map(|r| r.id).collect();
+    let from: Vec<Uuid> = s
+        .leads_of_account(done.account)
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
     assert_eq!(from, [l]);
     let statuses: Vec<_> = s
         .history(l)
@@ -92,8 +104,11 @@ fn a_lead_converts_into_a_new_account_and_contact_and_keeps_its_history() {
 #[test]
 fn a_lead_attaches_to_an_existing_account_with_an_opportunity_offered_by_name() {
     let (_dir, mut s) = store("alice");
-    let acme = s.create(Kind::Account, &text(&[("name", "ACME GmbH")])).unwrap();
-    s.create(Kind::Account, &text(&[("name", "Northwind")])).unwrap();
+    let acme = s
+        .create(Kind::Account, &text(&[("name", "ACME GmbH")]))
+        .unwrap();
+    s.create(Kind::Account, &text(&[("name", "Northwind")]))
+        .unwrap();
     let l = lead(&mut s, "Anna Roth", Some("Acme"));
     let offered = s.account_matches(l).unwrap();
     assert_eq!(offered.iter().map(|m| m.id).collect::<Vec<_>>(), [acme]);
@@ -133,7 +148,10 @@ fn a_refused_conversion_writes_nothing() {
             },
         )
         .unwrap_err();
-    assert!(matches!(e, ClientError::Rule(Rule::LeadWithoutCompany(_))), "{e}");
+    assert!(
+        matches!(e, ClientError::Rule(Rule::LeadWithoutCompany(_))),
+        "{e}"
+    );
     // An opportunity the rules refuse (lost without a reason): no account, no contact.
     let l2 = lead(&mut s, "Zhang San", Some("Haier"));
     let e = s
@@ -145,7 +163,10 @@ fn a_refused_conversion_writes_nothing() {
             },
         )
         .unwrap_err();
-    assert!(matches!(e, ClientError::Core(CoreError::RuleBroken { .. })), "{e}");
+    assert!(
+        matches!(e, ClientError::Core(CoreError::RuleBroken { .. })),
+        "{e}"
+    );
     // An account that is a contact's id.
     let acme = s.create(Kind::Account, &text(&[("name", "Acme")])).unwrap();
     let c = s
@@ -165,7 +186,11 @@ fn a_refused_conversion_writes_nothing() {
         .unwrap_err();
     assert!(matches!(e, ClientError::BadReference { .. }), "{e}");
     assert_eq!(
-        (count(&s, Kind::Account), count(&s, Kind::Contact), count(&s, Kind::Opportunity)),
+        (
+            count(&s, Kind::Account),
+            count(&s, Kind::Contact),
+            count(&s, Kind::Opportunity)
+        ),
         (1, 1, 0)
     );
     assert_eq!(field(&s, l2, "status").as_deref(), Some("new"));
@@ -173,13 +198,30 @@ fn a_refused_conversion_writes_nothing() {
     let e = s
         .update(l2, &text(&[("account_id", &acme.to_string())]))
         .unwrap_err();
-    assert!(matches!(e, ClientError::Core(CoreError::NotEditable { .. })), "{e}");
+    assert!(
+        matches!(e, ClientError::Core(CoreError::NotEditable { .. })),
+        "{e}"
+    );
     // Disqualified needs a reason.
-    let e = s.update(l2, &text(&[("status", "disqualified")])).unwrap_err();
-    assert!(matches!(e, ClientError::Core(CoreError::RuleBroken { rule: "disqualified_needs_reason", .. })), "{e}");
+    let e = s
+        .update(l2, &text(&[("status", "disqualified")]))
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ClientError::Core(CoreError::RuleBroken {
+                rule: "disqualified_needs_reason",
+                ..
+            })
+        ),
+        "{e}"
+    );
     s.update(
         l2,
-        &text(&[("status", "disqualified"), ("disqualify_reason", "no budget")]),
+        &text(&[
+            ("status", "disqualified"),
+            ("disqualify_reason", "no budget"),
+        ]),
     )
     .unwrap();
 }
@@ -219,14 +261,28 @@ fn cases_are_due_by_priority_and_the_stores_settings() {
 
     // Resolved needs a resolution; resolving stamps the time, reopening clears it.
     let e = s.update(c, &text(&[("status", "resolved")])).unwrap_err();
-    assert!(matches!(e, ClientError::Core(CoreError::RuleBroken { rule: "resolved_needs_resolution", .. })), "{e}");
-    s.update(c, &text(&[("status", "resolved"), ("resolution", "new seal")]))
-        .unwrap();
+    assert!(
+        matches!(
+            e,
+            ClientError::Core(CoreError::RuleBroken {
+                rule: "resolved_needs_resolution",
+                ..
+            })
+        ),
+        "{e}"
+    );
+    s.update(
+        c,
+        &text(&[("status", "resolved"), ("resolution", "new seal")]),
+    )
+    .unwrap();
     assert!(field(&s, c, "resolved_at").is_some());
     s.update(c, &text(&[("status", "in_progress")])).unwrap();
     assert!(field(&s, c, "resolved_at").is_none());
     // A case's contact is one of its account's.
-    let other = s.create(Kind::Account, &text(&[("name", "Other")])).unwrap();
+    let other = s
+        .create(Kind::Account, &text(&[("name", "Other")]))
+        .unwrap();
     let stranger = s
         .create(
             Kind::Contact,
@@ -236,7 +292,10 @@ fn cases_are_due_by_priority_and_the_stores_settings() {
     let e = s
         .update(c, &text(&[("contact_id", &stranger.to_string())]))
         .unwrap_err();
-    assert!(matches!(e, ClientError::Rule(Rule::ContactOfAnotherAccount { .. })), "{e}");
+    assert!(
+        matches!(e, ClientError::Rule(Rule::ContactOfAnotherAccount { .. })),
+        "{e}"
+    );
 }
 
 #[test]
@@ -278,7 +337,10 @@ fn reminders_from_projections_dismissed_snoozed_and_renewed() {
     let quote = s
         .create(
             Kind::Quote,
-            &text(&[("opportunity_id", &third.to_string()), ("status", "accepted")]),
+            &text(&[
+                ("opportunity_id", &third.to_string()),
+                ("status", "accepted"),
+            ]),
         )
         .unwrap();
     s.add_quote_line(
@@ -299,17 +361,24 @@ fn reminders_from_projections_dismissed_snoozed_and_renewed() {
         .find(|r| matches!(r.reminder.reason, Reason::Reorder { .. }))
         .expect("a reorder");
     assert_eq!(reorder.reminder.days_left, 9);
-    assert_eq!(reorder.text, format!("bought every ~59 days; last {}", day(-30)));
+    assert_eq!(
+        reorder.text,
+        format!("bought every ~59 days; last {}", day(-30))
+    );
     // Only a renewal renews.
     assert!(matches!(
         s.renew(&reorder.reminder.key, today + Duration::days(20)),
         Err(ClientError::Rule(Rule::NotARenewal(_)))
     ));
     // A shorter lead time on the account: no renewal reminder yet.
-    s.update(acme, &[("renewal_days".to_string(), Some(FieldValue::Int(30)))].into())
-        .unwrap();
+    s.update(
+        acme,
+        &[("renewal_days".to_string(), Some(FieldValue::Int(30)))].into(),
+    )
+    .unwrap();
     assert!(s.reminders(today).unwrap().is_empty());
-    s.update(acme, &[("renewal_days".to_string(), None)].into()).unwrap();
+    s.update(acme, &[("renewal_days".to_string(), None)].into())
+        .unwrap();
 
     // Snoozed for 3 days, then back; dismissed for good.
     let key = s
@@ -321,7 +390,10 @@ fn reminders_from_projections_dismissed_snoozed_and_renewed() {
     s.dismiss_reminder(&key, None, today).unwrap();
     assert!(s.reminders(today + Duration::days(3)).unwrap().is_empty());
     assert_eq!(count(&s, Kind::Dismissal), 1, "one record per reminder");
-    assert!(s.search("renewal", 10).unwrap().is_empty(), "personal: not searched");
+    assert!(
+        s.search("renewal", 10).unwrap().is_empty(),
+        "personal: not searched"
+    );
     assert!(matches!(
         s.dismiss_reminder("reorder:nothing", None, today),
         Err(ClientError::Rule(Rule::UnknownReminder(_)))
@@ -332,7 +404,10 @@ fn reminders_from_projections_dismissed_snoozed_and_renewed() {
     let r = s.renew(&key, today).unwrap();
     assert_eq!(r.renews, third);
     let o = r.opportunity;
-    assert_eq!(field(&s, o, "name").as_deref(), Some("Service contract (renewal)"));
+    assert_eq!(
+        field(&s, o, "name").as_deref(),
+        Some("Service contract (renewal)")
+    );
     assert_eq!(field(&s, o, "account_id"), Some(a.clone()));
     assert_eq!(field(&s, o, "amount").as_deref(), Some("1000"));
     assert_eq!(field(&s, o, "renews_id"), Some(third.to_string()));
@@ -343,8 +418,14 @@ fn reminders_from_projections_dismissed_snoozed_and_renewed() {
         q.lines[0].fields.get("product_id"),
         Some(&FieldValue::Text(product.to_string()))
     );
-    assert_eq!(q.lines[0].fields.get("quantity"), Some(&FieldValue::Text("2".into())));
-    assert_eq!(q.fields.get("status"), Some(&FieldValue::Text("draft".into())));
+    assert_eq!(
+        q.lines[0].fields.get("quantity"),
+        Some(&FieldValue::Text("2".into()))
+    );
+    assert_eq!(
+        q.fields.get("status"),
+        Some(&FieldValue::Text("draft".into()))
+    );
     assert!(matches!(
         s.renew(&key, today),
         Err(ClientError::Rule(Rule::UnknownReminder(_)))

@@ -47,7 +47,11 @@ const RESOLUTIONS_ZH: &[&str] = &[
     "已开具红字发票",
     "备件已从库存发出",
 ];
-const DISQUALIFIED_EN: &[&str] = &["No budget this year", "Buys through a distributor", "Student"];
+const DISQUALIFIED_EN: &[&str] = &[
+    "No budget this year",
+    "Buys through a distributor",
+    "Student",
+];
 const DISQUALIFIED_ZH: &[&str] = &["今年没有预算", "通过经销商采购", "只是了解一下"];
 
 /// A share of won deals that carry a renewal date (a contract or warranty ending a year
@@ -76,7 +80,8 @@ impl DemoBook {
     pub(super) fn service(&mut self, ctx: &AccountCtx, account_name: &str) {
         let mut rng = StdRng::seed_from_u64(ctx.id.as_u128() as u64 ^ 0x5eed_ca5e);
         let zh = ctx.lang == Lang::Zh;
-        let pick = |rng: &mut StdRng, items: &[&'static str]| items[rng.random_range(0..items.len())];
+        let pick =
+            |rng: &mut StdRng, items: &[&'static str]| items[rng.random_range(0..items.len())];
         // The lead the account came from: its first contact, converted (dates: date_batch).
         if let Some(&(contact, person)) = ctx.contacts.first()
             && rng.random_bool(0.3)
@@ -123,9 +128,13 @@ impl DemoBook {
             if let Some(&(contact, _)) = ctx.contacts.first() {
                 r.set("contact_id", contact.to_string());
             }
-            r.set("subject", pick(&mut rng, if zh { CASES_ZH } else { CASES_EN }));
-            let priority = ["low", "normal", "normal", "normal", "high", "high", "urgent"]
-                [rng.random_range(0..7)];
+            r.set(
+                "subject",
+                pick(&mut rng, if zh { CASES_ZH } else { CASES_EN }),
+            );
+            let priority = [
+                "low", "normal", "normal", "normal", "high", "high", "urgent",
+            ][rng.random_range(0..7)];
             r.set("priority", priority);
             let due = created + Duration::days(schema::case_due_days(priority).unwrap_or(7));
             r.set("due", date_string(due));
@@ -134,7 +143,14 @@ impl DemoBook {
             let done = age > 10 && rng.random_bool(0.95);
             if done {
                 let took = rng.random_range(0..=(age.min(30)));
-                r.set("status", if rng.random_bool(0.7) { "resolved" } else { "closed" });
+                r.set(
+                    "status",
+                    if rng.random_bool(0.7) {
+                        "resolved"
+                    } else {
+                        "closed"
+                    },
+                );
                 r.set(
                     "resolution",
                     pick(&mut rng, if zh { RESOLUTIONS_ZH } else { RESOLUTIONS_EN }),

@@ -191,10 +191,21 @@ fn kinds_follow_the_expected_mix() {
     let share = |s: &str| stages.iter().filter(|x| **x == s).count() as f64 / stages.len() as f64;
     assert!((share("lead") - 0.30).abs() < 0.02);
     assert!((share("lost") - 0.06).abs() < 0.01);
-    assert!((0.35..=0.55).contains(&per(Kind::Lead)), "{}", per(Kind::Lead));
-    assert!((0.4..=0.6).contains(&per(Kind::Case)), "{}", per(Kind::Case));
+    assert!(
+        (0.35..=0.55).contains(&per(Kind::Lead)),
+        "{}",
+        per(Kind::Lead)
+    );
+    assert!(
+        (0.4..=0.6).contains(&per(Kind::Case)),
+        "{}",
+        per(Kind::Case)
+    );
     let won: Vec<_> = b.iter().filter(|r| r.get("stage") == Some("won")).collect();
-    let renewing = won.iter().filter(|r| r.get("renewal_date").is_some()).count() as f64;
+    let renewing = won
+        .iter()
+        .filter(|r| r.get("renewal_date").is_some())
+        .count() as f64;
     assert!(
         (renewing / won.len() as f64 - 0.3).abs() < 0.05,
         "{renewing} of {}",
@@ -206,7 +217,11 @@ fn kinds_follow_the_expected_mix() {
 fn leads_and_cases_tell_a_consistent_story() {
     let b = book(20_000, 5);
     let by_id: HashMap<Uuid, &DemoRecord> = b.iter().map(|r| (r.id, r)).collect();
-    let day = |r: &DemoRecord, f: &str| r.get(f).and_then(|v| v.get(..10)).and_then(crate::value::parse_date);
+    let day = |r: &DemoRecord, f: &str| {
+        r.get(f)
+            .and_then(|v| v.get(..10))
+            .and_then(crate::value::parse_date)
+    };
     let (mut converted, mut open_cases, mut overdue) = (0, 0, 0);
     for r in &b {
         match r.kind {
@@ -242,7 +257,10 @@ fn leads_and_cases_tell_a_consistent_story() {
             _ => {}
         }
     }
-    assert!(converted > 100 && open_cases > 100 && overdue > 10, "{converted} {open_cases} {overdue}");
+    assert!(
+        converted > 100 && open_cases > 100 && overdue > 10,
+        "{converted} {open_cases} {overdue}"
+    );
 }
 
 #[test]

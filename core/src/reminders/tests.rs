@@ -144,7 +144,13 @@ fn dismissed_and_snoozed_reminders() {
     };
     let r = reminders(&book(), &[], &ReminderRules::default(), &d, today);
     assert_eq!(r.len(), 1, "only the renewal is left: {:?}", keys(&r));
-    let later = reminders(&book(), &[], &ReminderRules::default(), &d, day("2026-12-05"));
+    let later = reminders(
+        &book(),
+        &[],
+        &ReminderRules::default(),
+        &d,
+        day("2026-12-05"),
+    );
     assert!(
         later.iter().any(|r| r.account_id == a3),
         "the snooze is over"
@@ -195,11 +201,22 @@ fn overdue_open_cases_and_nothing_else() {
     assert_eq!(
         keys(&r),
         vec![
-            (format!("case:{}:2026-11-02", id(74)), "2026-11-02".into(), -28),
-            (format!("case:{}:2026-11-27", id(70)), "2026-11-27".into(), -3),
+            (
+                format!("case:{}:2026-11-02", id(74)),
+                "2026-11-02".into(),
+                -28
+            ),
+            (
+                format!("case:{}:2026-11-27", id(70)),
+                "2026-11-27".into(),
+                -3
+            ),
         ]
     );
-    assert_eq!(r[1].describe(), "case \"case 70\" (high) was due 2026-11-27");
+    assert_eq!(
+        r[1].describe(),
+        "case \"case 70\" (high) was due 2026-11-27"
+    );
     // Snoozed until tomorrow: hidden today, back tomorrow; a new due day is a new reminder.
     let d = Dismissals {
         dismissed: vec![],
@@ -208,7 +225,10 @@ fn overdue_open_cases_and_nothing_else() {
     let rules = ReminderRules::default();
     assert_eq!(reminders(&[], &cases, &rules, &d, today).len(), 1);
     // Tomorrow: the snooze is over, and case 71 (due today) is overdue too.
-    assert_eq!(reminders(&[], &cases, &rules, &d, day("2026-12-01")).len(), 3);
+    assert_eq!(
+        reminders(&[], &cases, &rules, &d, day("2026-12-01")).len(),
+        3
+    );
 }
 
 #[test]
@@ -221,7 +241,10 @@ fn a_lost_deal_has_no_renewal_and_a_renewal_deal_ends_the_reminder() {
     let rules = ReminderRules::default();
     let none = Dismissals::default();
     let r = reminders(&[lost.clone(), won.clone()], &[], &rules, &none, today);
-    assert_eq!(keys(&r), vec![(format!("renewal:{}", id(81)), "2026-12-15".into(), 15)]);
+    assert_eq!(
+        keys(&r),
+        vec![(format!("renewal:{}", id(81)), "2026-12-15".into(), 15)]
+    );
     let mut renewal = deal(82, 8, "lead", "2026-12-15", "2026-11-29");
     renewal.renews = Some(id(81));
     assert!(reminders(&[lost, won, renewal], &[], &rules, &none, today).is_empty());

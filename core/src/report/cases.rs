@@ -172,13 +172,55 @@ mod tests {
         // (case, priority, status, created, due, resolved)
         let cases = [
             (1, "urgent", "new", "2026-11-29", Some("2026-11-30"), None),
-            (2, "urgent", "in_progress", "2026-11-20", Some("2026-11-21"), None),
-            (3, "normal", "waiting_on_customer", "2026-10-01", Some("2026-10-08"), None),
-            (4, "normal", "resolved", "2026-11-01", Some("2026-11-08"), Some("2026-11-05")),
-            (5, "normal", "resolved", "2026-11-01", Some("2026-11-08"), Some("2026-11-15")),
-            (6, "normal", "closed", "2026-11-10", None, Some("2026-11-13")),
+            (
+                2,
+                "urgent",
+                "in_progress",
+                "2026-11-20",
+                Some("2026-11-21"),
+                None,
+            ),
+            (
+                3,
+                "normal",
+                "waiting_on_customer",
+                "2026-10-01",
+                Some("2026-10-08"),
+                None,
+            ),
+            (
+                4,
+                "normal",
+                "resolved",
+                "2026-11-01",
+                Some("2026-11-08"),
+                Some("2026-11-05"),
+            ),
+            (
+                5,
+                "normal",
+                "resolved",
+                "2026-11-01",
+                Some("2026-11-08"),
+                Some("2026-11-15"),
+            ),
+            (
+                6,
+                "normal",
+                "closed",
+                "2026-11-10",
+                None,
+                Some("2026-11-13"),
+            ),
             (7, "low", "new", "2026-11-25", None, None),
-            (8, "high", "resolved", "2026-11-01", Some("2026-11-04"), Some("2026-11-02")),
+            (
+                8,
+                "high",
+                "resolved",
+                "2026-11-01",
+                Some("2026-11-04"),
+                Some("2026-11-02"),
+            ),
         ]
         .into_iter()
         .map(|(n, priority, status, created, due, resolved)| Case {
@@ -206,7 +248,15 @@ mod tests {
         let open: Vec<_> = r
             .open
             .iter()
-            .map(|o| (o.priority.as_str(), o.open, o.overdue, o.by_age.clone(), o.oldest_days))
+            .map(|o| {
+                (
+                    o.priority.as_str(),
+                    o.open,
+                    o.overdue,
+                    o.by_age.clone(),
+                    o.oldest_days,
+                )
+            })
             .collect();
         assert_eq!(
             open,
@@ -221,7 +271,15 @@ mod tests {
         let resolved: Vec<_> = r
             .resolved
             .iter()
-            .map(|x| (x.priority.as_str(), x.resolved, x.avg_days, x.median_days, x.late))
+            .map(|x| {
+                (
+                    x.priority.as_str(),
+                    x.resolved,
+                    x.avg_days,
+                    x.median_days,
+                    x.late,
+                )
+            })
             .collect();
         assert_eq!(
             resolved,
@@ -233,7 +291,11 @@ mod tests {
                 ("low", 0, None, None, 0),
             ]
         );
-        let overdue: Vec<_> = r.overdue.iter().map(|o| (o.id.as_u128(), o.days_overdue)).collect();
+        let overdue: Vec<_> = r
+            .overdue
+            .iter()
+            .map(|o| (o.id.as_u128(), o.days_overdue))
+            .collect();
         assert_eq!(overdue, [(3, 53), (2, 9)]);
         // Resolved in a period: only case 5 (resolved on the 15th) is in the second half.
         let late_half = Filter {

@@ -53,7 +53,8 @@ pub struct FunnelReport {
 }
 
 fn rate(part: u64, whole: u64) -> Option<Decimal> {
-    (whole > 0).then(|| (Decimal::from(part) * Decimal::ONE_HUNDRED / Decimal::from(whole)).round_dp(1))
+    (whole > 0)
+        .then(|| (Decimal::from(part) * Decimal::ONE_HUNDRED / Decimal::from(whole)).round_dp(1))
 }
 
 impl FunnelRow {
@@ -154,11 +155,32 @@ mod tests {
         let leads = [
             (1, "alice", Some("fair"), "new", "2026-11-01", None),
             (2, "alice", Some("fair"), "qualified", "2026-11-02", None),
-            (3, "alice", Some("fair"), "converted", "2026-11-03", Some(101)),
-            (4, "alice", Some("web"), "converted", "2026-11-04", Some(102)),
+            (
+                3,
+                "alice",
+                Some("fair"),
+                "converted",
+                "2026-11-03",
+                Some(101),
+            ),
+            (
+                4,
+                "alice",
+                Some("web"),
+                "converted",
+                "2026-11-04",
+                Some(102),
+            ),
             (5, "bob", Some("fair"), "converted", "2026-11-05", None),
             (6, "bob", None, "disqualified", "2026-11-06", None),
-            (7, "bob", Some("referral"), "converted", "2026-10-01", Some(103)),
+            (
+                7,
+                "bob",
+                Some("referral"),
+                "converted",
+                "2026-10-01",
+                Some(103),
+            ),
         ]
         .into_iter()
         .map(|(n, owner, source, status, created, opp)| Lead {
@@ -181,7 +203,12 @@ mod tests {
         (
             &r.group,
             [r.leads, r.qualified, r.opportunities, r.won],
-            [r.qualified_rate, r.opportunity_rate, r.win_rate, r.overall_rate],
+            [
+                r.qualified_rate,
+                r.opportunity_rate,
+                r.win_rate,
+                r.overall_rate,
+            ],
         )
     }
 
@@ -197,14 +224,26 @@ mod tests {
             rows,
             [
                 // alice: L1..L4; qualified L2, L3, L4; opportunities L3, L4; won L3.
-                ("alice", [4, 3, 2, 1], [dec("75.0"), dec("66.7"), dec("50.0"), dec("25.0")]),
+                (
+                    "alice",
+                    [4, 3, 2, 1],
+                    [dec("75.0"), dec("66.7"), dec("50.0"), dec("25.0")]
+                ),
                 // bob: L5, L6 (L7 is before the period); L5 converted without a deal.
-                ("bob", [2, 1, 0, 0], [dec("50.0"), dec("0.0"), None, dec("0.0")]),
+                (
+                    "bob",
+                    [2, 1, 0, 0],
+                    [dec("50.0"), dec("0.0"), None, dec("0.0")]
+                ),
             ]
         );
         assert_eq!(
             figures(&r.total),
-            ("total", [6, 4, 2, 1], [dec("66.7"), dec("50.0"), dec("50.0"), dec("16.7")])
+            (
+                "total",
+                [6, 4, 2, 1],
+                [dec("66.7"), dec("50.0"), dec("50.0"), dec("16.7")]
+            )
         );
     }
 
@@ -215,10 +254,26 @@ mod tests {
         assert_eq!(
             rows,
             [
-                ("fair", [4, 3, 1, 1], [dec("75.0"), dec("33.3"), dec("100.0"), dec("25.0")]),
-                ("referral", [1, 1, 1, 0], [dec("100.0"), dec("100.0"), dec("0.0"), dec("0.0")]),
-                ("unknown", [1, 0, 0, 0], [dec("0.0"), None, None, dec("0.0")]),
-                ("web", [1, 1, 1, 0], [dec("100.0"), dec("100.0"), dec("0.0"), dec("0.0")]),
+                (
+                    "fair",
+                    [4, 3, 1, 1],
+                    [dec("75.0"), dec("33.3"), dec("100.0"), dec("25.0")]
+                ),
+                (
+                    "referral",
+                    [1, 1, 1, 0],
+                    [dec("100.0"), dec("100.0"), dec("0.0"), dec("0.0")]
+                ),
+                (
+                    "unknown",
+                    [1, 0, 0, 0],
+                    [dec("0.0"), None, None, dec("0.0")]
+                ),
+                (
+                    "web",
+                    [1, 1, 1, 0],
+                    [dec("100.0"), dec("100.0"), dec("0.0"), dec("0.0")]
+                ),
             ]
         );
         let bob = Filter {

@@ -20,8 +20,8 @@ mod winrate;
 
 pub use activity::{ActivityWeek, activity};
 pub use cases::{AGE_BUCKETS, CasesReport, OpenCases, OverdueCase, Resolved, cases};
-pub use funnel::{FunnelBy, FunnelReport, FunnelRow, UNKNOWN_SOURCE, funnel};
 pub use forecast::{ForecastPeriod, ForecastReport, Period, forecast};
+pub use funnel::{FunnelBy, FunnelReport, FunnelRow, UNKNOWN_SOURCE, funnel};
 pub use pipeline::{GroupBy, PipelineReport, PipelineRow, pipeline};
 pub use rfm::{LOW_VALUE, RfmAccount, RfmReport, RfmRules, ScoreRange, SegmentRule, rfm};
 pub use stale::{StaleAccount, StaleDeal, StaleReport, StaleRules, stale};

@@ -60,7 +60,10 @@ fn visible_ids(
         .ids()
         .filter(|id| after.is_none_or(|a| *id > a));
     let Some(owners) = viewer.scope.owners() else {
-        let mut ids: BTreeSet<Uuid> = repo.doc_ids(OwnerFilter::Any, after, n)?.into_iter().collect();
+        let mut ids: BTreeSet<Uuid> = repo
+            .doc_ids(OwnerFilter::Any, after, n)?
+            .into_iter()
+            .collect();
         ids.extend(shared);
         return Ok(ids.into_iter().take(n).collect());
     };
@@ -106,7 +109,11 @@ fn bootstrap(
         }
         if let Some(item) = snapshot_of(repo, id)?
             && let PullItem::Snapshot { kind, owner, .. } = &item
-            && viewer.sees(*kind, id, Some(owner).filter(|o| !o.is_empty()).map(String::as_str))
+            && viewer.sees(
+                *kind,
+                id,
+                Some(owner).filter(|o| !o.is_empty()).map(String::as_str),
+            )
         {
             page.push(item);
         }

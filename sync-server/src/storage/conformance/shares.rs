@@ -11,7 +11,11 @@ use fieldbook_core::value::Value;
 use uuid::Uuid;
 
 /// A case on `account`, assigned to `assignee`.
-fn case(user: &str, account: Uuid, assignee: &str) -> (Doc, fieldbook_core::protocol::ChangeEnvelope) {
+fn case(
+    user: &str,
+    account: Uuid,
+    assignee: &str,
+) -> (Doc, fieldbook_core::protocol::ChangeEnvelope) {
     Doc::create(
         Kind::Case,
         user,
@@ -92,10 +96,17 @@ pub fn a_case_reaches_its_assignee_with_its_account_and_contacts_only(fresh: Fre
     // do not.
     let (late, lc) = Doc::child(Kind::Contact, "alice", acme.id(), "Li Na");
     let mut deal = deal;
-    alice.push(vec![acme.set("city", "Qingdao"), lc, deal.set("stage", "won")]);
+    alice.push(vec![
+        acme.set("city", "Qingdao"),
+        lc,
+        deal.set("stage", "won"),
+    ]);
     let items = zoe.pull_all();
     let got = shown(&items);
-    assert!(got.contains(&acme.id()) && got.contains(&late.id()), "{items:?}");
+    assert!(
+        got.contains(&acme.id()) && got.contains(&late.id()),
+        "{items:?}"
+    );
     assert!(!got.contains(&deal.id()), "{items:?}");
 
     // The case goes to bob: zoe's devices drop the case, the account and its contacts.
@@ -112,7 +123,13 @@ pub fn a_case_reaches_its_assignee_with_its_account_and_contacts_only(fresh: Fre
     let items = bob.pull_all();
     assert_eq!(
         sorted(snapshots(&items)),
-        sorted(vec![acme.id(), contact.id(), late.id(), pump.id(), other.id()]),
+        sorted(vec![
+            acme.id(),
+            contact.id(),
+            late.id(),
+            pump.id(),
+            other.id()
+        ]),
         "{items:?}"
     );
     // Bob's second case leaving him keeps the account shared through the first.
@@ -147,6 +164,8 @@ pub fn personal_records_reach_their_owners_devices_only(fresh: Fresh) {
     mia.pull_all();
     phone.pull_all();
     alice.push(vec![d.set("until", "2026-12-24")]);
-    assert!(matches!(&phone.pull_all()[..], [PullItem::Changes { doc_id, .. }] if *doc_id == d.id()));
+    assert!(
+        matches!(&phone.pull_all()[..], [PullItem::Changes { doc_id, .. }] if *doc_id == d.id())
+    );
     assert!(mia.pull_all().is_empty());
 }

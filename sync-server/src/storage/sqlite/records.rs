@@ -290,7 +290,9 @@ impl RecordRepo for SqliteRepo<'_> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT case_id, account_id FROM assignments WHERE assignee = ?1 ORDER BY case_id",
         )?;
-        let rows = stmt.query_map([user], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map([user], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (case, account) = row?;
