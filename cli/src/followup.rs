@@ -81,6 +81,40 @@ fn today(args: &RemindersArgs) -> Result<Date, ClientError> {
     }
 }
 
+/// Under an account shown to people: its overdue cases, and the leads it came from (their
+/// history is `fieldbook history LEAD`).
+pub fn account_extras(
+    store: &Store,
+    r: &fieldbook_client::RecordView,
+    today: Date,
+) -> anyhow::Result<()> {
+    if r.kind != Kind::Account {
+        return Ok(());
+    }
+    for c in store
+        .overdue_cases(today)?
+        .iter()
+        .filter(|c| c.account_id == r.id)
+    {
+        out!(
+            "  overdue case {} ({}, due {}): {}",
+            c.subject,
+            c.priority,
+            format_date(c.due.unwrap_or(today)),
+            c.id
+        );
+    }
+    for l in store.leads_of_account(r.id)? {
+        out!(
+            "  from lead {} ({}): `fieldbook history {}`",
+            l.title,
+            l.id,
+            l.id
+        );
+    }
+    Ok(())
+}
+
 /// Runs `fieldbook convert`.
 pub fn convert(store: &mut Store, a: &ConvertArgs, json: bool) -> anyhow::Result<()> {
     let now = OffsetDateTime::now_utc();

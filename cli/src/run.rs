@@ -319,41 +319,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Show { id } => {
             let id = store.resolve_id(&id)?;
             let r = store.record(id)?;
-            // An account shows people the leads it came from (their history: `history`).
-            let leads = match (r.kind, json) {
-                (Kind::Account, false) => store.leads_of_account(id)?,
-                _ => Vec::new(),
-            };
             if json {
-                // The record contract, as `export` writes it (its leads: `list lead
-                // account_id=ID`).
+                // The record contract, as `export` writes it (an account's leads: `list
+                // lead account_id=ID`).
                 print_json(&Json::Object(json::record(&r, Tail::Conflicts)));
             } else {
                 render::record(&r);
-                if r.kind == Kind::Account {
-                    let today = now.date();
-                    for c in store
-                        .overdue_cases(today)?
-                        .iter()
-                        .filter(|c| c.account_id == id)
-                    {
-                        out!(
-                            "  overdue case {} ({}, due {}): {}",
-                            c.subject,
-                            c.priority,
-                            fieldbook_core::value::format_date(c.due.unwrap_or(today)),
-                            c.id
-                        );
-                    }
-                }
-                for l in &leads {
-                    out!(
-                        "  from lead {} ({}): `fieldbook history {}`",
-                        l.title,
-                        l.id,
-                        l.id
-                    );
-                }
+                crate::followup::account_extras(&store, &r, now.date())?;
             }
         }
         Command::List {

@@ -29,7 +29,11 @@ CREATE TABLE p_dismissal (
 );
 CREATE INDEX p_dismissal_key ON p_dismissal (key);
 
+-- Reminders read only the few rows they need: deals with a renewal date, renewals, and
+-- accounts with their own lead time (partial indexes: nothing for the other rows).
 ALTER TABLE p_opportunity ADD COLUMN renewal_date TEXT;
 ALTER TABLE p_opportunity ADD COLUMN renews_id TEXT;
+CREATE INDEX p_opportunity_renewal ON p_opportunity (renewal_date) WHERE renewal_date IS NOT NULL;
 CREATE INDEX p_opportunity_renews ON p_opportunity (renews_id) WHERE renews_id IS NOT NULL;
 ALTER TABLE p_account ADD COLUMN renewal_days INTEGER;
+CREATE INDEX p_account_renewal_days ON p_account (renewal_days) WHERE renewal_days IS NOT NULL;

@@ -13,7 +13,7 @@ use fieldbook_core::report::Case;
 use fieldbook_core::value::parse_date;
 use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
 use time::Date;
 use uuid::Uuid;
@@ -33,8 +33,9 @@ fn date(row: &Row, i: usize) -> rusqlite::Result<Option<Date>> {
 /// What reminders are computed from, as read for one user on one day.
 #[derive(Clone, Debug, Default)]
 pub struct ReminderRows {
-    /// Won deals (for reorders), the latest open deal per account (its creation day is
-    /// all a reorder needs), and every live deal with a renewal date that is not lost.
+    /// Won deals (for reorders), the latest open deal of each account with 3 wins or more
+    /// (its creation day is all a reorder needs), and every live deal with a renewal date
+    /// that is not lost and not renewed yet.
     pub deals: Vec<DealRow>,
     /// Open cases assigned to the user or on the user's accounts, due before today.
     pub cases: Vec<Case>,
@@ -128,7 +129,41 @@ impl Store {
             renewal_date: None,
             renews: None,
         };
-        // Which deals were renewed already: their renewal reminds no more.
+        // Won deals: the days of the purchases (through the pipeline index).
+        let mut deals: Vec<DealRow> = Vec::new();
+        let mut stmt = db.prepare_cached(
+            "SELECT id, account_id, close_date FROM p_opportunity
+             WHERE deleted = 0 AND stage = 'won' AND close_date IS NOT NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            if let (Some(id), Some(account), Some(closed)) = (uuid(r, 0)?, uuid(r, 1)?, date(r, 2)?)
+            {
+                let mut row = deal(id, account, "won", closed);
+                row.close_date = Some(closed);
+                deals.push(row);
+            }
+        }
+        // A reorder is predicted from 3 wins: only those accounts' latest open deal
+        // matters (none is due once a deal was opened after the last win).
+        let mut wins: HashMap<Uuid, usize> = HashMap::new();
+        for d in &deals {
+            *wins.entry(d.account_id).or_default() += 1;
+        }
+        let mut stmt = db.prepare_cached(
+            "SELECT max(r.created_at) FROM p_opportunity p CROSS JOIN records r ON r.id = p.id
+             WHERE p.account_id = ?1 AND p.deleted = 0
+               AND p.stage IN ('lead', 'qualified', 'proposal', 'negotiation')",
+        )?;
+        for (account, _) in wins.iter().filter(|(_, n)| **n >= 3) {
+            let latest = stmt.query_row([account.to_string()], |r| date(r, 0))?;
+            if let Some(created) = latest {
+                deals.push(deal(Uuid::nil(), *account, "lead", created));
+            }
+        }
+        // Deals with a renewal date (a partial index holds only them; `+` keeps the planner
+        // off the wider `deleted` index), less those renewed already; a won one is already
+        // in for its day.
         let renewed: HashSet<Uuid> = {
             let mut stmt = db.prepare_cached(
                 "SELECT renews_id FROM p_opportunity WHERE renews_id IS NOT NULL AND deleted = 0",
@@ -136,58 +171,48 @@ impl Store {
             let ids = stmt.query_map([], |r| uuid(r, 0))?;
             ids.filter_map(|i| i.ok().flatten()).collect()
         };
-        // Won deals (the days of the purchases, and their renewal dates), then deals in play
-        // with a renewal date. Lost deals remind of nothing.
-        for won in [true, false] {
-            let sql = if won {
-                "SELECT id, account_id, close_date, renewal_date, name, amount, currency, stage,
-                        NULL FROM p_opportunity
-                 WHERE deleted = 0 AND stage = 'won' AND close_date IS NOT NULL"
-            } else {
-                "SELECT p.id, p.account_id, p.close_date, p.renewal_date, p.name, p.amount,
-                        p.currency, p.stage, r.created_at
-                 FROM p_opportunity p JOIN records r ON r.id = p.id
-                 WHERE p.deleted = 0 AND p.renewal_date IS NOT NULL
-                   AND p.stage NOT IN ('won', 'lost')"
-            };
-            let mut stmt = db.prepare_cached(sql)?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let (Some(id), Some(account)) = (uuid(r, 0)?, uuid(r, 1)?) else {
-                    continue;
-                };
-                let closed = date(r, 2)?;
-                let Some(created) = (if won { closed } else { date(r, 8)? }) else {
-                    continue;
-                };
-                let renewal = date(r, 3)?.filter(|_| !renewed.contains(&id));
-                let stage: Option<String> = r.get(7)?;
-                let mut row = deal(id, account, stage.as_deref().unwrap_or("lead"), created);
-                row.close_date = closed;
-                if renewal.is_some() {
-                    // Names and amounts only matter to a renewal (reorders count days).
-                    row.renewal_date = renewal;
-                    row.name = r.get::<_, Option<String>>(4)?.unwrap_or_default();
-                    row.amount = r
-                        .get::<_, Option<String>>(5)?
-                        .and_then(|a| Decimal::from_str(&a).ok());
-                    row.currency = r.get::<_, Option<String>>(6)?.unwrap_or_default();
-                }
-                out.deals.push(row);
-            }
-        }
-        // The latest deal opened on each account (a reorder is not due once one was).
+        let at: HashMap<Uuid, usize> = deals
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| !d.id.is_nil())
+            .map(|(i, d)| (d.id, i))
+            .collect();
         let mut stmt = db.prepare_cached(
-            "SELECT p.account_id, max(r.created_at) FROM p_opportunity p JOIN records r ON r.id = p.id
-             WHERE p.deleted = 0 AND p.stage IN ('lead', 'qualified', 'proposal', 'negotiation')
-             GROUP BY p.account_id",
+            "SELECT p.id, p.account_id, p.name, p.stage, p.amount, p.currency, p.close_date,
+                    r.created_at, p.renewal_date
+             FROM p_opportunity p CROSS JOIN records r ON r.id = p.id
+             WHERE p.renewal_date IS NOT NULL AND +p.deleted = 0 AND p.stage != 'lost'",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            if let (Some(account), Some(created)) = (uuid(r, 0)?, date(r, 1)?) {
-                out.deals.push(deal(Uuid::nil(), account, "lead", created));
+            let (Some(id), Some(account), Some(created), Some(renewal)) =
+                (uuid(r, 0)?, uuid(r, 1)?, date(r, 7)?, date(r, 8)?)
+            else {
+                continue;
+            };
+            if renewed.contains(&id) {
+                continue;
+            }
+            let stage: Option<String> = r.get(3)?;
+            let mut row = DealRow {
+                name: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                amount: r
+                    .get::<_, Option<String>>(4)?
+                    .and_then(|a| Decimal::from_str(&a).ok()),
+                currency: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                close_date: date(r, 6)?,
+                renewal_date: Some(renewal),
+                ..deal(id, account, stage.as_deref().unwrap_or("lead"), created)
+            };
+            match at.get(&id) {
+                Some(&i) => {
+                    row.created = deals[i].created;
+                    deals[i] = row;
+                }
+                None => deals.push(row),
             }
         }
+        out.deals = deals;
         let mut stmt = db.prepare_cached(
             "SELECT id, renewal_days FROM p_account WHERE deleted = 0 AND renewal_days IS NOT NULL",
         )?;
@@ -199,7 +224,7 @@ impl Store {
         }
         // The user's own dismissals (a manager also holds their team's).
         let mut stmt = db.prepare_cached(
-            "SELECT d.key, d.until FROM p_dismissal d JOIN records r ON r.id = d.id
+            "SELECT d.key, d.until FROM p_dismissal d CROSS JOIN records r ON r.id = d.id
              WHERE d.deleted = 0 AND r.owner = ?1 AND d.key IS NOT NULL
              ORDER BY r.updated_at",
         )?;
@@ -235,7 +260,7 @@ impl Store {
         let mut stmt = db.prepare_cached(
             "SELECT p.id, p.account_id, p.subject, r.owner, p.assignee, p.priority, p.status,
                     p.due, r.created_at, p.resolved_at
-             FROM p_case p JOIN records r ON r.id = p.id
+             FROM p_case p CROSS JOIN records r ON r.id = p.id
              WHERE p.deleted = 0 AND p.status IN ('new', 'in_progress', 'waiting_on_customer')
                AND p.due < ?1 AND (?2 IS NULL OR p.assignee = ?2 OR r.owner = ?2)",
         )?;

@@ -202,6 +202,9 @@ fn a_refused_conversion_writes_nothing() {
         matches!(e, ClientError::Core(CoreError::NotEditable { .. })),
         "{e}"
     );
+    // Converted only by converting.
+    let e = s.update(l2, &text(&[("status", "converted")])).unwrap_err();
+    assert!(matches!(e, ClientError::Core(CoreError::RuleBroken { rule: "converted_needs_account", .. })), "{e}");
     // Disqualified needs a reason.
     let e = s
         .update(l2, &text(&[("status", "disqualified")]))

@@ -176,7 +176,8 @@ pub fn downgrade_to_schema_3(path: &Path) {
     let conn = Connection::open(path).unwrap();
     conn.execute_batch(
         "DROP TABLE p_lead; DROP TABLE p_case; DROP TABLE p_dismissal;
-         DROP INDEX p_opportunity_renews;
+         DROP INDEX p_opportunity_renews; DROP INDEX p_opportunity_renewal;
+         DROP INDEX p_account_renewal_days;
          ALTER TABLE p_opportunity DROP COLUMN renewal_date;
          ALTER TABLE p_opportunity DROP COLUMN renews_id;
          ALTER TABLE p_account DROP COLUMN renewal_days;

@@ -98,6 +98,7 @@ macro_rules! storage_conformance {
             a_team_change_racing_pushes_counts_for_every_later_page,
             a_case_reaches_its_assignee_with_its_account_and_contacts_only,
             personal_records_reach_their_owners_devices_only,
+            a_converted_lead_hangs_on_its_account_and_moves_with_it,
         );
     };
     (@tests $fresh:expr; $($test:ident),* $(,)?) => {

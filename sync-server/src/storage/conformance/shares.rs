@@ -1,7 +1,7 @@
 //! Records shared beyond scope: a case reaches its assignee (in another team too) with its
 //! account and contacts and nothing else of the account, the assignee's work comes back,
 //! the share follows the case to its next assignee; personal records reach their owner's
-//! devices only.
+//! devices only; a converted lead hangs on its account and moves with it.
 
 use super::Fresh;
 use super::fixtures::{Doc, World, drops, shown, snapshots, sorted, text};
@@ -168,4 +168,53 @@ pub fn personal_records_reach_their_owners_devices_only(fresh: Fresh) {
         matches!(&phone.pull_all()[..], [PullItem::Changes { doc_id, .. }] if *doc_id == d.id())
     );
     assert!(mia.pull_all().is_empty());
+}
+
+pub fn a_converted_lead_hangs_on_its_account_and_moves_with_it(fresh: Fresh) {
+    let w = World::company(fresh);
+    let alice = w.login("alice");
+    let (mut lead, l) = Doc::create(
+        Kind::Lead,
+        "alice",
+        &[("name", text("Wang Wei")), ("company", text("Haier"))],
+    );
+    alice.push(vec![l]);
+    // Converted on her device: the account, then the lead's links, in one page.
+    let (acme, a) = Doc::account("alice", "Haier");
+    let spec = |n| fieldbook_core::schema::field(Kind::Lead, n).unwrap();
+    lead.doc
+        .set(spec("account_id"), Some(Value::Ref(Kind::Account, acme.id())))
+        .unwrap();
+    lead.doc.set(spec("status"), Some(text("converted"))).unwrap();
+    let converted = lead.commit();
+    let r = alice.push(vec![a, converted]);
+    assert_eq!((r.accepted, r.refused.len()), (2, 0), "{:?}", r.refused);
+    // Linking it to someone else's account would be a move: refused.
+    let zoe = w.login("zoe");
+    let (zeta, z) = Doc::account("zoe", "Zeta");
+    zoe.push(vec![z]);
+    let mut stolen = lead.fork("alice");
+    stolen
+        .doc
+        .set(spec("account_id"), Some(Value::Ref(Kind::Account, zeta.id())))
+        .unwrap();
+    assert_eq!(alice.push(vec![stolen.commit()]).refused.len(), 1);
+    // The account goes to bob: the lead goes with it.
+    let moved = w
+        .service
+        .reassign(
+            &crate::access::Requester::Operator,
+            &fieldbook_core::protocol::ReassignRequest {
+                from: None,
+                to: "bob".into(),
+                accounts: vec![acme.id()],
+            },
+        )
+        .unwrap();
+    assert_eq!(moved.records, 2, "the account and its lead");
+    let mut bob = w.login("bob");
+    assert_eq!(
+        sorted(snapshots(&bob.pull_all())),
+        sorted(vec![acme.id(), lead.id()])
+    );
 }
