@@ -126,15 +126,16 @@ fn main() -> Res<()> {
         kinds("case:")
     );
     println!(
-        "\n| {:<44} | {:>4} | {:>7} | {:>7} | {:>7} | target",
-        "measurement (ms)", "n", "p50", "p95", "max"
+        "\n| {:<44} | {:>4} | {:>7} | {:>7} | {:>7} | {:>7} | target",
+        "measurement (ms)", "n", "p50", "p95", "max", "cpu/run"
     );
     println!(
-        "|{}|------|---------|---------|---------|-------",
+        "|{}|------|---------|---------|---------|---------|-------",
         "-".repeat(46)
     );
 
     let mut samples = Vec::with_capacity(RUNS);
+    let before = cpu().0;
     for _ in 0..RUNS {
         let t = Instant::now();
         let r = store.reminders(today)?;
