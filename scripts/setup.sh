@@ -65,6 +65,16 @@ if [ "$(cat "$ui_dir/node_modules/.fieldbook-lock" 2>/dev/null)" != "$lock_sum" 
     echo "$lock_sum" >"$ui_dir/node_modules/.fieldbook-lock"
 fi
 
+# The JavaScript Automerge library the export test reads `.automerge` files with
+# (tests/automerge-js), exactly as its lock file lists it; again only when the lock changed.
+am_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/automerge-js" && pwd)"
+am_sum="$(sha256sum "$am_dir/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$am_dir/node_modules/.fieldbook-lock" 2>/dev/null)" != "$am_sum" ]; then
+    echo "setup: installing the Automerge JavaScript library (npm ci in tests/automerge-js/)" >&2
+    (cd "$am_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$am_sum" >"$am_dir/node_modules/.fieldbook-lock"
+fi
+
 # tauri-driver: the WebDriver server the window tests talk to (it starts WebKitWebDriver).
 tools_dir="$HOME/.cache/fieldbook/tools"
 export PATH="$tools_dir/bin:$PATH"

@@ -63,6 +63,19 @@ pub fn message(e: &ClientError) -> String {
             ),
             _ => e.to_string(),
         },
+        ClientError::MissingColumn { field, .. } => format!(
+            "{e}: say which column it is with --map \"COLUMN={field}\" (a header or a column number from 1); nothing was imported"
+        ),
+        ClientError::ImportStopped { line, .. } => format!(
+            "{e}. The rows written stay; import the rows from line {line} on again (a file \
+             without the rows above it), or rerun with --on-error skip"
+        ),
+        ClientError::NotYours { .. } => format!(
+            "{e}: ask a manager (or the owner) to do it; nothing was changed"
+        ),
+        ClientError::NotMergeable(_) => format!(
+            "{e} (`fieldbook duplicates` lists likely duplicate pairs); nothing was changed"
+        ),
         ClientError::BadBundle { .. } => {
             format!("{e}: make one with `fieldbook bundle --out FILE`")
         }
@@ -82,6 +95,14 @@ pub fn message(e: &ClientError) -> String {
         ClientError::StoreTooNew { found, known } => format!(
             "this store was written by a newer Fieldbook (store schema {found}, this program knows up to {known}): \
              install the newer fieldbook; nothing was changed"
+        ),
+        ClientError::Locked(_) => format!(
+            "{e}: give it in {} or run the command in a terminal to type it",
+            crate::secret::PASSPHRASE_ENV
+        ),
+        ClientError::WrongPassphrase => format!(
+            "{e} (check {} if it is set); nothing was changed",
+            crate::secret::PASSPHRASE_ENV
         ),
         ClientError::StoreWiped => {
             format!("{e}: `fieldbook init --user YOUR_NAME` makes a new store")

@@ -6,9 +6,11 @@
 //! code: 2 for bad input, 1 for anything else. Knows nothing of SQL or HTTP.
 //!
 //! Layout: `run` (arguments and dispatch), `remote` (the commands about the server: login,
-//! sync, status, logout, reset, reassign), `parse` (text → typed values), `json` (the
-//! record contract's JSON), `render` (output for people), `errors` (messages and hints),
-//! `clean` (no control character reaches a terminal raw).
+//! sync, status, logout, reset, reassign), `import` (spreadsheets in), `export` (JSON, CSV,
+//! XLSX, Automerge files out), `merge` (duplicates and merging them), `parse` (text →
+//! typed values), `json` (the record contract's JSON), `render` (output for people),
+//! `errors` (messages and hints), `clean` (no control character reaches a terminal raw), `secret` (passphrases
+//! of encrypted stores).
 
 /// Like `println!`, but a closed stdout (`fieldbook list ... | head`) is not a crash, and no
 /// control character reaches the terminal raw (`clean`).
@@ -26,13 +28,18 @@ macro_rules! out {
 mod clean;
 mod columns;
 mod errors;
+mod export;
 mod followup;
+mod import;
 mod json;
+mod merge;
 mod parse;
+mod quarantine;
 mod remote;
 mod render;
 mod report;
 mod run;
+mod secret;
 
 fn main() -> std::process::ExitCode {
     run::main()

@@ -1,5 +1,6 @@
-//! The commands that concern the store's server: `login`, `logout`, `status`, `sync`,
-//! `reassign`, and `reset` (which deletes the store, so that the device can serve another
+//! The commands that concern the store's server: `login`, `logout`, `status`, `sync`
+//! (which reconciles with a server restored from a backup by itself), `reassign`, and
+//! `reset` (which deletes the store, so that the device can serve another
 //! user or server). Each takes the open store, runs the sync engine on it, and prints the
 //! typed result for people or as one JSON document.
 
@@ -200,6 +201,13 @@ pub fn sync(store: Store, json: bool) -> anyhow::Result<()> {
         );
         return Ok(());
     }
+    if let Some(r) = &report.reconciled {
+        out!(
+            "The server had been restored from a backup: sent again {} it lacked ({}), then pulled everything again.",
+            render::count(r.changes_sent_again, "change", "changes"),
+            render::count(r.records_behind, "record", "records"),
+        );
+    }
     let p = &report.pulled;
     out!(
         "Pushed {}{}; pulled {}, {} updated, {} removed.",
@@ -224,6 +232,17 @@ pub fn sync(store: Store, json: bool) -> anyhow::Result<()> {
     }
     if !report.refused.is_empty() {
         eprintln!("(`fieldbook status` lists what the server refused until it is dealt with)");
+    }
+    if p.refusals_dealt_with > 0 {
+        out!(
+            "{} the server had refused {} dealt with by a manager since.",
+            render::count(p.refusals_dealt_with, "change", "changes"),
+            if p.refusals_dealt_with == 1 {
+                "was"
+            } else {
+                "were"
+            }
+        );
     }
     Ok(())
 }

@@ -318,7 +318,7 @@ pub fn hits(hits: &[SearchHit]) {
 }
 
 pub fn history(entries: &[HistoryEntry]) {
-    for e in entries {
+    for (i, e) in entries.iter().enumerate() {
         out!(
             "{}  {:<12} {}: {} → {}",
             e.at,
@@ -327,6 +327,11 @@ pub fn history(entries: &[HistoryEntry]) {
             fit(&show(&e.from), 40),
             fit(&show(&e.to), 40)
         );
+        // Once per change, after its last line (the lines of one change follow each other).
+        let last_of_change = entries.get(i + 1).is_none_or(|n| n.change != e.change);
+        if let Some(at) = e.received_at.as_ref().filter(|_| last_of_change) {
+            out!("                      received by the server at {at}");
+        }
     }
 }
 

@@ -35,13 +35,26 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Create the local store.
+    ///
+    /// The store is encrypted with a passphrase (FIELDBOOK_PASSPHRASE, or typed twice at
+    /// the terminal) unless --no-encryption is given.
     Init {
         #[arg(long)]
         user: String,
         /// Currency of new opportunities, quotes and products unless given.
         #[arg(long, default_value = "EUR")]
         currency: String,
+        /// A plain store: anyone who can read its file reads the records.
+        #[arg(long)]
+        no_encryption: bool,
     },
+    /// Encrypt a plain store with a passphrase (FIELDBOOK_PASSPHRASE, or typed twice).
+    /// The app and other programs using the store must be closed.
+    Encrypt,
+    /// Change the passphrase of an encrypted store (the current one from
+    /// FIELDBOOK_PASSPHRASE or typed, the new one from FIELDBOOK_NEW_PASSPHRASE or typed
+    /// twice). The app and other programs using the store must be closed.
+    Passphrase,
     /// Create a record: `fieldbook new account name="Acme GmbH" city=Berlin`. Prints its id.
     New {
         kind: String,
@@ -107,11 +120,33 @@ enum Command {
         field: String,
         value: String,
     },
-    /// Everything as one JSON file (format: docs/formats.md).
-    Export {
+    /// Take everything out: one JSON file (--out), CSV files (--csv DIR), an XLSX workbook
+    /// (--xlsx FILE), or each record's Automerge document (--automerge DIR). Formats:
+    /// docs/formats.md.
+    Export(crate::export::ExportArgs),
+    /// Likely duplicate accounts and contacts (normalized names, phones, e-mail, domains).
+    Duplicates {
+        /// account or contact (default: both).
         #[arg(long)]
-        out: PathBuf,
+        kind: Option<String>,
+        /// At most this many pairs per kind (default: 50 for people, all with --json).
+        #[arg(long)]
+        limit: Option<usize>,
     },
+    /// Merge OTHER_ID into KEEP_ID: the kept record fills its empty fields from the other,
+    /// the other's contacts, opportunities, activities, tasks and quotes move over, and the
+    /// other is marked merged and deleted (both histories stay readable).
+    Merge {
+        keep: String,
+        other: String,
+        /// Whose value a field ends with: `--field phone=other` (or `=keep`). Repeatable.
+        #[arg(long = "field", value_name = "FIELD=other|keep")]
+        fields: Vec<String>,
+    },
+    /// Bring a spreadsheet's rows in as records: `fieldbook import csv --kind account FILE`.
+    /// Columns are mapped from their headers (English or Chinese) unless --map says.
+    #[command(subcommand)]
+    Import(crate::import::ImportFormat),
     /// Every document of this store, for another store to absorb.
     Bundle {
         #[arg(long)]
@@ -174,6 +209,10 @@ enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Review changes the server refused (managers: their teams'; admins: all): list,
+    /// show, apply or discard them (needs the server).
+    #[command(subcommand)]
+    Quarantine(crate::quarantine::QuarantineCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -219,7 +258,7 @@ fn progress_bar(what: &str) -> ProgressBar {
 }
 
 /// Runs a long operation with a progress bar on stderr (hidden when not a terminal).
-fn with_progress<T>(
+pub(crate) fn with_progress<T>(
     what: &str,
     f: impl FnOnce(&mut dyn FnMut(u64, u64)) -> Result<T, ClientError>,
 ) -> Result<T, ClientError> {
@@ -232,6 +271,47 @@ fn with_progress<T>(
     out
 }
 
+/// `encrypt` and `passphrase`: the store's file is copied under the new key and swapped in.
+fn change_protection(dir: &std::path::Path, command: &Command, json: bool) -> anyhow::Result<()> {
+    use crate::secret::{NEW_PASSPHRASE_ENV, PASSPHRASE_ENV};
+    use fieldbook_client::{AtRest, Protection, at_rest};
+    if !dir.join(fieldbook_client::store::STORE_FILE).is_file() {
+        return Err(ClientError::NoStore(dir.to_path_buf()).into());
+    }
+    let encrypted = at_rest::at_rest(dir) == AtRest::Passphrase;
+    let new = match (command, encrypted) {
+        (Command::Encrypt, true) => anyhow::bail!(
+            "this store is encrypted already: `fieldbook passphrase` changes its passphrase"
+        ),
+        (Command::Encrypt, false) => crate::secret::new(PASSPHRASE_ENV)?,
+        (_, false) => anyhow::bail!(
+            "this store is not encrypted: `fieldbook encrypt` encrypts it with a passphrase"
+        ),
+        (_, true) => {
+            crate::secret::unlock_if_needed(dir)?;
+            crate::secret::new(NEW_PASSPHRASE_ENV)?
+        }
+    };
+    // The whole file is copied: a spinner while it is (stderr, hidden when not a terminal).
+    let spinner = ProgressBar::new_spinner().with_message("encrypting a copy of the store");
+    spinner.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let done = at_rest::protect(dir, &Protection::passphrase(&new));
+    spinner.finish_and_clear();
+    done?;
+    if json {
+        print_json(&json!({"data_dir": dir, "encrypted": true}));
+    } else if encrypted {
+        out!(
+            "The passphrase of the store in {} is changed.",
+            dir.display()
+        );
+    } else {
+        out!("The store in {} is encrypted.", dir.display());
+    }
+    Ok(())
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -240,6 +320,7 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let (message, bad_input) = match e.downcast_ref::<ClientError>() {
                 Some(c) => (errors::message(c), c.is_bad_input()),
+                None if e.is::<crate::import::BadInput>() => (format!("{e:#}"), true),
                 None => (format!("{e:#}"), false),
             };
             eprintln!("error: {}", crate::clean::terminal(&message));
@@ -260,8 +341,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
     let now = OffsetDateTime::now_utc();
     let json = cli.json;
-    if let Command::Init { user, currency } = &cli.command {
-        let store = Store::init(&dir, user, currency)?;
+    if let Command::Init {
+        user,
+        currency,
+        no_encryption,
+    } = &cli.command
+    {
+        if dir.join(fieldbook_client::store::STORE_FILE).exists() {
+            return Err(ClientError::AlreadyExists(dir.clone()).into());
+        }
+        let protection = crate::secret::for_new_store(*no_encryption)?;
+        let store = Store::init_with(&dir, user, currency, &protection)?;
         let s = store.settings();
         if json {
             print_json(
@@ -270,14 +360,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
         } else {
             out!(
-                "Created a store for {} in {} (currency {}).",
+                "Created a store for {} in {} (currency {}{}).",
                 s.user,
                 dir.display(),
-                s.default_currency
+                s.default_currency,
+                if *no_encryption {
+                    ", not encrypted"
+                } else {
+                    ", encrypted"
+                }
             );
         }
         return Ok(());
     }
+    if matches!(cli.command, Command::Encrypt | Command::Passphrase) {
+        return change_protection(&dir, &cli.command, json);
+    }
+    crate::secret::unlock_if_needed(&dir)?;
     let mut store = Store::open(&dir)?;
     let writes = matches!(
         cli.command,
@@ -292,9 +391,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             | Command::Absorb { .. }
             | Command::Demo { .. }
             | Command::Convert(_)
+            | Command::Import(_)
+            | Command::Merge { .. }
     );
     match cli.command {
-        Command::Init { .. } => unreachable!("handled above"),
+        Command::Init { .. } | Command::Encrypt | Command::Passphrase => {
+            unreachable!("handled above")
+        }
         Command::New { kind: k, fields } => {
             let k = kind(&k)?;
             let id = store.create(k, &parse::record_values(k, &fields, now)?)?;
@@ -346,6 +449,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 search,
                 limit: limit.or(people_limit.map(|l| l + 1)),
                 include_deleted: deleted,
+                ..ListQuery::default()
             };
             let mut rows = store.list(k, &q)?;
             if json {
@@ -412,18 +516,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             store.resolve(id, &field, value)?;
             updated(&store, id, json)?;
         }
-        Command::Export { out } => {
-            let n = with_progress("export", |p| store.export(&out, p))?;
-            if json {
-                print_json(&json!({"out": out, "records": n}));
-            } else {
-                out!(
-                    "Exported {} to {}.",
-                    render::count(n, "record", "records"),
-                    out.display()
-                );
-            }
+        Command::Export(args) => crate::export::run(&store, args, json)?,
+        Command::Duplicates { kind, limit } => {
+            crate::merge::duplicates(&store, kind.as_deref(), limit, json)?
         }
+        Command::Merge {
+            keep,
+            other,
+            fields,
+        } => crate::merge::merge(&mut store, &keep, &other, &fields, json)?,
         Command::Bundle { out } => {
             let n = with_progress("bundle", |p| store.bundle(&out, p))?;
             if json {
@@ -436,6 +537,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
         }
+        Command::Import(format) => crate::import::run(&mut store, format, json)?,
         Command::Absorb { file } => {
             let report = with_progress("absorb", |p| store.absorb(&file, p))?;
             if json {
@@ -476,6 +578,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let id = store.resolve_id(&account)?;
             return remote::reassign(store, id, &to, json);
         }
+        Command::Quarantine(cmd) => return crate::quarantine::run(store, &cmd, json),
         Command::Pipeline => {
             let p = store.pipeline()?;
             if json {

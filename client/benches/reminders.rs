@@ -154,7 +154,12 @@ fn main() -> Res<()> {
         samples.push(t.elapsed());
         assert_eq!(r.len(), due.len());
     }
-    report("Store::open + Store::reminders", samples, cpu().0 - before, true);
+    report(
+        "Store::open + Store::reminders",
+        samples,
+        cpu().0 - before,
+        true,
+    );
 
     match fieldbook_bin() {
         None => println!("(no `fieldbook` binary next to this bench: the command is not timed)"),

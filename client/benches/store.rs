@@ -15,6 +15,8 @@
 //! ```
 //!
 //! `FIELDBOOK_BENCH_KEEP=1` keeps the generated store (its path is printed) for inspection.
+//! `FIELDBOOK_BENCH_PASSPHRASE=...` makes the store encrypted (SQLCipher, issue #13) and
+//! adds a row for unlocking it (the argon2id derivation plus the first read).
 //!
 //! The targets are for 100,000 records; with fewer records the import target is scaled down
 //! linearly and the others are kept as they are. Results are written up in `BENCHMARKS.md`.
@@ -331,7 +333,20 @@ fn main() -> Res<()> {
     let mut rng = StdRng::seed_from_u64(SEED);
 
     // ---- import: the whole book through the normal write path (batches of 1,000) ----
-    let mut store = Store::init(&dir, "bench", "EUR")?;
+    let passphrase = std::env::var("FIELDBOOK_BENCH_PASSPHRASE").ok();
+    let protection = match &passphrase {
+        Some(p) => fieldbook_client::Protection::passphrase(p),
+        None => fieldbook_client::Protection::None,
+    };
+    println!(
+        "encrypted at rest: {}",
+        if passphrase.is_some() {
+            "yes (SQLCipher)"
+        } else {
+            "no"
+        }
+    );
+    let mut store = Store::init_with(&dir, "bench", "EUR", &protection)?;
     let mut last_report = Instant::now();
     let (import, added) = time(|| {
         Ok(store.demo(records, SEED, &mut |done, total| {
@@ -374,6 +389,15 @@ fn main() -> Res<()> {
         drop(s);
     }
     rows.push(Row::new("open (Store::open)", opens).target(Stat::P99, Duration::from_millis(500)));
+    if let Some(p) = &passphrase {
+        let mut unlocks = Vec::new();
+        for _ in 0..5 {
+            fieldbook_client::at_rest::lock(&dir);
+            let (d, ()) = time(|| Ok(fieldbook_client::at_rest::unlock(&dir, p)?))?;
+            unlocks.push(d);
+        }
+        rows.push(Row::new("unlock (argon2id + first read)", unlocks));
+    }
     let mut store = Store::open(&dir)?;
     store.checkpoint()?;
 

@@ -64,6 +64,43 @@ pub enum ClientError {
     #[error("{} holds no PEM certificate: {why}", path.display())]
     BadCaCert { path: PathBuf, why: String },
 
+    /// A spreadsheet that cannot be read as given (encoding, quotes, not a workbook, no
+    /// such sheet): the message says what would make it readable.
+    #[error("{}: {why}", path.display())]
+    UnreadableFile { path: PathBuf, why: String },
+
+    /// No column of an import's file holds a field every record of its kind needs.
+    #[error("no column of the file is {} `{field}`; its columns are: {columns}", kind.a())]
+    MissingColumn {
+        kind: Kind,
+        field: String,
+        columns: String,
+    },
+
+    /// A row that passed the import's checks failed when written (the store changed
+    /// meanwhile, or the disk failed): the rows before it are written, in whole batches.
+    #[error("the import stopped at line {line} with {written} row(s) written: {source}")]
+    ImportStopped {
+        line: u64,
+        written: u64,
+        source: Box<ClientError>,
+    },
+
+    /// A merge of two records that cannot be merged (other kinds, the same record, a
+    /// record merged already, a kind that is not merged).
+    #[error("{0}")]
+    NotMergeable(String),
+
+    /// A write to a record this store's user may not write (it belongs to another rep): the
+    /// server would refuse it.
+    #[error("{id} belongs to {owner}; this store's user {user} (a {role}) may not change it")]
+    NotYours {
+        id: Uuid,
+        owner: String,
+        user: String,
+        role: String,
+    },
+
     // --- The store ---
     #[error("there is no Fieldbook store in {}", .0.display())]
     NoStore(PathBuf),
@@ -100,6 +137,26 @@ pub enum ClientError {
         "this store was wiped (its user was deactivated and its work handed over, or it was reset)"
     )]
     StoreWiped,
+
+    /// The store is encrypted and this process has not unlocked it.
+    #[error("the store in {} is encrypted: unlock it with its passphrase", .0.display())]
+    Locked(PathBuf),
+
+    #[error("the passphrase does not open this store")]
+    WrongPassphrase,
+
+    #[error("a passphrase needs at least {min} characters")]
+    WeakPassphrase { min: usize },
+
+    #[error("the store in {} is not encrypted: there is nothing to unlock", .0.display())]
+    NotEncrypted(PathBuf),
+
+    /// Re-keying swaps the whole file: no other connection may have it open.
+    #[error(
+        "the store in {} is open in another program (the app, a sync): close it and try again; nothing was changed",
+        .0.display()
+    )]
+    StoreInUse(PathBuf),
 
     #[error("the store's database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -214,6 +271,8 @@ pub enum Rule {
     BadSetting(String),
     #[error("`{0}` cannot be filtered on: search its text instead")]
     NotFilterable(String),
+    #[error("a list cannot be sorted by `{0}`")]
+    NotSortable(String),
     #[error("record {id} is {} here but {} in the bundle: not merged", here.a(), incoming.a())]
     KindDiffers {
         id: Uuid,
@@ -244,7 +303,15 @@ impl ClientError {
             | ClientError::AlreadyExists(_)
             | ClientError::WrongUser { .. }
             | ClientError::WrongServer { .. }
-            | ClientError::ChangesWaiting { .. } => true,
+            | ClientError::ChangesWaiting { .. }
+            | ClientError::WrongPassphrase
+            | ClientError::WeakPassphrase { .. }
+            | ClientError::NotEncrypted(_)
+            | ClientError::UnreadableFile { .. }
+            | ClientError::MissingColumn { .. }
+            | ClientError::NotMergeable(_)
+            | ClientError::NotYours { .. } => true,
+            ClientError::ImportStopped { source, .. } => source.is_bad_input(),
             ClientError::Server { status, .. } => (400..500).contains(status),
             ClientError::NoStore(_)
             | ClientError::StoreTooNew { .. }
@@ -253,6 +320,8 @@ impl ClientError {
             | ClientError::Damaged { .. }
             | ClientError::DamagedStore(_)
             | ClientError::StoreWiped
+            | ClientError::Locked(_)
+            | ClientError::StoreInUse(_)
             | ClientError::Sqlite(_)
             | ClientError::Io { .. }
             | ClientError::NotLoggedIn

@@ -21,17 +21,24 @@
 //!   conversion among them.
 //! - [`query`]: typed reads — records, lists, history, conflicts.
 //! - [`model`]: the typed values exchanged with programs.
+//! - [`agenda`]: a rep's day (tasks due, deals closing, latest activities).
+//! - [`describe`]: the field contract as data, for programs that build forms from it.
 //! - [`reminders`]: renewals, reorders and overdue cases due today; dismiss, snooze, renew.
 //! - [`report`]: the managers' reports over this device's copy, and exchange rates.
 //! - [`settings`]: this device's preferences (case due days, when reminders start).
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
+//! - [`import`]: spreadsheets (CSV, XLSX) read, checked row by row and imported.
+//! - [`duplicates`]: likely duplicates in the store, and merging two records into one.
 //! - [`demo`]: filling a store with a generated book.
 //! - [`sync`]: the sync engine — sign-in, push, pull, handover; cancellable, with events.
 //! - [`device`]: this device's host name.
 //! - [`error`]: the crate's one error type.
 
+pub mod agenda;
 pub mod demo;
+pub mod describe;
 pub mod device;
+pub mod duplicates;
 pub mod edit;
 pub mod error;
 pub mod exchange;
@@ -45,10 +52,12 @@ pub mod settings;
 pub mod store;
 pub mod sync;
 
+pub use agenda::Agenda;
 pub use error::{ClientError, RefProblem, Result, Rule};
 pub use fieldbook_core::Kind;
 pub use fieldbook_core::value::FieldValue;
 pub use model::{FieldValues, RecordView};
-pub use query::{Filter, ListQuery};
+pub use query::{Filter, ListCursor, ListOrder, ListPage, ListQuery};
 pub use store::Store;
+pub use store::at_rest::{self, AtRest, Protection};
 pub use sync::{Cancel, SyncEngine, SyncEvent, SyncReport};

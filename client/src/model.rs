@@ -19,6 +19,7 @@ pub type FieldValues = BTreeMap<String, Option<FieldValue>>;
 
 /// A record: every field, computed values and metadata (as `show` and lists return it).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RecordView {
     pub id: Uuid,
     pub kind: Kind,
@@ -43,6 +44,11 @@ pub struct RecordView {
     pub has_conflicts: bool,
     /// The open conflicts (filled by [`Store::record`](crate::Store::record), empty in lists).
     pub conflicts: Vec<Conflict>,
+    /// The document's heads when it was read (by [`Store::record`](crate::Store::record);
+    /// empty in lists): an editor of the notes sends them back with its edit
+    /// ([`Store::edit_notes`](crate::Store::edit_notes)).
+    #[serde(default)]
+    pub heads: Vec<String>,
     /// The rules across fields the record breaks as it stands ("needs attention"): a merge
     /// of two valid edits can break one (a `lost` deal whose reason another device
     /// cleared). Empty for almost every record; never a reason to refuse another edit.
@@ -51,6 +57,7 @@ pub struct RecordView {
 
 /// One line of a quote.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QuoteLine {
     pub line_id: String,
     /// The line's fields that have a value (`schema::LINE_FIELDS`).
@@ -61,6 +68,7 @@ pub struct QuoteLine {
 
 /// A quote's totals (exact decimal strings).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QuoteTotals {
     pub subtotal: String,
     pub tax: String,
@@ -69,6 +77,7 @@ pub struct QuoteTotals {
 
 /// One search result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchHit {
     pub id: Uuid,
     pub kind: Kind,
@@ -78,6 +87,7 @@ pub struct SearchHit {
 
 /// One of the concurrent values of a field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConflictValue {
     pub value: Option<FieldValue>,
     /// User name of the author.
@@ -90,6 +100,7 @@ pub struct ConflictValue {
 
 /// A field with concurrent values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Conflict {
     /// A field name, or `lines.LINE_ID.FIELD` for a quote line.
     pub field: String,
@@ -98,6 +109,7 @@ pub struct Conflict {
 
 /// A record's open conflicts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RecordConflicts {
     pub id: Uuid,
     pub kind: Kind,
@@ -109,17 +121,24 @@ pub struct RecordConflicts {
 
 /// One field changed by one change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HistoryEntry {
-    /// RFC 3339.
+    /// RFC 3339, the author's clock.
     pub at: String,
     pub by: String,
     pub field: String,
     pub from: Option<FieldValue>,
     pub to: Option<FieldValue>,
+    /// The hash of the change that made it.
+    pub change: String,
+    /// When the server received that change (RFC 3339, the server's clock), if it said:
+    /// it went through the server, signed in as `by`.
+    pub received_at: Option<String>,
 }
 
 /// One stage of the open pipeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StageSummary {
     pub stage: String,
     pub count: u64,
@@ -131,6 +150,7 @@ pub struct StageSummary {
 
 /// What the sync state is, readable with no network.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncStatus {
     /// The server this store syncs with (it stays known after signing out).
     pub server: Option<String>,
@@ -150,6 +170,7 @@ pub struct SyncStatus {
 
 /// A change the server refused and keeps in its quarantine for a manager to review.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RefusedChange {
     /// The change's hash (hex): the quarantine item's key on the server.
     pub hash: String,
@@ -163,6 +184,7 @@ pub struct RefusedChange {
 
 /// What `absorb` did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AbsorbReport {
     pub documents: u64,
     pub new_records: u64,
@@ -196,6 +218,8 @@ impl From<core_doc::HistoryEntry> for HistoryEntry {
             field: h.field,
             from: FieldValue::from_json(&h.from),
             to: FieldValue::from_json(&h.to),
+            change: h.change,
+            received_at: None,
         }
     }
 }
@@ -271,6 +295,7 @@ impl RecordView {
             owner: text(m, "owner"),
             has_conflicts: m.get("has_conflicts") == Some(&Json::Bool(true)),
             conflicts: Vec::new(),
+            heads: Vec::new(),
             attention: Vec::new(),
         })
     }

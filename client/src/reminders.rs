@@ -122,7 +122,7 @@ impl Store {
                     if until.1.is_some() {
                         values.push(until);
                     }
-                    edit::create_in(tx, Kind::Dismissal, values, now).map(|_| ())
+                    edit::create_here(tx, Kind::Dismissal, values, now).map(|_| ())
                 }
             }
         })?;
@@ -168,7 +168,7 @@ impl Store {
                     values.push((spec(opp, field), Some(v.clone())));
                 }
             }
-            let opportunity = edit::create_in(tx, opp, values, now)?;
+            let opportunity = edit::create_here(tx, opp, values, now)?;
             let Some(q) = &quote else {
                 return Ok(Renewed {
                     renews: deal,
@@ -185,7 +185,7 @@ impl Store {
                     values.push((spec(Kind::Quote, field), Some(v.clone())));
                 }
             }
-            let new_quote = edit::create_in(tx, Kind::Quote, values, now)?;
+            let new_quote = edit::create_here(tx, Kind::Quote, values, now)?;
             edit::edit_in(tx, new_quote, Some(Kind::Quote), now, |tx, doc| {
                 for line in &q.lines {
                     let mut values: Vec<(&'static FieldSpec, Value)> = Vec::new();

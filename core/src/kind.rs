@@ -6,6 +6,7 @@ use std::fmt;
 
 /// A kind of record. Its `as_str` name is part of the public contract (CLI, exports, sync).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Account,

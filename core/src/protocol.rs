@@ -22,6 +22,8 @@ pub const MAX_PUSH_CHANGES: usize = 1000;
 pub const MAX_BODY_BYTES: usize = 8 << 20;
 /// At most this many items in one pull page (the server may send fewer).
 pub const MAX_PULL_ITEMS: u32 = 2000;
+/// At most this many records in one reconcile request.
+pub const MAX_RECONCILE_DOCS: usize = 2000;
 
 /// Base64 for byte fields in JSON.
 pub mod b64 {
@@ -133,6 +135,11 @@ pub struct PushRequest {
     pub changes: Vec<ChangeEnvelope>,
     /// Changes the device still holds, this page included (shown to managers).
     pub pending: u64,
+    /// The identity of the log the device last synced with ([`PullResponse::log_id`]): a
+    /// server whose log is another (restored from a backup) refuses the push with 409
+    /// `log_changed` and applies nothing, so the device reconciles first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_id: Option<Uuid>,
 }
 
 /// A change the server refused and set aside in quarantine (never dropped).
@@ -156,6 +163,15 @@ pub struct PushResponse {
     /// For a handover: the device must now wipe its local copy.
     #[serde(default)]
     pub wipe: bool,
+    /// The identity of the server's log (a new one after a restore from a backup).
+    #[serde(default)]
+    pub log_id: Option<Uuid>,
+    /// When the server received the accepted changes (RFC 3339, server time).
+    #[serde(default)]
+    pub received_at: Option<String>,
+    /// The hashes of the changes accepted by this push (received at `received_at`).
+    #[serde(default)]
+    pub received: Vec<String>,
 }
 
 /// `POST /v1/pull`: what happened after `cursor` that this device may see.
@@ -171,6 +187,10 @@ pub struct PullRequest {
     pub limit: Option<u32>,
     /// Changes the device still holds (shown to managers).
     pub pending: u64,
+    /// The identity of the log the cursor is a position in (see [`PushRequest::log_id`]):
+    /// another log answers 409 `log_changed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_id: Option<Uuid>,
 }
 
 /// A page of what a device should apply, in order.
@@ -183,6 +203,14 @@ pub struct PullResponse {
     pub snapshot_after: Option<Uuid>,
     /// Whether more is waiting: pull again at once.
     pub more: bool,
+    /// The identity of the server's log: store it, and send it with later requests.
+    #[serde(default)]
+    pub log_id: Option<Uuid>,
+    /// On the last page (`more` false): the hashes of this user's refused changes still
+    /// waiting in the quarantine. A refusal the device remembers that is not listed was
+    /// dealt with (applied or discarded). `None` from servers that do not say.
+    #[serde(default)]
+    pub open_refusals: Option<Vec<String>>,
 }
 
 /// One thing to apply.
@@ -196,6 +224,10 @@ pub enum PullItem {
         owner: String,
         #[serde(with = "b64::list")]
         changes: Vec<Vec<u8>>,
+        /// When the server received each change (RFC 3339, server time), in the order of
+        /// `changes`; empty from servers that do not say.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        received_at: Vec<String>,
     },
     /// A whole record, newly visible or bootstrapped: its saved document and its projection
     /// (`record` is what `show` prints, without `conflicts`), so the device need not load it.
@@ -299,12 +331,114 @@ pub struct DeviceInfo {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct QuarantineEntry {
     pub id: i64,
+    /// When it was refused.
     pub at: String,
+    /// Who pushed it.
     pub user: String,
     pub device_id: Uuid,
     pub doc_id: Uuid,
+    pub kind: Kind,
     pub hash: String,
     pub reason: String,
+    /// Whether it waits for a decision, or was applied or discarded.
+    #[serde(default)]
+    pub state: QuarantineState,
+    /// Refused for changes it depends on that the server lacked: retried by itself when
+    /// changes of its record arrive.
+    #[serde(default)]
+    pub waiting_for_deps: bool,
+    /// Who applied or discarded it, and when.
+    #[serde(default)]
+    pub decided_by: Option<String>,
+    #[serde(default)]
+    pub decided_at: Option<String>,
+}
+
+/// Where a quarantined change stands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuarantineState {
+    /// Waiting for a manager's or admin's decision.
+    #[default]
+    Open,
+    /// Applied: it is in the log like any accepted change.
+    Applied,
+    /// Discarded: kept only as a record of the decision.
+    Discarded,
+}
+
+impl QuarantineState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuarantineState::Open => "open",
+            QuarantineState::Applied => "applied",
+            QuarantineState::Discarded => "discarded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<QuarantineState> {
+        match s {
+            "open" => Some(QuarantineState::Open),
+            "applied" => Some(QuarantineState::Applied),
+            "discarded" => Some(QuarantineState::Discarded),
+            _ => None,
+        }
+    }
+}
+
+/// `GET /v1/admin/quarantine/{id}`: one refused change in full: what it would write.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct QuarantineDetail {
+    pub entry: QuarantineEntry,
+    /// The user name the change names as its author.
+    pub author: String,
+    /// When its author made it (RFC 3339, the device's clock).
+    pub made_at: String,
+    /// The fields it writes, with the values it writes (JSON), when the record is on the
+    /// server and holds what the change depends on; else empty.
+    pub writes: Vec<WrittenField>,
+    /// The record's owner now (`None`: a product, or not on the server).
+    pub owner: Option<String>,
+}
+
+/// A field a quarantined change writes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WrittenField {
+    pub field: String,
+    pub value: Json,
+}
+
+/// `POST /v1/admin/quarantine/{id}/apply` and `.../discard`: the decision taken.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct QuarantineDecision {
+    pub entry: QuarantineEntry,
+    /// Other changes that waited for this one (missing dependencies) and went in with it.
+    #[serde(default)]
+    pub also_applied: u64,
+}
+
+/// `POST /v1/reconcile`: after the server's log changed (restored from a backup), the
+/// device asks which of its records the server lacks changes of.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReconcileRequest {
+    pub protocol: u32,
+    /// At most [`MAX_RECONCILE_DOCS`].
+    pub docs: Vec<DocHeads>,
+}
+
+/// A record and the hashes of its latest changes (hex).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DocHeads {
+    pub doc_id: Uuid,
+    pub heads: Vec<String>,
+}
+
+/// For each asked record of which the server lacks a change: the server's own heads
+/// (empty when it does not have the record). Records it is up to date with are left out.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ReconcileResponse {
+    pub log_id: Option<Uuid>,
+    pub behind: Vec<DocHeads>,
 }
 
 #[cfg(test)]
@@ -319,6 +453,7 @@ mod tests {
                 kind: Kind::Account,
                 owner: "alice".into(),
                 changes: vec![vec![0, 1, 255]],
+                received_at: vec!["2026-01-02T03:04:05Z".into()],
             },
             PullItem::Drop {
                 doc_id: Uuid::nil(),

@@ -79,6 +79,7 @@ pub static RULES: &[Rule] = &[
 
 /// A rule a record's current state breaks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Attention {
     pub rule: String,
     pub fields: Vec<String>,

@@ -6,6 +6,10 @@
 
 use crate::kind::Kind;
 
+/// The field linking a merged record to the record it was merged into (see
+/// [`merged_into_field`]).
+pub const MERGED_INTO: &str = "merged_into";
+
 /// Opportunity stages, in pipeline order.
 pub const STAGES: &[&str] = &[
     "lead",
@@ -147,6 +151,16 @@ const fn req(name: &'static str, ty: FieldType) -> FieldSpec {
         edit: Edit::Free,
     }
 }
+/// The record this one was merged into (a duplicate) or continues as (a child moved to the
+/// record its parent was merged into). Written once, by a merge; the record is deleted then.
+const fn merged_into(kind: Kind) -> FieldSpec {
+    FieldSpec {
+        name: MERGED_INTO,
+        ty: FieldType::Ref(kind),
+        required: false,
+        edit: Edit::Assigned,
+    }
+}
 const fn parent(name: &'static str, kind: Kind) -> FieldSpec {
     FieldSpec {
         name,
@@ -178,6 +192,7 @@ const ACCOUNT: &[FieldSpec] = &[
     f("tags", FieldType::Tags),
     f("notes", FieldType::Notes),
     f("parent_id", FieldType::Ref(Kind::Account)),
+    merged_into(Kind::Account),
     // Days before a renewal date its reminder starts, for this account (unset: the
     // store's default, 60).
     f("renewal_days", FieldType::Int { min: 0, max: 3650 }),
@@ -190,6 +205,7 @@ const CONTACT: &[FieldSpec] = &[
     f("email", FieldType::Email),
     f("phone", FieldType::Text),
     f("role", FieldType::Text),
+    merged_into(Kind::Contact),
 ];
 
 const OPPORTUNITY: &[FieldSpec] = &[
@@ -202,6 +218,7 @@ const OPPORTUNITY: &[FieldSpec] = &[
     f("probability", FieldType::Int { min: 0, max: 100 }),
     f("next_step", FieldType::Text),
     f("loss_reason", FieldType::Text),
+    merged_into(Kind::Opportunity),
     // When a contract or warranty ends: a renewal reminder starts some days before.
     f("renewal_date", FieldType::Date),
     // The deal this one renews (made by the renewal reminder's action).
@@ -231,6 +248,7 @@ const QUOTE: &[FieldSpec] = &[
         required: false,
         edit: Edit::Dedicated,
     },
+    merged_into(Kind::Quote),
 ];
 
 const ACTIVITY: &[FieldSpec] = &[
@@ -249,6 +267,7 @@ const ACTIVITY: &[FieldSpec] = &[
             max: 180,
         },
     ),
+    merged_into(Kind::Activity),
 ];
 
 const TASK: &[FieldSpec] = &[
@@ -351,6 +370,12 @@ pub fn fields(kind: Kind) -> &'static [FieldSpec] {
         Kind::Case => CASE,
         Kind::Dismissal => DISMISSAL,
     }
+}
+
+/// The kind's `merged_into` field, if records of the kind can be merged or moved by a merge
+/// (accounts and contacts; the opportunities, quotes and activities that move with them).
+pub fn merged_into_field(kind: Kind) -> Option<&'static FieldSpec> {
+    fields(kind).iter().find(|f| f.name == MERGED_INTO)
 }
 
 /// The field of a kind with this name (or its output name, see [`output_name`]), if any.

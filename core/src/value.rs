@@ -70,6 +70,7 @@ impl From<Value> for FieldValue {
 /// `YYYY-MM-DD`, times RFC 3339 strings, references record ids as strings, tags a list.
 /// Plain serde data (serialized untagged: `true`, `3`, `2.5`, `"text"`, `["a", "b"]`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(untagged)]
 pub enum FieldValue {
     Bool(bool),

@@ -11,6 +11,8 @@ use serde::Serialize;
 pub enum ErrorKind {
     /// The user's input was refused; nothing changed. Show the message next to the input.
     BadInput,
+    /// No record has that id (here): it may have been removed by a sync.
+    NotFound,
     /// There is no store yet: the first-run screen creates one.
     NoStore,
     /// The store was written by a newer Fieldbook; it was left untouched.
@@ -47,6 +49,7 @@ impl From<ClientError> for AppError {
     fn from(e: ClientError) -> AppError {
         let kind = match &e {
             ClientError::NoStore(_) => ErrorKind::NoStore,
+            ClientError::NotFound(_) => ErrorKind::NotFound,
             ClientError::StoreTooNew { .. } => ErrorKind::StoreTooNew,
             ClientError::Offline { .. } => ErrorKind::Offline,
             ClientError::NotLoggedIn => ErrorKind::NotLoggedIn,

@@ -5,10 +5,14 @@
 //! anything a command needs beyond passing values through belongs in `client` (or `core`).
 //!
 //! Layout:
-//! - [`commands`]: the commands the front-end may call, and the types they carry. Every one
-//!   is listed in [`bindings`], which generates `ui/src/bindings.ts` (checked by a test).
-//! - [`state`]: where the store lives (the OS app-data directory, or `FIELDBOOK_DATA_DIR`)
-//!   and the open store the commands share.
+//! - [`commands`]: the commands the front-end may call, by area, and the types they carry.
+//!   Every one is listed in [`bindings`], which generates `ui/src/bindings.ts` (checked by
+//!   a test).
+//! - [`events`]: what Rust tells the front-end unasked (records changed, sync state).
+//! - [`service`]: the sync engine on its own thread and connection: its schedule, its
+//!   state in the user's terms, cancelled at exit.
+//! - [`state`]: where the store lives (the OS app-data directory, or `FIELDBOOK_DATA_DIR`),
+//!   the UI's open store and the sync service beside it.
 //! - [`error`]: the one error shape the front-end receives (a kind to branch on, a message
 //!   to show).
 //! - [`bindings`]: the tauri-specta builder: command registry and TypeScript export.
@@ -20,6 +24,8 @@
 pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod events;
+pub mod service;
 pub mod state;
 pub mod window_state;
 
@@ -66,11 +72,20 @@ pub fn run() -> anyhow::Result<()> {
                     .app_data_dir()
                     .context("the OS gave no app-data directory: set FIELDBOOK_DATA_DIR")?,
             };
-            app.manage(state::AppState::new(dir));
+            app.manage(state::AppState::new(dir, app.handle().clone()));
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .context("the app failed to start")
+        .build(tauri::generate_context!())
+        .context("the app failed to start")?
+        .run(|app, event| {
+            // A running sync is cancelled (what it finished is kept) before the app exits.
+            if let tauri::RunEvent::Exit = event
+                && let Some(state) = app.try_state::<state::AppState>()
+            {
+                state.shutdown();
+            }
+        });
+    Ok(())
 }
 
 fn focus_main(app: &tauri::AppHandle) {

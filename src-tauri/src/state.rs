@@ -1,14 +1,22 @@
-//! Where the store lives and the open store the commands share.
+//! Where the store lives, the open store the commands share (the UI's connection: reads
+//! and writes answer at once), and the sync service started beside it.
 //!
 //! The store is in the OS app-data directory (`~/.local/share/<identifier>` on Linux) unless
 //! `FIELDBOOK_DATA_DIR` names another, so the app and the `fieldbook` command can open the
 //! same store. Knows nothing of the front-end.
 
 use crate::error::AppError;
+use crate::events::{ChangeOrigin, RecordsChanged, SyncChanged};
+use crate::service::schedule::Timing;
+use crate::service::status::SyncView;
+use crate::service::{Sink, SyncService, Wake};
 use fieldbook_client::{ClientError, Store};
 use std::hash::{Hash as _, Hasher as _};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
+use tauri::AppHandle;
+use tauri_specta::Event as _;
+use uuid::Uuid;
 
 /// `FIELDBOOK_DATA_DIR`, when set and not empty.
 pub fn data_dir_from_env() -> Option<PathBuf> {
@@ -25,17 +33,60 @@ pub fn instance_id(dir: &Path) -> String {
     format!("com.fieldbook.desktop.s{:016x}", h.finish())
 }
 
-/// The app's shared state: the data directory and, once opened or created, its store.
+/// The app's shared state: the data directory and, once opened or created, its store and
+/// the sync service on it.
 pub struct AppState {
     data_dir: PathBuf,
+    app: AppHandle,
     store: Mutex<Option<Store>>,
+    service: Mutex<Option<SyncService>>,
+}
+
+/// The window's events, as the sync service reports.
+struct WindowSink(AppHandle);
+
+impl Sink for WindowSink {
+    fn records_changed(&self, ids: Vec<Uuid>, removed: Vec<Uuid>) {
+        let _ = RecordsChanged {
+            ids,
+            removed,
+            origin: ChangeOrigin::Sync,
+        }
+        .emit(&self.0);
+    }
+
+    fn sync_changed(&self, view: &SyncView) {
+        let _ = SyncChanged {
+            state: view.clone(),
+        }
+        .emit(&self.0);
+    }
+}
+
+/// Unlocks an encrypted store with `FIELDBOOK_PASSPHRASE` when it is set (scripts, the
+/// demo, tests). Without it an encrypted store answers "locked"; the app has no passphrase
+/// screen yet.
+fn unlock_from_env(dir: &Path) -> Result<(), AppError> {
+    use fieldbook_client::{AtRest, at_rest};
+    if at_rest::at_rest(dir) != AtRest::Passphrase {
+        return Ok(());
+    }
+    match std::env::var("FIELDBOOK_PASSPHRASE") {
+        Ok(p) => match at_rest::unlock(dir, &p) {
+            Ok(()) | Err(ClientError::NotEncrypted(_)) => Ok(()),
+            Err(e) => Err(e.into()),
+        },
+        Err(_) => Ok(()),
+    }
 }
 
 impl AppState {
-    pub fn new(data_dir: PathBuf) -> AppState {
+    pub fn new(data_dir: PathBuf, app: AppHandle) -> AppState {
         AppState {
             data_dir,
+            app,
             store: Mutex::new(None),
+            service: Mutex::new(None),
         }
     }
 
@@ -43,24 +94,78 @@ impl AppState {
         &self.data_dir
     }
 
-    /// The store, opened at first use. `None` while the directory holds no store yet.
+    /// The store, opened at first use (and the sync service started on it). `None` while
+    /// the directory holds no store yet.
     pub fn store(&self) -> Result<StoreGuard<'_>, AppError> {
         let mut guard = self.lock();
         if guard.is_none() {
+            unlock_from_env(&self.data_dir)?;
             match Store::open(&self.data_dir) {
-                Ok(store) => *guard = Some(store),
+                Ok(store) => {
+                    *guard = Some(store);
+                    self.start_service()?;
+                }
                 Err(ClientError::NoStore(_)) => {}
                 Err(e) => return Err(e.into()),
             }
         }
-        Ok(StoreGuard(guard))
+        Ok(StoreGuard {
+            guard,
+            dir: &self.data_dir,
+        })
     }
 
-    /// Creates the store (first run) and keeps it open.
+    /// Creates the store (first run), keeps it open and starts the sync service.
     pub fn init(&self, user: &str, currency: &str) -> Result<StoreGuard<'_>, AppError> {
         let mut guard = self.lock();
         *guard = Some(Store::init(&self.data_dir, user, currency)?);
-        Ok(StoreGuard(guard))
+        self.start_service()?;
+        Ok(StoreGuard {
+            guard,
+            dir: &self.data_dir,
+        })
+    }
+
+    fn start_service(&self) -> Result<(), AppError> {
+        let mut service = self.service.lock().unwrap_or_else(|e| e.into_inner());
+        if service.is_none() {
+            *service = Some(SyncService::start(
+                &self.data_dir,
+                WindowSink(self.app.clone()),
+                Timing::from_env(),
+            )?);
+        }
+        Ok(())
+    }
+
+    /// Runs `f` on the sync service, if it runs (it does once there is a store).
+    pub fn with_service<T>(&self, f: impl FnOnce(&SyncService) -> T) -> Option<T> {
+        let service = self.service.lock().unwrap_or_else(|e| e.into_inner());
+        service.as_ref().map(f)
+    }
+
+    /// Tells the front-end that records were written here, and the sync service to sync
+    /// soon.
+    pub fn written(&self, ids: Vec<Uuid>) {
+        let _ = RecordsChanged {
+            ids,
+            removed: Vec::new(),
+            origin: ChangeOrigin::Local,
+        }
+        .emit(&self.app);
+        self.with_service(|s| s.wake(Wake::LocalWrite));
+    }
+
+    /// At exit: cancels a running sync and stops the service.
+    pub fn shutdown(&self) {
+        if let Some(service) = self
+            .service
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
+            service.stop();
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Option<Store>> {
@@ -71,17 +176,28 @@ impl AppState {
 }
 
 /// The open store (or its absence), held for the length of one command.
-pub struct StoreGuard<'a>(MutexGuard<'a, Option<Store>>);
+pub struct StoreGuard<'a> {
+    guard: MutexGuard<'a, Option<Store>>,
+    dir: &'a Path,
+}
 
 impl StoreGuard<'_> {
     pub fn get(&self) -> Option<&Store> {
-        self.0.as_ref()
+        self.guard.as_ref()
     }
 
     /// The store, or the error the first-run screen answers.
-    pub fn require(&self, dir: &Path) -> Result<&Store, AppError> {
-        self.0
+    pub fn require(&self) -> Result<&Store, AppError> {
+        self.guard
             .as_ref()
+            .ok_or_else(|| ClientError::NoStore(self.dir.to_path_buf()).into())
+    }
+
+    /// The store to write to.
+    pub fn require_mut(&mut self) -> Result<&mut Store, AppError> {
+        let dir = self.dir;
+        self.guard
+            .as_mut()
             .ok_or_else(|| ClientError::NoStore(dir.to_path_buf()).into())
     }
 }

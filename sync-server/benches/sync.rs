@@ -164,6 +164,7 @@ fn push_pages(service: &Service, s: &Session, envs: &[ChangeEnvelope]) -> Vec<Du
                         protocol: 1,
                         changes: page.to_vec(),
                         pending: page.len() as u64,
+                        log_id: None,
                     },
                 )
                 .unwrap();
@@ -186,6 +187,7 @@ fn pull_all(service: &Service, s: &Session, cursor: u64) -> (usize, u64, Vec<Dur
                     snapshot_after: after,
                     limit: None,
                     pending: 0,
+                    log_id: None,
                 },
             )
             .unwrap();
@@ -294,6 +296,7 @@ fn main() {
         let http = reqwest::Client::builder().gzip(true).build().unwrap();
         let login: LoginResponse = http
             .post(format!("{url}/v1/login"))
+            .header("fieldbook-protocol", "1")
             .json(&LoginRequest {
                 user: "alice".into(),
                 password: "bench password".into(),
@@ -312,6 +315,7 @@ fn main() {
                 protocol: 1,
                 changes: page.to_vec(),
                 pending: 0,
+                log_id: None,
             })
             .unwrap();
             let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -350,6 +354,7 @@ fn main() {
                     snapshot_after: after,
                     limit: None,
                     pending: 0,
+                    log_id: None,
                 })
                 .send()
                 .await

@@ -113,7 +113,7 @@ impl Viewer<'_> {
 }
 
 /// A signed-in user as the rules see them.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
     pub user: String,
     pub role: Role,
@@ -132,7 +132,7 @@ impl Principal {
 }
 
 /// Who a push writes as.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Writer {
     /// A signed-in, active user.
     User(Principal),

@@ -37,6 +37,20 @@ pub enum ServerError {
     #[error("{0}")]
     Conflict(String),
 
+    /// The device's cursor is beyond the end of the server's log (the server was restored
+    /// from an older copy): the device reconciles.
+    #[error("{0}")]
+    CursorAhead(String),
+
+    /// The device synced with another log than the server's (it was restored from a
+    /// backup since): the device reconciles before pushing or pulling.
+    #[error("{0}")]
+    LogChanged(String),
+
+    /// A body in an encoding the server cannot read.
+    #[error("{0}")]
+    UnsupportedMedia(String),
+
     /// The token belongs to a deactivated user: only a handover is possible.
     #[error("{0}")]
     Deactivated(String),
@@ -98,9 +112,12 @@ impl ServerError {
             ServerError::Forbidden(_) => 403,
             ServerError::NotFound(_) => 404,
             ServerError::MethodNotAllowed(_) => 405,
-            ServerError::Conflict(_) => 409,
+            ServerError::Conflict(_) | ServerError::CursorAhead(_) | ServerError::LogChanged(_) => {
+                409
+            }
             ServerError::Deactivated(_) => 410,
             ServerError::TooLarge(_) => 413,
+            ServerError::UnsupportedMedia(_) => 415,
             _ => 500,
         }
     }
@@ -115,6 +132,9 @@ impl ServerError {
             ServerError::NotFound(_) => "not_found",
             ServerError::MethodNotAllowed(_) => "method_not_allowed",
             ServerError::Conflict(_) => "conflict",
+            ServerError::CursorAhead(_) => "cursor_ahead",
+            ServerError::LogChanged(_) => "log_changed",
+            ServerError::UnsupportedMedia(_) => "unsupported_media_type",
             ServerError::Deactivated(_) => "deactivated",
             ServerError::TooLarge(_) => "too_large",
             _ => "internal",

@@ -45,7 +45,7 @@ pub use error::{Result, ServerError};
 pub use http::{PENDING_HEADER, router};
 pub use service::Service;
 pub use state::AppState;
-pub use storage::{SqliteStorage, Storage};
+pub use storage::{DirLock, SqliteStorage, Storage};
 
 use std::future::Future;
 use std::sync::Arc;

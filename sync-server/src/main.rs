@@ -6,7 +6,7 @@
 use anyhow::Context;
 use clap::Parser;
 use fieldbook_server::cli::{self, Cli, Command, ServeArgs};
-use fieldbook_server::{AppState, ServerError, Service, SqliteStorage, tls};
+use fieldbook_server::{AppState, DirLock, ServerError, Service, SqliteStorage, tls};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
@@ -30,8 +30,31 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Serve(args) => serve(&cli.data_dir, args),
+        Command::Restore { from } => {
+            let r = SqliteStorage::restore(&cli.data_dir, from)?;
+            println!(
+                "restored {} into {}: {} record(s), log at {}; the log's new identity is {}",
+                from.display(),
+                r.database.display(),
+                r.records,
+                r.log_head,
+                r.log_id
+            );
+            println!(
+                "devices notice at their next sync and send again what the backup lacks; nobody needs to sign in again"
+            );
+            if let Some(aside) = r.replaced {
+                println!("the replaced database is kept in {}", aside.display());
+            }
+            Ok(())
+        }
         command => {
-            let service = Service::new(Arc::new(SqliteStorage::open(&cli.data_dir)?));
+            let storage = if command.creates_database() {
+                SqliteStorage::open(&cli.data_dir)?
+            } else {
+                SqliteStorage::open_existing(&cli.data_dir)?
+            };
+            let service = Service::new(Arc::new(storage));
             let stdout = std::io::stdout();
             cli::run_admin(&service, command, &mut stdout.lock())?;
             Ok(())
@@ -51,6 +74,9 @@ fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<()> {
         (Some(cert), Some(key)) => Some(tls::load_config(cert, key)?),
         _ => None,
     };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // Held until the server stops: `restore` refuses while it is.
+    let _lock = DirLock::acquire(dir, "serve it again")?;
     let state = AppState::open_sqlite(dir)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -5,7 +5,11 @@
 //! pushing user's; a dismissal: the pushing user's; a product: no one's) and kept as
 //! server metadata.
 //!
-//! Knows nothing of storage: the caller looks parents up through a closure.
+//! A device that had not yet learned of a reassignment may still add to what its user
+//! owned before it: whether a write to a parent is allowed is the caller's to say
+//! ([`Parents::may_write`], which knows when the device last pulled).
+//!
+//! Knows nothing of storage: the caller looks parents up through [`Parents`].
 
 use crate::access::Writer;
 use crate::error::ServerError;
@@ -23,10 +27,12 @@ pub struct Placement {
     pub account_id: Option<Uuid>,
 }
 
-/// Why a record cannot be placed: a refusal (quarantine) or a failure of the server.
+/// Why a change is not taken: a refusal (quarantine), a refusal for changes it depends on
+/// that the server lacks (quarantine, retried when they arrive), or a failure of the server.
 #[derive(Debug)]
 pub enum Rejection {
     Refused(String),
+    Waiting(String),
     Failed(ServerError),
 }
 
@@ -40,6 +46,14 @@ impl From<String> for Rejection {
     fn from(why: String) -> Self {
         Rejection::Refused(why)
     }
+}
+
+/// What placing a record needs to know of the records it may hang on.
+pub trait Parents {
+    /// Where a record belongs (records created earlier in the same push count).
+    fn placement(&mut self, id: Uuid) -> Result<Option<Placement>, ServerError>;
+    /// Whether the push may write to the record `id`, placed so.
+    fn may_write(&mut self, id: Uuid, placement: &Placement) -> Result<bool, ServerError>;
 }
 
 /// The record a record hangs on, as its document says.
@@ -64,15 +78,12 @@ fn link(record: &Record) -> Option<Link> {
 }
 
 /// Resolves a link to the placement of the record it names.
-fn resolve(
-    link: Link,
-    lookup: &mut dyn FnMut(Uuid) -> Result<Option<Placement>, ServerError>,
-) -> Result<(Uuid, Placement), Rejection> {
+fn resolve(link: Link, parents: &mut dyn Parents) -> Result<(Uuid, Placement), Rejection> {
     let (id, want) = match link {
         Link::Account(id) => (id, Kind::Account),
         Link::Opportunity(id) => (id, Kind::Opportunity),
     };
-    match lookup(id)? {
+    match parents.placement(id)? {
         Some(p) if p.kind == want => Ok((id, p)),
         Some(p) => Err(Rejection::Refused(format!(
             "refers to {id} as {} but it is {}",
@@ -86,11 +97,13 @@ fn resolve(
     }
 }
 
-/// Places a record new to the server, pushed by `writer`.
+/// Places a record new to the server, pushed by `writer`: a child goes to its parent's
+/// owner now (the creator stays its author), even when the parent moved to someone else
+/// after the device last pulled.
 pub fn place_new(
     record: &Record,
     writer: &Writer,
-    lookup: &mut dyn FnMut(Uuid) -> Result<Option<Placement>, ServerError>,
+    parents: &mut dyn Parents,
 ) -> Result<Placement, Rejection> {
     let kind = record.kind;
     match kind {
@@ -123,8 +136,8 @@ pub fn place_new(
             }),
             None => Err(Rejection::Refused(format!("{} without a parent", kind.a()))),
             Some(link) => {
-                let (parent_id, parent) = resolve(link, lookup)?;
-                if !writer.may_write(parent.kind, parent.owner.as_deref()) {
+                let (parent_id, parent) = resolve(link, parents)?;
+                if !parents.may_write(parent_id, &parent)? {
                     return Err(Rejection::Refused(format!(
                         "adds {} to {} {parent_id}: {}",
                         kind.a(),
@@ -154,12 +167,12 @@ pub fn relinks(kind: Kind) -> bool {
 pub fn relink(
     record: &Record,
     current: &Placement,
-    lookup: &mut dyn FnMut(Uuid) -> Result<Option<Placement>, ServerError>,
+    parents: &mut dyn Parents,
 ) -> Result<Option<Uuid>, Rejection> {
     let Some(link) = link(record) else {
         return Ok(None);
     };
-    let (_, parent) = resolve(link, lookup)?;
+    let (_, parent) = resolve(link, parents)?;
     if parent.owner != current.owner {
         return Err(Rejection::Refused(format!(
             "links this {} to a record of {}; moving it to another owner is a reassignment",
@@ -195,6 +208,18 @@ mod tests {
         }
     }
 
+    /// Records known by id; writes allowed as the writer's rights say.
+    struct Known<'w>(HashMap<Uuid, Placement>, &'w Writer);
+
+    impl Parents for Known<'_> {
+        fn placement(&mut self, id: Uuid) -> Result<Option<Placement>, ServerError> {
+            Ok(self.0.get(&id).cloned())
+        }
+        fn may_write(&mut self, _: Uuid, p: &Placement) -> Result<bool, ServerError> {
+            Ok(self.1.may_write(p.kind, p.owner.as_deref()))
+        }
+    }
+
     fn rep(name: &str) -> Writer {
         Writer::User(Principal {
             user: name.into(),
@@ -225,34 +250,36 @@ mod tests {
                 },
             ),
         ]);
-        let mut lookup = |id| Ok(known.get(&id).cloned());
+        let (alice, bob) = (rep("alice"), rep("bob"));
+        let mut as_alice = Known(known.clone(), &alice);
+        let mut as_bob = Known(known, &bob);
         let quote = record(Kind::Quote, &[("opportunity_id", opp)]);
-        let p = place_new(&quote, &rep("alice"), &mut lookup).unwrap();
+        let p = place_new(&quote, &alice, &mut as_alice).unwrap();
         assert_eq!(
             (p.owner.as_deref(), p.account_id),
             (Some("alice"), Some(acc))
         );
         let task = record(Kind::Task, &[]);
         assert_eq!(
-            place_new(&task, &rep("bob"), &mut lookup)
+            place_new(&task, &bob, &mut as_bob)
                 .unwrap()
                 .owner
                 .as_deref(),
             Some("bob")
         );
         let contact = record(Kind::Contact, &[("account_id", acc)]);
-        match place_new(&contact, &rep("bob"), &mut lookup) {
+        match place_new(&contact, &bob, &mut as_bob) {
             Err(Rejection::Refused(why)) => assert!(why.contains("alice owns"), "{why}"),
             other => panic!("{other:?}"),
         }
         let orphan = record(Kind::Contact, &[("account_id", Uuid::now_v7())]);
         assert!(matches!(
-            place_new(&orphan, &rep("alice"), &mut lookup),
+            place_new(&orphan, &alice, &mut as_alice),
             Err(Rejection::Refused(_))
         ));
         let product = record(Kind::Product, &[]);
         assert!(matches!(
-            place_new(&product, &rep("alice"), &mut lookup),
+            place_new(&product, &alice, &mut as_alice),
             Err(Rejection::Refused(_))
         ));
     }

@@ -28,6 +28,8 @@ pub struct LogEntry {
     pub owner_now: Option<String>,
     /// A change pushed by the pulling device itself.
     pub own: bool,
+    /// When the server wrote the entry (for a change: when it was received).
+    pub at: String,
     pub event: Event,
 }
 
@@ -65,14 +67,17 @@ pub enum Decision {
 /// no later grant or reassignment brings the whole record anyway: a device must never
 /// receive changes of a record it does not hold. The device that pushed a change has it:
 /// it gets only the record's owner (what a record made before signing in learns at its
-/// first sync), not the change again. A record shared with the user (a case assigned to
-/// them, its account and contacts) is seen for as long as the share holds: its changes
-/// after the share's grant are sent, and a move between owners only updates its owner.
+/// first sync), not the change again; or, if it may not see the record now (it wrote to
+/// what moved away before it knew, or created something under it), the order to drop it,
+/// so no orphan stays behind. A record shared with the user (a case assigned to them, its
+/// account and contacts) is seen for as long as the share holds: its changes after the
+/// share's grant are sent, and a move between owners only updates its owner.
 pub fn decide(viewer: &Viewer<'_>, entry: &LogEntry, granted_later: bool) -> Decision {
     let (kind, doc) = (entry.kind, entry.doc_id);
     let sees = |owner: Option<&str>| viewer.sees(kind, doc, owner);
     let now = sees(entry.owner_now.as_deref());
     match &entry.event {
+        Event::Change { .. } if entry.own && !now => Decision::Drop,
         Event::Change { owner_then, .. } => {
             if !(now && sees(owner_then.as_deref()) && !granted_later) {
                 Decision::Skip
@@ -135,17 +140,27 @@ pub struct Page {
 }
 
 impl Page {
-    /// Adds a change, merged into the previous item when it is of the same record.
-    pub fn push_change(&mut self, doc_id: Uuid, kind: Kind, owner: Option<&str>, bytes: Vec<u8>) {
-        self.bytes += bytes.len();
+    /// Adds a change received at `at`, merged into the previous item when it is of the
+    /// same record.
+    pub fn push_change(
+        &mut self,
+        doc_id: Uuid,
+        kind: Kind,
+        owner: Option<&str>,
+        bytes: Vec<u8>,
+        at: String,
+    ) {
+        self.bytes += bytes.len() + at.len();
         if let Some(PullItem::Changes {
             doc_id: last,
             changes,
+            received_at,
             ..
         }) = self.items.last_mut()
             && *last == doc_id
         {
             changes.push(bytes);
+            received_at.push(at);
             return;
         }
         self.items.push(PullItem::Changes {
@@ -153,6 +168,7 @@ impl Page {
             kind,
             owner: owner.unwrap_or_default().to_string(),
             changes: vec![bytes],
+            received_at: vec![at],
         });
     }
 
@@ -202,6 +218,7 @@ mod tests {
             kind: Kind::Account,
             owner_now: owner_now.map(String::from),
             own: false,
+            at: "2026-01-01T00:00:00Z".into(),
             event,
         }
     }
@@ -290,13 +307,14 @@ mod tests {
             decide_for(&alice, "alice", &mine, false),
             Decision::Owner("alice".into())
         );
+        // Her own write to what moved away before she knew: she drops it (no orphan).
         let moved_away = LogEntry {
             own: true,
             ..entry(Some("bob"), change(Some("alice")))
         };
         assert_eq!(
             decide_for(&alice, "alice", &moved_away, false),
-            Decision::Skip
+            Decision::Drop
         );
     }
 
@@ -389,12 +407,16 @@ mod tests {
     fn consecutive_changes_of_one_record_share_an_item() {
         let mut page = Page::default();
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
-        page.push_change(a, Kind::Account, Some("alice"), vec![1]);
-        page.push_change(a, Kind::Account, Some("alice"), vec![2]);
-        page.push_change(b, Kind::Account, Some("alice"), vec![3]);
-        page.push_change(a, Kind::Account, Some("alice"), vec![4]);
+        let at = || "2026-01-01T00:00:00Z".to_string();
+        page.push_change(a, Kind::Account, Some("alice"), vec![1], at());
+        page.push_change(a, Kind::Account, Some("alice"), vec![2], at());
+        page.push_change(b, Kind::Account, Some("alice"), vec![3], at());
+        page.push_change(a, Kind::Account, Some("alice"), vec![4], at());
         assert_eq!(page.items.len(), 3);
-        assert!(matches!(&page.items[0], PullItem::Changes { changes, .. } if changes.len() == 2));
+        assert!(
+            matches!(&page.items[0], PullItem::Changes { changes, received_at, .. }
+            if changes.len() == 2 && received_at.len() == 2)
+        );
         assert!(!page.full(4) && page.full(3));
         assert_eq!(page_limit(Some(0)), 1);
         assert_eq!(page_limit(Some(99_999)), MAX_PULL_ITEMS as usize);

@@ -464,6 +464,7 @@ fn http() -> Res<reqwest::blocking::Client> {
 fn login(http: &reqwest::blocking::Client, url: &str, user: &str) -> Res<LoginResponse> {
     let resp = http
         .post(format!("{url}/v1/login"))
+        .header("fieldbook-protocol", "1")
         .json(&LoginRequest {
             user: user.into(),
             password: PASSWORD.into(),
@@ -561,6 +562,7 @@ fn push_body(changes: Vec<ChangeEnvelope>) -> Res<Vec<u8>> {
         protocol: PROTOCOL_VERSION,
         changes,
         pending,
+        log_id: None,
     })?;
     let mut gz = flate2::write::GzEncoder::new(
         Vec::with_capacity(json.len() / 2),
@@ -803,6 +805,7 @@ async fn pull_async(
             snapshot_after,
             limit: None,
             pending: 0,
+            log_id: None,
         })
         .send()
         .await?;

@@ -215,8 +215,7 @@ fn status_tells_a_refused_token_from_offline() {
     alice.login(&server);
     assert_eq!(alice.json(&["status"])["connection"], "online");
     // The server answers but no longer knows this device's token.
-    rusqlite::Connection::open(alice.path().join("fieldbook.db"))
-        .unwrap()
+    crate::raw::db(&alice)
         .execute("UPDATE meta SET value = 'revoked' WHERE key = 'token'", [])
         .unwrap();
     let status = alice.json(&["status"]);

@@ -401,8 +401,9 @@ fn copy_store(from: &Fb) -> Fb {
         if entry
             .file_name()
             .to_string_lossy()
-            .starts_with("fieldbook.db")
+            .starts_with("fieldbook.")
         {
+            // The store file, its log, and the key file of an encrypted store.
             std::fs::copy(entry.path(), to.path().join(entry.file_name())).expect("copy");
         }
     }

@@ -2,14 +2,20 @@
 //! Build the binaries first (`cargo build --workspace --bins`; the test script does).
 
 mod absorb;
+mod at_rest;
 mod binding;
 mod cli;
 mod crash;
+mod duplicates;
+mod export;
 mod field_kinds;
+mod import;
 mod merge;
 mod output;
+mod raw;
 mod report;
 mod store;
 mod sync;
 mod sync_bad_input;
 mod sync_faults;
+mod trust_server;

@@ -191,6 +191,7 @@ fn as_nobody(fb: &Fb, args: &[&str]) -> std::process::Output {
     };
     cmd.arg("--data-dir").arg(fb.path()).args(args);
     cmd.env_remove("FIELDBOOK_DATA_DIR");
+    cmd.env("FIELDBOOK_PASSPHRASE", fieldbook_tests::TEST_PASSPHRASE);
     cmd.output().expect("run fieldbook as another user")
 }
 
@@ -242,7 +243,7 @@ fn escape_sequences_never_reach_the_terminal_raw() {
     let acc = fb.new_record("account", &["name=Acme"]);
     // A name from elsewhere (an older store, another program) holding escape sequences.
     let evil = "Acme\u{1b}[2J\u{1b}]0;pwned\u{7}\u{202e}";
-    let conn = rusqlite::Connection::open(fb.path().join("fieldbook.db")).unwrap();
+    let conn = crate::raw::db(&fb);
     conn.execute("UPDATE p_account SET name = ?1", [evil])
         .unwrap();
     conn.execute("UPDATE records SET title = ?1", [evil])

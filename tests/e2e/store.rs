@@ -2,12 +2,8 @@
 //! half-finished `init` that can be rerun, compaction that keeps documents whole, WAL mode,
 //! and every write queued in the outbox for the sync to come.
 
+use crate::raw::db;
 use fieldbook_tests::Fb;
-use rusqlite::Connection;
-
-fn db(fb: &Fb) -> Connection {
-    Connection::open(fb.path().join("fieldbook.db")).unwrap()
-}
 
 #[test]
 fn a_store_from_a_newer_fieldbook_is_refused_untouched() {

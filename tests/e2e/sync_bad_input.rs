@@ -46,7 +46,7 @@ fn new_account(name: &str) -> (uuid::Uuid, Vec<u8>, RecordDoc) {
         .unwrap()
         .unwrap();
     let id = uuid::Uuid::now_v7();
-    let author = Author::now("mallory");
+    let author = Author::now("alice");
     let mut doc = RecordDoc::create(
         Kind::Account,
         id,
@@ -87,6 +87,7 @@ fn f_bad_input_gets_a_clear_4xx_and_the_server_keeps_serving() {
             protocol: PROTOCOL_VERSION,
             changes,
             pending: 0,
+            log_id: None,
         })
         .unwrap()
     };
@@ -154,8 +155,7 @@ fn f_bad_input_gets_a_clear_4xx_and_the_server_keeps_serving() {
     ));
     assert!((400..500).contains(&r.0), "{r:?}");
     let bob_doc = uuid::Uuid::parse_str(&bobs).unwrap();
-    let bytes: Vec<u8> = rusqlite::Connection::open(bob.path().join("fieldbook.db"))
-        .unwrap()
+    let bytes: Vec<u8> = crate::raw::db(&bob)
         .query_row("SELECT data FROM docs WHERE id = ?1", [&bobs], |r| r.get(0))
         .unwrap();
     let mut bobs_copy = RecordDoc::load(&bytes, &automerge::ActorId::random()).unwrap();

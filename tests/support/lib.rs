@@ -28,6 +28,9 @@ pub fn fieldbook_bin() -> PathBuf {
     bin
 }
 
+/// The passphrase of every store the tests make (they are encrypted, as a user's are).
+pub const TEST_PASSPHRASE: &str = "fieldbook test passphrase";
+
 /// A store in its own temporary directory, driven through the real command line.
 pub struct Fb {
     pub dir: TempDir,
@@ -42,6 +45,24 @@ impl Fb {
             user: user.into(),
         };
         fb.ok(&["init", "--user", user, "--currency", "EUR"]);
+        fb
+    }
+
+    /// A new plain (unencrypted) store for `user`: for the desktop app, which cannot
+    /// unlock an encrypted store yet.
+    pub fn init_plain(user: &str) -> Fb {
+        let fb = Fb {
+            dir: tempfile::tempdir().expect("temp dir"),
+            user: user.into(),
+        };
+        fb.ok(&[
+            "init",
+            "--user",
+            user,
+            "--currency",
+            "EUR",
+            "--no-encryption",
+        ]);
         fb
     }
 
@@ -62,6 +83,8 @@ impl Fb {
         let mut c = Command::new(fieldbook_bin());
         c.arg("--data-dir").arg(self.dir.path());
         c.env_remove("FIELDBOOK_DATA_DIR");
+        c.env("FIELDBOOK_PASSPHRASE", TEST_PASSPHRASE);
+        c.env_remove("FIELDBOOK_NEW_PASSPHRASE");
         c
     }
 

@@ -76,7 +76,7 @@ fn start_app(bus: &SessionBus, store: &Path, home: &Path) -> Child {
 #[test]
 fn one_instance_per_store() {
     let bus = SessionBus::start();
-    let store = Fb::init("rep");
+    let store = Fb::init_plain("rep");
     let home = tempfile::tempdir().expect("temp dir");
     let app =
         AppWindow::launch(Launch::new(store.path()).env("DBUS_SESSION_BUS_ADDRESS", &bus.address));
@@ -94,7 +94,7 @@ fn one_instance_per_store() {
     app.wait_for("nav");
 
     // Another store: its own instance.
-    let other = Fb::init("rep");
+    let other = Fb::init_plain("rep");
     let mut third = start_app(&bus, other.path(), home.path());
     app.wait_until(WAIT, "a second instance on the bus", || {
         (bus.instances().len() == 2).then_some(())

@@ -4,4 +4,6 @@
 //! `<target>/screenshots/`), named `SCREEN.LANGUAGE.WIDTH.png`.
 
 mod instance;
+mod rep_day;
+mod screens;
 mod shell;

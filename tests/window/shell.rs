@@ -123,7 +123,7 @@ fn first_run_then_shell_in_both_languages_and_widths() {
 
 #[test]
 fn global_search_takes_chinese_and_opens_the_search_screen() {
-    let store = Fb::init("rep");
+    let store = Fb::init_plain("rep");
     let app = AppWindow::launch(Launch::new(store.path()));
     let search = app.wait_for("input[type=search]");
     assert_eq!(
@@ -152,7 +152,7 @@ fn global_search_takes_chinese_and_opens_the_search_screen() {
 /// webview's engine (WebKitGTK's JavaScriptCore), not Node's, doing it without a float.
 #[test]
 fn the_webview_formats_exact_decimal_strings() {
-    let store = Fb::init("rep");
+    let store = Fb::init_plain("rep");
     let app = AppWindow::launch(Launch::new(store.path()));
     app.wait_for("nav");
     let formatted = app.execute(
@@ -189,7 +189,7 @@ fn the_webview_formats_exact_decimal_strings() {
 /// app without one) and restored at the next start.
 #[test]
 fn the_window_size_is_remembered() {
-    let store = Fb::init("rep");
+    let store = Fb::init_plain("rep");
     let home = tempfile::tempdir().expect("temp dir");
     let saved = home
         .path()
@@ -213,7 +213,7 @@ fn the_window_size_is_remembered() {
 /// and a word that makes the screen scroll sideways.
 #[test]
 fn the_cut_text_check_finds_cut_text() {
-    let store = Fb::init("rep");
+    let store = Fb::init_plain("rep");
     let app = AppWindow::launch(Launch::new(store.path()).size(390, 844));
     app.wait_for("nav");
     assert_fits(&app, "Today, English, 390 px");

@@ -2,17 +2,20 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { errorMessage } from "./api/api";
-import { queryKeys, useApi } from "./api/context";
+import { queryKeys, useApi, useLiveUpdates } from "./api/context";
 import { useI18n } from "./i18n/I18n";
 import { useRoute } from "./shell/routes";
 import { Shell } from "./shell/Shell";
+import { QuickLog } from "./views/activity/QuickLog";
 import { FirstRun } from "./views/FirstRun";
-import { ScreenView } from "./views/Screens";
+import { ScreenView } from "./views/pages";
+import { DueNotifier } from "./views/tasks/DueNotifier";
 
 export function App() {
   const { t } = useI18n();
   const api = useApi();
   const route = useRoute();
+  useLiveUpdates();
   const info = useQuery({ queryKey: queryKeys.appInfo, queryFn: api.appInfo, staleTime: Number.POSITIVE_INFINITY });
 
   if (info.isPending) return <p className="splash">{t("app.loading")}</p>;
@@ -26,9 +29,12 @@ export function App() {
   }
   const { store, dataDir, version } = info.data;
   if (!store) return <FirstRun />;
+  const pageAccount = route.screen === "accounts" ? route.id : null;
   return (
     <Shell route={route}>
       <ScreenView route={route} store={store} dataDir={dataDir} version={version} />
+      <QuickLog pageAccount={pageAccount} />
+      <DueNotifier />
     </Shell>
   );
 }

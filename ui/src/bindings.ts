@@ -30,11 +30,245 @@ async initStore(user: string, currency: string) : Promise<Result<StoreInfo, AppE
 }
 },
 /**
- * The sync state: server, user, last sync, changes waiting.
+ * The field contract: kinds, fields, stages, activity kinds, quote statuses.
  */
-async syncStatus() : Promise<Result<SyncState, AppError>> {
+async schema() : Promise<SchemaInfo> {
+    return await TAURI_INVOKE("schema");
+},
+/**
+ * Changes the currency new deals, quotes and products get.
+ */
+async setDefaultCurrency(currency: string) : Promise<Result<StoreInfo, AppError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("sync_status") };
+    return { status: "ok", data: await TAURI_INVOKE("set_default_currency", { currency }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Shows a desktop notification (the front-end words it in the user's language). Whether
+ * the desktop showed it is not an error the user can act on: a desktop without a
+ * notification service answers `false`.
+ */
+async notify(title: string, body: string) : Promise<boolean> {
+    return await TAURI_INVOKE("notify", { title, body });
+},
+/**
+ * One record: every field, computed values, open conflicts, and the heads it was read at.
+ */
+async getRecord(id: string) : Promise<Result<RecordView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("get_record", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One page of records of a kind (see `ListQuery`: filters, search, account, order, and
+ * the cursor where the page starts).
+ */
+async listRecords(kind: Kind, query: ListQuery) : Promise<Result<ListPage, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_records", { kind, query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * How many records of a kind match a query.
+ */
+async countRecords(kind: Kind, query: ListQuery) : Promise<Result<number, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("count_records", { kind, query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Creates a record; answers it as stored (with its defaults).
+ */
+async createRecord(kind: Kind, values: Partial<{ [key in string]: FieldValue | null }>) : Promise<Result<RecordView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_record", { kind, values }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets fields of a record (`null` clears one); answers it as it now is.
+ */
+async updateRecord(id: string, values: Partial<{ [key in string]: FieldValue | null }>) : Promise<Result<RecordView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_record", { id, values }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Marks a record deleted (`true`) or restores it (`false`).
+ */
+async setDeleted(id: string, deleted: boolean) : Promise<Result<RecordView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_deleted", { id, deleted }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves an edit of an account's notes: `text` typed from `base`, the notes as read at
+ * `heads`. Only the characters that differ change; words written meanwhile stay.
+ */
+async editNotes(id: string, heads: string[], base: string, text: string) : Promise<Result<NotesSaved, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("edit_notes", { id, heads, base, text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Settles the conflict on `field` with `value` (one of the values shown, or another).
+ */
+async resolveConflict(id: string, field: string, value: FieldValue | null) : Promise<Result<RecordView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("resolve_conflict", { id, field, value }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every field change of a record, oldest first: who, when, from what, to what.
+ */
+async recordHistory(id: string) : Promise<Result<HistoryEntry[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_history", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Records of every kind matching `text` (English prefixes, Chinese fragments), best
+ * first.
+ */
+async searchRecords(text: string, limit: number) : Promise<Result<SearchHit[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("search_records", { text, limit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The day of `today` (`YYYY-MM-DD`, the user's own calendar day): tasks due, deals
+ * closing this month, the latest activities.
+ */
+async agenda(today: string) : Promise<Result<Agenda, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("agenda", { today }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every stage of the board (`schema().stages`, closed ones too): count, amount and
+ * weighted amount per currency (exact decimals, rounded to the currency).
+ */
+async pipelineBoard() : Promise<Result<StageSummary[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pipeline_board") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a line to a quote (a product's line gets its name and price unless given);
+ * answers the quote with its new totals.
+ */
+async addQuoteLine(quote: string, values: Partial<{ [key in string]: FieldValue | null }>) : Promise<Result<RecordView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_quote_line", { quote, values }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets (or, with `null`, clears) fields of a quote line.
+ */
+async setQuoteLine(quote: string, lineId: string, values: Partial<{ [key in string]: FieldValue | null }>) : Promise<Result<RecordView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_quote_line", { quote, lineId, values }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Removes a line from a quote.
+ */
+async removeQuoteLine(quote: string, lineId: string) : Promise<Result<RecordView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_quote_line", { quote, lineId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The sync state: phase, server, user, last sync, changes waiting, the last problem.
+ * The store is read again (another program, such as the `fieldbook` command, may have
+ * written to it); the phase and the problem are the sync service's.
+ */
+async syncState() : Promise<Result<SyncView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_state") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks for a sync now (it runs in the background; its progress arrives as events).
+ */
+async syncNow() : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Signs in to `url` as `user` (the certificate authority in `FIELDBOOK_CA_CERT` is
+ * trusted besides the system's); the sync starts at once.
+ */
+async login(url: string, user: string, password: string) : Promise<Result<LoginOutcome, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("login", { url, user, password }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Signs out: the running sync stops, the server revokes this device's token when it can
+ * be reached (the token is forgotten here either way). Changes waiting stay on this
+ * device and go up at the next sign-in.
+ */
+async logout() : Promise<Result<SyncView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("logout") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -45,6 +279,13 @@ async syncStatus() : Promise<Result<SyncState, AppError>> {
 /** user-defined events **/
 
 
+export const events = __makeEvents__<{
+recordsChanged: RecordsChanged,
+syncChanged: SyncChanged
+}>({
+recordsChanged: "records-changed",
+syncChanged: "sync-changed"
+})
 
 /** user-defined constants **/
 
@@ -52,6 +293,34 @@ async syncStatus() : Promise<Result<SyncState, AppError>> {
 
 /** user-defined types **/
 
+/**
+ * A rep's day.
+ */
+export type Agenda = { 
+/**
+ * The day (`YYYY-MM-DD`) this agenda is for.
+ */
+today: string; 
+/**
+ * Open tasks due before today, earliest first.
+ */
+overdue: RecordView[]; 
+/**
+ * Open tasks due today.
+ */
+due_today: RecordView[]; 
+/**
+ * Open tasks due in the six days after today.
+ */
+due_soon: RecordView[]; 
+/**
+ * Open deals whose close date falls in today's month, soonest first.
+ */
+closing: RecordView[]; 
+/**
+ * The latest activities, newest first.
+ */
+activities: RecordView[] }
 /**
  * A command's failure as the front-end sees it.
  */
@@ -61,6 +330,46 @@ export type AppError = { kind: ErrorKind; message: string }
  */
 export type AppInfo = { dataDir: string; store: StoreInfo | null; version: string }
 /**
+ * A rule a record's current state breaks.
+ */
+export type Attention = { rule: string; fields: string[]; message: string }
+/**
+ * Where changed records come from.
+ */
+export type ChangeOrigin = 
+/**
+ * A write through this window.
+ */
+"local" | 
+/**
+ * A sync brought them.
+ */
+"sync"
+/**
+ * A field with concurrent values.
+ */
+export type Conflict = { 
+/**
+ * A field name, or `lines.LINE_ID.FIELD` for a quote line.
+ */
+field: string; values: ConflictValue[] }
+/**
+ * One of the concurrent values of a field.
+ */
+export type ConflictValue = { value: FieldValue | null; 
+/**
+ * User name of the author.
+ */
+by: string; 
+/**
+ * When it was written (RFC 3339).
+ */
+at: string; 
+/**
+ * Whether this is the value shown until the conflict is resolved.
+ */
+shown: boolean }
+/**
  * What went wrong, in the terms a screen reacts to.
  */
 export type ErrorKind = 
@@ -68,6 +377,10 @@ export type ErrorKind =
  * The user's input was refused; nothing changed. Show the message next to the input.
  */
 "badInput" | 
+/**
+ * No record has that id (here): it may have been removed by a sync.
+ */
+"notFound" | 
 /**
  * There is no store yet: the first-run screen creates one.
  */
@@ -93,7 +406,283 @@ export type ErrorKind =
  */
 "failed"
 /**
- * The open store's settings, fixed when it was created.
+ * One field of a kind.
+ */
+export type FieldInfo = { 
+/**
+ * The name records carry it under (an activity's `kind` is `activity_kind`).
+ */
+name: string; kind: FieldKind; required: boolean; 
+/**
+ * Whether an update may set it (not: given at creation only, assigned, or edited
+ * through its own operations).
+ */
+editable: boolean }
+/**
+ * What a field holds and how it is entered.
+ */
+export type FieldKind = { type: "text" } | { type: "long_text" } | { type: "notes" } | { type: "email" } | { type: "url" } | 
+/**
+ * An exact decimal (money, quantities), entered and shown as a decimal string.
+ */
+{ type: "decimal" } | 
+/**
+ * A percentage between 0 and 100, as a decimal string.
+ */
+{ type: "percent" } | { type: "currency" } | 
+/**
+ * `YYYY-MM-DD`.
+ */
+{ type: "date" } | 
+/**
+ * RFC 3339.
+ */
+{ type: "date_time" } | { type: "int"; min: number; max: number } | { type: "coordinate"; min: number; max: number } | { type: "bool" } | 
+/**
+ * One of `values`.
+ */
+{ type: "enum"; values: string[] } | 
+/**
+ * The id of a record of `kind`.
+ */
+{ type: "ref"; kind: Kind } | { type: "tags" } | { type: "lines" } | { type: "user" }
+/**
+ * A field's value as a program gives and receives it: the JSON types of the record
+ * contract. Decimals (money, quantities, percentages) are exact decimal strings, dates
+ * `YYYY-MM-DD`, times RFC 3339 strings, references record ids as strings, tags a list.
+ * Plain serde data (serialized untagged: `true`, `3`, `2.5`, `"text"`, `["a", "b"]`).
+ */
+export type FieldValue = boolean | number | 
+/**
+ * Coordinates only; money is never a float.
+ */
+number | string | string[]
+/**
+ * An equality filter: a field of the kind (by name), or `owner`, `created_by`,
+ * `updated_by`. `None` matches records where the field is unset; on a tags field, a text
+ * matches records carrying that tag.
+ */
+export type Filter = { field: string; value: FieldValue | null }
+/**
+ * One field changed by one change.
+ */
+export type HistoryEntry = { 
+/**
+ * RFC 3339.
+ */
+at: string; by: string; field: string; from: FieldValue | null; to: FieldValue | null }
+/**
+ * A kind of record. Its `as_str` name is part of the public contract (CLI, exports, sync).
+ */
+export type Kind = "account" | "contact" | "opportunity" | "quote" | "activity" | "task" | "product"
+/**
+ * The fields of one kind, in display order.
+ */
+export type KindInfo = { kind: Kind; 
+/**
+ * The field that names a record of this kind.
+ */
+title_field: string; fields: FieldInfo[] }
+/**
+ * Where the next page starts: the sort value and the id of the last record of a page.
+ */
+export type ListCursor = { value: FieldValue | null; id: string }
+/**
+ * The order of a list. Pages follow one another by the sort value and id of their last
+ * record (keyset paging): a page costs the same wherever it starts.
+ */
+export type ListOrder = 
+/**
+ * Most recently changed first.
+ */
+{ by: "recent" } | 
+/**
+ * By a field of the kind (its projection column); records without a value last; ties
+ * by id. Decimals sort by their value.
+ */
+{ by: "field"; field: string; descending: boolean }
+/**
+ * One page of a list.
+ */
+export type ListPage = { records: RecordView[]; 
+/**
+ * The cursor of the next page; `None` when this page is the last.
+ */
+next: ListCursor | null }
+/**
+ * What `list` is asked for (every part may be left out).
+ */
+export type ListQuery = { 
+/**
+ * Every filter must hold.
+ */
+filters: Filter[]; 
+/**
+ * Only records matching this text.
+ */
+search: string | null; limit: number | null; include_deleted: boolean; 
+/**
+ * Only the records of this account (the account itself, its contacts, deals, quotes,
+ * activities and tasks).
+ */
+account: string | null; 
+/**
+ * The order of the list.
+ */
+order: ListOrder; 
+/**
+ * Where a page starts: after this record (the `next` of the page before).
+ */
+after: ListCursor | null }
+/**
+ * The answer to a sign-in: the state after it, or why it failed (in the terms the
+ * sync badge uses, with the library's words).
+ */
+export type LoginOutcome = { state: SyncView | null; problem: SyncProblem | null }
+/**
+ * What an edit of the notes answers.
+ */
+export type NotesSaved = { 
+/**
+ * The account as it now is (its notes may hold words written elsewhere meanwhile).
+ */
+record: RecordView; 
+/**
+ * Where the notes read exactly the text just saved: the next edit starts there.
+ */
+heads: string[] }
+/**
+ * Why the last sync or sign-in failed, in terms the user can act on.
+ */
+export type ProblemKind = 
+/**
+ * The server did not answer (no network, wrong address, server down).
+ */
+"unreachable" | 
+/**
+ * The user name or password was refused at sign-in.
+ */
+"wrongPassword" | 
+/**
+ * The server no longer accepts this device's sign-in (revoked, or signed out elsewhere).
+ */
+"sessionEnded" | 
+/**
+ * The server refused some changes or a request (no right to it).
+ */
+"accessRefused" | 
+/**
+ * This user was deactivated: the device handed its work over.
+ */
+"deactivated" | 
+/**
+ * The address given is not a server address.
+ */
+"badAddress" | 
+/**
+ * The certificate authority file (`FIELDBOOK_CA_CERT`) is unreadable.
+ */
+"badCertificate" | 
+/**
+ * Anything else: the detail says what.
+ */
+"failed"
+/**
+ * One line of a quote.
+ */
+export type QuoteLine = { line_id: string; 
+/**
+ * The line's fields that have a value (`schema::LINE_FIELDS`).
+ */
+fields: Partial<{ [key in string]: FieldValue }>; 
+/**
+ * quantity × unit price less the discount, rounded to the quote's currency.
+ */
+total: string | null }
+/**
+ * A quote's totals (exact decimal strings).
+ */
+export type QuoteTotals = { subtotal: string; tax: string; total: string }
+/**
+ * A record: every field, computed values and metadata (as `show` and lists return it).
+ */
+export type RecordView = { id: string; kind: Kind; 
+/**
+ * What names the record in lists and search results.
+ */
+title: string; 
+/**
+ * The fields that have a value, by their output name (an activity's own `kind` is
+ * `activity_kind`). Tags and notes are always present (empty list, empty text); an
+ * opportunity's `probability` is as set, or the one its stage gives.
+ */
+fields: Partial<{ [key in string]: FieldValue }>; 
+/**
+ * A quote's lines, in order (empty for other kinds).
+ */
+lines: QuoteLine[]; 
+/**
+ * A quote's totals, rounded to its currency.
+ */
+totals: QuoteTotals | null; created_at: string; created_by: string; updated_at: string; updated_by: string; deleted: boolean; 
+/**
+ * The user the server says owns the record (its creator before the first sync).
+ */
+owner: string; 
+/**
+ * Whether some field holds concurrent values.
+ */
+has_conflicts: boolean; 
+/**
+ * The open conflicts (filled by [`Store::record`](crate::Store::record), empty in lists).
+ */
+conflicts: Conflict[]; 
+/**
+ * The document's heads when it was read (by [`Store::record`](crate::Store::record);
+ * empty in lists): an editor of the notes sends them back with its edit
+ * ([`Store::edit_notes`](crate::Store::edit_notes)).
+ */
+heads?: string[]; 
+/**
+ * The rules across fields the record breaks as it stands ("needs attention"): a merge
+ * of two valid edits can break one (a `lost` deal whose reason another device
+ * cleared). Empty for almost every record; never a reason to refuse another edit.
+ */
+attention: Attention[] }
+/**
+ * Records were written (or are no longer this user's to see: `removed`).
+ */
+export type RecordsChanged = { ids: string[]; removed: string[]; origin: ChangeOrigin }
+/**
+ * The whole contract.
+ */
+export type SchemaInfo = { kinds: KindInfo[]; 
+/**
+ * Opportunity stages in pipeline order, and those still in play.
+ */
+stages: string[]; open_stages: string[]; activity_kinds: string[]; quote_statuses: string[]; 
+/**
+ * The fields of a quote line.
+ */
+line_fields: FieldInfo[] }
+/**
+ * One search result.
+ */
+export type SearchHit = { id: string; kind: Kind; title: string; account_id: string | null }
+/**
+ * One stage of the open pipeline.
+ */
+export type StageSummary = { stage: string; count: number; 
+/**
+ * Sum of amounts, per currency (exact decimal strings).
+ */
+amount: Partial<{ [key in string]: string }>; 
+/**
+ * Sum of amount × probability, per currency.
+ */
+weighted: Partial<{ [key in string]: string }> }
+/**
+ * The open store's settings.
  */
 export type StoreInfo = { storeId: string; 
 /**
@@ -109,9 +698,45 @@ defaultCurrency: string;
  */
 deviceCode: string }
 /**
- * The sync state the badge shows; read from the store alone, with no network.
+ * The sync state changed (see [`SyncView`]).
  */
-export type SyncState = { 
+export type SyncChanged = { state: SyncView }
+/**
+ * What the sync engine is doing.
+ */
+export type SyncPhase = 
+/**
+ * Never signed in to a server: the store works on this device only.
+ */
+"local" | 
+/**
+ * Signed out (or the server no longer accepts this device's sign-in).
+ */
+"signedOut" | 
+/**
+ * Waiting for the next sync.
+ */
+"idle" | 
+/**
+ * A sync is running.
+ */
+"syncing" | 
+/**
+ * The last attempt could not reach the server; it is tried again, less and less often.
+ */
+"offline"
+/**
+ * A problem and the library's words for it.
+ */
+export type SyncProblem = { kind: ProblemKind; detail: string; 
+/**
+ * For `AccessRefused` after a sync: how many changes the server set aside.
+ */
+refused: number }
+/**
+ * Everything the sync badge and Settings show.
+ */
+export type SyncView = { phase: SyncPhase; 
 /**
  * The server this device signs in to; `None` while it has only worked offline.
  */
@@ -127,7 +752,11 @@ lastSync: string | null;
 /**
  * Changes made here that the server has not acknowledged yet.
  */
-pending: number }
+pending: number; 
+/**
+ * Why the last attempt failed, until one succeeds.
+ */
+problem: SyncProblem | null }
 
 /** tauri-specta globals **/
 

@@ -6,7 +6,7 @@ import { App } from "./App";
 import { ApiProvider } from "./api/context";
 import { insideTauri, tauriApi } from "./api/tauri";
 import { I18nProvider } from "./i18n/I18n";
-import "./styles.css";
+import "./styles/index.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");

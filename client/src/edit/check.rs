@@ -113,9 +113,15 @@ fn assign(
 /// Refuses a write the server would refuse for the store user's role, when the store knows
 /// it (from the last sign-in): the product catalogue is the admins'.
 pub(crate) fn may_write(tx: &Tx, kind: Kind) -> Result<()> {
+    role_allows(kind, tx.role()?.as_deref())
+}
+
+/// Whether a user of `role` (as of the last sign-in; `None` before one) may write records
+/// of `kind`: the product catalogue is the admins'.
+pub(crate) fn role_allows(kind: Kind, role: Option<&str>) -> Result<()> {
     if kind == Kind::Product
-        && let Some(role) = tx.role()?
-        && Role::parse(&role).is_some_and(|r| r != Role::Admin)
+        && let Some(role) = role
+        && Role::parse(role).is_some_and(|r| r != Role::Admin)
     {
         return Err(ClientError::Rule(Rule::ProductsAreForAdmins {
             role: format!("a {role}"),

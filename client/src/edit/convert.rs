@@ -8,7 +8,7 @@
 //! (`fieldbook_core::dedupe`): `青岛啤酒股份有限公司` matches `青岛啤酒`, `ACME GmbH` `Acme`.
 
 use super::check::{self, Assignments, Mode, Target};
-use super::{create_in, edit_in};
+use super::{create_here, edit_in};
 use crate::error::{ClientError, Result};
 use crate::model::FieldValues;
 use crate::store::Store;
@@ -161,14 +161,14 @@ impl Store {
                     };
                     let mut values = Assignments::new();
                     copy(&mut values, Kind::Account, "name", Some(company));
-                    (create_in(tx, Kind::Account, values, now)?, true)
+                    (create_here(tx, Kind::Account, values, now)?, true)
                 }
             };
             let mut contact = vec![link(Kind::Contact, "account_id", account)];
             for field in ["name", "title", "email", "phone"] {
                 copy(&mut contact, Kind::Contact, field, record.str(field));
             }
-            let contact = create_in(tx, Kind::Contact, contact, now)?;
+            let contact = create_here(tx, Kind::Contact, contact, now)?;
             let opportunity = match opportunity.clone() {
                 None => None,
                 Some(mut values) => {
@@ -177,7 +177,7 @@ impl Store {
                     if !values.iter().any(|(s, _)| s.name == "stage") {
                         copy(&mut values, Kind::Opportunity, "stage", Some("qualified"));
                     }
-                    Some(create_in(tx, Kind::Opportunity, values, now)?)
+                    Some(create_here(tx, Kind::Opportunity, values, now)?)
                 }
             };
             edit_in(tx, lead, Some(Kind::Lead), now, |_, doc| {

@@ -38,7 +38,7 @@ pub(crate) fn new_line_id() -> String {
 }
 
 /// Commits the pending edits of a loaded document by `author` and writes what they touch.
-fn save_edit(tx: &mut Tx, stored: &mut StoredDoc, author: &Author) -> Result<()> {
+pub(crate) fn save_edit(tx: &mut Tx, stored: &mut StoredDoc, author: &Author) -> Result<()> {
     if let Some(change) = stored.doc.commit(author)? {
         merge::write_held(tx, stored, &[change], Origin::Here)?;
     }
@@ -54,16 +54,16 @@ pub(crate) fn save_new(tx: &mut Tx, doc: &mut RecordDoc, author: &Author) -> Res
     Ok(())
 }
 
-/// Creates a record of `kind` with checked `values` in the caller's transaction; returns
-/// its id.
+/// Creates record `id` of `kind` with checked `values` in the caller's transaction: the
+/// store's checks (references, rules across records and fields) and defaults, then the
+/// document, its outbox entry and its projections. The caller checked `may_write`.
 pub(crate) fn create_in(
     tx: &mut Tx,
     kind: Kind,
+    id: Uuid,
     values: check::Assignments,
     now: OffsetDateTime,
-) -> Result<Uuid> {
-    check::may_write(tx, kind)?;
-    let id = Uuid::now_v7();
+) -> Result<()> {
     let values = check::prepare_new(tx, kind, id, values, now)?;
     let s = tx.settings();
     let author = Author {
@@ -72,7 +72,20 @@ pub(crate) fn create_in(
     };
     let mut doc = RecordDoc::create(kind, id, &s.actor, &author, &values)?;
     check::new_record_rules(&doc.read())?;
-    save_new(tx, &mut doc, &author)?;
+    save_new(tx, &mut doc, &author)
+}
+
+/// Creates a new record (a new id) in the caller's transaction, as [`Store::create`] does:
+/// the role's rule first, then [`create_in`]; returns its id.
+pub(crate) fn create_here(
+    tx: &mut Tx,
+    kind: Kind,
+    values: check::Assignments,
+    now: OffsetDateTime,
+) -> Result<Uuid> {
+    check::may_write(tx, kind)?;
+    let id = Uuid::now_v7();
+    create_in(tx, kind, id, values, now)?;
     Ok(id)
 }
 
@@ -114,7 +127,13 @@ impl Store {
     pub fn create(&mut self, kind: Kind, values: &FieldValues) -> Result<Uuid> {
         let now = OffsetDateTime::now_utc();
         let values = check::from_values(Target::Record(kind), values, Mode::Create, now)?;
-        self.write(|tx| create_in(tx, kind, values, now))
+        self.write(|tx| create_here(tx, kind, values, now))
+    }
+
+    /// Refuses, before anything is read or written, records of a kind this store's user may
+    /// not write (products, unless an admin).
+    pub fn may_write_kind(&self, kind: Kind) -> Result<()> {
+        check::role_allows(kind, self.sync_state()?.role.as_deref())
     }
 
     /// Loads a record (of `only` that kind, if given), lets `change` edit its document,
@@ -160,6 +179,40 @@ impl Store {
                 return Err(ClientError::Rule(Rule::NotesOnlyOnAccounts(doc.kind())));
             }
             Ok(doc.append_note(text)?)
+        })
+    }
+
+    /// Sets an account's notes to `text`, as an edit of `base`: the notes as they read at
+    /// `heads` (the record's `heads` when the editor read it). Only the characters that
+    /// differ between `base` and `text` change, and what was written meanwhile (pulled, or
+    /// typed elsewhere) stays. Returns the heads at which the notes read `text`: the next
+    /// edit from the same editor starts there.
+    pub fn edit_notes(
+        &mut self,
+        id: Uuid,
+        heads: &[String],
+        base: &str,
+        text: &str,
+    ) -> Result<Vec<String>> {
+        let now = OffsetDateTime::now_utc();
+        self.write(|tx| {
+            let mut stored = tx
+                .load(id)?
+                .ok_or_else(|| ClientError::NotFound(id.to_string()))?;
+            if stored.doc.kind() != Kind::Account {
+                return Err(ClientError::Rule(Rule::NotesOnlyOnAccounts(
+                    stored.doc.kind(),
+                )));
+            }
+            let author = Author {
+                user: tx.settings().user.clone(),
+                at: now,
+            };
+            let edit = stored.doc.edit_notes(heads, base, text, &author)?;
+            if let Some(change) = edit.change {
+                merge::write_held(tx, &mut stored, &[change], Origin::Here)?;
+            }
+            Ok(edit.heads)
         })
     }
 

@@ -1,9 +1,15 @@
 //! Moving a store's contents out and in without a server: `export` (everything as one
-//! documented JSON file), `bundle` (every document, for another store) and `absorb` (merge
-//! a bundle here, every document checked first: [`absorb`]). Large runs report progress
-//! through a callback; files are written whole or not at all.
+//! documented JSON file; tables as CSV or XLSX: `sheets`; each record's Automerge document
+//! as a standard `.automerge` file: `automerge_files`), `bundle` (every document, for
+//! another store) and `absorb` (merge a bundle here, every document checked first:
+//! [`absorb`]). Large runs report progress through a callback; files are written whole or
+//! not at all.
 
 mod absorb;
+mod automerge_files;
+mod sheets;
+
+pub use sheets::ExportedTable;
 
 use crate::error::{ClientError, Result};
 use crate::store::Store;
@@ -24,7 +30,10 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
 /// Writes `bytes` to `path` through a temporary file renamed into place, so a reader never
 /// sees half a file. Errors name `path`, never the temporary file.
-fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+pub(crate) fn write_atomically(
+    path: &Path,
+    f: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     if path.is_dir() {
         return Err(ClientError::Io {
             path: path.to_path_buf(),
@@ -107,7 +116,7 @@ impl Store {
             w.write_all(BUNDLE_MAGIC).map_err(io)?;
             w.write_all(&total.to_be_bytes()).map_err(io)?;
             let mut done = 0;
-            self.for_each_doc(|data| {
+            self.for_each_doc(|_, data| {
                 w.write_all(&(data.len() as u64).to_be_bytes())
                     .map_err(io)?;
                 w.write_all(data).map_err(io)?;

@@ -191,7 +191,13 @@ pub fn read_csv(
     delimiter: Option<u8>,
 ) -> Result<Table, Unreadable> {
     let encoding = encoding.unwrap_or_else(|| detect_encoding(bytes));
-    let text = decode(bytes, encoding)?;
+    let mut text = decode(bytes, encoding)?;
+    // Windows line ends (Excel writes them) as `\n`: the CSV reader counts a `\r\n` as
+    // one line but dates the next row before it, which would number every row after the
+    // first one line too low (a line break inside a quoted cell becomes `\n` too).
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n");
+    }
     let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(&text));
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)

@@ -79,6 +79,9 @@ pub struct SyncState {
     pub snapshot_after: Option<Uuid>,
     /// RFC 3339 time of the last sync that completed.
     pub last_sync: Option<String>,
+    /// The identity of the server's log this device last synced with: another one means
+    /// the server was restored from a backup since (the device reconciles).
+    pub log_id: Option<Uuid>,
 }
 
 impl Store {
@@ -97,6 +100,7 @@ impl Store {
                 .unwrap_or(0),
             snapshot_after: get(&db, "snapshot_after")?.and_then(|s| Uuid::parse_str(&s).ok()),
             last_sync: get(&db, "last_sync")?,
+            log_id: get(&db, "log_id")?.and_then(|s| Uuid::parse_str(&s).ok()),
         })
     }
 }
@@ -134,7 +138,7 @@ impl Tx<'_> {
         }
         if changed_server {
             set(c, "cursor", "0")?;
-            delete(c, &["snapshot_after"])?;
+            delete(c, &["snapshot_after", "log_id"])?;
         }
         Ok(())
     }
@@ -159,9 +163,35 @@ impl Tx<'_> {
         }
     }
 
+    /// Stores the identity of the server's log this device syncs with.
+    pub fn set_log_id(&self, log_id: Uuid) -> Result<()> {
+        set(self.conn(), "log_id", &log_id.to_string())
+    }
+
+    /// Starts pulling over against a server's new log (`log_id`): from nothing, merging
+    /// what arrives into what is held (never replacing it).
+    pub fn restart_pull(&self, log_id: Uuid) -> Result<()> {
+        set(self.conn(), "cursor", "0")?;
+        delete(self.conn(), &["snapshot_after"])?;
+        self.set_log_id(log_id)
+    }
+
     /// Stores the time the last sync completed.
     pub fn set_last_sync(&self, at: &str) -> Result<()> {
         set(self.conn(), "last_sync", at)
+    }
+}
+
+impl Store {
+    /// Changes the currency new deals, quotes and products get unless told otherwise.
+    pub fn set_default_currency(&mut self, code: &str) -> Result<()> {
+        let currency = code.trim().to_ascii_uppercase();
+        if !fieldbook_core::money::is_currency(&currency) {
+            return Err(ClientError::BadCurrency(code.to_string()));
+        }
+        self.write(|tx| set(tx.conn(), "default_currency", &currency))?;
+        self.settings.default_currency = currency;
+        Ok(())
     }
 }
 

@@ -13,7 +13,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_deleted_in_projections.sql"),
     include_str!("../../migrations/0003_trust.sql"),
-    include_str!("../../migrations/0004_leads_cases_reminders.sql"),
+    include_str!("../../migrations/0004_receipts.sql"),
+    include_str!("../../migrations/0005_merged_into.sql"),
+    include_str!("../../migrations/0006_leads_cases_reminders.sql"),
 ];
 
 /// Work a migration needs besides its SQL, done in Rust in the same transaction.

@@ -10,16 +10,21 @@
 //! connections of this process (`shared`); `synchronous=FULL` makes a write that returned
 //! survive a crash or power loss. Knows nothing of the network or the command line.
 
+mod agenda;
+pub mod at_rest;
 pub(crate) mod attention;
 mod docs;
 pub(crate) mod fts;
 pub mod kinds;
+pub(crate) mod lookup;
 mod meta;
 mod migrations;
 mod open;
 pub(crate) mod outbox;
 pub(crate) mod projection;
 mod read;
+mod receipts;
+mod reconcile;
 mod refused;
 pub mod reports;
 mod shared;
@@ -29,7 +34,7 @@ pub(crate) use docs::StoredDoc;
 pub(crate) use meta::RATES_KEY;
 pub use meta::SyncState;
 pub use migrations::SCHEMA_VERSION;
-pub(crate) use read::Clause;
+pub(crate) use read::{Clause, ListSql, Sort};
 pub(crate) use tx::Tx;
 
 use crate::error::{ClientError, Result};
@@ -85,9 +90,20 @@ impl std::ops::Deref for Db<'_> {
 }
 
 impl Store {
-    /// Creates a new store in `dir` for `user`.
+    /// Creates a new plain (unencrypted) store in `dir` for `user`.
     pub fn init(dir: &Path, user: &str, default_currency: &str) -> Result<Store> {
-        open::init(dir, user, default_currency)?;
+        Store::init_with(dir, user, default_currency, &at_rest::Protection::None)
+    }
+
+    /// Creates a new store in `dir` for `user`, protected at rest as asked (an encrypted
+    /// store is unlocked in this process).
+    pub fn init_with(
+        dir: &Path,
+        user: &str,
+        default_currency: &str,
+        protection: &at_rest::Protection,
+    ) -> Result<Store> {
+        open::init(dir, user, default_currency, protection)?;
         Store::open(dir)
     }
 
@@ -98,8 +114,9 @@ impl Store {
         if !path.is_file() {
             return Err(ClientError::NoStore(dir.to_path_buf()));
         }
+        let key = at_rest::key_for(dir)?;
         let shared = Shared::of(&path)?;
-        let (mut conn, read_only) = open::connect_existing(&path)?;
+        let (mut conn, read_only) = open::connect_existing(&path, key.as_ref())?;
         if read_only {
             migrations::check_current(&conn).map_err(|e| match e {
                 ClientError::StoreTooOld => ClientError::ReadOnly {
@@ -253,6 +270,8 @@ impl Store {
                 std::fs::remove_file(&f).map_err(ClientError::io(&f))?;
             }
         }
+        at_rest::remove_key_files(&self.dir)?;
+        at_rest::lock(&self.dir);
         sync_dir(&self.dir)
     }
 

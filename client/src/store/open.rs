@@ -1,5 +1,6 @@
 //! Connecting to a store file (pragmas) and creating a new one atomically.
 
+use super::at_rest::{self, Key, Protection};
 use super::meta;
 use super::migrations;
 use crate::error::{ClientError, Result};
@@ -20,12 +21,13 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 const CROCKFORD: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-pub(super) fn connect(path: &Path, create: bool) -> Result<Connection> {
+pub(super) fn connect(path: &Path, create: bool, key: Option<&Key>) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(path, flags)?;
+    keyed(&conn, key)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // Plans never depend on bound values. Without this, a cached statement whose plan could
     // (`col = ?N`) is expired when its bindings are cleared on its return to the cache, and
@@ -45,8 +47,8 @@ pub(super) fn connect(path: &Path, create: bool) -> Result<Connection> {
 /// Opens an existing store file: for reading and writing, or, when this process may not
 /// write the file or its directory (another user's store, a read-only share or medium),
 /// for reading only. Returns the connection and whether it is read-only.
-pub(super) fn connect_existing(path: &Path) -> Result<(Connection, bool)> {
-    match connect(path, false) {
+pub(super) fn connect_existing(path: &Path, key: Option<&Key>) -> Result<(Connection, bool)> {
+    match connect(path, false, key) {
         Ok(conn) if !conn.is_readonly(MAIN_DB)? => return Ok((conn, false)),
         // SQLite fell back to reading only: the file is not writable.
         Ok(_) => {}
@@ -54,7 +56,22 @@ pub(super) fn connect_existing(path: &Path) -> Result<(Connection, bool)> {
         Err(ClientError::Sqlite(e)) if cannot_write(&e) => {}
         Err(e) => return Err(e),
     }
-    connect_read_only(path).map(|conn| (conn, true))
+    connect_read_only(path, key).map(|conn| (conn, true))
+}
+
+/// Keys a fresh connection and checks the key opens the file (a new file takes the key).
+fn keyed(conn: &Connection, key: Option<&Key>) -> Result<()> {
+    at_rest::apply(conn, key)?;
+    if !at_rest::readable(conn)? {
+        return Err(match key {
+            Some(_) => ClientError::WrongPassphrase,
+            None => ClientError::DamagedStore(
+                "the file is not a SQLite database (an encrypted store whose key file is missing?)"
+                    .into(),
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn cannot_write(e: &rusqlite::Error) -> bool {
@@ -71,7 +88,25 @@ fn cannot_write(e: &rusqlite::Error) -> bool {
 /// A read-only connection. With no write-ahead log beside the file, everything is in the
 /// file and it is opened as immutable (SQLite then needs no shared-memory file, which a
 /// read-only directory could not hold); otherwise read-only, reading the log too.
-fn connect_read_only(path: &Path) -> Result<Connection> {
+fn connect_read_only(path: &Path, key: Option<&Key>) -> Result<Connection> {
+    let uri = read_only_uri(path);
+    let conn = Connection::open_with_flags(
+        &uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    keyed(&conn, key)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "cache_size", -32_000)?;
+    Ok(conn)
+}
+
+/// The URI that opens `path` for reading only: immutable when no write-ahead log is beside
+/// it (no shared-memory file needed), else read-only, reading the log too.
+pub(super) fn read_only_uri(path: &Path) -> String {
     let wal = PathBuf::from(format!("{}-wal", path.display()));
     let has_log = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
     let mut uri = String::from("file:");
@@ -84,23 +119,19 @@ fn connect_read_only(path: &Path) -> Result<Connection> {
         }
     }
     uri.push_str(if has_log { "?mode=ro" } else { "?immutable=1" });
-    let conn = Connection::open_with_flags(
-        &uri,
-        OpenFlags::SQLITE_OPEN_READ_ONLY
-            | OpenFlags::SQLITE_OPEN_URI
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "cache_size", -32_000)?;
-    Ok(conn)
+    uri
 }
 
 /// Creates a new store file in `dir` for `user`. Built under another name and renamed into
 /// place only when complete, so a kill during `init` leaves either no store or a whole one
-/// (and `init` can be rerun).
-pub(super) fn init(dir: &Path, user: &str, default_currency: &str) -> Result<()> {
+/// (and `init` can be rerun). An encrypted store's key file is written before its file
+/// takes its name.
+pub(super) fn init(
+    dir: &Path,
+    user: &str,
+    default_currency: &str,
+    protection: &Protection,
+) -> Result<()> {
     let user = user.trim();
     if user.is_empty() {
         return Err(ClientError::EmptyUserName);
@@ -123,7 +154,8 @@ pub(super) fn init(dir: &Path, user: &str, default_currency: &str) -> Result<()>
             std::fs::remove_file(&stale).map_err(ClientError::io(&stale))?;
         }
     }
-    let mut conn = connect(&creating, true)?;
+    let key = at_rest::new_key(protection)?;
+    let mut conn = connect(&creating, true, key.as_ref().map(|(k, _)| k))?;
     migrations::migrate(&mut conn)?;
     let mut rng = rand::rng();
     let device_code: String = (0..8)
@@ -146,6 +178,11 @@ pub(super) fn init(dir: &Path, user: &str, default_currency: &str) -> Result<()>
     std::fs::File::open(&creating)
         .and_then(|f| f.sync_all())
         .map_err(ClientError::io(&creating))?;
+    match &key {
+        Some((_, file)) => at_rest::write_key_file(dir, file)?,
+        None => at_rest::remove_key_files(dir)?,
+    }
     std::fs::rename(&creating, &path).map_err(ClientError::io(&path))?;
-    super::sync_dir(dir)
+    super::sync_dir(dir)?;
+    at_rest::remember(dir, key.map(|(k, _)| k))
 }

@@ -7,7 +7,7 @@ use super::{Store, fts, projection};
 use crate::error::{ClientError, Result};
 use crate::model::{RecordView, SearchHit, StageSummary};
 use fieldbook_core::Kind;
-use fieldbook_core::schema::OPEN_STAGES;
+use fieldbook_core::schema::{FieldSpec, FieldType, OPEN_STAGES};
 use fieldbook_core::value::FieldValue;
 use rusqlite::types::Value as Sql;
 use rusqlite::{OptionalExtension, params_from_iter};
@@ -24,6 +24,152 @@ pub(crate) enum Clause {
     Equals(&'static str, FieldValue),
     IsNull(&'static str),
     HasTag(&'static str, String),
+    /// The record belongs to this account (or is it).
+    Account(String),
+}
+
+/// The order of a list.
+pub(crate) enum Sort {
+    /// `updated_at`, newest first.
+    Updated,
+    /// A projection column; without a value last.
+    Column {
+        spec: &'static FieldSpec,
+        descending: bool,
+    },
+}
+
+/// A checked list query, as the store runs it.
+pub(crate) struct ListSql {
+    pub clauses: Vec<Clause>,
+    pub search: Option<String>,
+    pub limit: Option<usize>,
+    pub include_deleted: bool,
+    pub sort: Sort,
+    /// The sort value and id of the record the list starts after.
+    pub after: Option<(Option<FieldValue>, String)>,
+}
+
+fn sql_value(v: &FieldValue) -> Sql {
+    match v {
+        FieldValue::Bool(b) => Sql::Integer(i64::from(*b)),
+        FieldValue::Int(i) => Sql::Integer(*i),
+        FieldValue::Float(f) => Sql::Real(*f),
+        FieldValue::Text(s) => Sql::Text(s.clone()),
+        FieldValue::Tags(_) => Sql::Text(v.to_json().to_string()),
+    }
+}
+
+impl ListSql {
+    /// The `WHERE` conditions (joined by AND) and their parameters; `?N` placeholders.
+    fn conditions(&self) -> Result<(Vec<String>, Vec<Sql>)> {
+        let mut params: Vec<Sql> = Vec::new();
+        let mut wheres: Vec<String> = Vec::new();
+        if !self.include_deleted {
+            wheres.push("r.deleted = 0".into());
+        }
+        for c in &self.clauses {
+            match c {
+                Clause::Meta(name, v) => {
+                    params.push(Sql::Text(v.clone()));
+                    wheres.push(format!("r.{name} = ?{}", params.len()));
+                }
+                Clause::Equals(col, v) => {
+                    params.push(sql_value(v));
+                    wheres.push(format!("p.{col} = ?{}", params.len()));
+                }
+                Clause::IsNull(col) => wheres.push(format!("p.{col} IS NULL")),
+                Clause::HasTag(col, tag) => {
+                    params.push(Sql::Text(tag.clone()));
+                    wheres.push(format!(
+                        "EXISTS (SELECT 1 FROM json_each(p.{col}) WHERE value = ?{})",
+                        params.len()
+                    ));
+                }
+                Clause::Account(id) => {
+                    params.push(Sql::Text(id.clone()));
+                    wheres.push(format!("r.account_id = ?{}", params.len()));
+                }
+            }
+        }
+        if let Some(text) = &self.search {
+            match fts::match_query(text) {
+                Some(m) => {
+                    params.push(Sql::Text(m));
+                    wheres.push(format!(
+                        "r.rid IN (SELECT rowid FROM search WHERE search MATCH ?{})",
+                        params.len()
+                    ));
+                }
+                None => wheres.push("0".into()),
+            }
+        }
+        if let Some((value, id)) = &self.after {
+            params.push(Sql::Text(id.clone()));
+            let id = params.len();
+            let cond = match (&self.sort, value) {
+                (Sort::Updated, Some(FieldValue::Text(at))) => {
+                    params.push(Sql::Text(at.clone()));
+                    let at = params.len();
+                    format!("r.updated_at <= ?{at} AND (r.updated_at < ?{at} OR r.id > ?{id})")
+                }
+                (Sort::Updated, _) => {
+                    return Err(ClientError::Core(fieldbook_core::CoreError::InvalidValue {
+                        field: "after".into(),
+                        value: format!("{value:?}"),
+                        expected: "the time of the last record of a page".into(),
+                    }));
+                }
+                (Sort::Column { spec, descending }, Some(v)) => {
+                    params.push(sql_value(v));
+                    let (col, val) = sort_exprs(spec, &format!("?{}", params.len()));
+                    let (wide, strict) = if *descending {
+                        ("<=", "<")
+                    } else {
+                        (">=", ">")
+                    };
+                    let keyed =
+                        format!("{col} {wide} {val} AND ({col} {strict} {val} OR r.id > ?{id})");
+                    if spec.required {
+                        keyed
+                    } else {
+                        format!("(({keyed}) OR p.{} IS NULL)", spec.name)
+                    }
+                }
+                (Sort::Column { spec, .. }, None) => {
+                    format!("p.{} IS NULL AND r.id > ?{id}", spec.name)
+                }
+            };
+            wheres.push(cond);
+        }
+        Ok((wheres, params))
+    }
+
+    fn order_by(&self) -> String {
+        match &self.sort {
+            Sort::Updated => "r.updated_at DESC, r.id".into(),
+            Sort::Column { spec, descending } => {
+                let (col, _) = sort_exprs(spec, "");
+                let dir = if *descending { " DESC" } else { "" };
+                if spec.required {
+                    format!("{col}{dir}, r.id")
+                } else {
+                    format!("p.{} IS NULL, {col}{dir}, r.id", spec.name)
+                }
+            }
+        }
+    }
+}
+
+/// The column and a parameter as they are compared when sorting: decimals by value.
+fn sort_exprs(spec: &FieldSpec, param: &str) -> (String, String) {
+    match spec.ty {
+        FieldType::Decimal | FieldType::Percent => (
+            format!("CAST(p.{} AS REAL)", spec.name),
+            format!("CAST({param} AS REAL)"),
+        ),
+        _ => (format!("p.{}", spec.name), param.to_string()),
+    }
 }
 
 impl Store {
@@ -119,13 +265,17 @@ impl Store {
             .collect()
     }
 
-    /// Calls `f` with the stored bytes of every document, in id order (one read).
-    pub(crate) fn for_each_doc(&self, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
+    /// Calls `f` with the id and stored bytes of every document, in id order (one read).
+    pub(crate) fn for_each_doc(&self, mut f: impl FnMut(&str, &[u8]) -> Result<()>) -> Result<()> {
         let db = self.db()?;
-        let mut stmt = db.prepare("SELECT data FROM docs ORDER BY id")?;
+        let mut stmt = db.prepare("SELECT id, data FROM docs ORDER BY id")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            f(row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?)?;
+            let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            f(
+                id,
+                row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?,
+            )?;
         }
         Ok(())
     }
@@ -138,65 +288,17 @@ impl Store {
             .exists([id.to_string()])?)
     }
 
-    /// Records of a kind matching every clause, most recently changed first.
-    pub(crate) fn list_rows(
-        &self,
-        kind: Kind,
-        clauses: &[Clause],
-        search: Option<&str>,
-        limit: Option<usize>,
-        include_deleted: bool,
-    ) -> Result<Vec<RecordView>> {
+    /// Records of a kind matching a checked list query, in its order.
+    pub(crate) fn list_rows(&self, kind: Kind, q: &ListSql) -> Result<Vec<RecordView>> {
         let mut sql = projection::select_sql(kind);
-        let mut params: Vec<Sql> = Vec::new();
-        let mut wheres: Vec<String> = Vec::new();
-        if !include_deleted {
-            wheres.push("r.deleted = 0".into());
-        }
-        for c in clauses {
-            match c {
-                Clause::Meta(name, v) => {
-                    params.push(Sql::Text(v.clone()));
-                    wheres.push(format!("r.{name} = ?{}", params.len()));
-                }
-                Clause::Equals(col, v) => {
-                    params.push(match v {
-                        FieldValue::Bool(b) => Sql::Integer(i64::from(*b)),
-                        FieldValue::Int(i) => Sql::Integer(*i),
-                        FieldValue::Float(f) => Sql::Real(*f),
-                        FieldValue::Text(s) => Sql::Text(s.clone()),
-                        FieldValue::Tags(_) => Sql::Text(v.to_json().to_string()),
-                    });
-                    wheres.push(format!("p.{col} = ?{}", params.len()));
-                }
-                Clause::IsNull(col) => wheres.push(format!("p.{col} IS NULL")),
-                Clause::HasTag(col, tag) => {
-                    params.push(Sql::Text(tag.clone()));
-                    wheres.push(format!(
-                        "EXISTS (SELECT 1 FROM json_each(p.{col}) WHERE value = ?{})",
-                        params.len()
-                    ));
-                }
-            }
-        }
-        if let Some(text) = search {
-            match fts::match_query(text) {
-                Some(m) => {
-                    params.push(Sql::Text(m));
-                    wheres.push(format!(
-                        "r.rid IN (SELECT rowid FROM search WHERE search MATCH ?{})",
-                        params.len()
-                    ));
-                }
-                None => wheres.push("0".into()),
-            }
-        }
+        let (wheres, params) = q.conditions()?;
         if !wheres.is_empty() {
             sql.push_str(" WHERE ");
             sql.push_str(&wheres.join(" AND "));
         }
-        sql.push_str(" ORDER BY r.updated_at DESC, r.id");
-        if let Some(limit) = limit {
+        sql.push_str(" ORDER BY ");
+        sql.push_str(&q.order_by());
+        if let Some(limit) = q.limit {
             sql.push_str(&format!(" LIMIT {limit}"));
         }
         let db = self.db()?;
@@ -205,6 +307,21 @@ impl Store {
             projection::row_view(kind, row)
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many records of a kind match a checked list query.
+    pub(crate) fn count_rows(&self, kind: Kind, q: &ListSql) -> Result<u64> {
+        let mut sql = format!("SELECT count(*) FROM records r JOIN p_{kind} p ON p.id = r.id");
+        let (wheres, params) = q.conditions()?;
+        if !wheres.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&wheres.join(" AND "));
+        }
+        let n: i64 = self
+            .db()?
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(params), |r| r.get(0))?;
+        Ok(n as u64)
     }
 
     /// Records of every kind matching `text`, best match first (titles weigh ten times the
@@ -244,7 +361,17 @@ impl Store {
 
     /// Open opportunities by stage: count, amount and weighted amount per currency.
     pub fn pipeline(&self) -> Result<Vec<StageSummary>> {
-        let mut stages: Vec<StageSummary> = OPEN_STAGES
+        self.stage_sums(OPEN_STAGES)
+    }
+
+    /// Every stage of the board, closed ones too (`schema::STAGES`), summed like
+    /// [`Store::pipeline`]: a won deal weighs its whole amount, a lost one nothing.
+    pub fn pipeline_board(&self) -> Result<Vec<StageSummary>> {
+        self.stage_sums(fieldbook_core::schema::STAGES)
+    }
+
+    fn stage_sums(&self, wanted: &[&str]) -> Result<Vec<StageSummary>> {
+        let mut stages: Vec<StageSummary> = wanted
             .iter()
             .map(|s| StageSummary {
                 stage: s.to_string(),
@@ -256,14 +383,15 @@ impl Store {
         let mut sums: Vec<BTreeMap<String, (Decimal, Decimal)>> =
             vec![BTreeMap::new(); stages.len()];
         let db = self.db()?;
-        let mut stmt = db.prepare_cached(
+        let marks = vec!["?"; wanted.len()].join(", ");
+        let mut stmt = db.prepare_cached(&format!(
             "SELECT stage, amount, currency, probability FROM p_opportunity
-             WHERE deleted = 0 AND stage IN ('lead', 'qualified', 'proposal', 'negotiation')",
-        )?;
-        let mut rows = stmt.query([])?;
+             WHERE deleted = 0 AND stage IN ({marks})"
+        ))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(wanted))?;
         while let Some(row) = rows.next()? {
             let stage: String = row.get(0)?;
-            let Some(i) = OPEN_STAGES.iter().position(|s| *s == stage) else {
+            let Some(i) = wanted.iter().position(|s| *s == stage) else {
                 continue;
             };
             stages[i].count += 1;

@@ -25,6 +25,27 @@ impl Tx<'_> {
     }
 }
 
+impl Tx<'_> {
+    /// Forgets the refusals the server no longer lists as open (`open`: the hashes of this
+    /// device's refused changes still in its quarantine): they were applied or discarded.
+    /// Returns how many were forgotten.
+    pub fn keep_open_refusals(&self, open: &[String]) -> Result<u64> {
+        let held: Vec<String> = {
+            let mut stmt = self.conn().prepare_cached("SELECT hash FROM refused")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut forget = self
+            .conn()
+            .prepare_cached("DELETE FROM refused WHERE hash = ?1")?;
+        let mut n = 0;
+        for h in held.iter().filter(|h| !open.contains(h)) {
+            n += forget.execute([h])? as u64;
+        }
+        Ok(n)
+    }
+}
+
 impl Store {
     /// The changes the server refused that are not dealt with yet, oldest first.
     pub fn refused_changes(&self) -> Result<Vec<RefusedChange>> {

@@ -226,6 +226,11 @@ impl<'a> Tx<'a> {
         super::meta::get(&self.tx, key)
     }
 
+    /// A record's owner (the server's word, or its creator before the first sync).
+    pub fn owner_of(&self, id: Uuid) -> Result<Option<String>> {
+        self.text_of("SELECT owner FROM records WHERE id = ?1", id)
+    }
+
     /// An opportunity's currency.
     pub fn opportunity_currency(&self, id: Uuid) -> Result<Option<String>> {
         self.text_of("SELECT currency FROM p_opportunity WHERE id = ?1", id)

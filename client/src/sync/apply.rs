@@ -1,8 +1,9 @@
 //! Applying pulled items to the store, each through the one merge path: changes merged
 //! (never queued again: they came from the server), snapshots of records new here stored as
 //! sent (document bytes and their projection, without loading the document), records no
-//! longer visible dropped, owners recorded. Every item is idempotent, so a page applied
-//! again (after a crash before its cursor was stored) changes nothing.
+//! longer visible dropped, owners recorded, and when the server received each change kept.
+//! Every item is idempotent, so a page applied again (after a crash before its cursor was
+//! stored) changes nothing.
 
 use crate::error::Result;
 use crate::merge::{self, Merged, Origin, Snapshot};
@@ -18,6 +19,9 @@ pub struct Applied {
     pub updated_records: u64,
     pub removed_records: u64,
     pub changes: u64,
+    /// Refused changes of this device that a manager applied or discarded since.
+    #[serde(default)]
+    pub refusals_dealt_with: u64,
 }
 
 /// The records one transaction wrote and removed, for the UI.
@@ -53,9 +57,23 @@ pub(crate) fn item(
             doc_id,
             owner,
             changes,
+            received_at,
             ..
         } => {
             out.changes += changes.len() as u64;
+            // When the server received each (servers that do not say send none).
+            let hashes: Vec<String> = changes
+                .iter()
+                .take(received_at.len())
+                .filter_map(|c| automerge::Change::from_bytes(c.clone()).ok())
+                .map(|c| c.hash().to_string())
+                .collect();
+            tx.remember_receipts(
+                hashes
+                    .iter()
+                    .zip(&received_at)
+                    .map(|(h, at)| (h.as_str(), at.as_str())),
+            )?;
             let mut bytes = Vec::with_capacity(changes.iter().map(Vec::len).sum());
             for c in &changes {
                 bytes.extend_from_slice(c);

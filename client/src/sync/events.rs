@@ -38,6 +38,7 @@ impl Cancel {
 
 /// What a sync reports while it runs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum SyncEvent {
     /// A page of changes reached the server: `sent` of the `total` waiting at the start.

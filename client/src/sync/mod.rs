@@ -13,18 +13,21 @@ mod api;
 mod apply;
 mod events;
 mod pull;
+mod reconcile;
 
 pub use api::CA_CERT_ENV;
 pub use apply::Applied;
 pub use events::{Cancel, SyncEvent};
 pub use pull::TX_BUDGET;
+pub use reconcile::Reconciled;
 
 use crate::error::{ClientError, Result};
 use crate::store::Store;
 use api::{Answer, Api, Http};
 use fieldbook_core::protocol::{
     LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, PROTOCOL_VERSION, PushRequest, PushResponse,
-    ReassignRequest, ReassignResponse, Refusal,
+    QuarantineDecision, QuarantineDetail, QuarantineEntry, ReassignRequest, ReassignResponse,
+    Refusal,
 };
 use fieldbook_core::value::format_datetime;
 use serde::{Deserialize, Serialize};
@@ -46,6 +49,17 @@ pub struct SyncReport {
     /// This user was deactivated: the device handed over what it held and its store was
     /// wiped (for every connection to it).
     pub wiped: bool,
+    /// The server had been restored from a backup: this device sent again what it lacked
+    /// and pulled everything again (with no one asked to do anything).
+    #[serde(default)]
+    pub reconciled: Option<Reconciled>,
+}
+
+/// Whether a server's answer says it keeps another log than this device synced with (it
+/// was restored from a backup since).
+fn log_changed(e: &ClientError) -> bool {
+    matches!(e, ClientError::Server { status: 409, code, .. }
+        if code == "log_changed" || code == "cursor_ahead")
 }
 
 /// What a sign-out did.
@@ -252,6 +266,11 @@ impl SyncEngine {
     /// Pushes every change waiting here, then pulls until caught up. If the user was
     /// deactivated, hands over what this device holds and wipes the store (every
     /// connection to it refuses to work from then on; `report.wiped` says so).
+    ///
+    /// A server restored from a backup since the last sync (its log has another identity,
+    /// or this device's position is past its end) is reconciled with first: this device
+    /// sends again its user's changes the server lacks and pulls everything again, merging
+    /// ([`Reconciled`] in the report).
     pub fn sync(
         &mut self,
         cancel: &Cancel,
@@ -259,14 +278,13 @@ impl SyncEngine {
     ) -> Result<SyncReport> {
         let mut api = self.api()?;
         let mut report = SyncReport::default();
-        let active = self.push_all(&mut api, "/v1/push", cancel, &mut report, on_event)?
-            && pull::pull_all(
-                &mut self.store,
-                &mut api,
-                cancel,
-                &mut report.pulled,
-                on_event,
-            )?;
+        let active = match self.exchange(&mut api, cancel, &mut report, on_event) {
+            Err(e) if log_changed(&e) => {
+                report.reconciled = Some(reconcile::reconcile(&mut self.store, &api, cancel)?);
+                self.exchange(&mut api, cancel, &mut report, on_event)?
+            }
+            other => other?,
+        };
         if !active {
             self.push_all(&mut api, "/v1/handover", cancel, &mut report, on_event)?;
             report.wiped = true;
@@ -275,6 +293,59 @@ impl SyncEngine {
         }
         // `last_sync` was stored with the last pulled page.
         Ok(report)
+    }
+
+    /// Push, then pull. Returns `false` if the user was deactivated.
+    fn exchange(
+        &mut self,
+        api: &mut Api,
+        cancel: &Cancel,
+        report: &mut SyncReport,
+        on_event: &mut dyn FnMut(SyncEvent),
+    ) -> Result<bool> {
+        Ok(self.push_all(api, "/v1/push", cancel, report, on_event)?
+            && pull::pull_all(&mut self.store, api, cancel, &mut report.pulled, on_event)?)
+    }
+
+    /// Refused changes waiting in the server's quarantine that this user may review
+    /// (managers: their teams'; admins: all); `all`: decided ones too.
+    pub fn quarantine(&mut self, all: bool) -> Result<Vec<QuarantineEntry>> {
+        let path = if all {
+            "/v1/admin/quarantine?all=true"
+        } else {
+            "/v1/admin/quarantine"
+        };
+        match self.api()?.get(path)? {
+            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+            Answer::Deactivated => Err(ClientError::Deactivated),
+        }
+    }
+
+    /// One refused change in full: who signed it, when, why, and what it writes.
+    pub fn quarantined(&mut self, id: i64) -> Result<QuarantineDetail> {
+        match self.api()?.get(&format!("/v1/admin/quarantine/{id}"))? {
+            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+            Answer::Deactivated => Err(ClientError::Deactivated),
+        }
+    }
+
+    /// Applies a refused change as this user's decision (managers within their teams):
+    /// the server checks it again, except for the access rule that refused it.
+    pub fn apply_quarantined(&mut self, id: i64) -> Result<QuarantineDecision> {
+        self.decide_quarantined(id, "apply")
+    }
+
+    /// Discards a refused change for good (the server keeps a record of the decision).
+    pub fn discard_quarantined(&mut self, id: i64) -> Result<QuarantineDecision> {
+        self.decide_quarantined(id, "discard")
+    }
+
+    fn decide_quarantined(&mut self, id: i64, what: &str) -> Result<QuarantineDecision> {
+        let path = format!("/v1/admin/quarantine/{id}/{what}");
+        match self.api()?.post(&path, &serde_json::json!({}))? {
+            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+            Answer::Deactivated => Err(ClientError::Deactivated),
+        }
     }
 
     /// Pushes the outbox in pages to `path`. Returns `false` if the user was deactivated.
@@ -313,6 +384,7 @@ impl SyncEngine {
                 protocol: PROTOCOL_VERSION,
                 changes,
                 pending,
+                log_id: self.store.sync_state()?.log_id,
             };
             let resp: PushResponse = match api.post(path, &req)? {
                 Answer::Ok(r) | Answer::Refused(r) => r,
@@ -324,6 +396,13 @@ impl SyncEngine {
             self.store.write(|tx| {
                 if let Some(last) = last_seq {
                     tx.acknowledge(last)?;
+                }
+                if let Some(received) = &resp.received_at {
+                    let receipts = resp
+                        .received
+                        .iter()
+                        .map(|h| (h.as_str(), received.as_str()));
+                    tx.remember_receipts(receipts)?;
                 }
                 tx.remember_refused(&resp.refused, &at)
             })?;

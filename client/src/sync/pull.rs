@@ -30,13 +30,19 @@ const PULL_AHEAD: usize = 1;
 
 type PageAnswer = Result<Answer<PullResponse>>;
 
-fn pull_request(cursor: u64, snapshot_after: Option<Uuid>, pending: u64) -> PullRequest {
+fn pull_request(
+    cursor: u64,
+    snapshot_after: Option<Uuid>,
+    pending: u64,
+    log_id: Option<Uuid>,
+) -> PullRequest {
     PullRequest {
         protocol: PROTOCOL_VERSION,
         cursor,
         snapshot_after,
         limit: None,
         pending,
+        log_id,
     }
 }
 
@@ -57,13 +63,15 @@ fn fetch_pages(
     mut cursor: u64,
     mut snapshot_after: Option<Uuid>,
     pending: u64,
+    log_id: Option<Uuid>,
     pages: mpsc::SyncSender<PageAnswer>,
 ) {
     loop {
         if cancel.is_cancelled() {
             return;
         }
-        let answer = api.post("/v1/pull", &pull_request(cursor, snapshot_after, pending));
+        let req = pull_request(cursor, snapshot_after, pending, log_id);
+        let answer = api.post("/v1/pull", &req);
         let next = more_after(&answer);
         if pages.send(answer).is_err() {
             return;
@@ -79,6 +87,8 @@ struct Current {
     cursor: u64,
     snapshot_after: Option<Uuid>,
     more: bool,
+    log_id: Option<Uuid>,
+    open_refusals: Option<Vec<String>>,
 }
 
 impl Current {
@@ -88,6 +98,8 @@ impl Current {
             cursor: page.cursor,
             snapshot_after: page.snapshot_after,
             more: page.more,
+            log_id: page.log_id,
+            open_refusals: page.open_refusals,
         }
     }
 }
@@ -114,15 +126,16 @@ pub(super) fn pull_all(
     api.set_pending(pending);
     cancel.check()?;
     // The first page on this thread: most syncs need no other.
+    let log_id = state.log_id;
     let first = api.post(
         "/v1/pull",
-        &pull_request(state.cursor, state.snapshot_after, pending),
+        &pull_request(state.cursor, state.snapshot_after, pending, log_id),
     );
     let arriving = more_after(&first).map(|(cursor, snapshot_after)| {
         let (pages, arriving) = mpsc::sync_channel(PULL_AHEAD);
         let (api, cancel) = (api.clone(), cancel.clone());
         std::thread::spawn(move || {
-            fetch_pages(api, cancel, cursor, snapshot_after, pending, pages)
+            fetch_pages(api, cancel, cursor, snapshot_after, pending, log_id, pages)
         });
         arriving
     });
@@ -153,8 +166,15 @@ pub(super) fn pull_all(
                     return Ok(false);
                 }
                 tx.set_cursor(current.cursor, current.snapshot_after)?;
+                if let Some(id) = current.log_id {
+                    tx.set_log_id(id)?;
+                }
                 if !current.more {
-                    // Caught up: the sync is complete when this commits.
+                    // Caught up: the sync is complete when this commits. Refusals the
+                    // server no longer holds open were dealt with by a manager.
+                    if let Some(open) = &current.open_refusals {
+                        out.refusals_dealt_with += tx.keep_open_refusals(open)?;
+                    }
                     tx.set_last_sync(&format_datetime(OffsetDateTime::now_utc()))?;
                     return Ok(true);
                 }

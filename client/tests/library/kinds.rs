@@ -204,7 +204,16 @@ fn a_refused_conversion_writes_nothing() {
     );
     // Converted only by converting.
     let e = s.update(l2, &text(&[("status", "converted")])).unwrap_err();
-    assert!(matches!(e, ClientError::Core(CoreError::RuleBroken { rule: "converted_needs_account", .. })), "{e}");
+    assert!(
+        matches!(
+            e,
+            ClientError::Core(CoreError::RuleBroken {
+                rule: "converted_needs_account",
+                ..
+            })
+        ),
+        "{e}"
+    );
     // Disqualified needs a reason.
     let e = s
         .update(l2, &text(&[("status", "disqualified")]))

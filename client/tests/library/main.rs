@@ -2,7 +2,10 @@
 //! real `fieldbook-server` running in this process on 127.0.0.1:0. One binary, one module
 //! per area.
 
+mod at_rest;
 mod kinds;
+mod lists;
+mod notes;
 mod reports;
 mod store;
 mod support;

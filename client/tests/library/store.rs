@@ -171,8 +171,8 @@ fn a_damaged_document_is_a_damaged_store_not_bad_input() {
     assert!(!e.is_bad_input());
 }
 
-/// Turns a current store back into schema 3 (before leads, cases and reminders).
-pub fn downgrade_to_schema_3(path: &Path) {
+/// Turns a current store back into schema 5 (before leads, cases and reminders).
+pub fn downgrade_to_schema_5(path: &Path) {
     let conn = Connection::open(path).unwrap();
     conn.execute_batch(
         "DROP TABLE p_lead; DROP TABLE p_case; DROP TABLE p_dismissal;
@@ -181,9 +181,28 @@ pub fn downgrade_to_schema_3(path: &Path) {
          ALTER TABLE p_opportunity DROP COLUMN renewal_date;
          ALTER TABLE p_opportunity DROP COLUMN renews_id;
          ALTER TABLE p_account DROP COLUMN renewal_days;
-         PRAGMA user_version = 3;",
+         PRAGMA user_version = 5;",
     )
     .unwrap();
+}
+
+/// Turns a current store back into schema 4 (before `merged_into`).
+pub fn downgrade_to_schema_4(path: &Path) {
+    downgrade_to_schema_5(path);
+    let conn = Connection::open(path).unwrap();
+    for kind in ["account", "contact", "opportunity", "quote", "activity"] {
+        conn.execute_batch(&format!("ALTER TABLE p_{kind} DROP COLUMN merged_into"))
+            .unwrap();
+    }
+    conn.pragma_update(None, "user_version", 4).unwrap();
+}
+
+/// Turns a current store back into schema 3 (before receipts).
+pub fn downgrade_to_schema_3(path: &Path) {
+    downgrade_to_schema_4(path);
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch("DROP TABLE receipts; PRAGMA user_version = 3;")
+        .unwrap();
 }
 
 /// Turns a current store back into schema 2 (before binding, refusals and attention).

@@ -76,6 +76,7 @@ impl TestServer {
     fn token(&self, user: &str) -> String {
         let resp: serde_json::Value = reqwest::blocking::Client::new()
             .post(format!("{}/v1/login", self.url))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
             .json(&serde_json::json!({"user": user, "password": PASSWORD, "device_name": "admin"}))
             .send()
             .unwrap()

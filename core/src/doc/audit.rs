@@ -44,6 +44,8 @@ pub struct HistoryEntry {
     pub field: String,
     pub from: Json,
     pub to: Json,
+    /// The change's hash (hex): where a device keeps when the server received it.
+    pub change: String,
 }
 
 struct ChangeInfo {
@@ -217,6 +219,7 @@ pub(crate) fn history(doc: &mut AutoCommit, id: Uuid, kind: Kind) -> Result<Vec<
     for change in changes {
         let by = change.message().unwrap_or_default().to_string();
         let at = format_millis(change.timestamp());
+        let hash = change.hash().to_string();
         let expanded = change.decode();
         let start = expanded.start_op.get();
         // Line ids are written in the same change that makes the line: find them first.
@@ -265,6 +268,7 @@ pub(crate) fn history(doc: &mut AutoCommit, id: Uuid, kind: Kind) -> Result<Vec<
                         field: label,
                         from: Json::String("(line)".into()),
                         to: Json::Null,
+                        change: hash.clone(),
                     });
                     continue;
                 }
@@ -282,6 +286,7 @@ pub(crate) fn history(doc: &mut AutoCommit, id: Uuid, kind: Kind) -> Result<Vec<
                 field: label,
                 from,
                 to,
+                change: hash.clone(),
             });
         }
         replay.apply_changes([change])?;
@@ -295,6 +300,7 @@ pub(crate) fn history(doc: &mut AutoCommit, id: Uuid, kind: Kind) -> Result<Vec<
                     field: key.clone(),
                     from,
                     to: to.clone(),
+                    change: hash.clone(),
                 });
             }
         }

@@ -14,9 +14,11 @@
 
 mod audit;
 pub mod check;
+mod notes;
 mod read;
 
 pub use audit::{Conflict, ConflictValue, HistoryEntry};
+pub use notes::{NotesEdit, heads_to_strings};
 
 use crate::error::{CoreError, Result};
 use crate::kind::Kind;

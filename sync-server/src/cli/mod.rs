@@ -4,6 +4,7 @@
 //!
 //! Knows nothing of HTTP; `serve` itself is started by the binary's `main`.
 
+mod quarantine;
 mod run;
 
 pub use run::run_admin;
@@ -71,7 +72,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Shows refused changes.
+    /// Reviews refused changes: list, show, apply or discard them.
     #[command(subcommand)]
     Quarantine(QuarantineCommand),
     /// Writes a consistent copy of the server's data to a new file (safe while serving),
@@ -80,6 +81,24 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Replaces the server's data with a backup (refused while the directory is served).
+    /// The log gets a new identity: every device notices at its next sync and sends again
+    /// what the backup lacks. The replaced database is kept in DIR/replaced-TIME/.
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
+}
+
+impl Command {
+    /// Whether the command may make a new database (the others refuse a directory
+    /// without one: a mistyped --data-dir must not leave an empty database behind).
+    pub fn creates_database(&self) -> bool {
+        matches!(
+            self,
+            Command::Serve(_) | Command::User(UserCommand::Add { .. })
+        )
+    }
 }
 
 #[derive(Debug, Args)]
@@ -164,8 +183,30 @@ pub enum TeamCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum QuarantineCommand {
-    /// Lists refused changes, oldest first.
+    /// Lists refused changes waiting for a decision, oldest first.
     List {
+        /// Decided ones too (applied, discarded).
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Shows one refused change: who signed it, when, why it was refused, what it writes.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Applies a refused change: today's checks run again, except the access rule that
+    /// refused it (the author must still be the user who pushed it).
+    Apply {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Discards a refused change for good (the entry stays, with who discarded it).
+    Discard {
+        id: i64,
         #[arg(long)]
         json: bool,
     },

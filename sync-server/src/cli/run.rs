@@ -2,7 +2,7 @@
 //! human summary, or JSON with `--json`. The service decides and checks everything; this
 //! module only reads passwords and prints. Knows nothing of HTTP or of a backend.
 
-use super::{Command, PasswordSource, QuarantineCommand, TeamCommand, UserCommand, read_password};
+use super::{Command, PasswordSource, TeamCommand, UserCommand, read_password};
 use crate::access::Requester;
 use crate::error::{Result, ServerError};
 use crate::service::{Service, UserChange};
@@ -10,13 +10,13 @@ use fieldbook_core::protocol::{DeactivateRequest, NewUser, ReassignRequest, Role
 use serde::Serialize;
 use std::io::Write;
 
-fn json_out<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
+pub(super) fn json_out<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| ServerError::Damaged(format!("cannot print JSON: {e}")))?;
     writeln!(out, "{text}").map_err(ServerError::io("standard output"))
 }
 
-fn line(out: &mut dyn Write, text: impl AsRef<str>) -> Result<()> {
+pub(super) fn line(out: &mut dyn Write, text: impl AsRef<str>) -> Result<()> {
     writeln!(out, "{}", text.as_ref()).map_err(ServerError::io("standard output"))
 }
 
@@ -24,8 +24,9 @@ fn line(out: &mut dyn Write, text: impl AsRef<str>) -> Result<()> {
 pub fn run_admin(service: &Service, command: &Command, out: &mut dyn Write) -> Result<()> {
     let by = Requester::Operator;
     match command {
-        Command::Serve(_) => Err(ServerError::BadRequest(
-            "`serve` is run by the binary, not as an admin command".into(),
+        Command::Serve(_) | Command::Restore { .. } => Err(ServerError::BadRequest(
+            "`serve` and `restore` are run by the binary on the data directory, not as admin commands"
+                .into(),
         )),
         Command::User(UserCommand::Add {
             name,
@@ -34,7 +35,7 @@ pub fn run_admin(service: &Service, command: &Command, out: &mut dyn Write) -> R
             password_stdin,
         }) => {
             // Nobody is asked for the password of a user that cannot be added.
-            service.check_new_user(&by, name, team.as_deref())?;
+            service.check_new_user(&by, name, (*role).into(), team.as_deref())?;
             let source = if *password_stdin {
                 PasswordSource::Stdin
             } else {
@@ -257,21 +258,6 @@ pub fn run_admin(service: &Service, command: &Command, out: &mut dyn Write) -> R
                 ),
             )
         }
-        Command::Quarantine(QuarantineCommand::List { json }) => {
-            let entries = service.quarantine(&by)?;
-            if *json {
-                return json_out(out, &entries);
-            }
-            for q in entries {
-                line(
-                    out,
-                    format!(
-                        "#{} {} {} device {} record {}: {}",
-                        q.id, q.at, q.user, q.device_id, q.doc_id, q.reason
-                    ),
-                )?;
-            }
-            Ok(())
-        }
+        Command::Quarantine(q) => super::quarantine::run(service, &by, q, out),
     }
 }

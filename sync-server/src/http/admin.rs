@@ -6,12 +6,12 @@ use super::extract::{Auth, Body};
 use crate::error::ServerError;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use fieldbook_core::protocol::{
-    DeactivateRequest, DeactivateResponse, DeviceInfo, NewUser, QuarantineEntry, ReassignRequest,
-    ReassignResponse, UserInfo,
+    DeactivateRequest, DeactivateResponse, DeviceInfo, NewUser, QuarantineDecision,
+    QuarantineDetail, QuarantineEntry, ReassignRequest, ReassignResponse, UserInfo,
 };
 use serde::Deserialize;
 use tracing::info;
@@ -82,10 +82,70 @@ pub async fn devices(
     ))
 }
 
+#[derive(Debug, Deserialize)]
+pub struct QuarantineQuery {
+    /// Decided entries too (applied, discarded), not only open ones.
+    #[serde(default)]
+    all: bool,
+}
+
 pub async fn quarantine(
     State(state): State<AppState>,
     Auth(session): Auth,
+    query: Result<Query<QuarantineQuery>, QueryRejection>,
 ) -> Answer<Json<Vec<QuarantineEntry>>> {
+    let Query(q) = query.map_err(|e| {
+        ServerError::BadRequest(format!("{}: use ?all=true or nothing", e.body_text()))
+    })?;
     let by = session.requester();
-    Ok(Json(state.blocking(move |s| s.quarantine(&by)).await?))
+    Ok(Json(
+        state.blocking(move |s| s.quarantine(&by, q.all)).await?,
+    ))
+}
+
+fn entry_id(path: Result<Path<i64>, PathRejection>) -> Answer<i64> {
+    path.map(|Path(id)| id).map_err(|e| {
+        ServerError::BadRequest(format!(
+            "{}: a quarantined change is named by its number (`quarantine list` shows them)",
+            e.body_text()
+        ))
+    })
+}
+
+pub async fn quarantined(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    path: Result<Path<i64>, PathRejection>,
+) -> Answer<Json<QuarantineDetail>> {
+    let id = entry_id(path)?;
+    let by = session.requester();
+    Ok(Json(state.blocking(move |s| s.quarantined(&by, id)).await?))
+}
+
+pub async fn apply_quarantined(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    path: Result<Path<i64>, PathRejection>,
+) -> Answer<Json<QuarantineDecision>> {
+    let id = entry_id(path)?;
+    let by = session.requester();
+    let done = state
+        .blocking(move |s| s.apply_quarantined(&by, id))
+        .await?;
+    info!(by = %session.user, id, also = done.also_applied, "quarantined change applied");
+    Ok(Json(done))
+}
+
+pub async fn discard_quarantined(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    path: Result<Path<i64>, PathRejection>,
+) -> Answer<Json<QuarantineDecision>> {
+    let id = entry_id(path)?;
+    let by = session.requester();
+    let done = state
+        .blocking(move |s| s.discard_quarantined(&by, id))
+        .await?;
+    info!(by = %session.user, id, "quarantined change discarded");
+    Ok(Json(done))
 }

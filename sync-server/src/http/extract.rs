@@ -20,9 +20,8 @@ use std::time::Instant;
 /// The header in which a device tells how many changes it still holds.
 pub const PENDING_HEADER: &str = "fieldbook-pending";
 
-fn check_protocol(headers: &HeaderMap, required: bool) -> Result<(), ServerError> {
+fn check_protocol(headers: &HeaderMap) -> Result<(), ServerError> {
     match headers.get(PROTOCOL_HEADER) {
-        None if !required => Ok(()),
         None => Err(ServerError::Protocol(format!(
             "send the header `{PROTOCOL_HEADER}: {PROTOCOL_VERSION}`: this server speaks Fieldbook sync protocol {PROTOCOL_VERSION}"
         ))),
@@ -51,17 +50,33 @@ pub fn check_body_protocol(version: u32) -> Result<(), ServerError> {
 
 /// Middleware: refuses a request without the protocol header (or with another version).
 pub async fn require_protocol(req: Request, next: Next) -> Response {
-    match check_protocol(req.headers(), true) {
+    match check_protocol(req.headers()) {
         Ok(()) => next.run(req).await,
         Err(e) => e.into_response(),
     }
 }
 
-/// Middleware: refuses a request with another protocol version; none is fine (sign-in).
-pub async fn optional_protocol(req: Request, next: Next) -> Response {
-    match check_protocol(req.headers(), false) {
-        Ok(()) => next.run(req).await,
-        Err(e) => e.into_response(),
+/// Middleware: refuses a body in an encoding the server cannot read (it reads gzip and
+/// plain bodies), with 415 and an error body that says so.
+pub async fn known_encoding(req: Request, next: Next) -> Response {
+    let encodings = req
+        .headers()
+        .get_all(axum::http::header::CONTENT_ENCODING)
+        .iter()
+        .flat_map(|v| {
+            String::from_utf8_lossy(v.as_bytes())
+                .split(',')
+                .map(|e| e.trim().to_ascii_lowercase())
+                .filter(|e| !e.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .find(|e| e != "gzip" && e != "identity");
+    match encodings {
+        None => next.run(req).await,
+        Some(other) => ServerError::UnsupportedMedia(format!(
+            "the body is `{other}`-encoded, which this server cannot read: send it plain or gzip-compressed (content-encoding: gzip)"
+        ))
+        .into_response(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP API of `docs/protocol.md` on axum: routes, and the layers every request goes
-//! through (tracing, counters, gzip in both directions, the 8 MiB body limit after
-//! decompression, the protocol header).
+//! through (tracing, counters, gzip in both directions with 415 and a body for other
+//! encodings, the 8 MiB body limit after decompression, the protocol header on every API
+//! route, sign-in included).
 //!
 //! Knows nothing of SQL or of the rules: handlers call the [`Service`](crate::Service).
 
@@ -32,16 +33,26 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/push", post(sync::push))
         .route("/v1/pull", post(sync::pull))
         .route("/v1/handover", post(sync::handover))
+        .route("/v1/reconcile", post(sync::reconcile))
         .route("/v1/admin/users", get(admin::users).post(admin::add_user))
         .route("/v1/admin/reassign", post(admin::reassign))
         .route("/v1/admin/deactivate", post(admin::deactivate))
         .route("/v1/admin/devices", get(admin::devices))
         .route("/v1/admin/quarantine", get(admin::quarantine))
+        .route("/v1/admin/quarantine/{id}", get(admin::quarantined))
+        .route(
+            "/v1/admin/quarantine/{id}/apply",
+            post(admin::apply_quarantined),
+        )
+        .route(
+            "/v1/admin/quarantine/{id}/discard",
+            post(admin::discard_quarantined),
+        )
         .route_layer(middleware::from_fn(extract::require_protocol));
     let open = Router::new()
         .route(
             "/v1/login",
-            post(sync::login).route_layer(middleware::from_fn(extract::optional_protocol)),
+            post(sync::login).route_layer(middleware::from_fn(extract::require_protocol)),
         )
         .route("/health", get(|| async { "ok" }))
         .route("/metrics", get(metrics));
@@ -52,6 +63,8 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestDecompressionLayer::new())
+        // Outside the decompression: an encoding it cannot read gets a body saying so.
+        .layer(middleware::from_fn(extract::known_encoding))
         // Fastest: pages are large and mostly base64 of compressed Automerge bytes already.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(middleware::from_fn_with_state(

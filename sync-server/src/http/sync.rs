@@ -1,5 +1,5 @@
-//! The device endpoints: sign in and out, who am I, push, pull and the handover of a
-//! deactivated user's device. Each handler checks the request's shape (protocol version,
+//! The device endpoints: sign in and out, who am I, push, pull, reconcile (after a restore
+//! from a backup) and the handover of a deactivated user's device. Each handler checks the request's shape (protocol version,
 //! page size), then runs the service's operation off the async threads. Knows nothing of
 //! SQL or of the access rules (the service applies them).
 
@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use fieldbook_core::protocol::{
     LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, PullRequest, PullResponse, PushRequest,
-    PushResponse,
+    PushResponse, ReconcileRequest, ReconcileResponse,
 };
 use tracing::info;
 
@@ -109,4 +109,18 @@ pub async fn pull(
     check_body_protocol(req.protocol)?;
     let page = state.blocking(move |svc| svc.pull(&session, &req)).await?;
     Ok(Json(page))
+}
+
+/// What the server lacks of the records a device holds (after a restore from a backup).
+pub async fn reconcile(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    Body(req): Body<ReconcileRequest>,
+) -> Answer<Json<ReconcileResponse>> {
+    check_body_protocol(req.protocol)?;
+    let asked = req.docs.len();
+    let s = session.clone();
+    let resp = state.blocking(move |svc| svc.reconcile(&s, &req)).await?;
+    info!(user = %session.user, asked, behind = resp.behind.len(), "reconcile");
+    Ok(Json(resp))
 }

@@ -42,21 +42,29 @@ impl Service {
         })
     }
 
-    /// Refuses a user that `by` may not add or whose names are not valid: what
-    /// [`Service::add_user`] checks before it looks at the password (the command line asks
-    /// it before prompting for one).
-    pub fn check_new_user(&self, by: &Requester, name: &str, team: Option<&str>) -> Result<()> {
+    /// Refuses a user that `by` may not add, whose names are not valid, or who would join
+    /// a team that does not exist (only a manager may name a new team: they manage it):
+    /// what [`Service::add_user`] checks before it looks at the password (the command line
+    /// asks it before prompting for one).
+    pub fn check_new_user(
+        &self,
+        by: &Requester,
+        name: &str,
+        role: Role,
+        team: Option<&str>,
+    ) -> Result<()> {
         by.require_admin()?;
         names::user(name)?;
         if let Some(t) = team {
             names::team(t)?;
+            self.storage.read(|repo| require_team(repo, t, role))?;
         }
         Ok(())
     }
 
     /// Adds a user. A manager joining a team that has no manager yet becomes its manager.
     pub fn add_user(&self, by: &Requester, new: NewUser) -> Result<UserInfo> {
-        self.check_new_user(by, &new.name, new.team.as_deref())?;
+        self.check_new_user(by, &new.name, new.role, new.team.as_deref())?;
         names::password(&new.password)?;
         let row = NewUserRow {
             password_hash: self.passwords.hash(&new.password)?,
@@ -71,6 +79,9 @@ impl Service {
                     "user `{}` exists already: change it with `fieldbook-server user set {}`",
                     user.name, user.name
                 )));
+            }
+            if let Some(t) = &user.team {
+                require_team(repo, t, user.role)?;
             }
             let manages = match &user.team {
                 Some(t) if user.role == Role::Manager && repo.team_manager(t)?.is_none() => Some(t),
@@ -113,6 +124,9 @@ impl Service {
         let name = name.to_string();
         self.storage.write(move |repo| {
             let current = need_user(repo, &name)?;
+            if let Some(Some(t)) = &update.team {
+                require_team(repo, t, update.role.unwrap_or(current.role))?;
+            }
             let mut viewers = BTreeSet::from([name.clone()]);
             let teams = [
                 current.team.as_ref(),
@@ -121,7 +135,18 @@ impl Service {
             for team in teams.into_iter().flatten() {
                 viewers.extend(repo.team_manager(team)?);
             }
-            rescope(repo, viewers, |repo| repo.update_user(&name, &update))?;
+            let role = update.role.unwrap_or(current.role);
+            rescope(repo, viewers, |repo| {
+                repo.update_user(&name, &update)?;
+                // A manager joining a team no one manages manages it.
+                if let Some(Some(t)) = &update.team
+                    && role == Role::Manager
+                    && repo.team_manager(t)?.is_none()
+                {
+                    repo.insert_team(t, &name, &now())?;
+                }
+                Ok(())
+            })?;
             need_user(repo, &name)
         })
     }
@@ -160,6 +185,17 @@ impl Service {
             names.iter().map(|t| team_info(repo, t)).collect()
         })
     }
+}
+
+/// Refuses a team no one manages yet, unless a manager joins it (adding a manager with a
+/// new team makes them its manager): a team is made with `team add` first.
+fn require_team(repo: &mut dyn Repo, team: &str, role: Role) -> Result<()> {
+    if role == Role::Manager || repo.team_manager(team)?.is_some() {
+        return Ok(());
+    }
+    Err(ServerError::BadRequest(format!(
+        "there is no team `{team}`: add it first with `fieldbook-server team add {team} --manager NAME`"
+    )))
 }
 
 fn team_info(repo: &mut dyn Repo, team: &str) -> Result<TeamInfo> {

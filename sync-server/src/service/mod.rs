@@ -7,7 +7,9 @@
 //! of the backend's [`Repo`]: `sessions` (tokens, sign-in, devices), `push` (pushes and
 //! handovers), `pull` (pull pages and the bootstrap), `admin`
 //! (users and teams, and the grants and revokes their changes cause), `moves`
-//! (reassignment, deactivation) and `records` (quarantine, counts, backups).
+//! (reassignment, deactivation), `quarantine` (refused changes: review, apply, discard,
+//! retries when what they wait for arrives), `reconcile` (what a device must send again
+//! after a restore from a backup) and `records` (counts, backups).
 //!
 //! Every method blocks (argon2, Automerge, storage): call it from `spawn_blocking` in
 //! async code. Knows nothing of HTTP, SQL or the command line's syntax.
@@ -16,11 +18,14 @@ mod admin;
 mod moves;
 mod pull;
 mod push;
+mod quarantine;
+mod reconcile;
 mod records;
 mod sessions;
 
 pub use admin::{TeamInfo, UserChange};
 pub use push::PushJob;
+pub use quarantine::RETRIED_BY;
 pub use sessions::Session;
 
 use crate::access::{self, Requester, Scope, Shares};

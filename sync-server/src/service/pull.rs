@@ -5,6 +5,7 @@
 //! people's entries; what to send for each is `pull::decide`'s, knowing whether a later
 //! grant brings the record whole).
 
+use super::push::check_log_id;
 use super::{Service, Session, now, scope_of, shares_of};
 use crate::access::{Scope, Viewer};
 use crate::error::{Result, ServerError};
@@ -16,12 +17,27 @@ use uuid::Uuid;
 
 impl Service {
     /// A page of what the user may see after the cursor (or of the bootstrap).
+    ///
+    /// The device is then known to have been sent the log up to the page's cursor: an
+    /// owner move up to there is known to it (its writes to what moved are refused from
+    /// then on). On the last page it learns which of its refused changes still wait.
     pub fn pull(&self, session: &Session, req: &PullRequest) -> Result<PullResponse> {
-        let page = self.storage.read(|repo| page(repo, session, req))?;
-        // Bookkeeping: a pull never waits for a write.
-        let (device, pending) = (session.device_id, req.pending);
-        self.storage
-            .later(move |repo| repo.device_synced(device, pending, &now()))?;
+        let page = self.storage.read(|repo| {
+            let log_id = check_log_id(repo, req.log_id)?;
+            let mut page = page(repo, session, req)?;
+            page.log_id = Some(log_id);
+            if !page.more {
+                page.open_refusals = Some(repo.open_refusals(&session.user)?);
+            }
+            Ok(page)
+        })?;
+        // Bookkeeping: a pull never waits for a write. A push from this device queues
+        // behind it on the same writer, so it sees the new position.
+        let (device, pending, sent) = (session.device_id, req.pending, page.cursor);
+        self.storage.later(move |repo| {
+            repo.device_pulled(device, sent)?;
+            repo.device_synced(device, pending, &now())
+        })?;
         Ok(page)
     }
 }
@@ -39,12 +55,17 @@ fn page(repo: &mut dyn Repo, session: &Session, req: &PullRequest) -> Result<Pul
     match (req.cursor, req.snapshot_after) {
         // A new bootstrap: changes after this position arrive by ordinary pulls later.
         (0, None) => bootstrap(repo, &viewer, None, max, max, limit),
+        (base, Some(_)) if base > max => Err(cursor_ahead(base, max)),
         (base, Some(after)) => bootstrap(repo, &viewer, Some(after), base, max, limit),
-        (cursor, None) if cursor > max => Err(ServerError::Conflict(format!(
-            "this device's cursor ({cursor}) is ahead of the server's log ({max}): the server's data was restored from an older copy; sign in again to start over"
-        ))),
+        (cursor, None) if cursor > max => Err(cursor_ahead(cursor, max)),
         (cursor, None) => ordinary(repo, session, &viewer, cursor, max, limit),
     }
+}
+
+fn cursor_ahead(cursor: u64, max: u64) -> ServerError {
+    ServerError::CursorAhead(format!(
+        "this device's cursor ({cursor}) is ahead of the server's log ({max}): the server's data was restored from an older copy; the device sends again what the server lacks, then starts over"
+    ))
 }
 
 /// The ids of up to `n` visible records after `after`, in id order (records shared with
@@ -109,11 +130,7 @@ fn bootstrap(
         }
         if let Some(item) = snapshot_of(repo, id)?
             && let PullItem::Snapshot { kind, owner, .. } = &item
-            && viewer.sees(
-                *kind,
-                id,
-                Some(owner).filter(|o| !o.is_empty()).map(String::as_str),
-            )
+            && viewer.sees(*kind, id, Some(owner.as_str()).filter(|o| !o.is_empty()))
         {
             page.push(item);
         }
@@ -126,13 +143,15 @@ fn bootstrap(
         cursor: base,
         more: snapshot_after.is_some() || max > base,
         snapshot_after,
+        ..PullResponse::default()
     })
 }
 
-/// The positions after `cursor` (up to `max`) that may concern `viewer`, in order, at
-/// most `limit`.
+/// The positions after `cursor` (up to `max`) that may concern a user with `scope`, in
+/// order, at most `limit`.
 fn candidates(
     repo: &mut dyn Repo,
+    session: &Session,
     viewer: &Viewer<'_>,
     cursor: u64,
     max: u64,
@@ -152,6 +171,10 @@ fn candidates(
             }
             seqs.extend(repo.log_seqs(LogFilter::Nobody, cursor, max, limit)?);
             seqs.extend(repo.log_seqs(LogFilter::Grantee(user), cursor, max, limit)?);
+            // What this device pushed to records outside the scope (moved away before it
+            // knew): it is told to drop them.
+            let own = LogFilter::Device(session.device_id);
+            seqs.extend(repo.log_seqs(own, cursor, max, limit)?);
         }
     }
     Ok(seqs.into_iter().take(limit).collect())
@@ -167,7 +190,7 @@ fn ordinary(
     limit: usize,
 ) -> Result<PullResponse> {
     let user = session.user.as_str();
-    let seqs = candidates(repo, viewer, cursor, max, limit)?;
+    let seqs = candidates(repo, session, viewer, cursor, max, limit)?;
     // Whether any record is granted to this user later on (then its changes before the
     // grant are not sent: the snapshot brings them).
     let any_grants = repo.has_scope_entries(user, cursor, max)?;
@@ -188,7 +211,7 @@ fn ordinary(
             Decision::Skip => {}
             Decision::Changes => {
                 if let Event::Change { bytes, .. } = e.event {
-                    page.push_change(e.doc_id, e.kind, e.owner_now.as_deref(), bytes);
+                    page.push_change(e.doc_id, e.kind, e.owner_now.as_deref(), bytes, e.at);
                 }
             }
             Decision::Snapshot => {
@@ -212,5 +235,6 @@ fn ordinary(
         cursor: reached,
         snapshot_after: None,
         more: reached < max,
+        ..PullResponse::default()
     })
 }

@@ -10,10 +10,11 @@ use super::{Service, Session, now, scope_of};
 use crate::access::{self, Principal, Writer};
 use crate::error::{Result, ServerError};
 use crate::ownership::Placement;
-use crate::push::{PushBatch, PushOutcome, PushSource, StoredDoc};
+use crate::push::{PushAs, PushBatch, PushOutcome, PushSource, StoredDoc};
 use crate::storage::{PushWork, Pusher, Repo, ScopeEvent, TokenState};
 use fieldbook_core::Kind;
 use fieldbook_core::protocol::{ChangeEnvelope, PushRequest, PushResponse};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -29,7 +30,7 @@ pub struct PushJob {
 }
 
 /// Stored documents through a repository, for the push engine.
-struct RepoSource<'r>(&'r mut dyn Repo);
+pub(super) struct RepoSource<'r>(pub(super) &'r mut dyn Repo);
 
 impl PushSource for RepoSource<'_> {
     fn is_known_change(&mut self, hash: &str) -> Result<bool> {
@@ -43,6 +44,45 @@ impl PushSource for RepoSource<'_> {
     fn placement(&mut self, id: Uuid) -> Result<Option<Placement>> {
         self.0.placement(id)
     }
+
+    fn owner_after(&mut self, id: Uuid, after: u64) -> Result<Option<Option<String>>> {
+        self.0.owner_after(id, after)
+    }
+
+    fn account_parent(&mut self, id: Uuid) -> Result<Option<Uuid>> {
+        self.0.account_parent(id)
+    }
+}
+
+/// Refuses a request made against another log than the server's (it was restored from a
+/// backup since the device last synced): the device must reconcile first.
+pub(super) fn check_log_id(repo: &mut dyn Repo, theirs: Option<Uuid>) -> Result<Uuid> {
+    let ours = repo.log_id()?;
+    match theirs {
+        Some(t) if t != ours => Err(ServerError::LogChanged(format!(
+            "this server's data was restored from a backup since this device last synced (log {t} is now {ours}): the device sends again what the server lacks, then syncs"
+        ))),
+        _ => Ok(ours),
+    }
+}
+
+/// Stores a page's outcome: the changes in the log (received now), the refusals in the
+/// quarantine, any open refusal of a change now accepted (sent again) settled, and the
+/// shares of cases whose assignee changed.
+pub(super) fn store_outcome(
+    repo: &mut dyn Repo,
+    outcome: &PushOutcome,
+    by: Pusher<'_>,
+    at: &str,
+) -> Result<()> {
+    let assigned = assignment_changes(repo, outcome)?;
+    repo.store_push(outcome, by, at)?;
+    for change in assigned {
+        share(repo, &change, at)?;
+    }
+    let hashes: Vec<&str> = outcome.accepted.iter().map(|a| a.hash.as_str()).collect();
+    repo.settle_quarantined(&hashes, by.user, at)?;
+    Ok(())
 }
 
 impl PushJob {
@@ -74,14 +114,17 @@ impl PushWork for PushJob {
         &self.req.changes
     }
 
-    fn writer(&self, repo: &mut dyn Repo) -> Result<Writer> {
+    fn writer(&self, repo: &mut dyn Repo) -> Result<PushAs> {
         let s = &self.session;
+        check_log_id(repo, self.req.log_id)?;
+        let learned = repo.device_learned(s.device_id)?;
         if !self.handover {
-            return Ok(Writer::User(Principal {
+            let writer = Writer::User(Principal {
                 user: s.user.clone(),
                 role: s.role,
                 scope: scope_of(repo, &s.user, s.role)?,
-            }));
+            });
+            return Ok(PushAs { writer, learned });
         }
         if !s.deactivated {
             return Err(ServerError::Forbidden(format!(
@@ -89,10 +132,11 @@ impl PushWork for PushJob {
                 s.user
             )));
         }
-        Ok(Writer::Handover {
+        let writer = Writer::Handover {
             departed: s.user.clone(),
             successor: self.final_successor(repo)?,
-        })
+        };
+        Ok(PushAs { writer, learned })
     }
 
     fn store(&self, repo: &mut dyn Repo, outcome: PushOutcome) -> Result<PushResponse> {
@@ -102,11 +146,7 @@ impl PushWork for PushJob {
             user: &s.user,
             device: s.device_id,
         };
-        let assigned = assignment_changes(repo, &outcome)?;
-        repo.store_push(&outcome, by, &at)?;
-        for change in assigned {
-            share(repo, &change, &at)?;
-        }
+        store_outcome(repo, &outcome, by, &at)?;
         let sent = self.req.changes.len() as u64;
         let pending = self.req.pending;
         // A handover's last page (nothing left after it) wipes the device.
@@ -117,17 +157,21 @@ impl PushWork for PushJob {
         } else {
             repo.device_synced(s.device_id, pending.saturating_sub(sent), &at)?;
         }
+        let received: Vec<String> = outcome.accepted.iter().map(|a| a.hash.clone()).collect();
         Ok(PushResponse {
             accepted: outcome.accepted.len() as u64,
             duplicates: outcome.duplicates,
             refused: outcome.refused.iter().map(|q| q.refusal()).collect(),
             wipe,
+            log_id: Some(repo.log_id()?),
+            received_at: (!received.is_empty()).then_some(at),
+            received,
         })
     }
 
     fn run(&self, repo: &mut dyn Repo) -> Result<PushResponse> {
-        let writer = self.writer(repo)?;
-        let mut batch = PushBatch::new(&writer);
+        let push_as = self.writer(repo)?;
+        let mut batch = PushBatch::new(&push_as);
         let mut src = RepoSource(repo);
         for env in &self.req.changes {
             batch.offer(&mut src, env.clone())?;
@@ -222,10 +266,17 @@ impl Service {
         req: PushRequest,
         handover: bool,
     ) -> Result<PushResponse> {
-        self.storage.push(Arc::new(PushJob {
+        let docs: BTreeSet<Uuid> = req.changes.iter().map(|c| c.doc_id).collect();
+        let resp = self.storage.push(Arc::new(PushJob {
             session: session.clone(),
             req,
             handover,
-        }))
+        }))?;
+        if resp.accepted > 0 {
+            // Changes refused for want of what just arrived go in now.
+            let docs: Vec<Uuid> = docs.into_iter().collect();
+            self.retry_waiting(&docs)?;
+        }
+        Ok(resp)
     }
 }

@@ -51,14 +51,13 @@ mod sqlite;
 
 pub use repo::{
     Assignment, Counts, DeviceRepo, LogFilter, LogRepo, NewDevice, NewUserRow, OwnerFilter, Pusher,
-    RecordOwner, RecordRepo, Repo, ScopeEvent, StoredSnapshot, TokenRow, TokenState, UserRepo,
-    UserUpdate,
+    QuarantineRepo, QuarantinedChange, RecordOwner, RecordRepo, Repo, ScopeEvent, StoredSnapshot,
+    TokenRow, TokenState, UserRepo, UserUpdate,
 };
-pub use sqlite::SqliteStorage;
+pub use sqlite::{DirLock, Restored, SqliteStorage};
 
-use crate::access::Writer;
 use crate::error::{Result, ServerError};
-use crate::push::PushOutcome;
+use crate::push::{PushAs, PushOutcome};
 use fieldbook_core::protocol::{ChangeEnvelope, PushResponse};
 use std::any::Any;
 use std::path::{Path, PathBuf};
@@ -80,8 +79,10 @@ pub type LaterWork = Box<dyn Fn(&mut dyn Repo) -> Result<()> + Send>;
 pub trait PushWork: Send + Sync {
     /// The page, oldest first.
     fn changes(&self) -> &[ChangeEnvelope];
-    /// Who the push writes as, read in the transaction the changes are worked out in.
-    fn writer(&self, repo: &mut dyn Repo) -> Result<Writer>;
+    /// Who the push writes as, read in the transaction the changes are worked out in. A
+    /// backend that works a push out on one snapshot and stores it in another transaction
+    /// stores it only if this is still the same there.
+    fn writer(&self, repo: &mut dyn Repo) -> Result<PushAs>;
     /// Stores what the page did and what the device holds now.
     fn store(&self, repo: &mut dyn Repo, outcome: PushOutcome) -> Result<PushResponse>;
     /// The whole push in `repo`'s transaction: `writer`, every change, `store`.

@@ -1,7 +1,7 @@
 //! The reads and writes of one transaction, as every backend offers them: [`Repo`], made of
 //! [`UserRepo`] (users and teams), [`DeviceRepo`] (devices and tokens), [`RecordRepo`]
-//! (documents, their owners, the quarantine) and [`LogRepo`] (the change log), with the
-//! rows they take and give.
+//! (documents and their owners), [`LogRepo`] (the change log) and [`QuarantineRepo`]
+//! (refused changes and the decisions on them), with the rows they take and give.
 //!
 //! Each method is one plain read or write: no method checks a right, a name or a rule, and
 //! none decides what a user sees (filters such as [`OwnerFilter`] and [`LogFilter`] are
@@ -12,13 +12,13 @@ use crate::ownership::Placement;
 use crate::pull::LogEntry;
 use crate::push::{PushOutcome, StoredDoc};
 use fieldbook_core::Kind;
-use fieldbook_core::protocol::{DeviceInfo, QuarantineEntry, Role, UserInfo};
+use fieldbook_core::protocol::{DeviceInfo, QuarantineEntry, QuarantineState, Role, UserInfo};
 use uuid::Uuid;
 
 /// Every read and write of one transaction.
-pub trait Repo: UserRepo + DeviceRepo + RecordRepo + LogRepo {}
+pub trait Repo: UserRepo + DeviceRepo + RecordRepo + LogRepo + QuarantineRepo {}
 
-impl<T: UserRepo + DeviceRepo + RecordRepo + LogRepo + ?Sized> Repo for T {}
+impl<T: UserRepo + DeviceRepo + RecordRepo + LogRepo + QuarantineRepo + ?Sized> Repo for T {}
 
 /// A user to store (the password already hashed).
 #[derive(Clone, Debug)]
@@ -125,6 +125,10 @@ pub trait DeviceRepo {
     fn device_wiped(&mut self, device: Uuid, at: &str) -> Result<()>;
     /// Devices by user and age; `user` narrows to one user's.
     fn devices(&mut self, user: Option<&str>) -> Result<Vec<DeviceInfo>>;
+    /// The highest log position a pull sent the device (0 if none).
+    fn device_learned(&mut self, device: Uuid) -> Result<u64>;
+    /// Raises the highest log position a pull sent the device to `upto` (never lowers it).
+    fn device_pulled(&mut self, device: Uuid, upto: u64) -> Result<()>;
 }
 
 /// Which records by owner.
@@ -162,6 +166,13 @@ pub struct Assignment {
     pub account: Uuid,
 }
 
+/// A quarantined change whole: its entry and its bytes.
+#[derive(Clone, Debug)]
+pub struct QuarantinedChange {
+    pub entry: QuarantineEntry,
+    pub bytes: Vec<u8>,
+}
+
 /// Who pushed, for the log and the quarantine.
 #[derive(Clone, Copy, Debug)]
 pub struct Pusher<'a> {
@@ -191,18 +202,46 @@ pub trait RecordRepo {
     fn records_of_account(&mut self, account: Uuid) -> Result<Vec<RecordOwner>>;
     /// Every record that has an owner, by id.
     fn owned_records(&mut self) -> Result<Vec<RecordOwner>>;
+    /// A stored account's parent account (`parent_id`), if it has one.
+    fn account_parent(&mut self, id: Uuid) -> Result<Option<Uuid>>;
     /// Gives a record to another owner (the log entry is [`LogRepo::append_owner`]).
     fn set_owner(&mut self, id: Uuid, owner: &str) -> Result<()>;
-    /// Writes what a push page did: its accepted changes appended to the log in order,
-    /// each changed document with its projection, and its refusals in the quarantine.
+    /// Writes what a push page did: its accepted changes appended to the log in order
+    /// (received at `at`), each changed document with its projection, and its refusals in
+    /// the quarantine (open, with their cause).
     fn store_push(&mut self, outcome: &PushOutcome, by: Pusher<'_>, at: &str) -> Result<()>;
-    /// Every refused change, oldest first.
-    fn quarantine(&mut self) -> Result<Vec<QuarantineEntry>>;
     /// Records who a case is assigned to (`None`: no one), on `account`.
     fn set_assignee(&mut self, case: Uuid, account: Uuid, assignee: Option<&str>) -> Result<()>;
     /// The cases assigned to `user`, by case id.
     fn assigned_to(&mut self, user: &str) -> Result<Vec<Assignment>>;
     fn counts(&mut self) -> Result<Counts>;
+}
+
+/// The quarantine: refused changes, kept whole until a person applies or discards them
+/// (the row stays, as the record of the decision).
+pub trait QuarantineRepo {
+    /// Refused changes, oldest first: those still open, or all of them.
+    fn quarantine(&mut self, open_only: bool) -> Result<Vec<QuarantineEntry>>;
+    /// One quarantined change, whole.
+    fn quarantined(&mut self, id: i64) -> Result<Option<QuarantinedChange>>;
+    /// Records the decision on a quarantined change (applied or discarded), by whom, when.
+    fn decide_quarantined(
+        &mut self,
+        id: i64,
+        state: QuarantineState,
+        by: &str,
+        at: &str,
+    ) -> Result<()>;
+    /// Records why an open quarantined change, tried again, is still refused.
+    fn refused_again(&mut self, id: i64, reason: &str, waiting_for_deps: bool) -> Result<()>;
+    /// Marks the open quarantined changes with these hashes applied (they are in the log
+    /// now, resent or retried); returns how many.
+    fn settle_quarantined(&mut self, hashes: &[&str], by: &str, at: &str) -> Result<u64>;
+    /// The open entries of these records refused for missing dependencies, oldest first.
+    fn waiting_for_deps(&mut self, docs: &[Uuid]) -> Result<Vec<i64>>;
+    /// The hashes of the open quarantined changes a user pushed (from any device: a store
+    /// signed in again is another device to the server, and remembers refusals from before).
+    fn open_refusals(&mut self, user: &str) -> Result<Vec<String>>;
 }
 
 /// Log entries after a position, by what the indexes know of them.
@@ -218,6 +257,8 @@ pub enum LogFilter<'a> {
     Nobody,
     /// Grants and revokes for this user.
     Grantee(&'a str),
+    /// Changes pushed by this device (whoever owns their records).
+    Device(Uuid),
     /// Changes and moves of one record (not its grants and revokes).
     Doc(Uuid),
 }
@@ -249,6 +290,11 @@ pub trait LogRepo {
     fn has_scope_entries(&mut self, grantee: &str, after: u64, upto: u64) -> Result<bool>;
     /// Whether `doc` is granted to `grantee` in `after + 1 ..= upto`.
     fn granted(&mut self, grantee: &str, doc: Uuid, after: u64, upto: u64) -> Result<bool>;
+    /// If `doc` moved to another owner after position `after`: the owner it had then (the
+    /// old owner of its first move after `after`).
+    fn owner_after(&mut self, doc: Uuid, after: u64) -> Result<Option<Option<String>>>;
+    /// The identity of this log (a new one after a restore from a backup).
+    fn log_id(&mut self) -> Result<Uuid>;
     /// Appends a move of a record from `old` to `new`.
     fn append_owner(&mut self, doc: Uuid, new: &str, old: Option<&str>, at: &str) -> Result<()>;
     /// Appends a grant or revoke of a record (owned by `owner`) for `grantee`.

@@ -19,6 +19,7 @@ async fn login_gives_a_token_and_a_wrong_password_gets_401() {
     for (user, password) in [("alice", "wrong password"), ("nobody", PASSWORD)] {
         let resp = http
             .post(format!("{}/v1/login", s.url))
+            .header("fieldbook-protocol", "1")
             .json(&json!({"user": user, "password": password, "device_name": "x"}))
             .send()
             .await
@@ -36,6 +37,7 @@ async fn login_gives_a_token_and_a_wrong_password_gets_401() {
     // A device name is needed.
     let resp = http
         .post(format!("{}/v1/login", s.url))
+        .header("fieldbook-protocol", "1")
         .json(&json!({"user": "alice", "password": PASSWORD, "device_name": ""}))
         .send()
         .await
@@ -177,6 +179,7 @@ async fn a_deactivated_user_cannot_sign_in() {
     assert_eq!(status, 200, "{body}");
     let resp = reqwest::Client::new()
         .post(format!("{}/v1/login", s.url))
+        .header("fieldbook-protocol", "1")
         .json(&json!({"user": "carl", "password": PASSWORD, "device_name": "x"}))
         .send()
         .await

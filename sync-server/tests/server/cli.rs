@@ -112,6 +112,26 @@ fn users_and_teams_from_the_command_line() {
     assert!(err.contains("--role manager"), "{err}");
     let err = fails(d, &["user", "set", "nobody", "--role", "rep"], 2);
     assert!(err.contains("no user `nobody`"), "{err}");
+    // A team nobody made is refused (issue 8 §7): `team add` first.
+    let err = fails(
+        d,
+        &["user", "add", "nomad", "--role", "rep", "--team", "nowhere"],
+        2,
+    );
+    assert!(err.contains("team add nowhere"), "{err}");
+    let err = fails(d, &["user", "set", "alice", "--team", "nowhere"], 2);
+    assert!(err.contains("team add nowhere"), "{err}");
+    let listed = ok(d, &["user", "list"]);
+    assert!(
+        !listed.contains("nomad") && !listed.contains("nowhere"),
+        "{listed}"
+    );
+    assert!(!ok(d, &["team", "list"]).contains("nowhere"));
+    // A mistyped data directory: refused, and nothing is made there.
+    let typo = d.join("typo");
+    let err = fails(&typo, &["user", "list"], 2);
+    assert!(err.contains("no server database"), "{err}");
+    assert!(!typo.exists(), "no directory, no database");
     let out = bin()
         .args(["user", "list"])
         .env_remove("FIELDBOOK_SERVER_DATA_DIR")
@@ -180,6 +200,7 @@ impl Drop for Served {
 fn login(http: &reqwest::blocking::Client, url: &str, user: &str) -> LoginResponse {
     let resp = http
         .post(format!("{url}/v1/login"))
+        .header("fieldbook-protocol", "1")
         .json(&LoginRequest {
             user: user.into(),
             password: PASSWORD.into(),
@@ -210,6 +231,7 @@ fn serve_stops_on_sigterm_and_keeps_what_it_acknowledged_through_a_kill() {
             protocol: 1,
             changes: vec![env],
             pending: 1,
+            log_id: None,
         })
         .send()
         .unwrap();
@@ -228,6 +250,7 @@ fn serve_stops_on_sigterm_and_keeps_what_it_acknowledged_through_a_kill() {
                 snapshot_after: None,
                 limit: None,
                 pending: 0,
+                log_id: None,
             })
             .send()
             .unwrap()
@@ -320,4 +343,71 @@ fn a_backup_restores_to_a_working_server_directory() {
     std::fs::copy(&file, restored.path().join("server.db")).unwrap();
     let users = json(restored.path(), &["user", "list", "--json"]);
     assert_eq!(users[0]["name"], "ada");
+}
+
+/// `restore`: refused while the directory is served and for a file that is not a backup of
+/// this server; otherwise the backup's data is back, under a new log identity, and the
+/// replaced database is kept.
+#[test]
+fn restore_refuses_a_served_directory_and_a_stranger_file_then_brings_a_backup_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["user", "add", "alice", "--role", "rep"]);
+    let backup = d.join("backup.db");
+    let out = ok(d, &["backup", "--out", backup.to_str().unwrap()]);
+    assert!(out.contains("restore --from"), "{out}");
+    ok(d, &["user", "add", "bob", "--role", "rep"]);
+    let http = reqwest::blocking::Client::new();
+    let served = Served::start(d);
+    let log_id = |url: &str| -> String {
+        let alice = login(&http, url, "alice");
+        let page: PullResponse = http
+            .post(format!("{url}/v1/pull"))
+            .header(PROTOCOL_HEADER, "1")
+            .bearer_auth(&alice.token)
+            .json(&serde_json::json!({"protocol": 1, "cursor": 0, "pending": 0}))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        page.log_id
+            .expect("pulls say which log they come from")
+            .to_string()
+    };
+    let before = log_id(&served.url);
+
+    // Not while it is served; not a file that is no backup.
+    let from = backup.to_str().unwrap();
+    let err = fails(d, &["restore", "--from", from], 2);
+    assert!(
+        err.contains("running fieldbook-server") && err.contains("stop it"),
+        "{err}"
+    );
+    let mut served = served;
+    served.signal("-TERM");
+    assert!(served.child.wait().unwrap().success());
+    let stranger = d.join("stranger.db");
+    std::fs::write(&stranger, b"not a database at all").unwrap();
+    let err = fails(d, &["restore", "--from", stranger.to_str().unwrap()], 2);
+    assert!(err.contains("not a backup"), "{err}");
+    let err = fails(d, &["restore", "--from", "/nonexistent/file.db"], 2);
+    assert!(err.contains("no file"), "{err}");
+    assert!(ok(d, &["user", "list"]).contains("bob"), "nothing changed");
+
+    let out = ok(d, &["restore", "--from", from]);
+    assert!(out.contains("new identity"), "{out}");
+    let listed = ok(d, &["user", "list"]);
+    assert!(
+        listed.contains("alice") && !listed.contains("bob"),
+        "{listed}"
+    );
+    let kept: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("replaced-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the replaced database is kept");
+    assert!(kept[0].path().join("server.db").is_file());
+    let served = Served::start(d);
+    assert_ne!(log_id(&served.url), before, "a restored log is another log");
 }

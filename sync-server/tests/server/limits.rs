@@ -27,6 +27,7 @@ async fn more_than_a_thousand_changes_get_413() {
                 protocol: 1,
                 changes: vec![a; 1001],
                 pending: 1001,
+                log_id: None,
             },
         )
         .await;
@@ -52,6 +53,7 @@ async fn bodies_over_8_mib_get_413_compressed_or_not() {
         protocol: 1,
         changes: vec![big],
         pending: 1,
+        log_id: None,
     })
     .unwrap();
     assert!(json.len() > 8 << 20);
@@ -91,6 +93,7 @@ async fn gzip_bodies_are_accepted_and_answers_compressed_on_request() {
         protocol: 1,
         changes: envs,
         pending: 50,
+        log_id: None,
     })
     .unwrap();
     let resp = alice
@@ -117,4 +120,40 @@ async fn gzip_bodies_are_accepted_and_answers_compressed_on_request() {
         .unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-encoding"], "gzip");
+}
+
+/// Issue 8 §7: a body in an encoding the server does not read gets 415 with a body saying
+/// what to send; sign-in without the protocol header gets 400, as the protocol says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_encodings_get_415_with_a_body_and_sign_in_needs_the_protocol_header() {
+    let s = company().await;
+    let alice = s.login("alice").await;
+    let resp = alice
+        .request(reqwest::Method::POST, "/v1/push")
+        .header("content-type", "application/json")
+        .header("content-encoding", "br")
+        .body(vec![1, 2, 3])
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer(resp).await;
+    assert_eq!(status, 415, "{body}");
+    assert_eq!(body["error"], "unsupported_media_type");
+    assert!(body["message"].as_str().unwrap().contains("gzip"), "{body}");
+    let resp = reqwest::Client::new()
+        .post(format!("{}/v1/login", s.url))
+        .json(&serde_json::json!({"user": "alice", "password": PASSWORD, "device_name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer(resp).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"], "protocol");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("fieldbook-protocol"),
+        "{body}"
+    );
 }

@@ -10,3 +10,4 @@ mod pull;
 mod push;
 mod support;
 mod tls;
+mod trust;

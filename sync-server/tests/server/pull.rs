@@ -188,8 +188,12 @@ async fn a_manager_gains_and_loses_a_reps_records_with_team_changes() {
     let mut fresh = s.login("mia").await;
     assert_eq!(fresh.pull_all().await.len(), 2);
 
+    let no_team = UserChange {
+        team: Some(None),
+        ..UserChange::default()
+    };
     s.service
-        .update_user(&Requester::Operator, "zoe", update("west"))
+        .update_user(&Requester::Operator, "zoe", no_team)
         .unwrap();
     let mut dropped = drops(&mia.pull_all().await);
     dropped.sort();

@@ -180,6 +180,7 @@ impl Client {
                     protocol: PROTOCOL_VERSION,
                     changes,
                     pending,
+                    log_id: None,
                 },
             )
             .await;
@@ -199,6 +200,7 @@ impl Client {
                     snapshot_after: self.snapshot_after,
                     limit,
                     pending: 0,
+                    log_id: None,
                 },
             )
             .await;
@@ -295,6 +297,28 @@ impl Doc {
         }
     }
 
+    /// A hand-made change, as a hostile client could send one: `edit` writes straight into
+    /// the document (no field checks, no stamps) and the change is signed `author`.
+    pub fn craft(
+        &mut self,
+        author: &str,
+        edit: impl FnOnce(&mut automerge::AutoCommit),
+    ) -> ChangeEnvelope {
+        let am = self.doc.automerge();
+        edit(am);
+        am.commit_with(automerge::transaction::CommitOptions::default().with_message(author));
+        let bytes = am
+            .get_last_local_change()
+            .expect("a crafted change")
+            .raw_bytes()
+            .to_vec();
+        ChangeEnvelope {
+            doc_id: self.doc.id(),
+            kind: self.doc.kind(),
+            bytes,
+        }
+    }
+
     /// A copy on another device (same history, another actor), written by `user`.
     pub fn fork(&mut self, user: &str) -> Doc {
         let saved = self.doc.save();
@@ -366,8 +390,8 @@ pub fn drops(items: &[PullItem]) -> Vec<Uuid> {
         .collect()
 }
 
-/// A team: manager `mia` of team `east` with reps `alice` and `bob`; rep `zoe` in team
-/// `west` (no manager); admin `root`.
+/// A team: manager `mia` of team `east` with reps `alice` and `bob`; rep `zoe` in no
+/// team; admin `root`.
 pub async fn company() -> TestServer {
     let s = TestServer::start().await;
     s.user("root", Role::Admin, None);
@@ -375,6 +399,6 @@ pub async fn company() -> TestServer {
     s.team("east", "mia");
     s.user("alice", Role::Rep, Some("east"));
     s.user("bob", Role::Rep, Some("east"));
-    s.user("zoe", Role::Rep, Some("west"));
+    s.user("zoe", Role::Rep, None);
     s
 }

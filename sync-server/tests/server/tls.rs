@@ -38,6 +38,7 @@ async fn serves_https_with_a_given_certificate() {
     assert_eq!(resp.text().await.unwrap(), "ok");
     let resp = client
         .post(format!("{url}/v1/login"))
+        .header("fieldbook-protocol", "1")
         .json(&serde_json::json!({"user": "nobody", "password": PASSWORD, "device_name": "x"}))
         .send()
         .await

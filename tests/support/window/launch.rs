@@ -59,6 +59,8 @@ pub struct Launch {
     pub(super) home: Option<PathBuf>,
     pub(super) size: Option<(u32, u32)>,
     pub(super) env: Vec<(String, String)>,
+    /// The app binary (default: [`app_bin`]).
+    pub(super) app: Option<PathBuf>,
 }
 
 impl Launch {
@@ -70,6 +72,7 @@ impl Launch {
             home: None,
             size: Some((1280, 800)),
             env: vec![("LANG".into(), "en_US.UTF-8".into())],
+            app: None,
         }
     }
 
@@ -89,6 +92,12 @@ impl Launch {
     /// Leaves the window at the size the app itself chose (or restored).
     pub fn keep_size(mut self) -> Launch {
         self.size = None;
+        self
+    }
+
+    /// Another app binary than the one built beside the tests (a release build).
+    pub fn app(mut self, bin: &Path) -> Launch {
+        self.app = Some(bin.to_path_buf());
         self
     }
 

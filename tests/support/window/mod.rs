@@ -19,8 +19,10 @@
 //! ```
 
 mod launch;
+mod page;
 
 pub use launch::{Launch, app_bin, screenshot_dir};
+pub use page::keys;
 
 use base64::Engine as _;
 use launch::{free_port, tauri_driver};
@@ -76,6 +78,9 @@ impl AppWindow {
             .arg("--native-port")
             .arg(native_port.to_string())
             .env("FIELDBOOK_DATA_DIR", &launch.data_dir)
+            // Stores made by `Fb::init` are encrypted: the app unlocks them from the
+            // environment (it has no passphrase screen yet).
+            .env("FIELDBOOK_PASSPHRASE", crate::TEST_PASSPHRASE)
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CACHE_HOME", home.join("cache"))
@@ -97,7 +102,7 @@ impl AppWindow {
         };
         app.wait_until_ready(&base);
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
-            "application": app_bin(),
+            "application": launch.app.clone().unwrap_or_else(app_bin),
         }}}});
         let answer = app.call(
             reqwest::Method::POST,

@@ -8,17 +8,139 @@
  * A method resolves with its value or rejects with an `ApiError`.
  */
 
-import type { AppError, AppInfo, ErrorKind, StoreInfo, SyncState } from "../bindings";
+import type {
+  Agenda,
+  AppError,
+  AppInfo,
+  ChangeOrigin,
+  Conflict,
+  ConflictValue,
+  ErrorKind,
+  FieldInfo,
+  FieldKind,
+  FieldValue,
+  HistoryEntry,
+  Kind,
+  KindInfo,
+  ListCursor,
+  ListOrder,
+  ListPage,
+  ListQuery,
+  LoginOutcome,
+  NotesSaved,
+  ProblemKind,
+  QuoteLine,
+  QuoteTotals,
+  RecordsChanged,
+  RecordView,
+  SchemaInfo,
+  SearchHit,
+  StageSummary,
+  StoreInfo,
+  SyncPhase,
+  SyncProblem,
+  SyncView,
+} from "../bindings";
 
-export type { AppInfo, ErrorKind, StoreInfo, SyncState };
+export type {
+  Agenda,
+  AppInfo,
+  ChangeOrigin,
+  Conflict,
+  ConflictValue,
+  ErrorKind,
+  FieldInfo,
+  FieldKind,
+  FieldValue,
+  HistoryEntry,
+  Kind,
+  KindInfo,
+  ListCursor,
+  ListOrder,
+  ListPage,
+  ListQuery,
+  LoginOutcome,
+  NotesSaved,
+  ProblemKind,
+  QuoteLine,
+  QuoteTotals,
+  RecordsChanged,
+  RecordView,
+  SchemaInfo,
+  SearchHit,
+  StageSummary,
+  StoreInfo,
+  SyncPhase,
+  SyncProblem,
+  SyncView,
+};
+
+/** Field values to write, by field name: a value sets the field, `null` clears it. */
+export type FieldValues = Partial<Record<string, FieldValue | null>>;
+
+/** Stops listening to an event. */
+export type Unlisten = () => void;
 
 export interface Api {
+  // --- The store and its settings ---
   /** Where the store is, and the store's settings (`store` is null before the first run). */
   appInfo(): Promise<AppInfo>;
   /** First run: creates the store for `user` with a default currency (ISO 4217). */
   initStore(user: string, currency: string): Promise<StoreInfo>;
-  /** Server, user, last sync and changes waiting; read locally, never waits on a network. */
-  syncStatus(): Promise<SyncState>;
+  /** The field contract: kinds, fields, stages, activity kinds, quote statuses. */
+  schema(): Promise<SchemaInfo>;
+  setDefaultCurrency(currency: string): Promise<StoreInfo>;
+  /** A desktop notification; resolves `false` when the desktop has no notification service. */
+  notify(title: string, body: string): Promise<boolean>;
+
+  // --- Records ---
+  getRecord(id: string): Promise<RecordView>;
+  /** One page of a list; `next` continues it. */
+  listRecords(kind: Kind, query: ListQuery): Promise<ListPage>;
+  countRecords(kind: Kind, query: ListQuery): Promise<number>;
+  createRecord(kind: Kind, values: FieldValues): Promise<RecordView>;
+  updateRecord(id: string, values: FieldValues): Promise<RecordView>;
+  setDeleted(id: string, deleted: boolean): Promise<RecordView>;
+  /** Saves notes typed from `base` (the notes as read at `heads`): only the typed characters change. */
+  editNotes(id: string, heads: string[], base: string, text: string): Promise<NotesSaved>;
+  resolveConflict(id: string, field: string, value: FieldValue | null): Promise<RecordView>;
+  recordHistory(id: string): Promise<HistoryEntry[]>;
+  search(text: string, limit: number): Promise<SearchHit[]>;
+  /** The day of `today` (YYYY-MM-DD, the user's calendar day). */
+  agenda(today: string): Promise<Agenda>;
+
+  // --- Pipeline and quotes ---
+  /** Every stage of the board (closed ones too): count, amount and weighted amount per currency. */
+  pipelineBoard(): Promise<StageSummary[]>;
+  addQuoteLine(quote: string, values: FieldValues): Promise<RecordView>;
+  setQuoteLine(quote: string, lineId: string, values: FieldValues): Promise<RecordView>;
+  removeQuoteLine(quote: string, lineId: string): Promise<RecordView>;
+
+  // --- Sync ---
+  /** Phase, server, user, last sync, changes waiting, last problem; never waits on a network. */
+  syncState(): Promise<SyncView>;
+  /** Asks for a sync now; it runs in the background. */
+  syncNow(): Promise<void>;
+  login(url: string, user: string, password: string): Promise<LoginOutcome>;
+  logout(): Promise<SyncView>;
+
+  // --- Events from Rust ---
+  onRecordsChanged(listener: (change: RecordsChanged) => void): Promise<Unlisten>;
+  onSyncChanged(listener: (state: SyncView) => void): Promise<Unlisten>;
+}
+
+/** A list query with every part not given left out. */
+export function listQuery(q: Partial<ListQuery> = {}): ListQuery {
+  return {
+    filters: [],
+    search: null,
+    limit: null,
+    include_deleted: false,
+    account: null,
+    order: { by: "recent" },
+    after: null,
+    ...q,
+  };
 }
 
 /** A failed call: `kind` to branch on, `message` (which says what to do) to show. */

@@ -3,7 +3,7 @@
  * `bindings.ts`.
  */
 
-import { type AppError, commands, type Result } from "../bindings";
+import { type AppError, commands, events, type Result } from "../bindings";
 import { type Api, ApiError } from "./api";
 
 function unwrap<T>(result: Result<T, AppError>): T {
@@ -14,7 +14,36 @@ function unwrap<T>(result: Result<T, AppError>): T {
 export const tauriApi = {
   appInfo: async () => unwrap(await commands.appInfo()),
   initStore: async (user, currency) => unwrap(await commands.initStore(user, currency)),
-  syncStatus: async () => unwrap(await commands.syncStatus()),
+  schema: () => commands.schema(),
+  setDefaultCurrency: async (currency) => unwrap(await commands.setDefaultCurrency(currency)),
+  notify: (title, body) => commands.notify(title, body),
+
+  getRecord: async (id) => unwrap(await commands.getRecord(id)),
+  listRecords: async (kind, query) => unwrap(await commands.listRecords(kind, query)),
+  countRecords: async (kind, query) => unwrap(await commands.countRecords(kind, query)),
+  createRecord: async (kind, values) => unwrap(await commands.createRecord(kind, values)),
+  updateRecord: async (id, values) => unwrap(await commands.updateRecord(id, values)),
+  setDeleted: async (id, deleted) => unwrap(await commands.setDeleted(id, deleted)),
+  editNotes: async (id, heads, base, text) => unwrap(await commands.editNotes(id, heads, base, text)),
+  resolveConflict: async (id, field, value) => unwrap(await commands.resolveConflict(id, field, value)),
+  recordHistory: async (id) => unwrap(await commands.recordHistory(id)),
+  search: async (text, limit) => unwrap(await commands.searchRecords(text, limit)),
+  agenda: async (today) => unwrap(await commands.agenda(today)),
+
+  pipelineBoard: async () => unwrap(await commands.pipelineBoard()),
+  addQuoteLine: async (quote, values) => unwrap(await commands.addQuoteLine(quote, values)),
+  setQuoteLine: async (quote, lineId, values) => unwrap(await commands.setQuoteLine(quote, lineId, values)),
+  removeQuoteLine: async (quote, lineId) => unwrap(await commands.removeQuoteLine(quote, lineId)),
+
+  syncState: async () => unwrap(await commands.syncState()),
+  syncNow: async () => {
+    unwrap(await commands.syncNow());
+  },
+  login: async (url, user, password) => unwrap(await commands.login(url, user, password)),
+  logout: async () => unwrap(await commands.logout()),
+
+  onRecordsChanged: (listener) => events.recordsChanged.listen((e) => listener(e.payload)),
+  onSyncChanged: (listener) => events.syncChanged.listen((e) => listener(e.payload.state)),
 } satisfies Api;
 
 /** Whether this page runs inside the Tauri app (not a plain browser tab). */

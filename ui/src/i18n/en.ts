@@ -1,61 +1,37 @@
 /**
- * English: the source catalogue. Its keys are the keys: zh-CN must have exactly these
- * (`Catalogue` makes tsc check that), and i18n.test.ts checks that every key is used.
+ * English: the source catalogue, merged from one file per area (en/*.ts). Its keys are the
+ * keys: zh-CN must have exactly these (`Catalogue` makes tsc check that), and
+ * i18n.test.ts checks that every key is used. A new area: add en/AREA.ts and
+ * zh-CN/AREA.ts, and one line in each of en.ts and zh-CN.ts.
  */
 
 import type { Message } from "./catalogue";
+import { account } from "./en/account";
+import { accounts } from "./en/accounts";
+import { activity } from "./en/activity";
+import { pipeline } from "./en/pipeline";
+import { quotes } from "./en/quotes";
+import { records } from "./en/records";
+import { search } from "./en/search";
+import { settings } from "./en/settings";
+import { shell } from "./en/shell";
+import { sync } from "./en/sync";
+import { tasks } from "./en/tasks";
+import { today } from "./en/today";
 
 export const en = {
-  "app.name": "Fieldbook",
-  "app.skipToContent": "Skip to content",
-  "app.loading": "Opening your book of business…",
-  "app.failed": "Fieldbook could not open its store",
-
-  "nav.label": "Main",
-  "nav.today": "Today",
-  "nav.accounts": "Accounts",
-  "nav.pipeline": "Pipeline",
-  "nav.quotes": "Quotes",
-  "nav.tasks": "Tasks",
-  "nav.search": "Search",
-  "nav.settings": "Settings",
-
-  "search.label": "Search everything",
-  "search.placeholder": "Search accounts, people, deals…",
-  "search.shortcut": "Ctrl K",
-
-  "language.label": "Language",
-
-  "sync.label": "Sync state",
-  "sync.localOnly": "On this device only",
-  "sync.signedOut": "Signed out",
-  "sync.synced": "Synced {when}",
-  "sync.neverSynced": "Not synced yet",
-  "sync.pending": { one: "{count} change waiting", other: "{count} changes waiting" },
-  "sync.unknown": "Sync state unavailable",
-
-  "firstRun.title": "Welcome to Fieldbook",
-  "firstRun.intro":
-    "Your accounts, deals and quotes live on this device and work with no network. Connect to your company's server whenever you like.",
-  "firstRun.name": "Your name",
-  "firstRun.currency": "Default currency",
-  "firstRun.currencyHint": "Three letters, such as EUR, USD or CNY",
-  "firstRun.start": "Start working offline",
-  "firstRun.starting": "Creating your store…",
-
-  "today.greeting": "Hello, {user}",
-  "today.summary": "Your book of business is on this device and works with no network.",
-
-  "screen.comingNext": "This screen is being built. Everything you enter elsewhere is kept.",
-
-  "settings.store": "This device",
-  "settings.user": "User",
-  "settings.currency": "Default currency",
-  "settings.device": "Device code",
-  "settings.dataDir": "Store folder",
-  "settings.version": "Version",
-  "settings.server": "Server",
-  "settings.noServer": "None (working offline)",
+  ...shell,
+  ...sync,
+  ...records,
+  ...today,
+  ...accounts,
+  ...account,
+  ...search,
+  ...activity,
+  ...tasks,
+  ...settings,
+  ...pipeline,
+  ...quotes,
 } as const satisfies Record<string, Message>;
 
 /** A message key. */

@@ -7,12 +7,14 @@ import { catalogues, LOCALES, placeholders, translate } from "./translate";
 
 const SRC = join(import.meta.dirname, "..");
 const CATALOGUES = new Set(["en.ts", "zh-CN.ts"]);
+/** The catalogues' parts, one file per area. */
+const CATALOGUE_DIRS = [join(SRC, "i18n", "en"), join(SRC, "i18n", "zh-CN")];
 
 /** Every source file of the app except the catalogues themselves and tests. */
 function sources(dir: string = SRC): { path: string; text: string }[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
+    if (statSync(path).isDirectory()) return CATALOGUE_DIRS.includes(path) ? [] : sources(path);
     if (!/\.tsx?$/.test(name) || /\.test\.tsx?$/.test(name) || CATALOGUES.has(name)) return [];
     return [{ path, text: readFileSync(path, "utf8") }];
   });

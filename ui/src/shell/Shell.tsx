@@ -6,6 +6,7 @@
 import type { ReactNode } from "react";
 import { useI18n } from "../i18n/I18n";
 import { GlobalSearch } from "./GlobalSearch";
+import { Help } from "./Help";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { Nav } from "./Nav";
 import type { Route } from "./routes";
@@ -24,6 +25,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
         <GlobalSearch initial={route.query} />
         <SyncBadge />
         <LanguageSwitch />
+        <Help />
       </header>
       <Nav current={route.screen} />
       <main id="main" tabIndex={-1} data-screen={route.screen}>

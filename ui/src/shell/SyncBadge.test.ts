@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SyncState } from "../api/api";
+import type { SyncView } from "../api/api";
 import { formatRelative } from "../format/date";
 import { type Locale, translate } from "../i18n/translate";
 import { describeSync } from "./SyncBadge";
@@ -13,21 +13,23 @@ function i18n(locale: Locale): Parameters<typeof describeSync>[1] {
   };
 }
 
-const state = (s: Partial<SyncState>): SyncState => ({
+const state = (s: Partial<SyncView>): SyncView => ({
+  phase: "idle",
   server: "https://crm.example.com",
   user: "wang",
   lastSync: "2026-11-05T11:55:00Z",
   pending: 0,
+  problem: null,
   ...s,
 });
 
 describe("describeSync", () => {
   it("says a device that never had a server works locally, with what waits", () => {
-    expect(describeSync(state({ server: null, user: null, lastSync: null }), i18n("en"))).toEqual([
+    expect(describeSync(state({ phase: "local", server: null, user: null, lastSync: null }), i18n("en"))).toEqual([
       "local",
       ["On this device only"],
     ]);
-    expect(describeSync(state({ server: null, pending: 2 }), i18n("zh-CN"))).toEqual([
+    expect(describeSync(state({ phase: "local", server: null, pending: 2 }), i18n("zh-CN"))).toEqual([
       "local",
       ["仅在本设备", "2 项更改待上传"],
     ]);
@@ -43,8 +45,18 @@ describe("describeSync", () => {
     expect(describeSync(state({ lastSync: null }), i18n("en"))).toEqual(["waiting", ["Not synced yet"]]);
   });
 
-  it("flags a signed-out device and an unreadable state", () => {
-    expect(describeSync(state({ user: null }), i18n("en"))).toEqual(["problem", ["Signed out"]]);
+  it("says offline with what waits, and syncing", () => {
+    expect(describeSync(state({ phase: "offline", pending: 3 }), i18n("en"))).toEqual([
+      "offline",
+      ["Offline", "3 changes waiting"],
+    ]);
+    expect(describeSync(state({ phase: "syncing" }), i18n("zh-CN"))).toEqual(["syncing", ["正在同步…"]]);
+  });
+
+  it("flags a signed-out device, a failed sync and an unreadable state", () => {
+    expect(describeSync(state({ phase: "signedOut", user: null }), i18n("en"))).toEqual(["problem", ["Signed out"]]);
+    const refused = state({ problem: { kind: "accessRefused", detail: "", refused: 2 } });
+    expect(describeSync(refused, i18n("en"))).toEqual(["problem", ["Sync problem"]]);
     expect(describeSync(undefined, i18n("en"))).toEqual(["problem", ["Sync state unavailable"]]);
   });
 });

@@ -1,10 +1,11 @@
 /**
- * The app's places, as URL hashes (`#/accounts`, `#/search?q=青岛`): real links, so the back
- * button, new-window and keyboard focus behave as on any page. No router library yet; the
- * screens may bring one (TanStack Router) when pages take parameters.
+ * The app's places, as URL hashes: a screen (`#/accounts`), a record on it
+ * (`#/accounts/ID`, `#/pipeline/ID` for a deal, `#/quotes/ID`), a search (`#/search?q=青岛`).
+ * Real links, so the back button, new-window and keyboard focus behave as on any page.
  */
 
 import { useEffect, useState } from "react";
+import type { Kind } from "../api/api";
 import type { Key } from "../i18n/en";
 
 export const SCREENS = ["today", "accounts", "pipeline", "quotes", "tasks", "search", "settings"] as const;
@@ -12,6 +13,8 @@ export type Screen = (typeof SCREENS)[number];
 
 export interface Route {
   screen: Screen;
+  /** The record shown on the screen (an account on `accounts`, a deal on `pipeline`, ...). */
+  id: string | null;
   /** The search text, on the search screen. */
   query: string;
 }
@@ -31,16 +34,36 @@ function isScreen(value: string): value is Screen {
   return (SCREENS as readonly string[]).includes(value);
 }
 
+const ID = /^[0-9a-f-]{36}$/i;
+
 export function parseHash(hash: string): Route {
   const [path = "", search = ""] = hash.replace(/^#\/?/, "").split("?", 2);
+  const [screen = "", id = ""] = path.split("/", 2);
   return {
-    screen: isScreen(path) ? path : "today",
+    screen: isScreen(screen) ? screen : "today",
+    id: isScreen(screen) && ID.test(id) ? id.toLowerCase() : null,
     query: new URLSearchParams(search).get("q") ?? "",
   };
 }
 
 export function href(screen: Screen, query?: string): string {
   return query ? `#/${screen}?${new URLSearchParams({ q: query })}` : `#/${screen}`;
+}
+
+/** Where a record is shown: an account's page shows its contacts, activities and tasks too. */
+export function recordHref(kind: Kind, id: string, accountId?: string | null): string {
+  switch (kind) {
+    case "account":
+      return `#/accounts/${id}`;
+    case "opportunity":
+      return `#/pipeline/${id}`;
+    case "quote":
+      return `#/quotes/${id}`;
+    case "product":
+      return href("quotes");
+    default:
+      return accountId ? `#/accounts/${accountId}` : href("tasks");
+  }
 }
 
 export function useRoute(): Route {

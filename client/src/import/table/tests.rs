@@ -42,6 +42,23 @@ fn gb18030_from_a_chinese_excel_export() {
 }
 
 #[test]
+fn windows_line_ends_keep_the_line_numbers_people_see() {
+    let text =
+        "客户清单 2026,,\r\n,,\r\n公司名称,备注,城市\r\nA,\"two\r\nlines\",青岛\r\nB,,上海\r\n";
+    let t = read_csv(text.as_bytes(), None, None).unwrap();
+    assert_eq!(
+        cells(&t),
+        vec![
+            (1, vec!["客户清单 2026", "", ""]),
+            (2, vec!["", "", ""]),
+            (3, vec!["公司名称", "备注", "城市"]),
+            (4, vec!["A", "two\nlines", "青岛"]),
+            (6, vec!["B", "", "上海"]),
+        ]
+    );
+}
+
+#[test]
 fn utf16_with_tabs_and_quoted_newlines_keep_their_line_numbers() {
     let text = "name\tnotes\tcity\n\"Acme\"\t\"two\nlines\"\tBerlin\nBolt\t\"a, b; c\"\tParis\n";
     let mut bytes = vec![0xFF, 0xFE];

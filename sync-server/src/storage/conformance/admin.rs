@@ -40,18 +40,21 @@ pub fn the_quarantine_is_shown_within_the_requesters_teams(fresh: Fresh) {
             .len(),
         1
     );
-    let by_mia = w.service.quarantine(&w.login("mia").user()).unwrap();
+    let by_mia = w.service.quarantine(&w.login("mia").user(), false).unwrap();
     assert_eq!(names(&by_mia, |q| &q.user), ["bob"]);
     assert_eq!(by_mia[0].device_id, bob.session.device_id);
     assert_eq!(by_mia[0].doc_id, acme.id());
-    let all = w.service.quarantine(&Requester::Operator).unwrap();
+    let all = w.service.quarantine(&Requester::Operator, false).unwrap();
     assert_eq!(names(&all, |q| &q.user), ["bob", "zoe"], "oldest first");
     assert!(all[0].id < all[1].id);
     assert_eq!(
-        w.service.quarantine(&w.login("root").user()).unwrap().len(),
+        w.service
+            .quarantine(&w.login("root").user(), false)
+            .unwrap()
+            .len(),
         2
     );
-    let err = w.service.quarantine(&alice.user()).unwrap_err();
+    let err = w.service.quarantine(&alice.user(), false).unwrap_err();
     assert!(matches!(err, ServerError::Forbidden(_)), "{err}");
     let _ = &mut acme;
 }
@@ -112,7 +115,36 @@ pub fn users_and_teams_are_administered_by_admins(fresh: Fresh) {
     assert_eq!(teams[0].manager.as_deref(), Some("mia"));
     assert_eq!(teams[0].members, ["alice", "bob", "newbie"]);
     assert_eq!(teams[1].manager.as_deref(), Some("max"));
-    assert_eq!(teams[1].members, ["max", "zoe"]);
+    assert_eq!(teams[1].members, ["max"]);
+    // A rep cannot name a team no one made: `team add` first.
+    let err = add(
+        &root,
+        new_user("nomad", Role::Rep, Some("nowhere"), PASSWORD),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, ServerError::BadRequest(m) if m.contains("team add nowhere")),
+        "{err}"
+    );
+    let err = w
+        .service
+        .update_user(
+            &root,
+            "zoe",
+            UserChange {
+                team: Some(Some("nowhere".into())),
+                ..UserChange::default()
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, ServerError::BadRequest(_)), "{err}");
+    assert!(
+        w.service
+            .teams(&mia)
+            .unwrap()
+            .iter()
+            .all(|t| t.name != "nowhere")
+    );
     let err = w.service.teams(&w.login("alice").user()).unwrap_err();
     assert!(matches!(err, ServerError::Forbidden(_)), "{err}");
 

@@ -140,7 +140,7 @@ pub fn a_reassignment_racing_pushes_takes_whole_pages(fresh: Fresh) {
     };
     assert_eq!(record.get("city").cloned().unwrap_or_default(), city);
     let refused = (answers.len() - taken) as u64 * 3;
-    let q = w.service.quarantine(&Requester::Operator).unwrap();
+    let q = w.service.quarantine(&Requester::Operator, false).unwrap();
     assert_eq!(q.len() as u64, refused);
 }
 
@@ -166,7 +166,7 @@ pub fn a_team_change_racing_pushes_counts_for_every_later_page(fresh: Fresh) {
         }) as Box<dyn FnOnce() -> Vec<PushResponse> + Send>,
         Box::new(|| {
             std::thread::sleep(std::time::Duration::from_millis(5));
-            w.set_team("alice", Some("west"));
+            w.set_team("alice", None);
             Vec::new()
         }),
     ]);

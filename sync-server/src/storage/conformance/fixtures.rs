@@ -38,7 +38,7 @@ impl World {
     }
 
     /// Admin `root`; manager `mia` of team `east` with reps `alice` and `bob`; rep `zoe` in
-    /// team `west` (no manager).
+    /// no team.
     pub fn company(fresh: Fresh) -> World {
         let w = World::new(fresh);
         w.user("root", Role::Admin, None);
@@ -48,7 +48,7 @@ impl World {
             .unwrap();
         w.user("alice", Role::Rep, Some("east"));
         w.user("bob", Role::Rep, Some("east"));
-        w.user("zoe", Role::Rep, Some("west"));
+        w.user("zoe", Role::Rep, None);
         w
     }
 
@@ -161,6 +161,7 @@ impl Device {
                 snapshot_after: self.snapshot_after,
                 limit,
                 pending: 0,
+                log_id: None,
             },
         )?;
         self.cursor = page.cursor;
@@ -191,6 +192,7 @@ fn request(changes: Vec<ChangeEnvelope>, pending: u64) -> PushRequest {
         protocol: PROTOCOL_VERSION,
         changes,
         pending,
+        log_id: None,
     }
 }
 

@@ -3,8 +3,10 @@
 //! It covers transactions (a failed write changes nothing, a read is one snapshot,
 //! bookkeeping lands), sign-in and tokens, pushes (placement, refusals into quarantine,
 //! duplicates), pulls (bootstrap paging, cursors, grants and drops), reassignment,
-//! deactivation and handover, the quarantine, administrative rules, concurrent pushes,
-//! and records shared beyond scope (cases with their assignees; personal records).
+//! deactivation and handover, the quarantine (and decisions on it), administrative rules,
+//! concurrent pushes, trust: authorship, values, writes made before a device learned of a
+//! move, parent loops, retries of what waited, the log's identity and reconcile; and
+//! records shared beyond scope (cases with their assignees; personal records).
 //!
 //! A backend runs the suite with one line in a test file, given a function or closure
 //! that makes a fresh, empty backend for each test:
@@ -32,6 +34,7 @@ mod push;
 mod sessions;
 mod shares;
 mod transactions;
+mod trust;
 
 pub use admin::*;
 pub use concurrency::*;
@@ -42,6 +45,7 @@ pub use push::*;
 pub use sessions::*;
 pub use shares::*;
 pub use transactions::*;
+pub use trust::*;
 
 use super::Storage;
 use std::any::Any;
@@ -96,6 +100,11 @@ macro_rules! storage_conformance {
             concurrent_edits_of_one_record_are_all_kept,
             a_reassignment_racing_pushes_takes_whole_pages,
             a_team_change_racing_pushes_counts_for_every_later_page,
+            a_change_is_its_pushers_and_stamps_cannot_say_otherwise,
+            writes_made_before_learning_of_a_move_reach_the_new_owner,
+            account_parents_make_no_loop,
+            refused_changes_are_applied_discarded_or_retried,
+            the_log_has_an_identity_and_reconcile_names_what_it_lacks,
             a_case_reaches_its_assignee_with_its_account_and_contacts_only,
             personal_records_reach_their_owners_devices_only,
             a_converted_lead_hangs_on_its_account_and_moves_with_it,

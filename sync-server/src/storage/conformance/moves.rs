@@ -224,7 +224,7 @@ pub fn deactivation_limits_tokens_to_one_handover_that_wipes(fresh: Fresh) {
     let devices = w.service.devices(&mia, Some("carl")).unwrap();
     assert!(devices[0].wiped);
     assert_eq!(devices[0].pending, 0);
-    let q = w.service.quarantine(&mia).unwrap();
+    let q = w.service.quarantine(&mia, false).unwrap();
     assert!(
         q.iter().any(|e| e.user == "carl" && e.doc_id == alpha.id()),
         "{q:?}"

@@ -72,9 +72,10 @@ pub fn an_empty_bootstrap_ends_at_once_and_a_cursor_ahead_is_refused(fresh: Fres
     bob.cursor = w.log_len() + 10;
     let err = bob.try_pull_page(None).unwrap_err();
     assert!(
-        matches!(&err, ServerError::Conflict(m) if m.contains("ahead of the server's log")),
+        matches!(&err, ServerError::CursorAhead(m) if m.contains("ahead of the server's log")),
         "{err}"
     );
+    assert_eq!((err.status(), err.code()), (409, "cursor_ahead"));
 }
 
 pub fn ordinary_pulls_group_changes_and_give_owners_for_own_changes(fresh: Fresh) {
@@ -129,6 +130,7 @@ pub fn ordinary_pulls_group_changes_and_give_owners_for_own_changes(fresh: Fresh
                 changes,
                 owner,
                 kind,
+                received_at,
             },
             PullItem::Changes { doc_id: other, .. },
             PullItem::Changes {
@@ -142,6 +144,12 @@ pub fn ordinary_pulls_group_changes_and_give_owners_for_own_changes(fresh: Fresh
                 (acme.id(), Kind::Account, "alice")
             );
             assert_eq!(changes.len(), 3);
+            // When the server received each change, one time per change.
+            assert_eq!(received_at.len(), 3);
+            assert!(
+                received_at.iter().all(|t| t.ends_with('Z')),
+                "{received_at:?}"
+            );
             assert_ne!(other, doc_id);
             assert_eq!((again, last.len()), (doc_id, 1));
         }
@@ -182,7 +190,7 @@ pub fn team_changes_grant_and_revoke_records(fresh: Fresh) {
     let mut zoes = w.login("zoe");
     zoes.pull_all();
 
-    w.set_team("zoe", Some("west"));
+    w.set_team("zoe", None);
     assert_eq!(sorted(drops(&mia.pull_all())), expected);
     assert!(drops(&zoes.pull_all()).is_empty());
 

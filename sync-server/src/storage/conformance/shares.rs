@@ -183,9 +183,14 @@ pub fn a_converted_lead_hangs_on_its_account_and_moves_with_it(fresh: Fresh) {
     let (acme, a) = Doc::account("alice", "Haier");
     let spec = |n| fieldbook_core::schema::field(Kind::Lead, n).unwrap();
     lead.doc
-        .set(spec("account_id"), Some(Value::Ref(Kind::Account, acme.id())))
+        .set(
+            spec("account_id"),
+            Some(Value::Ref(Kind::Account, acme.id())),
+        )
         .unwrap();
-    lead.doc.set(spec("status"), Some(text("converted"))).unwrap();
+    lead.doc
+        .set(spec("status"), Some(text("converted")))
+        .unwrap();
     let converted = lead.commit();
     let r = alice.push(vec![a, converted]);
     assert_eq!((r.accepted, r.refused.len()), (2, 0), "{:?}", r.refused);
@@ -196,7 +201,10 @@ pub fn a_converted_lead_hangs_on_its_account_and_moves_with_it(fresh: Fresh) {
     let mut stolen = lead.fork("alice");
     stolen
         .doc
-        .set(spec("account_id"), Some(Value::Ref(Kind::Account, zeta.id())))
+        .set(
+            spec("account_id"),
+            Some(Value::Ref(Kind::Account, zeta.id())),
+        )
         .unwrap();
     assert_eq!(alice.push(vec![stolen.commit()]).refused.len(), 1);
     // The account goes to bob: the lead goes with it.

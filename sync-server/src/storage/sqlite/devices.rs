@@ -128,4 +128,20 @@ impl DeviceRepo for SqliteRepo<'_> {
         }
         Ok(out)
     }
+
+    fn device_learned(&mut self, device: Uuid) -> Result<u64> {
+        let pulled: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT pulled FROM devices WHERE id = ?1")?
+            .query_row([device.to_string()], |r| r.get(0))
+            .optional()?;
+        Ok(pulled.unwrap_or(0).max(0) as u64)
+    }
+
+    fn device_pulled(&mut self, device: Uuid, upto: u64) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE devices SET pulled = max(pulled, ?2) WHERE id = ?1")?
+            .execute(params![device.to_string(), upto as i64])?;
+        Ok(())
+    }
 }

@@ -29,6 +29,7 @@ impl LogRepo for SqliteRepo<'_> {
         limit: usize,
     ) -> Result<Vec<u64>> {
         let doc;
+        let device;
         let (sql, key) = match filter {
             LogFilter::AllFor(user) => (
                 "SELECT seq FROM log WHERE seq > ?2 AND seq <= ?3 AND (grantee IS NULL OR grantee = ?1)
@@ -55,6 +56,14 @@ impl LogRepo for SqliteRepo<'_> {
                  ORDER BY seq LIMIT ?4",
                 Some(user),
             ),
+            LogFilter::Device(id) => {
+                device = id.to_string();
+                (
+                    "SELECT seq FROM log WHERE device_id = ?1 AND seq > ?2 AND seq <= ?3
+                     ORDER BY seq LIMIT ?4",
+                    Some(device.as_str()),
+                )
+            }
             LogFilter::Doc(id) => {
                 doc = id.to_string();
                 (
@@ -84,7 +93,7 @@ impl LogRepo for SqliteRepo<'_> {
             .conn
             .prepare_cached(
                 "SELECT l.doc_id, l.event, l.bytes, l.owner, l.old_owner, d.kind, d.owner,
-                        l.device_id IS NOT NULL AND l.device_id = ?2
+                        l.device_id IS NOT NULL AND l.device_id = ?2, l.at
                  FROM log l JOIN docs d ON d.id = l.doc_id WHERE l.seq = ?1",
             )?
             .query_row(params![seq as i64, device], |r| {
@@ -97,10 +106,11 @@ impl LogRepo for SqliteRepo<'_> {
                     r.get::<_, String>(5)?,
                     r.get::<_, Option<String>>(6)?,
                     r.get::<_, bool>(7)?,
+                    r.get::<_, String>(8)?,
                 ))
             })
             .optional()?;
-        let Some((doc, event, bytes, owner, old_owner, kind, owner_now, own)) = row else {
+        let Some((doc, event, bytes, owner, old_owner, kind, owner_now, own, at)) = row else {
             return Ok(None);
         };
         let event = match event.as_str() {
@@ -122,6 +132,7 @@ impl LogRepo for SqliteRepo<'_> {
             kind: parse_kind(&kind)?,
             owner_now,
             own,
+            at,
             event,
         }))
     }
@@ -143,6 +154,27 @@ impl LogRepo for SqliteRepo<'_> {
                  AND event = 'grant' LIMIT 1",
             )?
             .exists(params![grantee, doc.to_string(), after as i64, upto as i64])?)
+    }
+
+    fn owner_after(&mut self, doc: Uuid, after: u64) -> Result<Option<Option<String>>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT old_owner FROM log WHERE doc_id = ?1 AND event = 'owner' AND seq > ?2
+                 ORDER BY seq LIMIT 1",
+            )?
+            .query_row(params![doc.to_string(), after as i64], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?)
+    }
+
+    fn log_id(&mut self) -> Result<Uuid> {
+        let id: String = self
+            .conn
+            .prepare_cached("SELECT value FROM identity WHERE key = 'log_id'")?
+            .query_row([], |r| r.get(0))?;
+        Uuid::parse_str(&id).map_err(|_| ServerError::Damaged(format!("log id `{id}`")))
     }
 
     fn append_owner(&mut self, doc: Uuid, new: &str, old: Option<&str>, at: &str) -> Result<()> {

@@ -10,7 +10,8 @@ use std::path::Path;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0001_init.sql"),
     include_str!("../../../migrations/0002_device_and_generation.sql"),
-    include_str!("../../../migrations/0003_case_assignments.sql"),
+    include_str!("../../../migrations/0003_trust.sql"),
+    include_str!("../../../migrations/0004_case_assignments.sql"),
 ];
 
 /// The schema version this program writes.

@@ -14,8 +14,10 @@ mod devices;
 mod log;
 mod migrate;
 mod push;
+mod quarantine;
 mod records;
 mod repo;
+mod restore;
 mod users;
 mod writer;
 
@@ -23,6 +25,7 @@ use super::{BackendMetric, Backup, LaterWork, MetricKind, PushWork, Repo, Storag
 use crate::error::{Result, ServerError};
 use fieldbook_core::protocol::{ChangeEnvelope, PushResponse};
 use repo::SqliteRepo;
+pub use restore::{DirLock, Restored};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::any::Any;
@@ -83,6 +86,31 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl SqliteStorage {
+    /// Opens the database in `dir`, upgrading its schema; refused when there is none (a
+    /// mistyped `--data-dir` must not leave an empty database behind).
+    pub fn open_existing(dir: &Path) -> Result<SqliteStorage> {
+        if !dir.join(DB_FILE).is_file() {
+            return Err(ServerError::NotFound(format!(
+                "there is no server database in {} (no {DB_FILE}): check --data-dir; `serve` or `user add` makes a new one",
+                dir.display()
+            )));
+        }
+        SqliteStorage::open(dir)
+    }
+
+    /// Replaces the database of `dir` with the backup `from`, giving the log a new
+    /// identity (see `restore`); refused while `dir` is served.
+    pub fn restore(dir: &Path, from: &Path) -> Result<Restored> {
+        if !dir.is_dir() {
+            return Err(ServerError::NotFound(format!(
+                "there is no directory {}: check --data-dir",
+                dir.display()
+            )));
+        }
+        let lock = DirLock::acquire(dir, "restore a backup into it")?;
+        restore::restore(dir, from, &lock)
+    }
+
     /// Opens (creating if needed) the database in `dir`, upgrading its schema.
     pub fn open(dir: &Path) -> Result<SqliteStorage> {
         std::fs::create_dir_all(dir).map_err(ServerError::io(dir))?;
@@ -257,8 +285,9 @@ impl Storage for SqliteStorage {
             path: to.to_path_buf(),
             bytes,
             restore: format!(
-                "stop the server and put the file in place as {}",
-                self.path.display()
+                "stop the server, then `fieldbook-server --data-dir {} restore --from {}`",
+                self.path.parent().unwrap_or(Path::new(".")).display(),
+                to.display()
             ),
         })
     }

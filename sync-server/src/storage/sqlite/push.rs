@@ -14,8 +14,8 @@ use super::records::{doc_at, is_known, placed};
 use super::repo::{SqliteRepo, scope_generation};
 use crate::error::{Result, ServerError};
 use crate::ownership::Placement;
-use crate::push::{PushBatch, PushOutcome, PushSource, StoredDoc};
-use crate::storage::PushWork;
+use crate::push::{PushAs, PushBatch, PushOutcome, PushSource, StoredDoc};
+use crate::storage::{LogRepo, PushWork, RecordRepo};
 use fieldbook_core::protocol::{ChangeEnvelope, PushResponse};
 use rusqlite::Connection;
 use std::collections::{HashMap, HashSet};
@@ -64,6 +64,17 @@ impl PushSource for Recorder<'_> {
         self.seen.insert(id, seen);
         Ok(placement)
     }
+
+    // Owner moves bump the scope generation: a snapshot that read one is checked by it.
+    fn owner_after(&mut self, id: Uuid, after: u64) -> Result<Option<Option<String>>> {
+        SqliteRepo::new(self.conn).owner_after(id, after)
+    }
+
+    fn account_parent(&mut self, id: Uuid) -> Result<Option<Uuid>> {
+        // A parent changes with its record's last change: remembered like a placement.
+        self.placement(id)?;
+        SqliteRepo::new(self.conn).account_parent(id)
+    }
 }
 
 /// A push worked out on a read snapshot, to be written by [`commit_prepared`].
@@ -72,6 +83,8 @@ pub(super) struct Prepared {
     /// Every stored record the push looked at, as it was.
     seen: HashMap<Uuid, Seen>,
     generation: i64,
+    /// Who it was pushed as (the device's learned position included).
+    push_as: PushAs,
 }
 
 /// Works out changes of a push on `conn`'s snapshot without writing anything: the whole
@@ -85,8 +98,8 @@ pub(super) fn prepare<'e>(
     foreign: Option<&HashSet<Uuid>>,
 ) -> Result<Option<Prepared>> {
     let generation = scope_generation(conn)?;
-    let writer = work.writer(&mut SqliteRepo::new(conn))?;
-    let mut batch = PushBatch::new(&writer);
+    let push_as = work.writer(&mut SqliteRepo::new(conn))?;
+    let mut batch = PushBatch::new(&push_as);
     let mut src = Recorder {
         conn,
         seen: HashMap::new(),
@@ -107,6 +120,7 @@ pub(super) fn prepare<'e>(
         outcome,
         seen: src.seen,
         generation,
+        push_as,
     }))
 }
 
@@ -114,13 +128,15 @@ pub(super) fn prepare<'e>(
 /// (`positions[k][i]`: where the `i`-th change offered to part `k` was in the page).
 /// `None` if the parts saw different states of the same records.
 pub(super) fn merge_parts(parts: Vec<Prepared>, positions: &[Vec<usize>]) -> Option<Prepared> {
+    let first = parts.first()?;
     let mut merged = Prepared {
         outcome: PushOutcome::default(),
         seen: HashMap::new(),
-        generation: parts.first()?.generation,
+        generation: first.generation,
+        push_as: first.push_as.clone(),
     };
     for (part, at) in parts.into_iter().zip(positions) {
-        if part.generation != merged.generation {
+        if part.generation != merged.generation || part.push_as != merged.push_as {
             return None;
         }
         for (id, seen) in part.seen {
@@ -145,8 +161,12 @@ pub(super) fn merge_parts(parts: Vec<Prepared>, positions: &[Vec<usize>]) -> Opt
 }
 
 /// Whether a prepared push is still what the writer would do now.
-fn still_valid(conn: &Connection, p: &Prepared) -> Result<bool> {
+fn still_valid(conn: &Connection, work: &dyn PushWork, p: &Prepared) -> Result<bool> {
     if scope_generation(conn)? != p.generation {
+        return Ok(false);
+    }
+    // The device may have pulled past a move since (bookkeeping that landed meanwhile).
+    if work.writer(&mut SqliteRepo::new(conn))? != p.push_as {
         return Ok(false);
     }
     for (id, seen) in &p.seen {
@@ -177,7 +197,7 @@ pub(super) fn commit_prepared(
     work: &dyn PushWork,
     prepared: Prepared,
 ) -> Result<(PushResponse, bool)> {
-    if !still_valid(conn, &prepared)? {
+    if !still_valid(conn, work, &prepared)? {
         return Ok((work.run(&mut SqliteRepo::new(conn))?, true));
     }
     conn.execute_batch("SAVEPOINT prepared")?;

@@ -1,5 +1,6 @@
 //! Record documents in SQL: reading them (whole, placed, as snapshots, by owner or
-//! account), moving them between owners, writing what a push did, and the quarantine.
+//! account), moving them between owners, and writing what a push did (its refusals into
+//! the quarantine, `quarantine` holds the rest of it).
 //! Knows nothing of Automerge or of who may see what.
 
 use super::repo::{SqliteRepo, parse_kind, parse_uuid};
@@ -9,7 +10,6 @@ use crate::push::{PushOutcome, StoredDoc};
 use crate::storage::{
     Assignment, Counts, OwnerFilter, Pusher, RecordOwner, RecordRepo, StoredSnapshot,
 };
-use fieldbook_core::protocol::QuarantineEntry;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -201,6 +201,21 @@ impl RecordRepo for SqliteRepo<'_> {
         )
     }
 
+    fn account_parent(&mut self, id: Uuid) -> Result<Option<Uuid>> {
+        let parent: Option<Option<String>> = self
+            .conn
+            .prepare_cached(
+                "SELECT json_extract(record, '$.parent_id') FROM docs
+                 WHERE id = ?1 AND kind = 'account'",
+            )?
+            .query_row([id.to_string()], |r| r.get(0))
+            .optional()?;
+        Ok(parent
+            .flatten()
+            .filter(|p| !p.is_empty())
+            .and_then(|p| Uuid::parse_str(&p).ok()))
+    }
+
     fn set_owner(&mut self, id: Uuid, owner: &str) -> Result<()> {
         self.scope_changed()?;
         self.conn
@@ -250,8 +265,8 @@ impl RecordRepo for SqliteRepo<'_> {
             ])?;
         }
         let mut quarantine = conn.prepare_cached(
-            "INSERT INTO quarantine (at, user, device_id, doc_id, kind, hash, reason, bytes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO quarantine (at, user, device_id, doc_id, kind, hash, reason, bytes, cause)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         for q in &out.refused {
             quarantine.execute(params![
@@ -263,6 +278,7 @@ impl RecordRepo for SqliteRepo<'_> {
                 q.hash,
                 q.reason,
                 q.bytes,
+                q.cause.as_str(),
             ])?;
         }
         Ok(())
@@ -299,37 +315,6 @@ impl RecordRepo for SqliteRepo<'_> {
             out.push(Assignment {
                 case: parse_uuid(&case)?,
                 account: parse_uuid(&account)?,
-            });
-        }
-        Ok(out)
-    }
-
-    fn quarantine(&mut self) -> Result<Vec<QuarantineEntry>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, at, user, device_id, doc_id, hash, reason FROM quarantine ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, at, user, device, doc, hash, reason) = row?;
-            out.push(QuarantineEntry {
-                id,
-                at,
-                user,
-                device_id: parse_uuid(&device)?,
-                doc_id: parse_uuid(&doc)?,
-                hash,
-                reason,
             });
         }
         Ok(out)

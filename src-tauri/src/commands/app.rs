@@ -1,17 +1,15 @@
-//! The commands the front-end calls, and the types they return. Each one passes values
-//! between the front-end and `fieldbook-client`: no SQL, no rules. Commands run off the
-//! main thread (`async` attribute) so a slow disk never freezes the window.
-//!
-//! Register a new command in [`crate::bindings::builder`]; the bindings test then asks for
-//! `ui/src/bindings.ts` to be regenerated.
+//! The store and its settings, the field contract, and desktop notifications.
 
+use super::write;
 use crate::error::AppError;
 use crate::state::AppState;
 use fieldbook_client::Store;
+use fieldbook_client::describe::{SchemaInfo, schema_info};
 use serde::Serialize;
 use tauri::State;
+use tauri_plugin_notification::NotificationExt as _;
 
-/// The open store's settings, fixed when it was created.
+/// The open store's settings.
 #[derive(Clone, Debug, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct StoreInfo {
@@ -45,20 +43,6 @@ pub struct AppInfo {
     pub version: String,
 }
 
-/// The sync state the badge shows; read from the store alone, with no network.
-#[derive(Clone, Debug, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct SyncState {
-    /// The server this device signs in to; `None` while it has only worked offline.
-    pub server: Option<String>,
-    /// The signed-in user; `None` when signed out.
-    pub user: Option<String>,
-    /// RFC 3339 time of the last sync that completed.
-    pub last_sync: Option<String>,
-    /// Changes made here that the server has not acknowledged yet.
-    pub pending: u64,
-}
-
 /// Opens the store if there is one.
 #[tauri::command(async)]
 #[specta::specta]
@@ -80,20 +64,39 @@ pub fn init_store(
     currency: String,
 ) -> Result<StoreInfo, AppError> {
     let store = state.init(&user, &currency)?;
-    let store = store.require(state.data_dir())?;
-    Ok(StoreInfo::from(store))
+    Ok(StoreInfo::from(store.require()?))
 }
 
-/// The sync state: server, user, last sync, changes waiting.
+/// The field contract: kinds, fields, stages, activity kinds, quote statuses.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn sync_status(state: State<'_, AppState>) -> Result<SyncState, AppError> {
-    let store = state.store()?;
-    let s = store.require(state.data_dir())?.sync_status()?;
-    Ok(SyncState {
-        server: s.server,
-        user: s.user,
-        last_sync: s.last_sync,
-        pending: s.pending,
+pub fn schema() -> SchemaInfo {
+    schema_info()
+}
+
+/// Changes the currency new deals, quotes and products get.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_default_currency(
+    state: State<'_, AppState>,
+    currency: String,
+) -> Result<StoreInfo, AppError> {
+    write(&state, |store| {
+        store.set_default_currency(&currency)?;
+        Ok((StoreInfo::from(&*store), Vec::new()))
     })
+}
+
+/// Shows a desktop notification (the front-end words it in the user's language). Whether
+/// the desktop showed it is not an error the user can act on: a desktop without a
+/// notification service answers `false`.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn notify(app: tauri::AppHandle, title: String, body: String) -> bool {
+    app.notification()
+        .builder()
+        .title(title)
+        .body(body)
+        .show()
+        .is_ok()
 }

@@ -1,4 +1,4 @@
--- Schema 4: leads, service cases, a user's dismissed reminders; renewals on opportunities
+-- Schema 6: leads, service cases, a user's dismissed reminders; renewals on opportunities
 -- and a renewal lead time per account. Columns appended to existing projections come
 -- after `deleted` (SQLite appends); the projection code writes every column by name.
 

@@ -1,4 +1,4 @@
--- Fieldbook sync server, schema 3: cases shared with their assignees.
+-- Fieldbook sync server, schema 4: cases shared with their assignees.
 
 -- Who each case is assigned to, and the account it is on: the assignee sees the case and,
 -- read-only, that account and its contacts (see `access::Shares`). Written by the service

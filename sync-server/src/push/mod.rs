@@ -1,20 +1,25 @@
 //! Applying one page of pushed changes, in order, to the server's copies of the documents:
-//! recognising duplicates by hash, checking access and validity, placing new records, and
-//! rolling a document back when a change is refused. The outcome (accepted changes in log
-//! order, refusals for the quarantine, the documents to store with their projections) is
-//! handed to the storage backend, which writes it in one transaction.
+//! recognising duplicates by hash, checking each new change (its author, its values, the
+//! records it refers to, who may write it: `validate`, [`gate`], `access`, `ownership`),
+//! placing new records, and rolling a document back when a change is refused. The outcome
+//! (accepted changes in log order, refusals for the quarantine, the documents to store with
+//! their projections) is handed to the storage backend, which writes it in one transaction.
 //!
 //! Knows nothing of SQL or HTTP: the backend supplies stored documents through
 //! [`PushSource`].
 
+mod gate;
+
 use crate::access::Writer;
 use crate::error::{Result, ServerError};
-use crate::ownership::{self, Placement, Rejection};
+use crate::ownership::{self, Parents, Placement, Rejection};
 use crate::validate;
 use automerge::{ActorId, AutoCommit, Change};
 use fieldbook_core::Kind;
 use fieldbook_core::doc::RecordDoc;
+use fieldbook_core::doc::check::State;
 use fieldbook_core::protocol::{ChangeEnvelope, Refusal};
+use gate::Known;
 use serde_json::Value as Json;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -46,6 +51,49 @@ pub trait PushSource {
     fn load_doc(&mut self, id: Uuid) -> Result<Option<StoredDoc>>;
     /// Where a stored record belongs, without its document.
     fn placement(&mut self, id: Uuid) -> Result<Option<Placement>>;
+    /// If record `id` moved to another owner after log position `after`: the owner it had
+    /// then (the old owner of its first move after it).
+    fn owner_after(&mut self, id: Uuid, after: u64) -> Result<Option<Option<String>>>;
+    /// A stored account's parent account.
+    fn account_parent(&mut self, id: Uuid) -> Result<Option<Uuid>>;
+}
+
+/// Who a page is pushed as, read in the transaction it is worked out in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PushAs {
+    /// The rights it writes with; every new change must be signed by `writer.user()`.
+    pub writer: Writer,
+    /// The highest log position a pull sent the pushing device. A record its user could
+    /// write but that moved to someone else after it was moved without the device knowing:
+    /// the device's writes to it are its user's rightful work and are taken.
+    pub learned: u64,
+}
+
+/// Why a change went to the quarantine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// It breaks a rule (access, authorship, a value): it waits for a person's decision.
+    Refused,
+    /// The server lacks changes it depends on: it is retried when changes of its record
+    /// arrive.
+    MissingDeps,
+}
+
+impl Cause {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cause::Refused => "refused",
+            Cause::MissingDeps => "missing_deps",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Cause> {
+        match s {
+            "refused" => Some(Cause::Refused),
+            "missing_deps" => Some(Cause::MissingDeps),
+            _ => None,
+        }
+    }
 }
 
 /// An accepted change, in the order it goes into the log.
@@ -67,6 +115,7 @@ pub struct Quarantined {
     pub kind: Kind,
     pub hash: String,
     pub reason: String,
+    pub cause: Cause,
     pub bytes: Vec<u8>,
 }
 
@@ -130,7 +179,7 @@ impl Working {
 
 /// One page of a push, applied change by change.
 pub struct PushBatch<'w> {
-    writer: &'w Writer,
+    push_as: &'w PushAs,
     docs: HashMap<Uuid, Working>,
     /// Documents in the order they were first touched (stored in that order).
     order: Vec<Uuid>,
@@ -140,9 +189,9 @@ pub struct PushBatch<'w> {
 }
 
 impl<'w> PushBatch<'w> {
-    pub fn new(writer: &'w Writer) -> Self {
+    pub fn new(push_as: &'w PushAs) -> Self {
         PushBatch {
-            writer,
+            push_as,
             docs: HashMap::new(),
             order: Vec::new(),
             hashes: HashSet::new(),
@@ -160,7 +209,7 @@ impl<'w> PushBatch<'w> {
             Ok(c) => c,
             Err(why) => {
                 let hash = validate::bytes_hash(&env.bytes);
-                self.refuse(env, hash, why);
+                self.refuse(env, hash, why, Cause::Refused);
                 return Ok(());
             }
         };
@@ -169,7 +218,14 @@ impl<'w> PushBatch<'w> {
             self.out.duplicates += 1;
             return Ok(());
         }
-        match self.apply(src, &env, change) {
+        let user = self.push_as.writer.user();
+        let signed = validate::check_author(&change, user)
+            .and_then(|()| validate::check_stamped(&change, user));
+        let result = match signed {
+            Ok(()) => self.apply(src, &env, change),
+            Err(why) => Err(Rejection::Refused(why)),
+        };
+        match result {
             Ok(owner) => {
                 self.hashes.insert(hash.clone());
                 self.out.accepted.push(Accepted {
@@ -182,30 +238,31 @@ impl<'w> PushBatch<'w> {
                 Ok(())
             }
             Err(Rejection::Refused(why)) => {
-                self.refuse(env, hash, why);
+                self.refuse(env, hash, why, Cause::Refused);
+                Ok(())
+            }
+            Err(Rejection::Waiting(why)) => {
+                self.refuse(env, hash, why, Cause::MissingDeps);
                 Ok(())
             }
             Err(Rejection::Failed(e)) => Err(e),
         }
     }
 
-    fn refuse(&mut self, env: ChangeEnvelope, hash: String, reason: String) {
+    fn refuse(&mut self, env: ChangeEnvelope, hash: String, reason: String, cause: Cause) {
         self.out.refused.push(Quarantined {
             doc_id: env.doc_id,
             kind: env.kind,
             hash,
             reason,
+            cause,
             bytes: env.bytes,
         });
     }
 
-    /// Where a record belongs, as this page has it so far (records created earlier in the
-    /// page count).
-    fn placement(&mut self, src: &mut dyn PushSource, id: Uuid) -> Result<Option<Placement>> {
-        match self.docs.get(&id) {
-            Some(w) => Ok(Some(w.placement.clone())),
-            None => src.placement(id),
-        }
+    /// The records this page knows of, over `src`.
+    fn known<'a>(&'a self, src: &'a mut dyn PushSource) -> Known<'a> {
+        Known::new(&self.docs, self.push_as, src)
     }
 
     /// Applies a change; returns the record's owner.
@@ -268,21 +325,30 @@ impl<'w> PushBatch<'w> {
                 kind.a()
             )));
         }
-        if !self.writer.may_write(kind, w.placement.owner.as_deref())
-            && !(kind == Kind::Case && self.writer.is_assignee(kind, assignee(&w.doc).as_deref()))
-        {
+        // A case's assignee works on it, whoever owns it (the assignee before this change).
+        let assigned = kind == Kind::Case
+            && self
+                .push_as
+                .writer
+                .is_assignee(kind, assignee(&w.doc).as_deref());
+        if !assigned && !self.known(src).may_write(env.doc_id, &w.placement)? {
             return Err(Rejection::Refused(
-                self.writer.refusal(kind, w.placement.owner.as_deref()),
+                self.push_as
+                    .writer
+                    .refusal(kind, w.placement.owner.as_deref()),
             ));
         }
-        let missing = validate::missing_deps(w.doc.automerge(), &change);
+        let am = w.doc.automerge();
+        validate::check_not_second_creation(am, &change)?;
+        let missing = validate::missing_deps(am, &change);
         if !missing.is_empty() {
-            return Err(Rejection::Refused(validate::missing_deps_reason(&missing)));
+            return Err(Rejection::Waiting(validate::missing_deps_reason(&missing)));
         }
-        let before = validate::identity(w.doc.automerge(), kind);
-        let checked = match w.doc.automerge().apply_changes([change]) {
+        let before = State::capture(am);
+        let heads = am.get_heads();
+        let checked = match am.apply_changes([change.clone()]) {
             Err(e) => Err(Rejection::Refused(format!("cannot be applied: {e}"))),
-            Ok(()) => self.check_existing(src, w, &before),
+            Ok(()) => self.check_existing(src, w, &before, &heads, &change),
         };
         match checked {
             Ok(()) => {
@@ -301,15 +367,19 @@ impl<'w> PushBatch<'w> {
         &mut self,
         src: &mut dyn PushSource,
         w: &mut Working,
-        before: &validate::Identity,
+        before: &State,
+        heads: &[automerge::ChangeHash],
+        change: &Change,
     ) -> Result<(), Rejection> {
         let kind = w.placement.kind;
-        validate::check_identity(before, &validate::identity(w.doc.automerge(), kind))?;
-        validate::check_keys(w.doc.automerge(), kind)?;
+        let user = self.push_as.writer.user();
+        let written = validate::check_applied(kind, before, heads, &mut w.doc, change, user)?;
+        let mut known = self.known(src);
+        known.check_written(w.doc.id(), &written)?;
         if ownership::relinks(kind) {
             let record = w.doc.read();
             let current = w.placement.clone();
-            let account = ownership::relink(&record, &current, &mut |id| self.placement(src, id))?;
+            let account = ownership::relink(&record, &current, &mut known)?;
             w.placement.account_id = account;
         }
         Ok(())
@@ -322,7 +392,7 @@ impl<'w> PushBatch<'w> {
         change: Change,
     ) -> Result<Working, Rejection> {
         if !change.deps().is_empty() {
-            return Err(Rejection::Refused(format!(
+            return Err(Rejection::Waiting(format!(
                 "record {} is not on the server and this change {}",
                 env.doc_id,
                 validate::missing_deps_reason(change.deps())
@@ -333,9 +403,14 @@ impl<'w> PushBatch<'w> {
             .map_err(|e| Rejection::Refused(format!("cannot be applied: {e}")))?;
         let mut doc = RecordDoc::from_automerge(am)
             .map_err(|e| Rejection::Refused(format!("does not create a Fieldbook record ({e})")))?;
-        let record = validate::check_new(&mut doc, env)?;
-        let writer = self.writer;
-        let placement = ownership::place_new(&record, writer, &mut |id| self.placement(src, id))?;
+        let writer = &self.push_as.writer;
+        let written = validate::check_new(&mut doc, env, writer.user())?;
+        let mut known = self.known(src);
+        known.check_written(env.doc_id, &written)?;
+        let record = written
+            .record
+            .ok_or_else(|| Rejection::Refused("does not create a Fieldbook record".into()))?;
+        let placement = ownership::place_new(&record, writer, &mut known)?;
         Ok(Working {
             doc,
             placement,

@@ -1,0 +1,70 @@
+//! Passphrases of encrypted stores: taken from the environment (`FIELDBOOK_PASSPHRASE`,
+//! and `FIELDBOOK_NEW_PASSPHRASE` for a change) or asked at the terminal without echo; a
+//! store is unlocked with them before the library opens it. Knows nothing of keys or SQL.
+
+use anyhow::{Context, bail};
+use fieldbook_client::{AtRest, ClientError, Protection, at_rest};
+use std::io::IsTerminal;
+use std::path::Path;
+
+pub const PASSPHRASE_ENV: &str = "FIELDBOOK_PASSPHRASE";
+pub const NEW_PASSPHRASE_ENV: &str = "FIELDBOOK_NEW_PASSPHRASE";
+
+/// Unlocks the store in `dir` for this process when it is encrypted.
+pub fn unlock_if_needed(dir: &Path) -> anyhow::Result<()> {
+    if at_rest::at_rest(dir) == AtRest::Plain
+        || !dir.join(fieldbook_client::store::STORE_FILE).is_file()
+    {
+        return Ok(());
+    }
+    let passphrase = existing(PASSPHRASE_ENV, "passphrase of this store: ")?;
+    match at_rest::unlock(dir, &passphrase) {
+        // A kill finished a change to a plain store meanwhile: nothing to unlock.
+        Err(ClientError::NotEncrypted(_)) => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+/// The protection of a new store: a new passphrase, unless `plain`.
+pub fn for_new_store(plain: bool) -> anyhow::Result<Protection> {
+    if plain {
+        return Ok(Protection::None);
+    }
+    Ok(Protection::passphrase(&new(PASSPHRASE_ENV)?))
+}
+
+/// A passphrase that exists already: from `env`, or asked once at the terminal.
+pub fn existing(env: &str, prompt: &str) -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var(env) {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "this store is encrypted: give its passphrase in {env}, or run the command in a terminal to type it"
+        );
+    }
+    rpassword::prompt_password(prompt).context("reading the passphrase from the terminal")
+}
+
+/// A new passphrase: from `env`, or typed twice at the terminal.
+pub fn new(env: &str) -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var(env) {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "a store is encrypted with a passphrase: give it in {env} or run the command in a terminal to type it \
+             (at least {} characters; `--no-encryption` makes a plain store anyone with the file can read)",
+            at_rest::MIN_PASSPHRASE
+        );
+    }
+    let first = rpassword::prompt_password(format!(
+        "new passphrase (at least {} characters; it cannot be recovered): ",
+        at_rest::MIN_PASSPHRASE
+    ))?;
+    let second = rpassword::prompt_password("the same passphrase again: ")?;
+    if first != second {
+        bail!("the two passphrases differ; nothing was changed");
+    }
+    Ok(first)
+}

@@ -1,0 +1,23 @@
+/** English: quotes and the quote editor. */
+export const quotes = {
+  "quotes.new": "New quote",
+  "quotes.none": "No quotes yet.",
+  "quotes.fromDeal": "A new quote starts from its deal: open the deal and choose “New quote”.",
+  "quotes.title": "Quote {number}",
+  "quotes.print": "Print",
+  "quotes.validUntil": "valid until {date}",
+  "quotes.noLines": "No lines yet: add a product below.",
+  "quotes.lineTotal": "Line total",
+  "quotes.cellLabel": "{field}, line {line}",
+  "quotes.removeLine": "Remove line",
+  "quotes.removeLineLabel": "Remove line {line}",
+  "quotes.addLine": "Add a line",
+  "quotes.findProduct": "Product",
+  "quotes.findProductPlaceholder": "Search the catalogue by name or SKU…",
+  "quotes.noProduct": "No product matches: add it as a line of your own.",
+  "quotes.addOwnLine": "Add “{description}”",
+  "quotes.subtotal": "Subtotal",
+  "quotes.tax": "Tax",
+  "quotes.taxAt": "Tax ({rate})",
+  "quotes.total": "Total",
+} as const;

@@ -1,0 +1,45 @@
+/**
+ * Which view each screen shows (with the record of the route, when there is one). Each
+ * area lives in its own folder (views/AREA/) with its own catalogue part and style sheet;
+ * this table is the one place that names them.
+ */
+
+import type { StoreInfo } from "../api/api";
+import type { Route } from "../shell/routes";
+import { AccountPage } from "./account/AccountPage";
+import { Accounts } from "./accounts/Accounts";
+import { Pipeline } from "./pipeline/Pipeline";
+import { Quotes } from "./quotes/Quotes";
+import { SearchScreen } from "./search/SearchScreen";
+import { Settings } from "./settings/Settings";
+import { Tasks } from "./tasks/Tasks";
+import { Today } from "./today/Today";
+
+export function ScreenView({
+  route,
+  store,
+  dataDir,
+  version,
+}: {
+  route: Route;
+  store: StoreInfo;
+  dataDir: string;
+  version: string;
+}) {
+  switch (route.screen) {
+    case "today":
+      return <Today store={store} />;
+    case "accounts":
+      return route.id ? <AccountPage key={route.id} id={route.id} /> : <Accounts />;
+    case "pipeline":
+      return <Pipeline id={route.id} />;
+    case "quotes":
+      return <Quotes id={route.id} />;
+    case "tasks":
+      return <Tasks />;
+    case "search":
+      return <SearchScreen query={route.query} />;
+    case "settings":
+      return <Settings store={store} dataDir={dataDir} version={version} />;
+  }
+}
