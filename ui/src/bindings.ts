@@ -468,13 +468,36 @@ export type Filter = { field: string; value: FieldValue | null }
  */
 export type HistoryEntry = { 
 /**
- * RFC 3339.
+ * RFC 3339, the author's clock.
  */
-at: string; by: string; field: string; from: FieldValue | null; to: FieldValue | null }
+at: string; by: string; field: string; from: FieldValue | null; to: FieldValue | null; 
+/**
+ * The hash of the change that made it.
+ */
+change: string; 
+/**
+ * When the server received that change (RFC 3339, the server's clock), if it said:
+ * it went through the server, signed in as `by`.
+ */
+received_at: string | null }
 /**
  * A kind of record. Its `as_str` name is part of the public contract (CLI, exports, sync).
  */
-export type Kind = "account" | "contact" | "opportunity" | "quote" | "activity" | "task" | "product"
+export type Kind = "account" | "contact" | "opportunity" | "quote" | "activity" | "task" | "product" | 
+/**
+ * A person met at a fair or on a visit, not yet a customer; converted into an account,
+ * a contact and perhaps an opportunity.
+ */
+"lead" | 
+/**
+ * A service request (complaint, repair) on an account, assigned to someone to resolve.
+ */
+"case" | 
+/**
+ * A user's dismissal or snooze of one reminder: personal (only its owner receives it),
+ * so it follows that user to their other devices and no one else.
+ */
+"dismissal"
 /**
  * The fields of one kind, in display order.
  */
