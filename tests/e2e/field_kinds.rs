@@ -266,7 +266,7 @@ fn a_dismissal_follows_its_user_and_a_renewal_becomes_an_opportunity() {
             .collect()
     };
     let key = format!("renewal:{won}");
-    assert_eq!(due(&phone), [key.clone()]);
+    assert_eq!(due(&phone), std::slice::from_ref(&key));
     let shown = phone.ok(&["reminders", "--today", today]);
     assert!(
         shown.contains("renewal of \"Maintenance 2026\" due 2026-12-31"),
