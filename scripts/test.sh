@@ -40,7 +40,7 @@ step "build (the end-to-end tests drive these binaries, the desktop app among th
 cargo build --workspace --bins --locked
 
 step "tests (the window tests drive the app under Xvfb; screenshots in ${FIELDBOOK_SCREENSHOTS:-$CARGO_TARGET_DIR/screenshots})"
-xvfb-run -a -s "-screen 0 1920x1200x24" cargo test --workspace --locked 2>&1 | tee -a "$log"
+xvfb-run -a -s "-screen 0 1920x1200x24" cargo test --workspace --locked --no-fail-fast 2>&1 | tee -a "$log"
 step ""
 # One closing line for the whole run, vitest's and cargo's tests together (cargo prints one
 # line per test binary, the last often a doc-test binary with nothing in it).

@@ -1,4 +1,4 @@
--- Schema 4: a record merged into another (a duplicate account or contact), or a child that
+-- Schema 5: a record merged into another (a duplicate account or contact), or a child that
 -- moved with it (an opportunity, quote or activity created again under the kept account),
 -- links to the record it continues as (`merged_into`, the schema's field; NULL otherwise).
 ALTER TABLE p_account ADD COLUMN merged_into TEXT;

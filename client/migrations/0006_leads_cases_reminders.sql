@@ -15,7 +15,7 @@ CREATE INDEX p_lead_account ON p_lead (account_id);
 CREATE TABLE p_case (
     id TEXT PRIMARY KEY REFERENCES records (id),
     account_id TEXT, contact_id TEXT, subject TEXT, description TEXT, priority TEXT,
-    status TEXT, assignee TEXT, due TEXT, resolution TEXT, resolved_at TEXT,
+    status TEXT, assignee TEXT, due TEXT, resolution TEXT, resolved_at TEXT, merged_into TEXT,
     deleted INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX p_case_open ON p_case (deleted, status, due);

@@ -125,6 +125,9 @@ pub enum Edit {
     /// Changed through dedicated operations only (quote lines; a lead's links to what it
     /// was converted into).
     Dedicated,
+    /// Written once by a merge, on a record that had no value yet (`merged_into`); never
+    /// given by the user, never changed once written.
+    Merge,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,7 +161,7 @@ const fn merged_into(kind: Kind) -> FieldSpec {
         name: MERGED_INTO,
         ty: FieldType::Ref(kind),
         required: false,
-        edit: Edit::Assigned,
+        edit: Edit::Merge,
     }
 }
 const fn parent(name: &'static str, kind: Kind) -> FieldSpec {
@@ -315,6 +318,8 @@ const CASE: &[FieldSpec] = &[
     f("resolution", FieldType::LongText),
     // When it was resolved (or closed), for the time to resolve.
     f("resolved_at", FieldType::DateTime),
+    // A case carried over to the kept account when its account was merged.
+    merged_into(Kind::Case),
 ];
 
 const DISMISSAL: &[FieldSpec] = &[

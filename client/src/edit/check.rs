@@ -69,6 +69,7 @@ fn check_editable(spec: &FieldSpec, mode: Mode) -> Result<()> {
     let why = match (spec.edit, mode) {
         (Edit::Free, _) | (Edit::CreateOnly, Mode::Create) => return Ok(()),
         (Edit::Assigned, _) => "Fieldbook assigns it",
+        (Edit::Merge, _) => "a merge of duplicates writes it",
         (Edit::Dedicated, _) if spec.ty == schema::FieldType::Lines => {
             "quote lines are changed line by line (add, set, remove a line)"
         }

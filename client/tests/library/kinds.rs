@@ -471,3 +471,55 @@ fn overdue_cases_are_reminders_of_their_assignee_and_owner() {
         .unwrap();
     assert!(s.reminders(today + Duration::days(3)).unwrap().is_empty());
 }
+
+#[test]
+fn merging_duplicate_accounts_carries_their_cases_and_leads_over() {
+    let (_dir, mut s) = store("alice");
+    let keep = s
+        .create(Kind::Account, &text(&[("name", "Haier")]))
+        .unwrap();
+    let other = s
+        .create(Kind::Account, &text(&[("name", "Haier Group")]))
+        .unwrap();
+    let l = lead(&mut s, "Zhang Wei", Some("Haier"));
+    s.convert_lead(
+        l,
+        &Conversion {
+            account: AccountChoice::Existing { id: other },
+            opportunity: None,
+        },
+    )
+    .unwrap();
+    let case = s
+        .create(
+            Kind::Case,
+            &text(&[
+                ("account_id", &other.to_string()),
+                ("subject", "Fridge too warm"),
+                ("priority", "high"),
+            ]),
+        )
+        .unwrap();
+    let report = s.merge(keep, other, &[]).unwrap();
+    // The case is created again under the kept account, linked from the old one.
+    let moved = report
+        .moved
+        .iter()
+        .find(|m| m.from == case)
+        .expect("the case moved");
+    assert_eq!(field(&s, moved.to, "account_id"), Some(keep.to_string()));
+    assert_eq!(
+        field(&s, moved.to, "subject").as_deref(),
+        Some("Fridge too warm")
+    );
+    assert_eq!(field(&s, case, "merged_into"), Some(moved.to.to_string()));
+    // The lead now hangs on the kept account: its history is found there.
+    assert_eq!(field(&s, l, "account_id"), Some(keep.to_string()));
+    let from: Vec<Uuid> = s
+        .leads_of_account(keep)
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(from, [l]);
+}

@@ -316,11 +316,17 @@ pub fn check_write(kind: Kind, before: Option<&State>, after: &AutoCommit) -> Re
             continue;
         }
         written.touched.push(spec.name);
-        if before.is_some() && matches!(spec.edit, Edit::CreateOnly | Edit::Assigned) {
+        // A merge writes `merged_into` once, on a record that had none.
+        let merge_once = spec.edit == Edit::Merge && then.is_empty() && now.len() == 1;
+        if before.is_some()
+            && !merge_once
+            && matches!(spec.edit, Edit::CreateOnly | Edit::Assigned | Edit::Merge)
+        {
             return Err(CoreError::NotEditable {
                 field: spec.name.into(),
                 why: match spec.edit {
                     Edit::Assigned => "it is assigned once, when the record is created".into(),
+                    Edit::Merge => "it is written once, by the merge of a duplicate".into(),
                     _ => {
                         "it is set when the record is created; moving a record is not a field edit"
                             .into()
