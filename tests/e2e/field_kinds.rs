@@ -8,11 +8,13 @@
 use fieldbook_tests::{Fb, Server};
 use serde_json::Value;
 
-/// Team east (manager mia; rep alice), team west (rep carol).
+/// Team east (manager mia; rep alice), team west (manager wes; rep carol).
 fn company() -> Server {
     let s = Server::start();
     s.user("mia", "manager", None);
+    s.user("wes", "manager", None);
     s.admin(&["team", "add", "east", "--manager", "mia"]);
+    s.admin(&["team", "add", "west", "--manager", "wes"]);
     s.user("alice", "rep", Some("east"));
     s.user("carol", "rep", Some("west"));
     s
