@@ -505,7 +505,12 @@ export type KindInfo = { kind: Kind;
 /**
  * The field that names a record of this kind.
  */
-title_field: string; fields: FieldInfo[] }
+title_field: string; fields: FieldInfo[]; 
+/**
+ * A user's own records (dismissed reminders): only their devices receive them, and
+ * screens that list records for people leave them out.
+ */
+personal: boolean }
 /**
  * Where the next page starts: the sort value and the id of the last record of a page.
  */
