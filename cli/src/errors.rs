@@ -40,6 +40,27 @@ pub fn message(e: &ClientError) -> String {
                 "{e} (the server would refuse it): ask an admin to add or change the product, \
                  or write the line's description and unit_price yourself"
             ),
+            Rule::AccountMayExist { .. } => format!(
+                "{e}. Attach the lead to one with `fieldbook convert LEAD --account ACCOUNT_ID`, \
+                 or make a new account anyway with `--new-account`; nothing was changed"
+            ),
+            Rule::LeadWithoutCompany(id) => format!(
+                "lead {id} has no company to name its account: `fieldbook convert {id} --account \
+                 ACCOUNT_ID`, or `fieldbook set {id} company=\"...\"` first"
+            ),
+            Rule::AlreadyConverted { account, .. } => {
+                format!("{e}: `fieldbook show {account}` shows it")
+            }
+            Rule::UnknownReminder(_) => {
+                format!("{e}: `fieldbook reminders` lists them with their keys")
+            }
+            Rule::NotARenewal(_) => format!(
+                "{e}: `fieldbook reminders dismiss KEY` or `snooze KEY --days N` for the others"
+            ),
+            Rule::BadSetting(_) => format!("{e} (`fieldbook settings` shows them)"),
+            Rule::ContactOfAnotherAccount { account, .. } => format!(
+                "{e}: `fieldbook list contact account_id={account}` shows the account's contacts"
+            ),
             _ => e.to_string(),
         },
         ClientError::MissingColumn { field, .. } => format!(
@@ -115,10 +136,16 @@ pub fn message(e: &ClientError) -> String {
             CoreError::RuleBroken { rule: "no_parent_cycle", .. } => format!(
                 "{e}: `fieldbook show ID` shows an account's parent_id; clear one with `fieldbook unset ID parent_id`"
             ),
+            CoreError::RuleBroken { rule: "disqualified_needs_reason", .. } => "a disqualified lead needs a reason: add disqualify_reason=\"...\" (e.g. disqualify_reason=\"no budget\")".into(),
+            CoreError::RuleBroken { rule: "resolved_needs_resolution", .. } => "a resolved case needs a resolution: add resolution=\"...\" (what was done)".into(),
+            CoreError::RuleBroken { rule: "converted_needs_account", .. } => "a lead becomes converted by converting it: `fieldbook convert LEAD_ID` makes its account, contact and (with --opportunity) its deal".into(),
             CoreError::MissingRequired { field, .. } => format!("{e}: add {field}=..."),
             CoreError::UnknownLine(_) => format!("{e}: `fieldbook show QUOTE_ID` lists its lines"),
             CoreError::NoConflict(_) => {
                 format!("{e}: `fieldbook conflicts ID` lists the open ones")
+            }
+            CoreError::NotEditable { why, .. } if why.contains("lead is converted") => {
+                format!("{e}: `fieldbook convert LEAD_ID` writes it")
             }
             CoreError::NotEditable { field, .. } if field == "lines" => format!(
                 "`{field}` cannot be changed here: use `fieldbook quote-line add|set|remove`"

@@ -26,8 +26,10 @@ macro_rules! out {
 }
 
 mod clean;
+mod columns;
 mod errors;
 mod export;
+mod followup;
 mod import;
 mod json;
 mod merge;

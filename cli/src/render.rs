@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-fn text(v: Option<&Json>) -> String {
+pub(crate) fn text(v: Option<&Json>) -> String {
     match v {
         None | Some(Json::Null) => String::new(),
         Some(Json::String(s)) => s.clone(),
@@ -26,7 +26,7 @@ fn text(v: Option<&Json>) -> String {
     }
 }
 
-fn money(amount: Option<&Json>, currency: Option<&Json>) -> String {
+pub(crate) fn money(amount: Option<&Json>, currency: Option<&Json>) -> String {
     let (a, c) = (text(amount), text(currency));
     match Decimal::from_str(&a) {
         Ok(d) => format_money(d, &c, Locale::En),
@@ -53,7 +53,7 @@ fn is_percent(field: &str) -> bool {
 }
 
 /// A field's value for people: money with its currency, percentages with `%`.
-fn field_value(field: &str, v: Option<&Json>, currency: Option<&Json>) -> String {
+pub(crate) fn field_value(field: &str, v: Option<&Json>, currency: Option<&Json>) -> String {
     let name = field.rsplit('.').next().unwrap_or(field);
     let t = text(v);
     if t.is_empty() {
@@ -69,7 +69,7 @@ fn field_value(field: &str, v: Option<&Json>, currency: Option<&Json>) -> String
 }
 
 /// Cuts `s` to at most `width` columns (CJK characters take two), marking the cut.
-fn fit(s: &str, width: usize) -> String {
+pub(crate) fn fit(s: &str, width: usize) -> String {
     let s = s.replace('\n', " ");
     if s.width() <= width {
         return s;
@@ -88,7 +88,7 @@ fn fit(s: &str, width: usize) -> String {
     out
 }
 
-fn table(headers: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn table(headers: &[&str], rows: &[Vec<String>]) {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
@@ -108,82 +108,6 @@ fn table(headers: &[&str], rows: &[Vec<String>]) {
     line(headers.iter().map(|h| h.to_string()).collect());
     for row in rows {
         line(row.clone());
-    }
-}
-
-/// A row of a list, as cells.
-type RowCells = fn(&Map<String, Json>) -> Vec<String>;
-
-/// The columns a list of a kind shows.
-fn list_columns(kind: Kind) -> (&'static [&'static str], RowCells) {
-    match kind {
-        Kind::Account => (&["id", "name", "city", "country", "industry"], |r| {
-            vec![
-                text(r.get("id")),
-                fit(&text(r.get("name")), 40),
-                text(r.get("city")),
-                text(r.get("country")),
-                text(r.get("industry")),
-            ]
-        }),
-        Kind::Contact => (&["id", "name", "title", "email", "phone"], |r| {
-            vec![
-                text(r.get("id")),
-                fit(&text(r.get("name")), 30),
-                fit(&text(r.get("title")), 24),
-                text(r.get("email")),
-                text(r.get("phone")),
-            ]
-        }),
-        Kind::Opportunity => (&["id", "name", "stage", "amount", "close", "prob"], |r| {
-            vec![
-                text(r.get("id")),
-                fit(&text(r.get("name")), 36),
-                text(r.get("stage")),
-                money(r.get("amount"), r.get("currency")),
-                text(r.get("close_date")),
-                field_value("probability", r.get("probability"), None),
-            ]
-        }),
-        Kind::Quote => (&["id", "number", "status", "total", "valid until"], |r| {
-            vec![
-                text(r.get("id")),
-                text(r.get("number")),
-                text(r.get("status")),
-                money(r.get("total"), r.get("currency")),
-                text(r.get("valid_until")),
-            ]
-        }),
-        Kind::Activity => (&["id", "at", "kind", "subject"], |r| {
-            vec![
-                text(r.get("id")),
-                text(r.get("at")),
-                text(r.get("activity_kind")),
-                fit(&text(r.get("subject")), 50),
-            ]
-        }),
-        Kind::Task => (&["id", "due", "done", "title", "assignee"], |r| {
-            let done = if r.get("done") == Some(&Json::Bool(true)) {
-                "✓"
-            } else {
-                ""
-            };
-            vec![
-                text(r.get("id")),
-                text(r.get("due")),
-                done.into(),
-                fit(&text(r.get("title")), 50),
-                text(r.get("assignee")),
-            ]
-        }),
-        Kind::Product => (&["id", "sku", "name", "unit price"], |r| {
-            vec![
-                text(r.get("id")),
-                text(r.get("sku")),
-                fit(&text(r.get("name")), 40),
-                money(r.get("unit_price"), r.get("currency")),
-            ]
-        }),
     }
 }
 
@@ -207,7 +131,7 @@ pub fn list(kind: Kind, rows: &[RecordView]) {
         out!("No {kind} records match.");
         return;
     }
-    let (headers, row) = list_columns(kind);
+    let (headers, row) = crate::columns::list_columns(kind);
     // A column for records that need attention, when some do.
     let flag = rows.iter().any(|r| !r.attention.is_empty());
     let mut headers = headers.to_vec();

@@ -170,6 +170,17 @@ enum Command {
     /// Exchange rates the reports convert money with.
     #[command(subcommand)]
     Rates(crate::report::Rates),
+    /// Convert a lead into an account (new or existing), a contact and, optionally, an
+    /// opportunity, in one step: `fieldbook convert LEAD_ID [--account ID]
+    /// [--opportunity name=... amount=...]`.
+    Convert(crate::followup::ConvertArgs),
+    /// Renewals, likely reorders and overdue cases due today; `dismiss`, `snooze`, `renew`.
+    Reminders(crate::followup::RemindersArgs),
+    /// This device's settings: days to a case's due date by priority, when reminders start.
+    Settings {
+        #[command(subcommand)]
+        cmd: Option<crate::followup::SettingsCmd>,
+    },
     /// Sign in to a server and register this device (password from FIELDBOOK_PASSWORD or stdin).
     Login {
         url: String,
@@ -379,6 +390,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             | Command::Resolve { .. }
             | Command::Absorb { .. }
             | Command::Demo { .. }
+            | Command::Convert(_)
             | Command::Import(_)
             | Command::Merge { .. }
     );
@@ -411,9 +423,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let id = store.resolve_id(&id)?;
             let r = store.record(id)?;
             if json {
+                // The record contract, as `export` writes it (an account's leads: `list
+                // lead account_id=ID`).
                 print_json(&Json::Object(json::record(&r, Tail::Conflicts)));
             } else {
                 render::record(&r);
+                crate::followup::account_extras(&store, &r, now.date())?;
             }
         }
         Command::List {
@@ -574,6 +589,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Report(args) => crate::report::report(&store, &args, json)?,
         Command::Rates(cmd) => crate::report::rates(&mut store, &cmd, json)?,
+        Command::Convert(args) => crate::followup::convert(&mut store, &args, json)?,
+        Command::Reminders(args) => {
+            if crate::followup::reminders(&mut store, &args, json)? {
+                store.maintain()?;
+            }
+        }
+        Command::Settings { cmd } => {
+            crate::followup::settings(&mut store, &cmd, json)?;
+        }
     }
     if writes {
         // After the write returned: housekeeping off the write path.

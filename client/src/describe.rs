@@ -69,6 +69,9 @@ pub struct KindInfo {
     /// The field that names a record of this kind.
     pub title_field: String,
     pub fields: Vec<FieldInfo>,
+    /// A user's own records (dismissed reminders): only their devices receive them, and
+    /// screens that list records for people leave them out.
+    pub personal: bool,
 }
 
 /// The whole contract.
@@ -132,6 +135,7 @@ pub fn schema_info() -> SchemaInfo {
                 kind,
                 title_field: schema::title_field(kind).to_string(),
                 fields: schema::fields(kind).iter().map(field_info).collect(),
+                personal: kind.is_personal(),
             })
             .collect(),
         stages: strings(schema::STAGES),

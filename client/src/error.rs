@@ -250,8 +250,25 @@ pub enum Rule {
     CurrencyDiffers { product: String, quote: String },
     #[error("the note is empty")]
     EmptyNote,
-    #[error("only accounts have notes; this is {}: record it as an activity", .0.a())]
+    #[error("only accounts and leads have notes; this is {}: record it as an activity", .0.a())]
     NotesOnlyOnAccounts(Kind),
+    #[error("contact {contact} is not a contact of account {account}")]
+    ContactOfAnotherAccount { contact: Uuid, account: Uuid },
+    #[error("lead {id} is converted already (into account {account})")]
+    AlreadyConverted { id: Uuid, account: Uuid },
+    #[error(
+        "lead {0} has no company to name its account: give an existing account, or set its company"
+    )]
+    LeadWithoutCompany(Uuid),
+    /// A lead's company may be an account held here already: the caller chooses.
+    #[error("{company} may be an account already: {matches}")]
+    AccountMayExist { company: String, matches: String },
+    #[error("`{0}` is not a reminder due today")]
+    UnknownReminder(String),
+    #[error("only a renewal reminder makes a renewal opportunity; `{0}` is not one")]
+    NotARenewal(String),
+    #[error("{0}")]
+    BadSetting(String),
     #[error("`{0}` cannot be filtered on: search its text instead")]
     NotFilterable(String),
     #[error("a list cannot be sorted by `{0}`")]

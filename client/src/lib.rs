@@ -17,12 +17,15 @@
 //! - [`store`]: the SQLite file — the only module with SQL: documents, projections, the
 //!   full-text index, the outbox, settings, migrations, and the turns connections take.
 //! - `merge`: the one path by which changes reach the store (merge, outbox, projection).
-//! - [`edit`]: typed writes (every write checked first, then one transaction).
+//! - [`edit`]: typed writes (every write checked first, then one transaction), lead
+//!   conversion among them.
 //! - [`query`]: typed reads — records, lists, history, conflicts.
 //! - [`model`]: the typed values exchanged with programs.
 //! - [`agenda`]: a rep's day (tasks due, deals closing, latest activities).
 //! - [`describe`]: the field contract as data, for programs that build forms from it.
+//! - [`reminders`]: renewals, reorders and overdue cases due today; dismiss, snooze, renew.
 //! - [`report`]: the managers' reports over this device's copy, and exchange rates.
+//! - [`settings`]: this device's preferences (case due days, when reminders start).
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
 //! - [`import`]: spreadsheets (CSV, XLSX) read, checked row by row and imported.
 //! - [`duplicates`]: likely duplicates in the store, and merging two records into one.
@@ -43,7 +46,9 @@ pub mod import;
 mod merge;
 pub mod model;
 pub mod query;
+pub mod reminders;
 pub mod report;
+pub mod settings;
 pub mod store;
 pub mod sync;
 

@@ -7,8 +7,8 @@ use crate::error::{ClientError, Result};
 use crate::store::Store;
 use crate::store::reports::{Activities, BookQuery, Deals};
 use fieldbook_core::report::{
-    self, ActivityWeek, Filter, ForecastReport, GroupBy, Period, PipelineReport, Rates, RfmReport,
-    RfmRules, StaleReport, StaleRules, WinRateReport,
+    self, ActivityWeek, CasesReport, Filter, ForecastReport, FunnelBy, FunnelReport, GroupBy,
+    Period, PipelineReport, Rates, RfmReport, RfmRules, StaleReport, StaleRules, WinRateReport,
 };
 use fieldbook_core::{CoreError, money};
 use rust_decimal::Decimal;
@@ -19,12 +19,26 @@ use time::{Date, OffsetDateTime};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "report", rename_all = "snake_case")]
 pub enum ReportKind {
-    Pipeline { by: GroupBy },
-    Forecast { by: Period },
+    Pipeline {
+        by: GroupBy,
+    },
+    Forecast {
+        by: Period,
+    },
     Winrate,
-    Stale { rules: StaleRules },
-    Rfm { rules: RfmRules },
+    Stale {
+        rules: StaleRules,
+    },
+    Rfm {
+        rules: RfmRules,
+    },
     Activity,
+    /// Leads → qualified → opportunities → won.
+    Funnel {
+        by: FunnelBy,
+    },
+    /// Open cases by priority and age; time to resolve.
+    Cases,
 }
 
 /// A report to compute.
@@ -52,6 +66,8 @@ pub enum Report {
     Stale(StaleReport),
     Rfm(RfmReport),
     Activity { weeks: Vec<ActivityWeek> },
+    Funnel(FunnelReport),
+    Cases(CasesReport),
 }
 
 mod opt_day {
@@ -146,6 +162,8 @@ impl Store {
             deals,
             accounts,
             activities,
+            leads: false,
+            cases: false,
             owners: req.filter.owners.clone(),
         };
         let f = &req.filter;
@@ -187,6 +205,20 @@ impl Store {
                 Report::Activity {
                     weeks: report::activity(&book, f),
                 }
+            }
+            ReportKind::Funnel { by } => {
+                let book = self.report_book(&BookQuery {
+                    leads: true,
+                    ..q(Deals::Closed, false, Activities::None)
+                })?;
+                Report::Funnel(report::funnel(&book, f, *by))
+            }
+            ReportKind::Cases => {
+                let book = self.report_book(&BookQuery {
+                    cases: true,
+                    ..q(Deals::None, false, Activities::None)
+                })?;
+                Report::Cases(report::cases(&book, f, today))
             }
         })
     }

@@ -6,7 +6,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum CoreError {
     #[error(
-        "unknown kind `{0}`: use one of account, contact, opportunity, quote, activity, task, product"
+        "unknown kind `{0}`: use one of account, contact, opportunity, quote, activity, task, product, lead, case"
     )]
     UnknownKind(String),
 

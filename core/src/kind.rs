@@ -1,4 +1,4 @@
-//! The seven kinds of record Fieldbook keeps. Knows nothing of fields or storage.
+//! The kinds of record Fieldbook keeps. Knows nothing of fields or storage.
 
 use crate::error::CoreError;
 use serde::{Deserialize, Serialize};
@@ -16,12 +16,20 @@ pub enum Kind {
     Activity,
     Task,
     Product,
+    /// A person met at a fair or on a visit, not yet a customer; converted into an account,
+    /// a contact and perhaps an opportunity.
+    Lead,
+    /// A service request (complaint, repair) on an account, assigned to someone to resolve.
+    Case,
+    /// A user's dismissal or snooze of one reminder: personal (only its owner receives it),
+    /// so it follows that user to their other devices and no one else.
+    Dismissal,
 }
 
 impl Kind {
     /// Every kind, in the order records are created by the demo and listed in exports:
     /// a kind only refers to kinds before it (products come first for quote lines).
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Product,
         Kind::Account,
         Kind::Contact,
@@ -29,7 +37,16 @@ impl Kind {
         Kind::Quote,
         Kind::Activity,
         Kind::Task,
+        Kind::Lead,
+        Kind::Case,
+        Kind::Dismissal,
     ];
+
+    /// Whether records of this kind are one user's own business: the server sends them to
+    /// their owner's devices only (not to managers), and lists for people leave them out.
+    pub fn is_personal(self) -> bool {
+        self == Kind::Dismissal
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -40,6 +57,9 @@ impl Kind {
             Kind::Activity => "activity",
             Kind::Task => "task",
             Kind::Product => "product",
+            Kind::Lead => "lead",
+            Kind::Case => "case",
+            Kind::Dismissal => "dismissal",
         }
     }
 
@@ -53,6 +73,9 @@ impl Kind {
             Kind::Activity => "an activity",
             Kind::Task => "a task",
             Kind::Product => "a product",
+            Kind::Lead => "a lead",
+            Kind::Case => "a case",
+            Kind::Dismissal => "a dismissal",
         }
     }
 
@@ -66,6 +89,9 @@ impl Kind {
             Kind::Activity => "activities",
             Kind::Task => "tasks",
             Kind::Product => "products",
+            Kind::Lead => "leads",
+            Kind::Case => "cases",
+            Kind::Dismissal => "dismissals",
         }
     }
 
@@ -99,6 +125,8 @@ mod tests {
         assert_eq!(Kind::parse("account").unwrap(), Kind::Account);
         assert_eq!(Kind::parse("Opportunities").unwrap(), Kind::Opportunity);
         assert_eq!(Kind::parse("activities").unwrap(), Kind::Activity);
+        assert_eq!(Kind::parse("cases").unwrap(), Kind::Case);
+        assert_eq!(Kind::parse("Leads").unwrap(), Kind::Lead);
         assert!(Kind::parse("widget").is_err());
         for k in Kind::ALL {
             assert_eq!(Kind::parse(k.as_str()).unwrap(), k);

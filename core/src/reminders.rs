@@ -9,11 +9,14 @@
 //!   an even number of intervals, the mean of the two middle ones, rounded down). It reminds
 //!   when that day is within `reorder_days` (default 14) or has passed, unless a deal was
 //!   opened on the account after its last win.
+//! - **Overdue case**: an open service request whose due day has passed (the caller gives
+//!   the cases it wants flagged: those assigned to the user, or on the user's accounts).
 //!
 //! Each reminder has a stable key, so a user's dismissal or snooze (kept by the caller, and
 //! synced to that user's devices) applies to it and to nothing else. Knows nothing of
 //! storage or the network.
 
+use crate::report::Case;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -76,12 +79,20 @@ pub enum Reason {
         last_won: Date,
         wins: u64,
     },
+    /// An open case was due on the reminder's `due` day.
+    OverdueCase {
+        case: Uuid,
+        subject: String,
+        priority: String,
+        assignee: Option<String>,
+    },
 }
 
 /// One reminder.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reminder {
-    /// Stable: `renewal:DEAL` or `reorder:ACCOUNT:LAST_WIN` (a new win makes a new one).
+    /// Stable: `renewal:DEAL`, `reorder:ACCOUNT:LAST_WIN` (a new win makes a new one) or
+    /// `case:CASE:DUE` (a new due day makes a new one).
     pub key: String,
     pub account_id: Uuid,
     /// The day the renewal or the reorder is due.
@@ -111,6 +122,12 @@ impl Reminder {
             } => format!(
                 "bought every ~{every_days} days; last {}",
                 crate::value::format_date(*last_won)
+            ),
+            Reason::OverdueCase {
+                subject, priority, ..
+            } => format!(
+                "case \"{subject}\" ({priority}) was due {}",
+                crate::value::format_date(self.due)
             ),
         }
     }
@@ -145,9 +162,11 @@ fn median(mut v: Vec<i64>) -> i64 {
     }
 }
 
-/// The reminders due `today`, soonest first.
+/// The reminders due `today`, soonest first: renewals and reorders from `deals`, overdue
+/// cases from `cases`.
 pub fn reminders(
     deals: &[DealRow],
+    cases: &[Case],
     rules: &ReminderRules,
     dismissals: &Dismissals,
     today: Date,
@@ -217,6 +236,26 @@ pub fn reminders(
                 every_days: every,
                 last_won: last,
                 wins: days.len() as u64,
+            },
+        });
+    }
+    for c in cases {
+        let Some(due) = c.due.filter(|d| *d < today) else {
+            continue;
+        };
+        if !crate::schema::OPEN_CASE_STATUSES.contains(&c.status.as_str()) {
+            continue;
+        }
+        out.push(Reminder {
+            key: format!("case:{}:{}", c.id, crate::value::format_date(due)),
+            account_id: c.account_id,
+            due,
+            days_left: (due - today).whole_days(),
+            reason: Reason::OverdueCase {
+                case: c.id,
+                subject: c.subject.clone(),
+                priority: c.priority.clone(),
+                assignee: c.assignee.clone(),
             },
         });
     }

@@ -41,6 +41,34 @@ pub static RULES: &[Rule] = &[
         message: "a lost opportunity needs a reason (loss_reason)",
     },
     Rule {
+        kind: Kind::Lead,
+        name: "disqualified_needs_reason",
+        fields: &["status", "disqualify_reason"],
+        holds: |r| r.str("status") != Some("disqualified") || r.get("disqualify_reason").is_some(),
+        message: "a disqualified lead needs a reason (disqualify_reason)",
+    },
+    Rule {
+        kind: Kind::Lead,
+        name: "converted_needs_account",
+        fields: &["status", "account_id"],
+        holds: |r| r.str("status") != Some("converted") || r.get("account_id").is_some(),
+        message: "a converted lead links to the account it became (account_id): convert it instead of setting its status",
+    },
+    Rule {
+        kind: Kind::Case,
+        name: "resolved_needs_resolution",
+        fields: &["status", "resolution"],
+        holds: |r| r.str("status") != Some("resolved") || r.get("resolution").is_some(),
+        message: "a resolved case needs a resolution (resolution)",
+    },
+    Rule {
+        kind: Kind::Opportunity,
+        name: "not_own_renewal",
+        fields: &["renews_id"],
+        holds: |r| r.reference("renews_id") != Some(r.id),
+        message: "an opportunity cannot renew itself (renews_id)",
+    },
+    Rule {
         kind: Kind::Account,
         name: "not_own_parent",
         fields: &["parent_id"],
@@ -132,14 +160,10 @@ mod tests {
     use crate::value::Value;
     use std::collections::HashMap;
 
-    fn deal(stage: &str, reason: Option<&str>) -> Record {
-        let mut values = vec![("stage", Value::Str(stage.into()))];
-        if let Some(r) = reason {
-            values.push(("loss_reason", Value::Str(r.into())));
-        }
+    fn record(kind: Kind, values: Vec<(&'static str, Value)>) -> Record {
         Record {
             id: Uuid::now_v7(),
-            kind: Kind::Opportunity,
+            kind,
             values,
             lines: vec![],
             created_at: String::new(),
@@ -148,6 +172,92 @@ mod tests {
             updated_by: String::new(),
             deleted: false,
         }
+    }
+
+    fn deal(stage: &str, reason: Option<&str>) -> Record {
+        let mut values = vec![("stage", Value::Str(stage.into()))];
+        if let Some(r) = reason {
+            values.push(("loss_reason", Value::Str(r.into())));
+        }
+        record(Kind::Opportunity, values)
+    }
+
+    fn text(v: &str) -> Value {
+        Value::Str(v.into())
+    }
+
+    /// The rules a record of `kind` with `values` breaks, by name.
+    fn broken(kind: Kind, values: Vec<(&'static str, Value)>) -> Vec<String> {
+        attention(&record(kind, values))
+            .into_iter()
+            .map(|a| a.rule)
+            .collect()
+    }
+
+    #[test]
+    fn leads_cases_and_renewals_have_their_rules() {
+        // A disqualified lead needs a reason; other statuses do not.
+        assert_eq!(
+            broken(Kind::Lead, vec![("status", text("disqualified"))]),
+            ["disqualified_needs_reason"]
+        );
+        assert!(
+            broken(
+                Kind::Lead,
+                vec![
+                    ("status", text("disqualified")),
+                    ("disqualify_reason", text("no budget"))
+                ]
+            )
+            .is_empty()
+        );
+        assert!(broken(Kind::Lead, vec![("status", text("qualified"))]).is_empty());
+        // A converted lead links to its account.
+        assert_eq!(
+            broken(Kind::Lead, vec![("status", text("converted"))]),
+            ["converted_needs_account"]
+        );
+        assert!(
+            broken(
+                Kind::Lead,
+                vec![
+                    ("status", text("converted")),
+                    ("account_id", Value::Ref(Kind::Account, Uuid::now_v7()))
+                ]
+            )
+            .is_empty()
+        );
+        // A resolved case needs a resolution; a closed one or an open one does not.
+        assert_eq!(
+            broken(Kind::Case, vec![("status", text("resolved"))]),
+            ["resolved_needs_resolution"]
+        );
+        assert!(
+            broken(
+                Kind::Case,
+                vec![
+                    ("status", text("resolved")),
+                    ("resolution", text("replaced the pump"))
+                ]
+            )
+            .is_empty()
+        );
+        assert!(broken(Kind::Case, vec![("status", text("in_progress"))]).is_empty());
+        // A rule blocks only writes that touch it.
+        let case = record(Kind::Case, vec![("status", text("resolved"))]);
+        assert!(check_touched(&case, &["priority"]).is_ok());
+        assert!(check_touched(&case, &["resolution"]).is_err());
+        // A deal does not renew itself.
+        let mut own = record(Kind::Opportunity, vec![]);
+        own.values
+            .push(("renews_id", Value::Ref(Kind::Opportunity, own.id)));
+        assert_eq!(
+            attention(&own)
+                .into_iter()
+                .map(|a| a.rule)
+                .collect::<Vec<_>>(),
+            ["not_own_renewal"]
+        );
     }
 
     #[test]

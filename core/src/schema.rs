@@ -23,6 +23,34 @@ pub const STAGES: &[&str] = &[
 pub const OPEN_STAGES: &[&str] = &["lead", "qualified", "proposal", "negotiation"];
 pub const QUOTE_STATUSES: &[&str] = &["draft", "sent", "accepted", "rejected", "expired"];
 pub const ACTIVITY_KINDS: &[&str] = &["visit", "call", "meeting", "email", "note"];
+/// Where a lead came from.
+pub const LEAD_SOURCES: &[&str] = &["fair", "referral", "web", "visit", "call", "other"];
+/// A lead's way, in order: worked on, then qualified or disqualified, then converted.
+pub const LEAD_STATUSES: &[&str] = &["new", "contacted", "qualified", "disqualified", "converted"];
+/// A case's priority, lowest first.
+pub const CASE_PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
+/// A case's way, in order.
+pub const CASE_STATUSES: &[&str] = &[
+    "new",
+    "in_progress",
+    "waiting_on_customer",
+    "resolved",
+    "closed",
+];
+/// Statuses of cases still waiting for someone to resolve them.
+pub const OPEN_CASE_STATUSES: &[&str] = &["new", "in_progress", "waiting_on_customer"];
+
+/// Days from a case's creation to its default due date, by priority (a store may set
+/// others).
+pub fn case_due_days(priority: &str) -> Option<i64> {
+    Some(match priority {
+        "urgent" => 1,
+        "high" => 3,
+        "normal" => 7,
+        "low" => 14,
+        _ => return None,
+    })
+}
 
 /// The probability (percent) an opportunity has at a stage unless set explicitly.
 pub fn stage_probability(stage: &str) -> Option<i64> {
@@ -94,7 +122,8 @@ pub enum Edit {
     CreateOnly,
     /// Assigned by Fieldbook (quote numbers); never given by the user.
     Assigned,
-    /// Changed through dedicated operations only (quote lines).
+    /// Changed through dedicated operations only (quote lines; a lead's links to what it
+    /// was converted into).
     Dedicated,
     /// Written once by a merge, on a record that had no value yet (`merged_into`); never
     /// given by the user, never changed once written.
@@ -144,6 +173,16 @@ const fn parent(name: &'static str, kind: Kind) -> FieldSpec {
     }
 }
 
+/// A link written by a dedicated operation (converting a lead), never by `set`.
+const fn dedicated(name: &'static str, ty: FieldType) -> FieldSpec {
+    FieldSpec {
+        name,
+        ty,
+        required: false,
+        edit: Edit::Dedicated,
+    }
+}
+
 const ACCOUNT: &[FieldSpec] = &[
     req("name", FieldType::Text),
     f("industry", FieldType::Text),
@@ -157,6 +196,9 @@ const ACCOUNT: &[FieldSpec] = &[
     f("notes", FieldType::Notes),
     f("parent_id", FieldType::Ref(Kind::Account)),
     merged_into(Kind::Account),
+    // Days before a renewal date its reminder starts, for this account (unset: the
+    // store's default, 60).
+    f("renewal_days", FieldType::Int { min: 0, max: 3650 }),
 ];
 
 const CONTACT: &[FieldSpec] = &[
@@ -180,6 +222,15 @@ const OPPORTUNITY: &[FieldSpec] = &[
     f("next_step", FieldType::Text),
     f("loss_reason", FieldType::Text),
     merged_into(Kind::Opportunity),
+    // When a contract or warranty ends: a renewal reminder starts some days before.
+    f("renewal_date", FieldType::Date),
+    // The deal this one renews (made by the renewal reminder's action).
+    FieldSpec {
+        name: "renews_id",
+        ty: FieldType::Ref(Kind::Opportunity),
+        required: false,
+        edit: Edit::CreateOnly,
+    },
 ];
 
 const QUOTE: &[FieldSpec] = &[
@@ -238,6 +289,51 @@ const PRODUCT: &[FieldSpec] = &[
     f("currency", FieldType::Currency),
 ];
 
+const LEAD: &[FieldSpec] = &[
+    req("name", FieldType::Text),
+    f("company", FieldType::Text),
+    f("title", FieldType::Text),
+    f("phone", FieldType::Text),
+    f("email", FieldType::Email),
+    f("source", FieldType::Enum(LEAD_SOURCES)),
+    f("status", FieldType::Enum(LEAD_STATUSES)),
+    f("disqualify_reason", FieldType::Text),
+    f("notes", FieldType::Notes),
+    // What the lead became, written when it is converted.
+    dedicated("account_id", FieldType::Ref(Kind::Account)),
+    dedicated("contact_id", FieldType::Ref(Kind::Contact)),
+    dedicated("opportunity_id", FieldType::Ref(Kind::Opportunity)),
+    dedicated("converted_at", FieldType::DateTime),
+];
+
+const CASE: &[FieldSpec] = &[
+    parent("account_id", Kind::Account),
+    f("contact_id", FieldType::Ref(Kind::Contact)),
+    req("subject", FieldType::Text),
+    f("description", FieldType::LongText),
+    f("priority", FieldType::Enum(CASE_PRIORITIES)),
+    f("status", FieldType::Enum(CASE_STATUSES)),
+    f("assignee", FieldType::User),
+    f("due", FieldType::Date),
+    f("resolution", FieldType::LongText),
+    // When it was resolved (or closed), for the time to resolve.
+    f("resolved_at", FieldType::DateTime),
+    // A case carried over to the kept account when its account was merged.
+    merged_into(Kind::Case),
+];
+
+const DISMISSAL: &[FieldSpec] = &[
+    // The reminder's stable key (`renewal:DEAL`, `reorder:ACCOUNT:DAY`, `case:CASE`).
+    FieldSpec {
+        name: "key",
+        ty: FieldType::Text,
+        required: true,
+        edit: Edit::CreateOnly,
+    },
+    // Snoozed until this day; unset: dismissed for good.
+    f("until", FieldType::Date),
+];
+
 /// The fields of one quote line (`line_id` is assigned).
 pub const LINE_FIELDS: &[FieldSpec] = &[
     FieldSpec {
@@ -275,6 +371,9 @@ pub fn fields(kind: Kind) -> &'static [FieldSpec] {
         Kind::Activity => ACTIVITY,
         Kind::Task => TASK,
         Kind::Product => PRODUCT,
+        Kind::Lead => LEAD,
+        Kind::Case => CASE,
+        Kind::Dismissal => DISMISSAL,
     }
 }
 
@@ -305,20 +404,21 @@ pub fn output_name(spec: &FieldSpec) -> &'static str {
 /// The field that names a record of this kind in lists and search results.
 pub fn title_field(kind: Kind) -> &'static str {
     match kind {
-        Kind::Account | Kind::Contact | Kind::Opportunity | Kind::Product => "name",
+        Kind::Account | Kind::Contact | Kind::Opportunity | Kind::Product | Kind::Lead => "name",
         Kind::Quote => "number",
-        Kind::Activity => "subject",
+        Kind::Activity | Kind::Case => "subject",
         Kind::Task => "title",
+        Kind::Dismissal => "key",
     }
 }
 
 /// The record this one belongs to (for a child of an account, the account), if any.
 pub fn parent_field(kind: Kind) -> Option<&'static str> {
     match kind {
-        Kind::Contact | Kind::Opportunity | Kind::Activity => Some("account_id"),
+        Kind::Contact | Kind::Opportunity | Kind::Activity | Kind::Case => Some("account_id"),
         Kind::Quote => Some("opportunity_id"),
         Kind::Task => Some("account_id"),
-        Kind::Account | Kind::Product => None,
+        Kind::Account | Kind::Product | Kind::Lead | Kind::Dismissal => None,
     }
 }
 
@@ -330,6 +430,9 @@ pub fn static_default(kind: Kind, field: &str) -> Option<&'static str> {
         (Kind::Quote, "tax_pct") => Some("0"),
         (Kind::Activity, "kind") => Some("note"),
         (Kind::Task, "done") => Some("false"),
+        (Kind::Lead, "status") => Some("new"),
+        (Kind::Case, "priority") => Some("normal"),
+        (Kind::Case, "status") => Some("new"),
         _ => None,
     }
 }
@@ -352,6 +455,16 @@ mod tests {
                 assert!(!META_FIELDS.contains(&out), "{out}");
             }
         }
+    }
+
+    #[test]
+    fn every_case_priority_has_due_days() {
+        for p in CASE_PRIORITIES {
+            assert!(case_due_days(p).is_some(), "{p}");
+        }
+        assert_eq!(case_due_days("urgent"), Some(1));
+        assert_eq!(case_due_days("low"), Some(14));
+        assert!(OPEN_CASE_STATUSES.iter().all(|s| CASE_STATUSES.contains(s)));
     }
 
     #[test]

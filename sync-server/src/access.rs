@@ -5,6 +5,11 @@
 //! covers their own records; a manager their own and those of the members of the teams they
 //! manage; an admin everything. Products are visible to all and writable by admins only.
 //!
+//! Two exceptions to scope: a case is shared with its assignee, whoever they are — the
+//! assignee sees and writes the case, and sees (read-only) its account and the account's
+//! contacts, nothing else of it ([`Shares`]); and personal records (a user's dismissed
+//! reminders) go to their owner only, not to the owner's managers.
+//!
 //! Knows nothing of storage or HTTP: backends compute a [`Scope`] from their user and team
 //! tables and ask these functions.
 
@@ -12,6 +17,7 @@ use crate::error::{Result, ServerError};
 use fieldbook_core::Kind;
 use fieldbook_core::protocol::Role;
 use std::collections::BTreeSet;
+use uuid::Uuid;
 
 /// The owners whose records a user sees and edits (products aside).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +65,53 @@ impl Scope {
     }
 }
 
+/// What a user sees beyond their scope: the cases assigned to them, with the account and
+/// contacts of each (read-only). Worked out by the service from the assignments storage
+/// keeps and the records of those accounts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shares {
+    /// Cases assigned to the user (visible and writable).
+    pub cases: BTreeSet<Uuid>,
+    /// Their accounts and those accounts' contacts (visible only).
+    pub context: BTreeSet<Uuid>,
+}
+
+impl Shares {
+    /// Whether `doc` is shared with the user.
+    pub fn contains(&self, doc: Uuid) -> bool {
+        self.cases.contains(&doc) || self.context.contains(&doc)
+    }
+
+    /// Every shared record, in id order.
+    pub fn ids(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.cases.union(&self.context).copied()
+    }
+}
+
+/// Which records of an account come with a case assigned on it: the account itself and
+/// its contacts (who to call), nothing else of its book.
+pub fn shared_with_case(kind: Kind) -> bool {
+    matches!(kind, Kind::Account | Kind::Contact)
+}
+
+/// Who may see a record: its owner's scope, or a share; a personal record its owner only.
+#[derive(Clone, Copy, Debug)]
+pub struct Viewer<'a> {
+    pub user: &'a str,
+    pub scope: &'a Scope,
+    pub shares: &'a Shares,
+}
+
+impl Viewer<'_> {
+    /// Whether the user sees record `doc` of `kind`, owned by `owner`, now.
+    pub fn sees(&self, kind: Kind, doc: Uuid, owner: Option<&str>) -> bool {
+        if kind.is_personal() {
+            return owner == Some(self.user);
+        }
+        self.scope.sees(owner) || self.shares.contains(doc)
+    }
+}
+
 /// A signed-in user as the rules see them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
@@ -95,6 +148,12 @@ impl Writer {
             Writer::User(p) => &p.user,
             Writer::Handover { departed, .. } => departed,
         }
+    }
+
+    /// Whether this push may write a case assigned to `assignee` (outside its scope: the
+    /// assignee works on the case, and hands it on by changing the assignee).
+    pub fn is_assignee(&self, kind: Kind, assignee: Option<&str>) -> bool {
+        matches!(self, Writer::User(p) if kind == Kind::Case && assignee == Some(p.user.as_str()))
     }
 
     /// Whether this push may write a record of `kind` owned by `owner`.
@@ -253,6 +312,68 @@ mod tests {
         assert!(!w.may_write(Kind::Product, None));
         assert_eq!(w.owner_of_new(), "bob");
         assert_eq!(w.user(), "alice");
+    }
+
+    #[test]
+    fn an_assignee_sees_the_case_its_account_and_contacts_and_writes_the_case_only() {
+        let (case, account, contact, deal) = (
+            Uuid::from_u128(1),
+            Uuid::from_u128(2),
+            Uuid::from_u128(3),
+            Uuid::from_u128(4),
+        );
+        let shares = Shares {
+            cases: [case].into(),
+            context: [account, contact].into(),
+        };
+        let scope = Scope::of(Role::Rep, "carol", []);
+        let carol = Viewer {
+            user: "carol",
+            scope: &scope,
+            shares: &shares,
+        };
+        assert!(carol.sees(Kind::Case, case, Some("alice")));
+        assert!(carol.sees(Kind::Account, account, Some("alice")));
+        assert!(carol.sees(Kind::Contact, contact, Some("alice")));
+        assert!(!carol.sees(Kind::Opportunity, deal, Some("alice")));
+        assert!(carol.sees(Kind::Opportunity, deal, Some("carol")));
+        assert_eq!(shares.ids().collect::<Vec<_>>(), [case, account, contact]);
+        assert!(shared_with_case(Kind::Contact) && !shared_with_case(Kind::Activity));
+        let w = Writer::User(principal("carol", Role::Rep, &[]));
+        assert!(w.is_assignee(Kind::Case, Some("carol")));
+        assert!(!w.is_assignee(Kind::Case, Some("bob")));
+        assert!(!w.is_assignee(Kind::Account, Some("carol")));
+        assert!(
+            !w.may_write(Kind::Case, Some("alice")),
+            "scope alone does not"
+        );
+        let handover = Writer::Handover {
+            departed: "carol".into(),
+            successor: "dan".into(),
+        };
+        assert!(!handover.is_assignee(Kind::Case, Some("carol")));
+    }
+
+    #[test]
+    fn personal_records_go_to_their_owner_only() {
+        let shares = Shares::default();
+        let scope = Scope::of(Role::Manager, "mia", ["alice".into()]);
+        let mia = Viewer {
+            user: "mia",
+            scope: &scope,
+            shares: &shares,
+        };
+        let d = Uuid::from_u128(9);
+        assert!(mia.sees(Kind::Account, d, Some("alice")));
+        assert!(!mia.sees(Kind::Dismissal, d, Some("alice")));
+        assert!(mia.sees(Kind::Dismissal, d, Some("mia")));
+        let all = Scope::All;
+        let ada = Viewer {
+            user: "ada",
+            scope: &all,
+            shares: &shares,
+        };
+        assert!(!ada.sees(Kind::Dismissal, d, Some("alice")));
     }
 
     #[test]

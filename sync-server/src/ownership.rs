@@ -1,7 +1,9 @@
 //! Where a record belongs on the server: its owner and the account it hangs on, decided
-//! when it first arrives (an account: the pushing user's; a contact, opportunity or
-//! activity: its account's owner; a quote: its opportunity's; a task: its account's or
-//! opportunity's, else the pushing user's; a product: no one's) and kept as server metadata.
+//! when it first arrives (an account: the pushing user's; a contact, opportunity, activity
+//! or case: its account's owner; a quote: its opportunity's; a task: its account's or
+//! opportunity's, else the pushing user's; a lead: its account's once converted, else the
+//! pushing user's; a dismissal: the pushing user's; a product: no one's) and kept as
+//! server metadata.
 //!
 //! A device that had not yet learned of a reassignment may still add to what its user
 //! owned before it: whether a write to a parent is allowed is the caller's to say
@@ -63,7 +65,7 @@ enum Link {
 
 fn link(record: &Record) -> Option<Link> {
     match record.kind {
-        Kind::Contact | Kind::Opportunity | Kind::Activity => {
+        Kind::Contact | Kind::Opportunity | Kind::Activity | Kind::Case | Kind::Lead => {
             record.reference("account_id").map(Link::Account)
         }
         Kind::Quote => record.reference("opportunity_id").map(Link::Opportunity),
@@ -71,7 +73,7 @@ fn link(record: &Record) -> Option<Link> {
             .reference("account_id")
             .map(Link::Account)
             .or_else(|| record.reference("opportunity_id").map(Link::Opportunity)),
-        Kind::Account | Kind::Product => None,
+        Kind::Account | Kind::Product | Kind::Dismissal => None,
     }
 }
 
@@ -120,8 +122,14 @@ pub fn place_new(
             owner: Some(writer.owner_of_new().to_string()),
             account_id: Some(record.id),
         }),
+        // Personal: its writer's own, whatever it names.
+        Kind::Dismissal => Ok(Placement {
+            kind,
+            owner: Some(writer.owner_of_new().to_string()),
+            account_id: None,
+        }),
         _ => match link(record) {
-            None if kind == Kind::Task => Ok(Placement {
+            None if matches!(kind, Kind::Task | Kind::Lead) => Ok(Placement {
                 kind,
                 owner: Some(writer.owner_of_new().to_string()),
                 account_id: None,
@@ -147,9 +155,16 @@ pub fn place_new(
     }
 }
 
-/// The account an edited task now hangs on: a task may be linked to another account or
-/// opportunity of the same owner, never to someone else's (that would be a reassignment).
-pub fn relink_task(
+/// Whether an edit may link a record of `kind` to another account (a task, a converted
+/// lead): [`relink`] then says which.
+pub fn relinks(kind: Kind) -> bool {
+    matches!(kind, Kind::Task | Kind::Lead)
+}
+
+/// The account an edited task or lead now hangs on: it may be linked to another account
+/// or opportunity of the same owner, never to someone else's (that would be a
+/// reassignment).
+pub fn relink(
     record: &Record,
     current: &Placement,
     parents: &mut dyn Parents,
@@ -160,7 +175,8 @@ pub fn relink_task(
     let (_, parent) = resolve(link, parents)?;
     if parent.owner != current.owner {
         return Err(Rejection::Refused(format!(
-            "links this task to a record of {}; moving it to another owner is a reassignment",
+            "links this {} to a record of {}; moving it to another owner is a reassignment",
+            record.kind,
             parent.owner.as_deref().unwrap_or("no one")
         )));
     }

@@ -8,7 +8,7 @@
 //!
 //! Knows nothing of SQL or HTTP: backends read the entries and the snapshots.
 
-use crate::access::Scope;
+use crate::access::Viewer;
 use crate::error::{Result, ServerError};
 use fieldbook_core::Kind;
 use fieldbook_core::protocol::{MAX_PULL_ITEMS, PullItem};
@@ -60,8 +60,8 @@ pub enum Decision {
     Owner(String),
 }
 
-/// Decides what a user with `scope` receives for `entry`. `granted_later`: whether a later
-/// entry grants this record to the user (a snapshot will bring it whole).
+/// Decides what `viewer` receives for `entry`. `granted_later`: whether a later entry
+/// grants this record to the user (a snapshot will bring it whole).
 ///
 /// A change is sent only if the user saw the record when it was made and sees it now, and
 /// no later grant or reassignment brings the whole record anyway: a device must never
@@ -69,13 +69,17 @@ pub enum Decision {
 /// it gets only the record's owner (what a record made before signing in learns at its
 /// first sync), not the change again; or, if it may not see the record now (it wrote to
 /// what moved away before it knew, or created something under it), the order to drop it,
-/// so no orphan stays behind.
-pub fn decide(scope: &Scope, entry: &LogEntry, granted_later: bool) -> Decision {
-    let now = scope.sees(entry.owner_now.as_deref());
+/// so no orphan stays behind. A record shared with the user (a case assigned to them, its
+/// account and contacts) is seen for as long as the share holds: its changes after the
+/// share's grant are sent, and a move between owners only updates its owner.
+pub fn decide(viewer: &Viewer<'_>, entry: &LogEntry, granted_later: bool) -> Decision {
+    let (kind, doc) = (entry.kind, entry.doc_id);
+    let sees = |owner: Option<&str>| viewer.sees(kind, doc, owner);
+    let now = sees(entry.owner_now.as_deref());
     match &entry.event {
         Event::Change { .. } if entry.own && !now => Decision::Drop,
         Event::Change { owner_then, .. } => {
-            if !(now && scope.sees(owner_then.as_deref()) && !granted_later) {
+            if !(now && sees(owner_then.as_deref()) && !granted_later) {
                 Decision::Skip
             } else if entry.own {
                 Decision::Owner(entry.owner_now.clone().unwrap_or_default())
@@ -84,8 +88,9 @@ pub fn decide(scope: &Scope, entry: &LogEntry, granted_later: bool) -> Decision 
             }
         }
         Event::Owner { old, new } => {
-            let before = scope.sees(old.as_deref());
-            let after = scope.sees(new.as_deref());
+            let before = sees(old.as_deref());
+            let after = sees(new.as_deref());
+            // A shared record is seen whoever owns it: (true, true), its owner changes.
             match (before, after) {
                 (true, false) => Decision::Drop,
                 (false, true) if now => Decision::Snapshot,
@@ -189,7 +194,22 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::access::{Scope, Shares};
     use fieldbook_core::protocol::Role;
+
+    /// Decides for a user with `scope` and no shares.
+    fn decide_for(scope: &Scope, user: &str, entry: &LogEntry, later: bool) -> Decision {
+        let shares = Shares::default();
+        decide(
+            &Viewer {
+                user,
+                scope,
+                shares: &shares,
+            },
+            entry,
+            later,
+        )
+    }
 
     fn entry(owner_now: Option<&str>, event: Event) -> LogEntry {
         LogEntry {
@@ -222,36 +242,59 @@ mod tests {
         let alice = Scope::of(Role::Rep, "alice", []);
         let bob = Scope::of(Role::Rep, "bob", []);
         let moved = entry(Some("bob"), owner("alice", "bob"));
-        assert_eq!(decide(&alice, &moved, false), Decision::Drop);
-        assert_eq!(decide(&bob, &moved, false), Decision::Snapshot);
+        assert_eq!(decide_for(&alice, "alice", &moved, false), Decision::Drop);
+        assert_eq!(decide_for(&bob, "bob", &moved, false), Decision::Snapshot);
         let boss = Scope::of(Role::Manager, "mia", ["alice".into(), "bob".into()]);
-        assert_eq!(decide(&boss, &moved, false), Decision::Owner("bob".into()));
+        assert_eq!(
+            decide_for(&boss, "mia", &moved, false),
+            Decision::Owner("bob".into())
+        );
         // Moved on again to someone bob cannot see: no snapshot of what bob may not see.
         let gone = entry(Some("carol"), owner("alice", "bob"));
-        assert_eq!(decide(&bob, &gone, false), Decision::Skip);
+        assert_eq!(decide_for(&bob, "bob", &gone, false), Decision::Skip);
     }
 
     #[test]
     fn changes_go_only_to_who_saw_the_record_then_and_now() {
         let alice = Scope::of(Role::Rep, "alice", []);
         assert_eq!(
-            decide(&alice, &entry(Some("alice"), change(Some("alice"))), false),
+            decide_for(
+                &alice,
+                "alice",
+                &entry(Some("alice"), change(Some("alice"))),
+                false
+            ),
             Decision::Changes
         );
         assert_eq!(
-            decide(&alice, &entry(Some("alice"), change(Some("carol"))), false),
+            decide_for(
+                &alice,
+                "alice",
+                &entry(Some("alice"), change(Some("carol"))),
+                false
+            ),
             Decision::Skip
         );
         assert_eq!(
-            decide(&alice, &entry(Some("bob"), change(Some("alice"))), false),
+            decide_for(
+                &alice,
+                "alice",
+                &entry(Some("bob"), change(Some("alice"))),
+                false
+            ),
             Decision::Skip
         );
         assert_eq!(
-            decide(&alice, &entry(Some("alice"), change(Some("alice"))), true),
+            decide_for(
+                &alice,
+                "alice",
+                &entry(Some("alice"), change(Some("alice"))),
+                true
+            ),
             Decision::Skip
         );
         assert_eq!(
-            decide(&alice, &entry(None, change(None)), false),
+            decide_for(&alice, "alice", &entry(None, change(None)), false),
             Decision::Changes,
             "products"
         );
@@ -261,7 +304,7 @@ mod tests {
             ..entry(Some("alice"), change(Some("alice")))
         };
         assert_eq!(
-            decide(&alice, &mine, false),
+            decide_for(&alice, "alice", &mine, false),
             Decision::Owner("alice".into())
         );
         // Her own write to what moved away before she knew: she drops it (no orphan).
@@ -269,22 +312,93 @@ mod tests {
             own: true,
             ..entry(Some("bob"), change(Some("alice")))
         };
-        assert_eq!(decide(&alice, &moved_away, false), Decision::Drop);
+        assert_eq!(
+            decide_for(&alice, "alice", &moved_away, false),
+            Decision::Drop
+        );
+    }
+
+    #[test]
+    fn a_shared_case_and_its_account_reach_the_assignee_and_only_while_shared() {
+        let carol = Scope::of(Role::Rep, "carol", []);
+        let (case, account, deal) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let shares = Shares {
+            cases: [case].into(),
+            context: [account].into(),
+        };
+        let viewer = Viewer {
+            user: "carol",
+            scope: &carol,
+            shares: &shares,
+        };
+        let of = |doc, kind, event| LogEntry {
+            doc_id: doc,
+            kind,
+            ..entry(Some("alice"), event)
+        };
+        let change_of = |doc, kind| of(doc, kind, change(Some("alice")));
+        assert_eq!(
+            decide(&viewer, &change_of(case, Kind::Case), false),
+            Decision::Changes
+        );
+        assert_eq!(
+            decide(&viewer, &change_of(account, Kind::Account), false),
+            Decision::Changes
+        );
+        assert_eq!(
+            decide(&viewer, &change_of(deal, Kind::Opportunity), false),
+            Decision::Skip
+        );
+        // Shared later in the window: the grant's snapshot brings it whole.
+        assert_eq!(
+            decide(&viewer, &change_of(case, Kind::Case), true),
+            Decision::Skip
+        );
+        assert_eq!(
+            decide(&viewer, &of(case, Kind::Case, Event::Grant), false),
+            Decision::Snapshot
+        );
+        // A revoke while still shared (another case on the account) drops nothing.
+        assert_eq!(
+            decide(&viewer, &of(account, Kind::Account, Event::Revoke), false),
+            Decision::Skip
+        );
+        // Once the share is over, the revoke drops it.
+        let none = Shares::default();
+        let after = Viewer {
+            shares: &none,
+            ..viewer
+        };
+        assert_eq!(
+            decide(&after, &of(case, Kind::Case, Event::Revoke), false),
+            Decision::Drop
+        );
+        assert_eq!(
+            decide(&after, &change_of(case, Kind::Case), false),
+            Decision::Skip
+        );
+        // The account moves to another rep: the assignee learns its new owner.
+        let moved = of(account, Kind::Account, owner("alice", "bob"));
+        assert_eq!(
+            decide(&viewer, &moved, false),
+            Decision::Owner("bob".into())
+        );
+        assert_eq!(decide(&after, &moved, false), Decision::Skip);
     }
 
     #[test]
     fn grants_snapshot_and_revokes_drop() {
         let boss = Scope::of(Role::Manager, "mia", ["alice".into()]);
         assert_eq!(
-            decide(&boss, &entry(Some("alice"), Event::Grant), false),
+            decide_for(&boss, "mia", &entry(Some("alice"), Event::Grant), false),
             Decision::Snapshot
         );
         assert_eq!(
-            decide(&boss, &entry(Some("zoe"), Event::Revoke), false),
+            decide_for(&boss, "mia", &entry(Some("zoe"), Event::Revoke), false),
             Decision::Drop
         );
         assert_eq!(
-            decide(&boss, &entry(Some("alice"), Event::Revoke), false),
+            decide_for(&boss, "mia", &entry(Some("alice"), Event::Revoke), false),
             Decision::Skip
         );
     }

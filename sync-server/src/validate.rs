@@ -21,9 +21,10 @@ use sha2::{Digest, Sha256};
 /// The field that ties a record to its parent for good (changing it is a move, not an edit).
 pub fn fixed_parent(kind: Kind) -> Option<&'static str> {
     match kind {
-        Kind::Contact | Kind::Opportunity | Kind::Activity => Some("account_id"),
+        Kind::Contact | Kind::Opportunity | Kind::Activity | Kind::Case => Some("account_id"),
         Kind::Quote => Some("opportunity_id"),
-        _ => None,
+        // A lead's account is written when it is converted (checked as a relink).
+        Kind::Account | Kind::Task | Kind::Product | Kind::Lead | Kind::Dismissal => None,
     }
 }
 

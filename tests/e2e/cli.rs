@@ -283,7 +283,7 @@ fn bad_input_exits_2_says_what_to_do_and_changes_nothing() {
         ),
         (
             vec!["note".into(), b.opp.clone(), "text".into()],
-            "only accounts have notes",
+            "only accounts and leads have notes",
         ),
         (
             vec!["resolve".into(), b.opp.clone(), "amount".into(), "5".into()],

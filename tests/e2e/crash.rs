@@ -19,7 +19,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Every record kind, as the command line spells it.
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 10] = [
     "product",
     "account",
     "contact",
@@ -27,6 +27,9 @@ const KINDS: [&str; 7] = [
     "quote",
     "activity",
     "task",
+    "lead",
+    "case",
+    "dismissal",
 ];
 
 /// The seed of the random kill delays: `FIELDBOOK_CRASH_SEED` if set, else the clock.

@@ -8,6 +8,7 @@ mod cli;
 mod crash;
 mod duplicates;
 mod export;
+mod field_kinds;
 mod import;
 mod merge;
 mod output;

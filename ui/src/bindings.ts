@@ -483,7 +483,21 @@ received_at: string | null }
 /**
  * A kind of record. Its `as_str` name is part of the public contract (CLI, exports, sync).
  */
-export type Kind = "account" | "contact" | "opportunity" | "quote" | "activity" | "task" | "product"
+export type Kind = "account" | "contact" | "opportunity" | "quote" | "activity" | "task" | "product" | 
+/**
+ * A person met at a fair or on a visit, not yet a customer; converted into an account,
+ * a contact and perhaps an opportunity.
+ */
+"lead" | 
+/**
+ * A service request (complaint, repair) on an account, assigned to someone to resolve.
+ */
+"case" | 
+/**
+ * A user's dismissal or snooze of one reminder: personal (only its owner receives it),
+ * so it follows that user to their other devices and no one else.
+ */
+"dismissal"
 /**
  * The fields of one kind, in display order.
  */
@@ -491,7 +505,12 @@ export type KindInfo = { kind: Kind;
 /**
  * The field that names a record of this kind.
  */
-title_field: string; fields: FieldInfo[] }
+title_field: string; fields: FieldInfo[]; 
+/**
+ * A user's own records (dismissed reminders): only their devices receive them, and
+ * screens that list records for people leave them out.
+ */
+personal: boolean }
 /**
  * Where the next page starts: the sort value and the id of the last record of a page.
  */

@@ -210,7 +210,8 @@ impl Store {
                 values.push((spec, new));
             }
             check::references(tx, &values)?;
-            check::record_rules(tx, kind, keep, &values)?;
+            let account = k.doc.read().reference("account_id");
+            check::record_rules(tx, kind, keep, account, &values)?;
             for (spec, v) in &values {
                 k.doc.set(spec, v.clone())?;
             }

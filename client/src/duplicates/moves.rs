@@ -1,6 +1,7 @@
 //! Carrying the records that referred to a merged record over to the one it was merged
 //! into. A reference that may be edited (a task's `account_id`, an activity's `contact_id`,
-//! an account's `parent_id`) is pointed at the kept record in place. A record whose parent
+//! an account's `parent_id`, a converted lead's links) is pointed at the kept record in
+//! place. A record whose parent
 //! is fixed at creation (a contact's, opportunity's or activity's `account_id`, a quote's
 //! `opportunity_id`: the server refuses a change of them) is created again under the kept
 //! record with the same values (quote lines and numbers included), by this store's user
@@ -42,7 +43,9 @@ pub(super) fn repoint(
                 });
                 repoint(tx, r.id, copy, r.kind, author, report)?;
             }
-            Edit::Free => {
+            // A converted lead's links are written by its conversion, not fixed: they
+            // follow the merge in place, as a free reference does.
+            Edit::Free | Edit::Dedicated if spec.ty != FieldType::Lines => {
                 // The kept record's own reference to the other (its parent) is cleared.
                 let value = (r.id != to).then_some(Value::Ref(kind, to));
                 relink(tx, r.id, spec, value, author)?;
@@ -52,7 +55,8 @@ pub(super) fn repoint(
                     field: r.field.to_string(),
                 });
             }
-            Edit::Assigned | Edit::Dedicated | Edit::Merge => {}
+            // (Quote lines are changed line by line: no reference to follow here.)
+            Edit::Free | Edit::Assigned | Edit::Dedicated | Edit::Merge => {}
         }
     }
     Ok(())
@@ -70,7 +74,8 @@ fn relink(
         .load(id)?
         .ok_or_else(|| ClientError::NotFound(id.to_string()))?;
     let values: Assignments = vec![(spec, value.clone())];
-    check::record_rules(tx, stored.doc.kind(), id, &values)?;
+    let account = stored.doc.read().reference("account_id");
+    check::record_rules(tx, stored.doc.kind(), id, account, &values)?;
     stored.doc.set(spec, value)?;
     check::touched_rules(&stored.doc.read(), &values)?;
     save_edit(tx, &mut stored, author)

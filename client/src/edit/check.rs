@@ -70,7 +70,13 @@ fn check_editable(spec: &FieldSpec, mode: Mode) -> Result<()> {
         (Edit::Free, _) | (Edit::CreateOnly, Mode::Create) => return Ok(()),
         (Edit::Assigned, _) => "Fieldbook assigns it",
         (Edit::Merge, _) => "a merge of duplicates writes it",
-        (Edit::Dedicated, _) => "quote lines are changed line by line (add, set, remove a line)",
+        (Edit::Dedicated, _) if spec.ty == schema::FieldType::Lines => {
+            "quote lines are changed line by line (add, set, remove a line)"
+        }
+        // A lead recorded as converted already (imported, or the demo's) names what it
+        // became when it is created.
+        (Edit::Dedicated, Mode::Create) => return Ok(()),
+        (Edit::Dedicated, _) => "it is written when the lead is converted",
         (Edit::CreateOnly, Mode::Update) => {
             "it is set when the record is created; moving a record to another parent is not a field edit"
         }
@@ -199,9 +205,33 @@ fn given<'a>(values: &'a Assignments, name: &str) -> Option<&'a Option<Value>> {
     values.iter().find(|(s, _)| s.name == name).map(|(_, v)| v)
 }
 
-/// Rules across records, checked before the write: a product's SKU is unique, and an
-/// account's new parent does not make a loop of parents (A → B → A).
-pub(crate) fn record_rules(tx: &Tx, kind: Kind, id: Uuid, values: &Assignments) -> Result<()> {
+/// Rules across records, checked before the write: a product's SKU is unique, an
+/// account's new parent does not make a loop of parents (A → B → A), and a case's contact
+/// is one of its account's (`account`: the case's account when it exists already).
+pub(crate) fn record_rules(
+    tx: &Tx,
+    kind: Kind,
+    id: Uuid,
+    account: Option<Uuid>,
+    values: &Assignments,
+) -> Result<()> {
+    if kind == Kind::Case
+        && let Some(Some(Value::Ref(_, contact))) = given(values, "contact_id")
+    {
+        let account = match given(values, "account_id") {
+            Some(Some(Value::Ref(_, a))) => Some(*a),
+            _ => account,
+        };
+        let of_contact = tx.account_of(*contact)?;
+        if let Some(account) = account
+            && of_contact != Some(account)
+        {
+            return Err(ClientError::Rule(Rule::ContactOfAnotherAccount {
+                contact: *contact,
+                account,
+            }));
+        }
+    }
     if kind == Kind::Product
         && let Some(Some(Value::Str(sku))) = given(values, "sku")
         && let Some(by) = tx.product_with_sku(sku, Some(id))?
@@ -290,7 +320,48 @@ pub(crate) fn fill_defaults(
         }
         Kind::Activity => add(values, "at", "now")?,
         Kind::Task => add(values, "assignee", &s.user)?,
-        Kind::Account | Kind::Contact => {}
+        Kind::Case => {
+            add(values, "assignee", &s.user)?;
+            let priority = match given(values, "priority") {
+                Some(Some(Value::Str(p))) => p.clone(),
+                _ => "normal".to_string(),
+            };
+            let days = crate::settings::case_due_days(tx)?.days(&priority);
+            let due = now.date() + time::Duration::days(days);
+            add(values, "due", &value::format_date(due))?;
+            if let Some(Some(Value::Str(status))) = given(values, "status")
+                && !schema::OPEN_CASE_STATUSES.contains(&status.as_str())
+            {
+                add(values, "resolved_at", "now")?;
+            }
+        }
+        Kind::Account | Kind::Contact | Kind::Lead | Kind::Dismissal => {}
+    }
+    Ok(())
+}
+
+/// What a case's edit implies besides its fields: a case resolved (or closed) now gets
+/// the time (`resolved_at`) unless given or already set; one opened again loses it.
+pub(crate) fn case_follow_ups(
+    record: &Record,
+    values: &mut Assignments,
+    now: OffsetDateTime,
+) -> Result<()> {
+    if record.kind != Kind::Case || given(values, "resolved_at").is_some() {
+        return Ok(());
+    }
+    let Some(status) = given(values, "status") else {
+        return Ok(());
+    };
+    let open = match status {
+        Some(Value::Str(s)) => schema::OPEN_CASE_STATUSES.contains(&s.as_str()),
+        _ => true,
+    };
+    let spec = schema::field(Kind::Case, "resolved_at").expect("cases have resolved_at");
+    match (open, record.get("resolved_at").is_some()) {
+        (false, false) => values.push((spec, value::parse(spec, "now", now)?)),
+        (true, true) => values.push((spec, None)),
+        _ => {}
     }
     Ok(())
 }
@@ -305,7 +376,7 @@ pub(crate) fn prepare_new(
 ) -> Result<Vec<(&'static FieldSpec, Value)>> {
     values.retain(|(_, v)| v.is_some());
     references(tx, &values)?;
-    record_rules(tx, kind, id, &values)?;
+    record_rules(tx, kind, id, None, &values)?;
     fill_defaults(tx, kind, &mut values, now)?;
     Ok(values
         .into_iter()

@@ -6,6 +6,9 @@
 //! Knows nothing of SQL (it writes through `store::Tx`) or of text typed on a command line.
 
 pub(crate) mod check;
+mod convert;
+
+pub use convert::{AccountChoice, AccountMatch, Conversion, Converted};
 
 use crate::error::{ClientError, Result, Rule};
 use crate::merge::{self, Origin};
@@ -30,7 +33,7 @@ pub fn line_field(name: &str) -> Result<&'static FieldSpec> {
     check::lookup(Target::Line, name)
 }
 
-fn new_line_id() -> String {
+pub(crate) fn new_line_id() -> String {
     Uuid::new_v4().simple().to_string()[..8].to_string()
 }
 
@@ -98,18 +101,59 @@ pub(crate) fn build_created(
     })
 }
 
+/// Creates a new record (a new id) in the caller's transaction, as [`Store::create`] does:
+/// the role's rule first, then [`create_in`]; returns its id.
+pub(crate) fn create_here(
+    tx: &mut Tx,
+    kind: Kind,
+    values: check::Assignments,
+    now: OffsetDateTime,
+) -> Result<Uuid> {
+    check::may_write(tx, kind)?;
+    let id = Uuid::now_v7();
+    create_in(tx, kind, id, values, now)?;
+    Ok(id)
+}
+
+/// Loads a record of `kind` in the caller's transaction, lets `change` edit it, then
+/// commits the edit by this store's user and writes what it touched.
+pub(crate) fn edit_in<T>(
+    tx: &mut Tx,
+    id: Uuid,
+    only: Option<Kind>,
+    now: OffsetDateTime,
+    change: impl FnOnce(&Tx, &mut RecordDoc) -> Result<T>,
+) -> Result<T> {
+    let mut stored = tx
+        .load(id)?
+        .ok_or_else(|| ClientError::NotFound(id.to_string()))?;
+    if let Some(kind) = only
+        && stored.doc.kind() != kind
+    {
+        return Err(ClientError::WrongKind {
+            id,
+            found: stored.doc.kind(),
+            expected: kind,
+        });
+    }
+    check::may_write(tx, stored.doc.kind())?;
+    let out = change(tx, &mut stored.doc)?;
+    let author = Author {
+        user: tx.settings().user.clone(),
+        at: now,
+    };
+    save_edit(tx, &mut stored, &author)?;
+    Ok(out)
+}
+
 impl Store {
     /// Creates a record of `kind` with `values` (by field name); returns its id. Fields not
-    /// given get their defaults (a quote its number, an activity the time, ...).
+    /// given get their defaults (a quote its number, an activity the time, a case its
+    /// assignee and due date, ...).
     pub fn create(&mut self, kind: Kind, values: &FieldValues) -> Result<Uuid> {
         let now = OffsetDateTime::now_utc();
         let values = check::from_values(Target::Record(kind), values, Mode::Create, now)?;
-        self.write(|tx| {
-            check::may_write(tx, kind)?;
-            let id = Uuid::now_v7();
-            create_in(tx, kind, id, values, now)?;
-            Ok(id)
-        })
+        self.write(|tx| create_here(tx, kind, values, now))
     }
 
     /// Refuses, before anything is read or written, records of a kind this store's user may
@@ -128,35 +172,14 @@ impl Store {
         change: impl FnOnce(&Tx, &mut RecordDoc, OffsetDateTime) -> Result<T>,
     ) -> Result<T> {
         let now = OffsetDateTime::now_utc();
-        self.write(|tx| {
-            let mut stored = tx
-                .load(id)?
-                .ok_or_else(|| ClientError::NotFound(id.to_string()))?;
-            if let Some(kind) = only
-                && stored.doc.kind() != kind
-            {
-                return Err(ClientError::WrongKind {
-                    id,
-                    found: stored.doc.kind(),
-                    expected: kind,
-                });
-            }
-            check::may_write(tx, stored.doc.kind())?;
-            let out = change(tx, &mut stored.doc, now)?;
-            let author = Author {
-                user: tx.settings().user.clone(),
-                at: now,
-            };
-            save_edit(tx, &mut stored, &author)?;
-            Ok(out)
-        })
+        self.write(|tx| edit_in(tx, id, only, now, |tx, doc| change(tx, doc, now)))
     }
 
     /// Sets fields (`None` clears one).
     pub fn update(&mut self, id: Uuid, values: &FieldValues) -> Result<()> {
         self.edit_record(id, None, |tx, doc, now| {
             let values = check::from_values(Target::Record(doc.kind()), values, Mode::Update, now)?;
-            set_fields(tx, doc, values)
+            set_fields(tx, doc, values, now)
         })
     }
 
@@ -171,13 +194,14 @@ impl Store {
         })
     }
 
-    /// Appends a paragraph to an account's notes (others' additions interleave).
+    /// Appends a paragraph to the notes of an account or a lead (others' additions
+    /// interleave).
     pub fn append_note(&mut self, id: Uuid, text: &str) -> Result<()> {
         if text.trim().is_empty() {
             return Err(ClientError::Rule(Rule::EmptyNote));
         }
         self.edit_record(id, None, |_, doc, _| {
-            if doc.kind() != Kind::Account {
+            if !matches!(doc.kind(), Kind::Account | Kind::Lead) {
                 return Err(ClientError::Rule(Rule::NotesOnlyOnAccounts(doc.kind())));
             }
             Ok(doc.append_note(text)?)
@@ -290,7 +314,7 @@ impl Store {
                         Mode::Update,
                         now,
                     )?;
-                    set_fields(tx, doc, values)?;
+                    set_fields(tx, doc, values, now)?;
                 }
             }
             Ok(())
@@ -300,9 +324,17 @@ impl Store {
 
 /// Checks field values against the store, sets them, and checks the rules they touch on
 /// the record as it then is (a refusal rolls the whole write back).
-fn set_fields(tx: &Tx, doc: &mut RecordDoc, values: check::Assignments) -> Result<()> {
+fn set_fields(
+    tx: &Tx,
+    doc: &mut RecordDoc,
+    mut values: check::Assignments,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let record = doc.read();
+    check::case_follow_ups(&record, &mut values, now)?;
     check::references(tx, &values)?;
-    check::record_rules(tx, doc.kind(), doc.id(), &values)?;
+    let account = record.reference("account_id");
+    check::record_rules(tx, doc.kind(), doc.id(), account, &values)?;
     for (spec, v) in &values {
         doc.set(spec, v.clone())?;
     }

@@ -15,12 +15,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_trust.sql"),
     include_str!("../../migrations/0004_receipts.sql"),
     include_str!("../../migrations/0005_merged_into.sql"),
+    include_str!("../../migrations/0006_leads_cases_reminders.sql"),
 ];
 
 /// Work a migration needs besides its SQL, done in Rust in the same transaction.
 type Step = fn(&Connection) -> Result<()>;
 
-/// `(the version a migration brings the schema to, what to run right after its SQL)`.
+/// `(the version a migration brings the schema to, what to run once it and every later
+/// migration's SQL ran)`.
 const AFTER: &[(i64, Step)] = &[(3, super::attention::backfill)];
 
 /// The schema version this program writes.
@@ -64,12 +66,13 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     if found > SCHEMA_VERSION {
         return Err(too_new(found));
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+    for sql in MIGRATIONS.iter().skip(found as usize) {
         tx.execute_batch(sql)?;
-        let to = i as i64 + 1;
-        for (_, then) in AFTER.iter().filter(|(v, _)| *v == to) {
-            then(&tx)?;
-        }
+    }
+    // The steps read projections through today's schema (its fields and rules), so they
+    // run once every table has today's columns.
+    for (_, then) in AFTER.iter().filter(|(v, _)| *v > found) {
+        then(&tx)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;

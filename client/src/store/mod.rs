@@ -15,6 +15,7 @@ pub mod at_rest;
 pub(crate) mod attention;
 mod docs;
 pub(crate) mod fts;
+pub mod kinds;
 pub(crate) mod lookup;
 mod meta;
 mod migrations;

@@ -334,7 +334,8 @@ fn write_json(
             .execute(params_from_iter(&values))?;
     }
 
-    let text = (!deleted).then(|| {
+    // A personal record (a dismissed reminder) is nobody's search result.
+    let text = (!deleted && !kind.is_personal()).then(|| {
         (
             fts::index_text(&title),
             fts::index_text(&body_text(kind, json)),

@@ -1,11 +1,11 @@
 //! The rows the managers' reports are computed from ([`fieldbook_core::report::Book`]),
 //! read from the projections — never by loading documents — and only what the report
 //! asked for: open or closed deals, accounts, activities whole or only the latest day per
-//! account and per deal. The figures themselves are `core::report`'s.
+//! account and per deal, leads, cases. The figures themselves are `core::report`'s.
 
 use super::Store;
 use crate::error::Result;
-use fieldbook_core::report::{Account, Activity, Book, Deal};
+use fieldbook_core::report::{Account, Activity, Book, Deal, Lead};
 use fieldbook_core::value::parse_date;
 use rusqlite::{Row, params_from_iter};
 use rust_decimal::Decimal;
@@ -41,6 +41,10 @@ pub struct BookQuery {
     pub deals: Deals,
     pub accounts: bool,
     pub activities: Activities,
+    /// Leads (the funnel).
+    pub leads: bool,
+    /// Cases (the cases report).
+    pub cases: bool,
     /// Only records of these owners (`None`: all).
     pub owners: Option<Vec<String>>,
 }
@@ -192,6 +196,46 @@ impl Store {
                     account_id,
                     opportunity_id: opportunity,
                 });
+            }
+        }
+        if q.leads {
+            let sql = format!(
+                "SELECT p.id, r.owner, p.source, p.status, r.created_at, p.opportunity_id
+                 FROM p_lead p JOIN records r ON r.id = p.id
+                 WHERE r.deleted = 0{owner_sql}"
+            );
+            let mut stmt = db.prepare_cached(&sql)?;
+            let mut rows = stmt.query(params_from_iter(&owners))?;
+            while let Some(row) = rows.next()? {
+                let created: String = row.get(4)?;
+                let (Some(id), Some(created)) = (uuid(row, 0)?, day(&created)) else {
+                    continue;
+                };
+                book.leads.push(Lead {
+                    id,
+                    owner: row.get(1)?,
+                    source: row.get(2)?,
+                    status: row
+                        .get::<_, Option<String>>(3)?
+                        .unwrap_or_else(|| "new".into()),
+                    created,
+                    opportunity_id: uuid(row, 5)?,
+                });
+            }
+        }
+        if q.cases {
+            let sql = format!(
+                "SELECT p.id, p.account_id, p.subject, r.owner, p.assignee, p.priority, p.status,
+                        p.due, r.created_at, p.resolved_at
+                 FROM p_case p JOIN records r ON r.id = p.id
+                 WHERE r.deleted = 0{owner_sql}"
+            );
+            let mut stmt = db.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(&owners), super::kinds::case_row)?;
+            for row in rows {
+                if let Some(c) = row? {
+                    book.cases.push(c);
+                }
             }
         }
         Ok(book)

@@ -236,6 +236,18 @@ impl<'a> Tx<'a> {
         parent_of(&self.tx, id)
     }
 
+    /// The account a record belongs to (an account's is itself), if held.
+    pub fn account_of(&self, id: Uuid) -> Result<Option<Uuid>> {
+        Ok(self
+            .text_of("SELECT account_id FROM records WHERE id = ?1", id)?
+            .and_then(|a| Uuid::parse_str(&a).ok()))
+    }
+
+    /// A setting kept as text, by key (read in this transaction).
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {
+        super::meta::get(&self.tx, key)
+    }
+
     /// A record's owner (the server's word, or its creator before the first sync).
     pub fn owner_of(&self, id: Uuid) -> Result<Option<String>> {
         self.text_of("SELECT owner FROM records WHERE id = ?1", id)

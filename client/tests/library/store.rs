@@ -173,8 +173,24 @@ fn a_damaged_document_is_a_damaged_store_not_bad_input() {
     assert!(!e.is_bad_input());
 }
 
+/// Turns a current store back into schema 5 (before leads, cases and reminders).
+pub fn downgrade_to_schema_5(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(
+        "DROP TABLE p_lead; DROP TABLE p_case; DROP TABLE p_dismissal;
+         DROP INDEX p_opportunity_renews; DROP INDEX p_opportunity_renewal;
+         DROP INDEX p_account_renewal_days;
+         ALTER TABLE p_opportunity DROP COLUMN renewal_date;
+         ALTER TABLE p_opportunity DROP COLUMN renews_id;
+         ALTER TABLE p_account DROP COLUMN renewal_days;
+         PRAGMA user_version = 5;",
+    )
+    .unwrap();
+}
+
 /// Turns a current store back into schema 4 (before `merged_into`).
 pub fn downgrade_to_schema_4(path: &Path) {
+    downgrade_to_schema_5(path);
     let conn = Connection::open(path).unwrap();
     for kind in ["account", "contact", "opportunity", "quote", "activity"] {
         conn.execute_batch(&format!("ALTER TABLE p_{kind} DROP COLUMN merged_into"))

@@ -1,7 +1,8 @@
 //! A generator of realistic books of business, for `fieldbook demo --records N` and benchmarks.
 //!
 //! The book is a lazy iterator: a catalogue of products first, then one account at a time
-//! followed by its contacts, opportunities, quotes, activities and tasks. Every reference
+//! followed by its contacts, opportunities, quotes, activities and tasks, and perhaps the
+//! leads and service cases of its people (`service`). Every reference
 //! points to a record yielded earlier, so records can be created in iteration order.
 //! About half the accounts are Chinese (names, people, texts and money in CNY), the other
 //! half European or American (English texts, EUR or USD).
@@ -10,6 +11,7 @@
 //! ids included (UUIDv7 whose random bits come from the seeded generator).
 
 mod format;
+mod service;
 mod world;
 
 use format::*;
@@ -442,6 +444,7 @@ impl DemoBook {
             ctx.people.push(p);
         }
 
+        let account_name = name.clone();
         let account = self.account(&ctx, name, industry);
         self.queue.push_back(account);
         for i in 0..n_contacts {
@@ -470,6 +473,7 @@ impl DemoBook {
             let t = self.task(&ctx, &mut task_titles);
             self.queue.push_back(t);
         }
+        self.service(&ctx, &account_name);
         self.date_batch();
     }
 
@@ -486,6 +490,9 @@ impl DemoBook {
                 Kind::Opportunity if matches!(r.get("stage"), Some("won" | "lost")) => {
                     day(r, "close_date")
                 }
+                // Logged when it says (a lead converted into the account comes before it).
+                Kind::Case => Some(r.created),
+                Kind::Lead if r.get("status") != Some("converted") => Some(r.created),
                 _ => None,
             })
             .min()
@@ -494,6 +501,15 @@ impl DemoBook {
             .max(today - Duration::days(3 * 365));
         let mut opp_created = std::collections::HashMap::new();
         for r in self.queue.iter_mut() {
+            // A lead is captured before the account it is converted into.
+            if r.kind == Kind::Lead && r.get("status") == Some("converted") {
+                r.created = account_created - Duration::days(spread(r.id, 1, 30));
+                r.set(
+                    "converted_at",
+                    format!("{}T09:00:00Z", date_string(account_created)),
+                );
+                continue;
+            }
             r.created = match r.kind {
                 Kind::Account => account_created,
                 Kind::Contact => account_created + Duration::days(spread(r.id, 0, 30)),
@@ -512,7 +528,8 @@ impl DemoBook {
                     .map_or(today, |c| *c + Duration::days(spread(r.id, 0, 14))),
                 Kind::Activity => day(r, "at").unwrap_or(today),
                 Kind::Task => today - Duration::days(spread(r.id, 0, 30)),
-                Kind::Product => today,
+                Kind::Lead | Kind::Case => r.created,
+                Kind::Product | Kind::Dismissal => today,
             }
             .clamp(account_created, today);
         }
@@ -798,6 +815,11 @@ impl DemoBook {
         // Always given, or a Chinese deal would get the device's default currency.
         r.set("currency", ctx.currency);
         r.set("close_date", date_string(close));
+        if stage == WON
+            && let Some(renewal) = service::renewal_date(id, close)
+        {
+            r.set("renewal_date", date_string(renewal));
+        }
         if !closed && self.chance(0.1) {
             let base = schema::stage_probability(stage_name).unwrap_or(10);
             let p = (base + self.pick(&[-10, -5, 5, 10])).clamp(5, 95);

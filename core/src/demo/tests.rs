@@ -191,6 +191,76 @@ fn kinds_follow_the_expected_mix() {
     let share = |s: &str| stages.iter().filter(|x| **x == s).count() as f64 / stages.len() as f64;
     assert!((share("lead") - 0.30).abs() < 0.02);
     assert!((share("lost") - 0.06).abs() < 0.01);
+    assert!(
+        (0.35..=0.55).contains(&per(Kind::Lead)),
+        "{}",
+        per(Kind::Lead)
+    );
+    assert!(
+        (0.4..=0.6).contains(&per(Kind::Case)),
+        "{}",
+        per(Kind::Case)
+    );
+    let won: Vec<_> = b.iter().filter(|r| r.get("stage") == Some("won")).collect();
+    let renewing = won
+        .iter()
+        .filter(|r| r.get("renewal_date").is_some())
+        .count() as f64;
+    assert!(
+        (renewing / won.len() as f64 - 0.3).abs() < 0.05,
+        "{renewing} of {}",
+        won.len()
+    );
+}
+
+#[test]
+fn leads_and_cases_tell_a_consistent_story() {
+    let b = book(20_000, 5);
+    let by_id: HashMap<Uuid, &DemoRecord> = b.iter().map(|r| (r.id, r)).collect();
+    let day = |r: &DemoRecord, f: &str| {
+        r.get(f)
+            .and_then(|v| v.get(..10))
+            .and_then(crate::value::parse_date)
+    };
+    let (mut converted, mut open_cases, mut overdue) = (0, 0, 0);
+    for r in &b {
+        match r.kind {
+            Kind::Lead if r.get("status") == Some("converted") => {
+                converted += 1;
+                let account = by_id[&r.get("account_id").unwrap().parse::<Uuid>().unwrap()];
+                assert_eq!(r.get("company"), account.get("name"));
+                assert!(r.created < account.created, "captured before its account");
+                assert!(day(r, "converted_at") == Some(account.created));
+            }
+            Kind::Lead => {
+                assert!(r.get("account_id").is_none());
+                if r.get("status") == Some("disqualified") {
+                    assert!(r.get("disqualify_reason").is_some());
+                }
+            }
+            Kind::Case => {
+                let due = day(r, "due").unwrap();
+                assert!(due > r.created && r.created <= TODAY);
+                match r.get("status") {
+                    Some("resolved" | "closed") => {
+                        assert!(r.get("resolution").is_some());
+                        let resolved = day(r, "resolved_at").unwrap();
+                        assert!(resolved >= r.created && resolved <= TODAY);
+                    }
+                    _ => {
+                        assert!(r.get("resolved_at").is_none());
+                        open_cases += 1;
+                        overdue += usize::from(due < TODAY);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        converted > 100 && open_cases > 100 && overdue > 10,
+        "{converted} {open_cases} {overdue}"
+    );
 }
 
 #[test]
@@ -366,6 +436,10 @@ fn records_are_created_before_what_happens_to_them() {
         match r.kind {
             Kind::Product => assert!(r.created < TODAY),
             Kind::Account => account_created = Some(r.created),
+            // The lead an account was converted from came first.
+            Kind::Lead if r.get("status") == Some("converted") => {
+                assert!(r.created < account_created.unwrap(), "{r:?}")
+            }
             _ => assert!(r.created >= account_created.unwrap(), "{r:?}"),
         }
         match r.kind {

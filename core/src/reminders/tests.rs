@@ -82,6 +82,7 @@ fn renewals_and_reorders_on_hand_worked_dates() {
     let today = day("2026-11-30");
     let r = reminders(
         &book(),
+        &[],
         &ReminderRules::default(),
         &Dismissals::default(),
         today,
@@ -114,7 +115,7 @@ fn per_account_lead_time_and_a_new_open_deal() {
     let today = day("2026-11-30");
     let mut rules = ReminderRules::default();
     rules.renewal_days_by_account.insert(id(2), 100);
-    let r = reminders(&book(), &rules, &Dismissals::default(), today);
+    let r = reminders(&book(), &[], &rules, &Dismissals::default(), today);
     assert!(
         r.iter().any(|r| r.key == format!("renewal:{}", id(21))),
         "91 days <= 100"
@@ -123,6 +124,7 @@ fn per_account_lead_time_and_a_new_open_deal() {
     let without: Vec<_> = book().into_iter().filter(|d| d.id != id(55)).collect();
     let r = reminders(
         &without,
+        &[],
         &ReminderRules::default(),
         &Dismissals::default(),
         today,
@@ -140,9 +142,15 @@ fn dismissed_and_snoozed_reminders() {
         dismissed: vec![format!("reorder:{a1}:2026-10-03")],
         snoozed: [(format!("reorder:{a3}:2026-10-10"), "2026-12-05".to_string())].into(),
     };
-    let r = reminders(&book(), &ReminderRules::default(), &d, today);
+    let r = reminders(&book(), &[], &ReminderRules::default(), &d, today);
     assert_eq!(r.len(), 1, "only the renewal is left: {:?}", keys(&r));
-    let later = reminders(&book(), &ReminderRules::default(), &d, day("2026-12-05"));
+    let later = reminders(
+        &book(),
+        &[],
+        &ReminderRules::default(),
+        &d,
+        day("2026-12-05"),
+    );
     assert!(
         later.iter().any(|r| r.account_id == a3),
         "the snooze is over"
@@ -154,9 +162,90 @@ fn dismissed_and_snoozed_reminders() {
     // A new win makes a new reorder reminder, which the old dismissal does not hide.
     let mut more = book();
     more.push(won(15, 1, "2026-11-10"));
-    let r = reminders(&more, &ReminderRules::default(), &d, day("2026-12-20"));
+    let r = reminders(&more, &[], &ReminderRules::default(), &d, day("2026-12-20"));
     assert!(
         r.iter()
             .any(|r| r.key == format!("reorder:{a1}:2026-11-10"))
     );
+}
+
+#[test]
+fn overdue_open_cases_and_nothing_else() {
+    let today = day("2026-11-30");
+    let case = |n: u128, status: &str, due: Option<&str>| crate::report::Case {
+        id: id(n),
+        account_id: id(7),
+        subject: format!("case {n}"),
+        owner: "alice".into(),
+        assignee: Some("bob".into()),
+        priority: "high".into(),
+        status: status.into(),
+        due: due.map(day),
+        created: day("2026-11-01"),
+        resolved: None,
+    };
+    let cases = [
+        case(70, "in_progress", Some("2026-11-27")),
+        case(71, "new", Some("2026-11-30")), // due today: not overdue yet
+        case(72, "resolved", Some("2026-11-01")),
+        case(73, "waiting_on_customer", None),
+        case(74, "new", Some("2026-11-02")),
+    ];
+    let r = reminders(
+        &[],
+        &cases,
+        &ReminderRules::default(),
+        &Dismissals::default(),
+        today,
+    );
+    assert_eq!(
+        keys(&r),
+        vec![
+            (
+                format!("case:{}:2026-11-02", id(74)),
+                "2026-11-02".into(),
+                -28
+            ),
+            (
+                format!("case:{}:2026-11-27", id(70)),
+                "2026-11-27".into(),
+                -3
+            ),
+        ]
+    );
+    assert_eq!(
+        r[1].describe(),
+        "case \"case 70\" (high) was due 2026-11-27"
+    );
+    // Snoozed until tomorrow: hidden today, back tomorrow; a new due day is a new reminder.
+    let d = Dismissals {
+        dismissed: vec![],
+        snoozed: [(r[1].key.clone(), "2026-12-01".to_string())].into(),
+    };
+    let rules = ReminderRules::default();
+    assert_eq!(reminders(&[], &cases, &rules, &d, today).len(), 1);
+    // Tomorrow: the snooze is over, and case 71 (due today) is overdue too.
+    assert_eq!(
+        reminders(&[], &cases, &rules, &d, day("2026-12-01")).len(),
+        3
+    );
+}
+
+#[test]
+fn a_lost_deal_has_no_renewal_and_a_renewal_deal_ends_the_reminder() {
+    let today = day("2026-11-30");
+    let mut lost = deal(80, 8, "lost", "2026-06-01", "2026-05-01");
+    lost.renewal_date = Some(day("2026-12-15"));
+    let mut won = deal(81, 8, "won", "2026-06-01", "2026-05-01");
+    won.renewal_date = Some(day("2026-12-15"));
+    let rules = ReminderRules::default();
+    let none = Dismissals::default();
+    let r = reminders(&[lost.clone(), won.clone()], &[], &rules, &none, today);
+    assert_eq!(
+        keys(&r),
+        vec![(format!("renewal:{}", id(81)), "2026-12-15".into(), 15)]
+    );
+    let mut renewal = deal(82, 8, "lead", "2026-12-15", "2026-11-29");
+    renewal.renews = Some(id(81));
+    assert!(reminders(&[lost, won, renewal], &[], &rules, &none, today).is_empty());
 }

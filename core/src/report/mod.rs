@@ -1,4 +1,5 @@
-//! The managers' reports, computed once for every front-end: the device (CLI and app, from
+//! The managers' reports (pipeline, forecast, win rate, stale, RFM, activity, the lead
+//! funnel, service cases), computed once for every front-end: the device (CLI and app, from
 //! its projections) and the server (from its own) feed the same rows and get the same
 //! figures. `docs/reports.md` defines every figure in words.
 //!
@@ -9,14 +10,18 @@
 //! every report says which it did. Knows nothing of storage, Automerge or the network.
 
 mod activity;
+mod cases;
 mod forecast;
+mod funnel;
 mod pipeline;
 mod rfm;
 mod stale;
 mod winrate;
 
 pub use activity::{ActivityWeek, activity};
+pub use cases::{AGE_BUCKETS, CasesReport, OpenCases, OverdueCase, Resolved, cases};
 pub use forecast::{ForecastPeriod, ForecastReport, Period, forecast};
+pub use funnel::{FunnelBy, FunnelReport, FunnelRow, UNKNOWN_SOURCE, funnel};
 pub use pipeline::{GroupBy, PipelineReport, PipelineRow, pipeline};
 pub use rfm::{LOW_VALUE, RfmAccount, RfmReport, RfmRules, ScoreRange, SegmentRule, rfm};
 pub use stale::{StaleAccount, StaleDeal, StaleReport, StaleRules, stale};
@@ -67,12 +72,46 @@ pub struct Activity {
     pub opportunity_id: Option<Uuid>,
 }
 
+/// A lead as the funnel sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lead {
+    pub id: Uuid,
+    pub owner: String,
+    /// fair, referral, web, visit, call, other; `None` when not given.
+    pub source: Option<String>,
+    pub status: String,
+    /// The day it was captured.
+    pub created: Date,
+    /// The opportunity it was converted into, if any.
+    pub opportunity_id: Option<Uuid>,
+}
+
+/// A case (service request) as the reports and reminders see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Case {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub subject: String,
+    /// The account's owner.
+    pub owner: String,
+    pub assignee: Option<String>,
+    pub priority: String,
+    pub status: String,
+    pub due: Option<Date>,
+    /// The day it was logged.
+    pub created: Date,
+    /// The day it was resolved (or closed), if it was.
+    pub resolved: Option<Date>,
+}
+
 /// What a report is computed over: live (not deleted) records the user may see.
 #[derive(Clone, Debug, Default)]
 pub struct Book {
     pub deals: Vec<Deal>,
     pub accounts: Vec<Account>,
     pub activities: Vec<Activity>,
+    pub leads: Vec<Lead>,
+    pub cases: Vec<Case>,
 }
 
 /// Which records a report covers, besides what the user may see.

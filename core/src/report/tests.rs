@@ -232,6 +232,7 @@ fn book() -> Book {
         deals,
         accounts,
         activities,
+        ..Book::default()
     }
 }
 
@@ -524,7 +525,7 @@ fn rfm_quintiles(v: &[Decimal]) -> Vec<u8> {
                 created: day("2026-10-01"),
             })
             .collect(),
-        activities: vec![],
+        ..Book::default()
     };
     let r = rfm(
         &book,

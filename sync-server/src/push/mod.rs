@@ -24,6 +24,11 @@ use serde_json::Value as Json;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
+/// The user a case is assigned to, as its document stands.
+fn assignee(doc: &RecordDoc) -> Option<String> {
+    doc.read().str("assignee").map(str::to_string)
+}
+
 /// The actor the server loads documents with. The server never writes to a document.
 fn server_actor() -> ActorId {
     ActorId::from(&b"fieldbook-server"[..])
@@ -320,7 +325,13 @@ impl<'w> PushBatch<'w> {
                 kind.a()
             )));
         }
-        if !self.known(src).may_write(env.doc_id, &w.placement)? {
+        // A case's assignee works on it, whoever owns it (the assignee before this change).
+        let assigned = kind == Kind::Case
+            && self
+                .push_as
+                .writer
+                .is_assignee(kind, assignee(&w.doc).as_deref());
+        if !assigned && !self.known(src).may_write(env.doc_id, &w.placement)? {
             return Err(Rejection::Refused(
                 self.push_as
                     .writer
@@ -365,10 +376,10 @@ impl<'w> PushBatch<'w> {
         let written = validate::check_applied(kind, before, heads, &mut w.doc, change, user)?;
         let mut known = self.known(src);
         known.check_written(w.doc.id(), &written)?;
-        if kind == Kind::Task {
+        if ownership::relinks(kind) {
             let record = w.doc.read();
             let current = w.placement.clone();
-            let account = ownership::relink_task(&record, &current, &mut known)?;
+            let account = ownership::relink(&record, &current, &mut known)?;
             w.placement.account_id = account;
         }
         Ok(())

@@ -28,7 +28,7 @@ pub use push::{PushJob, SENT_AGAIN_BY};
 pub use quarantine::RETRIED_BY;
 pub use sessions::Session;
 
-use crate::access::{Requester, Scope};
+use crate::access::{self, Requester, Scope, Shares};
 use crate::auth::Passwords;
 use crate::error::{Result, ServerError};
 use crate::storage::{Repo, Storage};
@@ -82,6 +82,25 @@ fn scope_of(repo: &mut dyn Repo, user: &str, role: Role) -> Result<Scope> {
         Vec::new()
     };
     Ok(Scope::of(role, user, members))
+}
+
+/// What `user` sees beyond their scope: the cases assigned to them, and the account and
+/// contacts of each.
+fn shares_of(repo: &mut dyn Repo, user: &str) -> Result<Shares> {
+    let mut shares = Shares::default();
+    let mut accounts = std::collections::BTreeSet::new();
+    for a in repo.assigned_to(user)? {
+        shares.cases.insert(a.case);
+        accounts.insert(a.account);
+    }
+    for account in accounts {
+        for r in repo.records_of_account(account)? {
+            if access::shared_with_case(r.kind) {
+                shares.context.insert(r.id);
+            }
+        }
+    }
+    Ok(shares)
 }
 
 /// The scope an administrative request may act on (reps are refused).

@@ -1,12 +1,13 @@
 //! Pull pages: the cursor check, the bootstrap (snapshots of every visible record in id
 //! order, paged by `snapshot_after`, then ordinary pulls from where it began), and
 //! ordinary pulls (log entries after the cursor, found through one index range per
-//! visible owner, so a rep never scans other people's entries; what to send for each is
-//! `pull::decide`'s, knowing whether a later grant brings the record whole).
+//! visible owner and one per record shared with the user, so a rep never scans other
+//! people's entries; what to send for each is `pull::decide`'s, knowing whether a later
+//! grant brings the record whole).
 
 use super::push::check_log_id;
-use super::{Service, Session, now, scope_of};
-use crate::access::Scope;
+use super::{Service, Session, now, scope_of, shares_of};
+use crate::access::{Scope, Viewer};
 use crate::error::{Result, ServerError};
 use crate::pull::{self, Decision, Event, Page};
 use crate::storage::{LogFilter, OwnerFilter, Repo, StorageExt};
@@ -43,15 +44,21 @@ impl Service {
 
 fn page(repo: &mut dyn Repo, session: &Session, req: &PullRequest) -> Result<PullResponse> {
     let scope = scope_of(repo, &session.user, session.role)?;
+    let shares = shares_of(repo, &session.user)?;
+    let viewer = Viewer {
+        user: &session.user,
+        scope: &scope,
+        shares: &shares,
+    };
     let max = repo.log_head()?;
     let limit = pull::page_limit(req.limit);
     match (req.cursor, req.snapshot_after) {
         // A new bootstrap: changes after this position arrive by ordinary pulls later.
-        (0, None) => bootstrap(repo, &scope, None, max, max, limit),
+        (0, None) => bootstrap(repo, &viewer, None, max, max, limit),
         (base, Some(_)) if base > max => Err(cursor_ahead(base, max)),
-        (base, Some(after)) => bootstrap(repo, &scope, Some(after), base, max, limit),
+        (base, Some(after)) => bootstrap(repo, &viewer, Some(after), base, max, limit),
         (cursor, None) if cursor > max => Err(cursor_ahead(cursor, max)),
-        (cursor, None) => ordinary(repo, session, &scope, cursor, max, limit),
+        (cursor, None) => ordinary(repo, session, &viewer, cursor, max, limit),
     }
 }
 
@@ -61,18 +68,28 @@ fn cursor_ahead(cursor: u64, max: u64) -> ServerError {
     ))
 }
 
-/// The ids of up to `n` visible records after `after`, in id order.
+/// The ids of up to `n` visible records after `after`, in id order (records shared with
+/// the user among them; personal records of others are still to be left out).
 fn visible_ids(
     repo: &mut dyn Repo,
-    scope: &Scope,
+    viewer: &Viewer<'_>,
     after: Option<Uuid>,
     n: usize,
 ) -> Result<Vec<Uuid>> {
-    let Some(owners) = scope.owners() else {
-        return repo.doc_ids(OwnerFilter::Any, after, n);
+    let shared = viewer
+        .shares
+        .ids()
+        .filter(|id| after.is_none_or(|a| *id > a));
+    let Some(owners) = viewer.scope.owners() else {
+        let mut ids: BTreeSet<Uuid> = repo
+            .doc_ids(OwnerFilter::Any, after, n)?
+            .into_iter()
+            .collect();
+        ids.extend(shared);
+        return Ok(ids.into_iter().take(n).collect());
     };
-    // One index range per owner (and one for products), merged.
-    let mut ids = BTreeSet::new();
+    // One index range per owner (and one for products), merged with the shared records.
+    let mut ids: BTreeSet<Uuid> = shared.collect();
     for owner in owners {
         ids.extend(repo.doc_ids(OwnerFilter::Owner(owner), after, n)?);
     }
@@ -98,20 +115,23 @@ fn snapshot_of(repo: &mut dyn Repo, id: Uuid) -> Result<Option<PullItem>> {
 /// A page of the bootstrap, which began when the log was at `base`.
 fn bootstrap(
     repo: &mut dyn Repo,
-    scope: &Scope,
+    viewer: &Viewer<'_>,
     after: Option<Uuid>,
     base: u64,
     max: u64,
     limit: usize,
 ) -> Result<PullResponse> {
-    let ids = visible_ids(repo, scope, after, limit + 1)?;
+    let ids = visible_ids(repo, viewer, after, limit + 1)?;
     let mut page = Page::default();
     let mut last = None;
     for &id in &ids {
         if page.full(limit) {
             break;
         }
-        if let Some(item) = snapshot_of(repo, id)? {
+        if let Some(item) = snapshot_of(repo, id)?
+            && let PullItem::Snapshot { kind, owner, .. } = &item
+            && viewer.sees(*kind, id, Some(owner.as_str()).filter(|o| !o.is_empty()))
+        {
             page.push(item);
         }
         last = Some(id);
@@ -132,13 +152,16 @@ fn bootstrap(
 fn candidates(
     repo: &mut dyn Repo,
     session: &Session,
-    scope: &Scope,
+    viewer: &Viewer<'_>,
     cursor: u64,
     max: u64,
     limit: usize,
 ) -> Result<Vec<u64>> {
-    let user = session.user.as_str();
+    let (user, scope): (&str, &Scope) = (viewer.user, viewer.scope);
     let mut seqs = BTreeSet::new();
+    for id in viewer.shares.ids() {
+        seqs.extend(repo.log_seqs(LogFilter::Doc(id), cursor, max, limit)?);
+    }
     match scope.owners() {
         None => seqs.extend(repo.log_seqs(LogFilter::AllFor(user), cursor, max, limit)?),
         Some(owners) => {
@@ -161,13 +184,13 @@ fn candidates(
 fn ordinary(
     repo: &mut dyn Repo,
     session: &Session,
-    scope: &Scope,
+    viewer: &Viewer<'_>,
     cursor: u64,
     max: u64,
     limit: usize,
 ) -> Result<PullResponse> {
     let user = session.user.as_str();
-    let seqs = candidates(repo, session, scope, cursor, max, limit)?;
+    let seqs = candidates(repo, session, viewer, cursor, max, limit)?;
     // Whether any record is granted to this user later on (then its changes before the
     // grant are not sent: the snapshot brings them).
     let any_grants = repo.has_scope_entries(user, cursor, max)?;
@@ -184,7 +207,7 @@ fn ordinary(
         let later = any_grants
             && matches!(e.event, Event::Change { .. })
             && repo.granted(user, e.doc_id, seq, max)?;
-        match pull::decide(scope, &e, later) {
+        match pull::decide(viewer, &e, later) {
             Decision::Skip => {}
             Decision::Changes => {
                 if let Event::Change { bytes, .. } = e.event {

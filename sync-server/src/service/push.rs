@@ -3,17 +3,20 @@
 //! highest log position the device was sent), that it is pushed against this log (not one
 //! a restore replaced), and what storing a page means (the changes received now, refusals
 //! quarantined and earlier refusals of what was sent again settled, the device's new
-//! pending count; a handover's last page wipes the device and revokes its token). After a
-//! page, changes that waited for what it brought are retried (`quarantine`). The changes
-//! themselves go through the backend-free engine (`push::PushBatch`); the backend chooses
-//! how to run a [`PushJob`] ([`Storage::push`](crate::storage::Storage::push)).
+//! pending count; a handover's last page wipes the device and revokes its token; a case
+//! given to another assignee shares it, its account and its contacts with them, and stops
+//! sharing them with the one before). After a page, changes that waited for what it brought
+//! are retried (`quarantine`). The changes themselves go through the backend-free engine
+//! (`push::PushBatch`); the backend chooses how to run a [`PushJob`]
+//! ([`Storage::push`](crate::storage::Storage::push)).
 
 use super::{Service, Session, now, scope_of};
-use crate::access::{Principal, Writer};
+use crate::access::{self, Principal, Writer};
 use crate::error::{Result, ServerError};
 use crate::ownership::Placement;
 use crate::push::{PushAs, PushBatch, PushOutcome, PushSource, StoredDoc};
-use crate::storage::{PushWork, Pusher, Repo, TokenState};
+use crate::storage::{PushWork, Pusher, Repo, ScopeEvent, TokenState};
+use fieldbook_core::Kind;
 use fieldbook_core::protocol::{ChangeEnvelope, PushRequest, PushResponse};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -71,14 +74,19 @@ pub(super) fn check_log_id(repo: &mut dyn Repo, theirs: Option<Uuid>) -> Result<
 }
 
 /// Stores a page's outcome: the changes in the log (received now), the refusals in the
-/// quarantine, and any open refusal of a change now accepted (sent again) settled.
+/// quarantine, any open refusal of a change now accepted (sent again) settled, and the
+/// shares of cases whose assignee changed.
 pub(super) fn store_outcome(
     repo: &mut dyn Repo,
     outcome: &PushOutcome,
     by: Pusher<'_>,
     at: &str,
 ) -> Result<()> {
+    let assigned = assignment_changes(repo, outcome)?;
     repo.store_push(outcome, by, at)?;
+    for change in assigned {
+        share(repo, &change, at)?;
+    }
     let hashes: Vec<&str> = outcome.accepted.iter().map(|a| a.hash.as_str()).collect();
     repo.settle_quarantined(&hashes, SENT_AGAIN_BY, at)?;
     Ok(())
@@ -178,6 +186,73 @@ impl PushWork for PushJob {
         let outcome = batch.finish()?;
         self.store(repo, outcome)
     }
+}
+
+/// A case whose assignee a push changed.
+struct Reassigned {
+    case: Uuid,
+    account: Uuid,
+    owner: String,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+/// Who a case is assigned to as its projection says (nobody once it is deleted).
+fn assignee_in(record: &str) -> Option<String> {
+    let json: serde_json::Value = serde_json::from_str(record).ok()?;
+    if json.get("deleted") == Some(&serde_json::Value::Bool(true)) {
+        return None;
+    }
+    json.get("assignee")?.as_str().map(str::to_string)
+}
+
+/// The cases of a page whose assignee changed, read before the page is stored.
+fn assignment_changes(repo: &mut dyn Repo, out: &PushOutcome) -> Result<Vec<Reassigned>> {
+    let mut changed = Vec::new();
+    for d in out.docs.iter().filter(|d| d.placement.kind == Kind::Case) {
+        let Some(account) = d.placement.account_id else {
+            continue;
+        };
+        let before = match d.is_new {
+            true => None,
+            false => repo.snapshot(d.id)?.and_then(|s| assignee_in(&s.record)),
+        };
+        let after = assignee_in(&d.record);
+        if before != after {
+            changed.push(Reassigned {
+                case: d.id,
+                account,
+                owner: d.placement.owner.clone().unwrap_or_default(),
+                before,
+                after,
+            });
+        }
+    }
+    Ok(changed)
+}
+
+/// Shares a case, its account and its contacts with its new assignee (grants: their
+/// devices receive them whole) and stops sharing them with the one before (revokes: their
+/// devices drop what they no longer see — unless another case still shares it).
+fn share(repo: &mut dyn Repo, c: &Reassigned, at: &str) -> Result<()> {
+    repo.set_assignee(c.case, c.account, c.after.as_deref())?;
+    let mut records = vec![(c.case, c.owner.clone())];
+    for r in repo.records_of_account(c.account)? {
+        if access::shared_with_case(r.kind) {
+            records.push((r.id, r.owner.unwrap_or_default()));
+        }
+    }
+    let events = [
+        (c.before.as_deref(), ScopeEvent::Revoke),
+        (c.after.as_deref(), ScopeEvent::Grant),
+    ];
+    for (user, event) in events {
+        let Some(user) = user else { continue };
+        for (doc, owner) in &records {
+            repo.append_scope(*doc, event, owner, user, at)?;
+        }
+    }
+    Ok(())
 }
 
 impl Service {

@@ -50,7 +50,7 @@ mod repo;
 mod sqlite;
 
 pub use repo::{
-    Counts, DeviceRepo, LogFilter, LogRepo, NewDevice, NewUserRow, OwnerFilter, Pusher,
+    Assignment, Counts, DeviceRepo, LogFilter, LogRepo, NewDevice, NewUserRow, OwnerFilter, Pusher,
     QuarantineRepo, QuarantinedChange, RecordOwner, RecordRepo, Repo, ScopeEvent, StoredSnapshot,
     TokenRow, TokenState, UserRepo, UserUpdate,
 };

@@ -159,6 +159,13 @@ pub struct StoredSnapshot {
     pub conflicts: u32,
 }
 
+/// A case assigned to someone, with the account it is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    pub case: Uuid,
+    pub account: Uuid,
+}
+
 /// A quarantined change whole: its entry and its bytes.
 #[derive(Clone, Debug)]
 pub struct QuarantinedChange {
@@ -203,6 +210,10 @@ pub trait RecordRepo {
     /// (received at `at`), each changed document with its projection, and its refusals in
     /// the quarantine (open, with their cause).
     fn store_push(&mut self, outcome: &PushOutcome, by: Pusher<'_>, at: &str) -> Result<()>;
+    /// Records who a case is assigned to (`None`: no one), on `account`.
+    fn set_assignee(&mut self, case: Uuid, account: Uuid, assignee: Option<&str>) -> Result<()>;
+    /// The cases assigned to `user`, by case id.
+    fn assigned_to(&mut self, user: &str) -> Result<Vec<Assignment>>;
     fn counts(&mut self) -> Result<Counts>;
 }
 
@@ -248,6 +259,8 @@ pub enum LogFilter<'a> {
     Grantee(&'a str),
     /// Changes pushed by this device (whoever owns their records).
     Device(Uuid),
+    /// Changes and moves of one record (not its grants and revokes).
+    Doc(Uuid),
 }
 
 /// A change of what a user sees.

@@ -4,8 +4,9 @@
 //! bookkeeping lands), sign-in and tokens, pushes (placement, refusals into quarantine,
 //! duplicates), pulls (bootstrap paging, cursors, grants and drops), reassignment,
 //! deactivation and handover, the quarantine (and decisions on it), administrative rules,
-//! concurrent pushes, and trust: authorship, values, writes made before a device learned
-//! of a move, parent loops, retries of what waited, the log's identity and reconcile.
+//! concurrent pushes, trust: authorship, values, writes made before a device learned of a
+//! move, parent loops, retries of what waited, the log's identity and reconcile; and
+//! records shared beyond scope (cases with their assignees; personal records).
 //!
 //! A backend runs the suite with one line in a test file, given a function or closure
 //! that makes a fresh, empty backend for each test:
@@ -31,6 +32,7 @@ mod moves;
 mod pull;
 mod push;
 mod sessions;
+mod shares;
 mod transactions;
 mod trust;
 
@@ -41,6 +43,7 @@ pub use moves::*;
 pub use pull::*;
 pub use push::*;
 pub use sessions::*;
+pub use shares::*;
 pub use transactions::*;
 pub use trust::*;
 
@@ -102,6 +105,9 @@ macro_rules! storage_conformance {
             account_parents_make_no_loop,
             refused_changes_are_applied_discarded_or_retried,
             the_log_has_an_identity_and_reconcile_names_what_it_lacks,
+            a_case_reaches_its_assignee_with_its_account_and_contacts_only,
+            personal_records_reach_their_owners_devices_only,
+            a_converted_lead_hangs_on_its_account_and_moves_with_it,
         );
     };
     (@tests $fresh:expr; $($test:ident),* $(,)?) => {

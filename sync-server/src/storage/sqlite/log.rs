@@ -28,6 +28,7 @@ impl LogRepo for SqliteRepo<'_> {
         upto: u64,
         limit: usize,
     ) -> Result<Vec<u64>> {
+        let doc;
         let device;
         let (sql, key) = match filter {
             LogFilter::AllFor(user) => (
@@ -61,6 +62,14 @@ impl LogRepo for SqliteRepo<'_> {
                     "SELECT seq FROM log WHERE device_id = ?1 AND seq > ?2 AND seq <= ?3
                      ORDER BY seq LIMIT ?4",
                     Some(device.as_str()),
+                )
+            }
+            LogFilter::Doc(id) => {
+                doc = id.to_string();
+                (
+                    "SELECT seq FROM log WHERE grantee IS NULL AND doc_id = ?1 AND seq > ?2
+                     AND seq <= ?3 ORDER BY seq LIMIT ?4",
+                    Some(doc.as_str()),
                 )
             }
         };

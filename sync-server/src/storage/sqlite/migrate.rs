@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0001_init.sql"),
     include_str!("../../../migrations/0002_device_and_generation.sql"),
     include_str!("../../../migrations/0003_trust.sql"),
+    include_str!("../../../migrations/0004_case_assignments.sql"),
 ];
 
 /// The schema version this program writes.

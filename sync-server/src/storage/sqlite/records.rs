@@ -7,7 +7,9 @@ use super::repo::{SqliteRepo, parse_kind, parse_uuid};
 use crate::error::Result;
 use crate::ownership::Placement;
 use crate::push::{PushOutcome, StoredDoc};
-use crate::storage::{Counts, OwnerFilter, Pusher, RecordOwner, RecordRepo, StoredSnapshot};
+use crate::storage::{
+    Assignment, Counts, OwnerFilter, Pusher, RecordOwner, RecordRepo, StoredSnapshot,
+};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -280,6 +282,42 @@ impl RecordRepo for SqliteRepo<'_> {
             ])?;
         }
         Ok(())
+    }
+
+    fn set_assignee(&mut self, case: Uuid, account: Uuid, assignee: Option<&str>) -> Result<()> {
+        match assignee {
+            Some(user) => self
+                .conn
+                .prepare_cached(
+                    "INSERT INTO assignments (case_id, assignee, account_id) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (case_id) DO UPDATE SET assignee = excluded.assignee,
+                       account_id = excluded.account_id",
+                )?
+                .execute(params![case.to_string(), user, account.to_string()])?,
+            None => self
+                .conn
+                .prepare_cached("DELETE FROM assignments WHERE case_id = ?1")?
+                .execute([case.to_string()])?,
+        };
+        Ok(())
+    }
+
+    fn assigned_to(&mut self, user: &str) -> Result<Vec<Assignment>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT case_id, account_id FROM assignments WHERE assignee = ?1 ORDER BY case_id",
+        )?;
+        let rows = stmt.query_map([user], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (case, account) = row?;
+            out.push(Assignment {
+                case: parse_uuid(&case)?,
+                account: parse_uuid(&account)?,
+            });
+        }
+        Ok(out)
     }
 
     fn counts(&mut self) -> Result<Counts> {

@@ -7,6 +7,9 @@ export const records = {
   "kind.activity": "Activity",
   "kind.task": "Task",
   "kind.product": "Product",
+  "kind.lead": "Lead",
+  "kind.case": "Case",
+  "kind.dismissal": "Dismissed reminder",
 
   "kinds.account": "Accounts",
   "kinds.contact": "Contacts",
@@ -15,6 +18,9 @@ export const records = {
   "kinds.activity": "Activities",
   "kinds.task": "Tasks",
   "kinds.product": "Products",
+  "kinds.lead": "Leads",
+  "kinds.case": "Cases",
+  "kinds.dismissal": "Dismissed reminders",
 
   "field.name": "Name",
   "field.industry": "Industry",

@@ -10,6 +10,9 @@ export const records: Translation<typeof en> = {
   "kind.activity": "活动",
   "kind.task": "任务",
   "kind.product": "产品",
+  "kind.lead": "线索",
+  "kind.case": "服务工单",
+  "kind.dismissal": "已忽略的提醒",
 
   "kinds.account": "客户",
   "kinds.contact": "联系人",
@@ -18,6 +21,9 @@ export const records: Translation<typeof en> = {
   "kinds.activity": "活动",
   "kinds.task": "任务",
   "kinds.product": "产品",
+  "kinds.lead": "线索",
+  "kinds.case": "服务工单",
+  "kinds.dismissal": "已忽略的提醒",
 
   "field.name": "名称",
   "field.industry": "行业",

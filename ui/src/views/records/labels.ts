@@ -16,6 +16,9 @@ export const KIND_LABELS: Readonly<Record<Kind, Key>> = {
   activity: "kind.activity",
   task: "kind.task",
   product: "kind.product",
+  lead: "kind.lead",
+  case: "kind.case",
+  dismissal: "kind.dismissal",
 };
 
 export const KIND_GROUPS: Readonly<Record<Kind, Key>> = {
@@ -26,6 +29,9 @@ export const KIND_GROUPS: Readonly<Record<Kind, Key>> = {
   activity: "kinds.activity",
   task: "kinds.task",
   product: "kinds.product",
+  lead: "kinds.lead",
+  case: "kinds.case",
+  dismissal: "kinds.dismissal",
 };
 
 const FIELD_LABELS: Readonly<Record<string, Key>> = {

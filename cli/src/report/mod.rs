@@ -2,12 +2,14 @@
 //! device's copy, printed for people (tables, money with its currency), as one JSON
 //! document (`--json`), or as CSV rows any spreadsheet opens (`--csv`).
 
+mod service;
+
 use clap::{Args, Subcommand, ValueEnum};
 use fieldbook_client::report::{Report, ReportKind, ReportRequest};
 use fieldbook_client::{ClientError, Store};
 use fieldbook_core::CoreError;
 use fieldbook_core::money::{Locale, format_money};
-use fieldbook_core::report::{Amounts, Filter, GroupBy, Period, RfmRules, StaleRules};
+use fieldbook_core::report::{Amounts, Filter, FunnelBy, GroupBy, Period, RfmRules, StaleRules};
 use fieldbook_core::value::{format_date, parse_date};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -20,6 +22,8 @@ pub enum Which {
     Stale,
     Rfm,
     Activity,
+    Funnel,
+    Cases,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -28,13 +32,16 @@ pub enum By {
     Owner,
     Month,
     Quarter,
+    Source,
 }
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// pipeline, forecast, winrate, stale, rfm or activity (docs/reports.md defines them).
+    /// pipeline, forecast, winrate, stale, rfm, activity, funnel or cases (docs/reports.md
+    /// defines them).
     which: Which,
-    /// pipeline: stage (default) or owner; forecast: month (default) or quarter.
+    /// pipeline: stage (default) or owner; forecast: month (default) or quarter; funnel:
+    /// owner (default) or source.
     #[arg(long)]
     by: Option<By>,
     /// Only records of this owner (repeat for several).
@@ -100,6 +107,7 @@ fn wrong_by(which: Which, by: By) -> ClientError {
         expected: match which {
             Which::Pipeline => "stage or owner".into(),
             Which::Forecast => "month or quarter".into(),
+            Which::Funnel => "owner or source".into(),
             _ => format!("nothing: the {which:?} report has no --by").to_lowercase(),
         },
     })
@@ -131,6 +139,13 @@ fn request(a: &ReportArgs) -> Result<ReportRequest, ClientError> {
             ReportKind::Rfm { rules }
         }
         (Which::Activity, None) => ReportKind::Activity,
+        (Which::Funnel, None | Some(By::Owner)) => ReportKind::Funnel {
+            by: FunnelBy::Owner,
+        },
+        (Which::Funnel, Some(By::Source)) => ReportKind::Funnel {
+            by: FunnelBy::Source,
+        },
+        (Which::Cases, None) => ReportKind::Cases,
         (which, Some(by)) => return Err(wrong_by(which, by)),
     };
     Ok(ReportRequest {
@@ -216,14 +231,14 @@ fn opt_date(d: Option<time::Date>) -> String {
 }
 
 /// A report as CSV rows (`header`, `rows`) and, when it differs, as a table for people.
-struct Tables {
+pub(super) struct Tables {
     header: Vec<&'static str>,
     rows: Vec<Vec<String>>,
     people: Option<Shown>,
 }
 
 /// A table for people: its header and rows.
-type Shown = (Vec<&'static str>, Vec<Vec<String>>);
+pub(super) type Shown = (Vec<&'static str>, Vec<Vec<String>>);
 
 /// Runs `fieldbook report`.
 pub fn report(store: &Store, a: &ReportArgs, json: bool) -> anyhow::Result<()> {
@@ -516,6 +531,8 @@ pub fn report(store: &Store, a: &ReportArgs, json: bool) -> anyhow::Result<()> {
                 people: None,
             }
         }
+        Report::Funnel(f) => service::funnel(f),
+        Report::Cases(c) => service::cases(c),
     };
     if a.csv {
         return csv_out(&header, rows);
@@ -525,6 +542,14 @@ pub fn report(store: &Store, a: &ReportArgs, json: bool) -> anyhow::Result<()> {
         out!("Nothing to report.");
     } else {
         table(&header, rows);
+    }
+    if let Report::Cases(c) = &report
+        && !c.overdue.is_empty()
+    {
+        out!("Overdue:");
+        for line in service::overdue_lines(c) {
+            out!("{line}");
+        }
     }
     if let Report::Rfm(r) = &report {
         if r.unscored > 0 {
