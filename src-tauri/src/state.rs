@@ -63,12 +63,12 @@ impl Sink for WindowSink {
     }
 }
 
-/// Unlocks an encrypted store with `FIELDBOOK_PASSPHRASE` when it is set (scripts, the
-/// demo, tests). Without it an encrypted store answers "locked"; the app has no passphrase
-/// screen yet.
+/// Unlocks an encrypted store with its key remembered in the OS keyring, or with
+/// `FIELDBOOK_PASSPHRASE` when it is set (scripts, the demo, tests). Without either an
+/// encrypted store answers "locked"; the app has no passphrase screen yet.
 fn unlock_from_env(dir: &Path) -> Result<(), AppError> {
-    use fieldbook_client::{AtRest, at_rest};
-    if at_rest::at_rest(dir) != AtRest::Passphrase {
+    use fieldbook_client::{AtRest, at_rest, keyring};
+    if at_rest::at_rest(dir) != AtRest::Passphrase || keyring::unlock(dir)? {
         return Ok(());
     }
     match std::env::var("FIELDBOOK_PASSPHRASE") {
