@@ -85,19 +85,32 @@ function ReminderRow({ reminder }: { reminder: DueReminder }) {
       </div>
       <div className="reminder-actions">
         {reminder.reason.type === "renewal" && (
-          <button type="button" className="primary small" disabled={busy} onClick={() => renew.mutate()}>
+          <button
+            type="button"
+            className="primary small"
+            data-action="renew"
+            disabled={busy}
+            onClick={() => renew.mutate()}
+          >
             {t("reminders.renew")}
           </button>
         )}
         <button
           type="button"
           className="small"
+          data-action="snooze"
           disabled={busy}
           onClick={() => dismiss.mutate(daysAfter(today, SNOOZE_DAYS))}
         >
           {t("reminders.snooze")}
         </button>
-        <button type="button" className="plain small" disabled={busy} onClick={() => dismiss.mutate(null)}>
+        <button
+          type="button"
+          className="plain small"
+          data-action="dismiss"
+          disabled={busy}
+          onClick={() => dismiss.mutate(null)}
+        >
           {t("reminders.dismiss")}
         </button>
       </div>
