@@ -1,4 +1,4 @@
-/** 简体中文：线索、服务请求与提醒（第 11 号需求）。 */
+/** 简体中文：线索、服务工单与提醒（第 11 号需求）。 */
 import type { Translation } from "../catalogue";
 import type { followup as en } from "../en/followup";
 
@@ -60,14 +60,14 @@ export const followup: Translation<typeof en> = {
   "leads.withDeal": "同时建立商机",
   "leads.convertButton": "转化线索",
 
-  "cases.log": "记录服务请求",
-  "cases.save": "保存服务请求",
-  "cases.none": "没有服务请求。",
+  "cases.log": "记录服务工单",
+  "cases.save": "保存服务工单",
+  "cases.none": "没有服务工单。",
   "cases.overdue": "已逾期",
-  "cases.overdueCount": { other: "{count} 个服务请求逾期" },
+  "cases.overdueCount": { other: "{count} 个服务工单逾期" },
   "cases.assignedTo": "负责人：{user}",
   "cases.assigneeHint": "同事的用户名",
-  "cases.dueOn": "{date} 到期",
+  "cases.dueOn": "{date}到期",
   "cases.dueHint": "不填时，到期日按优先级设定。",
   "cases.statusOf": "“{subject}”的状态",
   "cases.resolve": "解决",
@@ -76,7 +76,7 @@ export const followup: Translation<typeof en> = {
   "reminders.none": "今天没有提醒。",
   "reminders.renewal": "“{deal}”续约到期：{date}",
   "reminders.reorder": "约每 {days} 天采购一次；上次 {date}",
-  "reminders.overdueCase": "服务请求“{subject}”（{priority}）已于 {date} 到期",
+  "reminders.overdueCase": "服务工单“{subject}”（{priority}）已于{date}到期",
   "reminders.dueToday": "今天",
   "reminders.inDays": { other: "{count} 天后" },
   "reminders.daysAgo": { other: "{count} 天前" },

@@ -114,7 +114,7 @@ function LogCase({ schema, accountId, onDone }: { schema: SchemaInfo; accountId:
 /** Open cases first (overdue, then by due day), then the others. */
 function ordered(schema: SchemaInfo, cases: RecordView[]): RecordView[] {
   const open = (c: RecordView) => schema.open_case_statuses.includes(str(c, "status") ?? "new");
-  const rank = (c: RecordView) => (isOverdue(schema, c) ? 0 : open(c) ? 1 : 2);
+  const rank = (c: RecordView) => (isOverdue(schema.open_case_statuses, c) ? 0 : open(c) ? 1 : 2);
   return [...cases].sort(
     (a, b) => rank(a) - rank(b) || (str(a, "due") ?? "9999").localeCompare(str(b, "due") ?? "9999"),
   );
@@ -156,7 +156,7 @@ export function AccountCases({ schema, accountId }: { schema: SchemaInfo; accoun
 export function OverdueFlag({ schema, accountId }: { schema: SchemaInfo; accountId: string }) {
   const { t } = useI18n();
   const cases = useAccountCases(accountId);
-  const count = (cases.data?.records ?? []).filter((c) => isOverdue(schema, c)).length;
+  const count = (cases.data?.records ?? []).filter((c) => isOverdue(schema.open_case_statuses, c)).length;
   if (count === 0) return null;
   return (
     // A button, not a link: the URL's hash is the app's route.

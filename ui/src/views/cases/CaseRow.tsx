@@ -18,11 +18,14 @@ export function str(r: RecordView, field: string): string | null {
   return typeof v === "string" ? v : null;
 }
 
-/** Whether a case is still open and its due day has passed (calendar days compare as text). */
-export function isOverdue(schema: SchemaInfo, c: RecordView, today: string = localDay()): boolean {
+/**
+ * Whether a case is still open (its status among the schema's `open_case_statuses`) and its
+ * due day has passed (`YYYY-MM-DD` days compare as text).
+ */
+export function isOverdue(openStatuses: readonly string[], c: RecordView, today: string = localDay()): boolean {
   const due = str(c, "due");
   const status = str(c, "status") ?? "new";
-  return due !== null && due < today && schema.open_case_statuses.includes(status);
+  return due !== null && due < today && openStatuses.includes(status);
 }
 
 export function CaseRow({ schema, record }: { schema: SchemaInfo; record: RecordView }) {
@@ -38,7 +41,7 @@ export function CaseRow({ schema, record }: { schema: SchemaInfo; record: Record
   const assignee = str(record, "assignee");
   const due = str(record, "due");
   const done = str(record, "resolution");
-  const overdue = isOverdue(schema, record);
+  const overdue = isOverdue(schema.open_case_statuses, record);
 
   const save = useMutation({
     mutationFn: (values: { status: string; resolution?: string }) => api.updateRecord(record.id, values),
@@ -91,8 +94,9 @@ export function CaseRow({ schema, record }: { schema: SchemaInfo; record: Record
         </select>
       </div>
       {done && (
-        <p className="case-resolution" data-testid="resolution">
-          {done}
+        <p className="case-resolution">
+          <span className="muted">{t("field.resolution")}:</span>
+          <span data-testid="resolution">{done}</span>
         </p>
       )}
       {resolving && (

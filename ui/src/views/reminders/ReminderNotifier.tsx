@@ -24,7 +24,7 @@ function told(): string[] {
 
 export function ReminderNotifier() {
   const api = useApi();
-  const i18n = useI18n();
+  const { t, fmt } = useI18n();
   const reminders = useReminders();
   useEffect(() => {
     const list = reminders.data;
@@ -33,10 +33,9 @@ export function ReminderNotifier() {
     const fresh = list.filter((r) => !seen.includes(r.key));
     const first = fresh[0];
     if (!first) return;
-    const { t } = i18n;
     const body =
       fresh.length === 1
-        ? `${first.account}: ${reminderText(i18n, first)}`
+        ? `${first.account}: ${reminderText(t, fmt.date, first)}`
         : t("reminders.many", { count: fresh.length });
     void api.notify(t("reminders.notifyTitle"), body);
     try {
@@ -44,6 +43,6 @@ export function ReminderNotifier() {
     } catch {
       // Without storage the same reminders may be told again at the next start.
     }
-  }, [reminders.data, api, i18n]);
+  }, [reminders.data, api, t, fmt]);
   return null;
 }

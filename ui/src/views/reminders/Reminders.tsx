@@ -27,19 +27,22 @@ export function useReminders() {
   });
 }
 
-/** What a reminder is about, in the user's language (Rust's `text` is English only). */
-export function reminderText({ t, fmt }: Pick<I18n, "t" | "fmt">, r: DueReminder): string {
+/**
+ * What a reminder is about, in the user's language (Rust's `text` is English only), its
+ * days written by `date`.
+ */
+export function reminderText(t: I18n["t"], date: (day: string) => string, r: DueReminder): string {
   const reason = r.reason;
   switch (reason.type) {
     case "renewal":
-      return t("reminders.renewal", { deal: reason.deal_name, date: fmt.date(reason.renewal_date) });
+      return t("reminders.renewal", { deal: reason.deal_name, date: date(reason.renewal_date) });
     case "reorder":
-      return t("reminders.reorder", { days: reason.every_days, date: fmt.date(reason.last_won) });
+      return t("reminders.reorder", { days: reason.every_days, date: date(reason.last_won) });
     case "overdue_case":
       return t("reminders.overdueCase", {
         subject: reason.subject,
         priority: choiceLabel(t, "priority", reason.priority),
-        date: fmt.date(r.due),
+        date: date(r.due),
       });
   }
 }
@@ -52,8 +55,7 @@ function daysAfter(day: string, days: number): string {
 }
 
 function ReminderRow({ reminder }: { reminder: DueReminder }) {
-  const i18n = useI18n();
-  const { t } = i18n;
+  const { t, fmt } = useI18n();
   const api = useApi();
   const queries = useQueryClient();
   const today = localDay();
@@ -80,7 +82,7 @@ function ReminderRow({ reminder }: { reminder: DueReminder }) {
     <li className="reminder" data-key={reminder.key} data-type={reminder.reason.type}>
       <div className="reminder-what">
         <a href={recordHref("account", reminder.account_id)}>{reminder.account}</a>
-        <span className="reminder-text">{reminderText(i18n, reminder)}</span>
+        <span className="reminder-text">{reminderText(t, fmt.date, reminder)}</span>
         <span className={reminder.days_left < 0 ? "reminder-when is-overdue" : "reminder-when"}>{when}</span>
       </div>
       <div className="reminder-actions">
