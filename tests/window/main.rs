@@ -4,6 +4,7 @@
 //! `<target>/screenshots/`), named `SCREEN.LANGUAGE.WIDTH.png`.
 
 mod field_kinds;
+mod first_run_tls;
 mod instance;
 mod notes;
 mod rep_day;

@@ -92,12 +92,14 @@ export function Leads() {
           {errorMessage(pages.error)}
         </p>
       )}
-      {pages.data && rows.length === 0 && <p className="muted">{t("leads.none")}</p>}
-      <ul className="list panel" data-testid="leads">
-        {rows.map((lead) => (
-          <LeadRow key={lead.id} lead={lead} />
-        ))}
-      </ul>
+      <div className="panel">
+        <ul className="list" data-testid="leads">
+          {rows.map((lead) => (
+            <LeadRow key={lead.id} lead={lead} />
+          ))}
+        </ul>
+        {pages.data && rows.length === 0 && <p className="muted">{t("leads.none")}</p>}
+      </div>
       {pages.hasNextPage && (
         <button type="button" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
           {t("leads.more")}
