@@ -174,6 +174,19 @@ fn leads_cases_and_reminders_offline_and_after_sync() {
         (text(&converted, "status"), text(&converted, "account_id")),
         ("converted".into(), haier.clone())
     );
+    // The lead stays one click away from the account, converted, with what it became.
+    app.wait_for_text_containing("[data-testid=account-leads]", "张伟");
+    app.find("[data-testid=account-leads] a").click();
+    app.wait_for_attribute("[data-testid=lead-status]", "data-status", "converted");
+    app.wait_for_text_containing("[data-testid=converted] a[data-became=account]", "海尔集团");
+    app.wait_for_text_containing("[data-testid=converted] a[data-became=contact]", "张伟");
+    app.wait_for_text_containing(
+        "[data-testid=converted] a[data-became=opportunity]",
+        "冰箱 2027",
+    );
+    app.find("[data-testid=converted] a[data-became=account]")
+        .click();
+    app.wait_for(&format!("article.account-page[data-id=\"{haier}\"]"));
     // The overdue case is flagged beside the account's name.
     app.wait_for_text_containing("[data-testid=overdue-cases]", "1 overdue case");
 

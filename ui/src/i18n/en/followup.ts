@@ -46,6 +46,7 @@ export const followup = {
   "leads.more": "Show more",
   "leads.back": "Back to leads",
   "leads.became": "Converted into",
+  "leads.fromLeads": "From leads",
   "leads.convertedAt": "Converted {date}",
   "leads.convert": "Convert",
   "leads.convertHint": "Makes the account, the contact and, if you like, a deal, in one step.",

@@ -49,6 +49,7 @@ export const followup: Translation<typeof en> = {
   "leads.more": "显示更多",
   "leads.back": "返回线索",
   "leads.became": "已转化为",
+  "leads.fromLeads": "来自线索",
   "leads.convertedAt": "转化于 {date}",
   "leads.convert": "转化",
   "leads.convertHint": "一步建立客户、联系人，以及可选的商机。",

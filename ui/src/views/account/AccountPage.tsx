@@ -14,6 +14,7 @@ import { useI18n } from "../../i18n/I18n";
 import { href } from "../../shell/routes";
 import { openQuickLog } from "../activity/QuickLog";
 import { AccountCases, OverdueFlag } from "../cases/AccountCases";
+import { AccountLeads } from "../leads/AccountLeads";
 import { Field } from "../records/Field";
 import { fieldsOf, useSchema } from "../records/schema";
 import { History } from "./History";
@@ -85,6 +86,7 @@ export function AccountPage({ id }: { id: string }) {
           <Quotes accountId={id} />
           <Tasks accountId={id} />
           <AccountCases schema={schema} accountId={id} />
+          <AccountLeads accountId={id} />
         </div>
       </div>
       <History id={id} />

@@ -1,6 +1,6 @@
 /**
  * A lead's page: its fields (edited where they are shown, conflicts on the field), its
- * notes, and either the way to convert it (`ConvertLead`) or, once converted, links to
+ * history, and either the way to convert it (`ConvertLead`) or, once converted, links to
  * the account, contact and deal it became.
  */
 
@@ -10,6 +10,7 @@ import { errorMessage } from "../../api/api";
 import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { href, recordHref } from "../../shell/routes";
+import { History } from "../account/History";
 import { Field } from "../records/Field";
 import { choiceLabel } from "../records/labels";
 import { fieldsOf, useSchema } from "../records/schema";
@@ -105,6 +106,7 @@ export function LeadPage({ id }: { id: string }) {
           )}
         </div>
       </div>
+      <History id={id} kind="lead" />
     </article>
   );
 }
