@@ -38,12 +38,7 @@ fn device(server: &Server, user: &str) -> Fb {
 
 fn day(offset: i64) -> String {
     let d = OffsetDateTime::now_utc().date() + Duration::days(offset);
-    format!(
-        "{:04}-{:02}-{:02}",
-        d.year(),
-        u8::from(d.month()),
-        d.day()
-    )
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
 fn text(v: &Value, field: &str) -> String {
@@ -133,12 +128,8 @@ fn leads_cases_and_reminders_offline_and_after_sync() {
     app.wait_for_attribute("[data-testid=sync-badge]", "data-phase", "offline");
 
     // A lead captured with the shortcut, in a few keystrokes.
-    app.find("main").type_text(&format!(
-        "{}{}l{}",
-        keys::CONTROL,
-        keys::SHIFT,
-        keys::NULL
-    ));
+    app.find("main")
+        .type_text(&format!("{}{}l{}", keys::CONTROL, keys::SHIFT, keys::NULL));
     app.wait_for("dialog.lead-capture[open] input[name=name]")
         .type_text("张伟");
     app.find("dialog.lead-capture input[name=company]")
@@ -157,7 +148,8 @@ fn leads_cases_and_reminders_offline_and_after_sync() {
     // Converted from its page onto the account its company matches, with a deal.
     app.find("nav a[data-screen=leads]").click();
     app.wait_for_text_containing("[data-testid=leads]", "张伟");
-    app.find(&format!(".lead-row[data-id=\"{lead}\"] a")).click();
+    app.find(&format!(".lead-row[data-id=\"{lead}\"] a"))
+        .click();
     app.wait_for(&format!("article.lead-page[data-id=\"{lead}\"]"));
     app.wait_for(&format!(
         "input[name=convert-account][value=\"{haier}\"]:checked"
@@ -224,12 +216,7 @@ fn leads_cases_and_reminders_offline_and_after_sync() {
     let hers = carol.json(&["show", &case]);
     assert_eq!(text(&hers, "subject"), "压缩机漏油");
     // She resolves it as herself; it comes back to the app at its next sync.
-    carol.ok(&[
-        "set",
-        &case,
-        "status=resolved",
-        "resolution=更换了密封圈",
-    ]);
+    carol.ok(&["set", &case, "status=resolved", "resolution=更换了密封圈"]);
     let pushed = carol.sync();
     assert_eq!(
         pushed["refused"].as_array().map(Vec::len).unwrap_or(0),

@@ -74,7 +74,9 @@ fn first_run_then_shell_in_both_languages_and_widths() {
     app.wait_for_text("[data-testid=greeting]", "您好，王芳");
     assert_eq!(
         nav_labels(&app),
-        ["今日", "客户", "线索", "商机", "报价", "任务", "搜索", "设置"]
+        [
+            "今日", "客户", "线索", "商机", "报价", "任务", "搜索", "设置"
+        ]
     );
     assert_eq!(
         app.execute("return document.documentElement.lang", json!([])),
