@@ -7,6 +7,7 @@ mod field_kinds;
 mod first_run_tls;
 mod instance;
 mod notes;
+mod notifications;
 mod rep_day;
 mod screens;
 mod shell;
