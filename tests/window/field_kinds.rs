@@ -3,8 +3,8 @@
 //! existing account its company matches (with a deal); a case logged for a colleague in
 //! another team, which reaches her at the next sync and comes back resolved (she resolves
 //! it through the `fieldbook` command as herself); reminders in Today: an overdue case
-//! snoozed (the store keeps the dismissal), a renewal turned into the prefilled renewal
-//! deal. On the way, the new screens in both languages at 1280 and 390 px: no text cut,
+//! snoozed (the store keeps the dismissal), a likely reorder with its reason, a renewal
+//! turned into the prefilled renewal deal. On the way, the new screens in both languages at 1280 and 390 px: no text cut,
 //! each saved as a screenshot.
 
 use fieldbook_tests::window::{AppWindow, Launch, WAIT, keys};
@@ -104,6 +104,20 @@ fn leads_cases_and_reminders_offline_and_after_sync() {
         ],
     );
     let tsingtao = alice.new_record("account", &["name=青岛啤酒", "city=青岛"]);
+    // An account that bought every 30 days: its next order is expected today.
+    let midea = alice.new_record("account", &["name=美的集团"]);
+    for (n, ago) in [(1, -90), (2, -60), (3, -30)] {
+        alice.new_record(
+            "opportunity",
+            &[
+                &format!("account_id={midea}"),
+                &format!("name=空调配件 第{n}批"),
+                "amount=12000",
+                "stage=won",
+                &format!("close_date={}", day(ago)),
+            ],
+        );
+    }
     alice.new_record(
         "lead",
         &[
@@ -282,6 +296,10 @@ fn leads_cases_and_reminders_offline_and_after_sync() {
     // Reminders in Today: the overdue case snoozed for a week (kept in the store, so the
     // command line no longer lists it), the renewal turned into its deal.
     go(&app, "#/today", "[data-testid=reminders] .reminder");
+    // A likely reorder, with its reason.
+    let reorder = format!(".reminder[data-key=\"reorder:{midea}:{}\"]", day(-30));
+    app.wait_for_text_containing(&reorder, "美的集团");
+    app.wait_for_text_containing(&reorder, "Bought every ~30 days; last");
     let snoozed = format!("case:{late}:{}", day(-3));
     let row = format!(".reminder[data-key=\"{snoozed}\"]");
     app.wait_for_text_containing(&row, "Invoice copy missing");
