@@ -41,6 +41,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             followup::reminders,
             followup::dismiss_reminder,
             followup::renew_reminder,
+            followup::preferences,
+            followup::set_preference,
             sync::sync_state,
             sync::sync_now,
             sync::login,

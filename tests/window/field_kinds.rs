@@ -1,5 +1,5 @@
 //! Leads, cases and reminders in the real window against a real `fieldbook-server` (issue
-//! #11's scenario): a lead captured offline with the shortcut and converted onto the
+//! #11's scenario): a case's due days set in Settings; a lead captured offline with the shortcut and converted onto the
 //! existing account its company matches (with a deal); a case logged for a colleague in
 //! another team, which reaches her at the next sync and comes back resolved (she resolves
 //! it through the `fieldbook` command as herself); reminders in Today: an overdue case
@@ -141,6 +141,19 @@ fn leads_cases_and_reminders_offline_and_after_sync() {
     app.wait_for("[data-testid=greeting]");
     app.wait_for_attribute("[data-testid=sync-badge]", "data-phase", "offline");
 
+    // This device's own default, in Settings: a high-priority case is due in 2 days.
+    app.find("nav a[data-screen=settings]").click();
+    let high = "form[data-setting='case_due.high']";
+    let days = app.wait_for(&format!("{high} input"));
+    days.clear();
+    days.type_text("2");
+    app.find(&format!("{high} button[type=submit]")).click();
+    app.wait_until(WAIT, "the setting to be saved", || {
+        (alice.json(&["settings"])["case_due_days"]["high"] == 2).then_some(())
+    });
+    app.find("nav a[data-screen=today]").click();
+    app.wait_for("[data-testid=greeting]");
+
     // A lead captured with the shortcut, in a few keystrokes.
     app.find("main")
         .type_text(&format!("{}{}l{}", keys::CONTROL, keys::SHIFT, keys::NULL));
@@ -217,8 +230,8 @@ fn leads_cases_and_reminders_offline_and_after_sync() {
     let logged = alice.json(&["show", &case]);
     assert_eq!(
         (text(&logged, "assignee"), text(&logged, "due")),
-        ("carol".into(), day(3)),
-        "a high-priority case is due in 3 days"
+        ("carol".into(), day(2)),
+        "a high-priority case is due in the days Settings say"
     );
     app.wait_for_text_containing(&format!(".case-row[data-id=\"{case}\"]"), "carol");
     app.wait_for_text_containing(".sync-text", "Offline");

@@ -285,6 +285,29 @@ async renewReminder(key: string, today: string) : Promise<Result<Renewed, AppErr
 }
 },
 /**
+ * This device's follow-up preferences, each with its default when never set.
+ */
+async preferences() : Promise<Result<Settings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preferences") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets one preference by name (`reminders.renewal_days`, `reminders.reorder_days`,
+ * `case_due.PRIORITY`) to a number of days; answers them all.
+ */
+async setPreference(name: string, days: number) : Promise<Result<Settings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_preference", { name, days }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The sync state: phase, server, user, last sync, changes waiting, the last problem.
  * The store is read again (another program, such as the `fieldbook` command, may have
  * written to it); the phase and the problem are the sync service's.
@@ -412,6 +435,10 @@ export type AppInfo = { dataDir: string; store: StoreInfo | null; version: strin
  * A rule a record's current state breaks.
  */
 export type Attention = { rule: string; fields: string[]; message: string }
+/**
+ * Days from a case's creation to its due date, per priority.
+ */
+export type CaseDueDays = Partial<{ [key in string]: number }>
 /**
  * Where changed records come from.
  */
@@ -819,6 +846,18 @@ attention: Attention[] }
  */
 export type RecordsChanged = { ids: string[]; removed: string[]; origin: ChangeOrigin }
 /**
+ * When reminders start, as a store keeps it (per-account lead times live on accounts).
+ */
+export type ReminderDays = { 
+/**
+ * Days before a renewal date (default 60).
+ */
+renewal_days: number; 
+/**
+ * Days before a predicted reorder (default 14).
+ */
+reorder_days: number }
+/**
  * What the renewal action made.
  */
 export type Renewed = { 
@@ -851,6 +890,10 @@ line_fields: FieldInfo[] }
  * One search result.
  */
 export type SearchHit = { id: string; kind: Kind; title: string; account_id: string | null }
+/**
+ * Every setting with its value, by name.
+ */
+export type Settings = { case_due_days: CaseDueDays; reminders: ReminderDays }
 /**
  * One stage of the open pipeline.
  */

@@ -1,6 +1,7 @@
 //! Following up (issue #11): a lead's likely accounts and its conversion; the reminders
 //! due today (renewals, predicted reorders, overdue cases) and what the user does with
-//! one: dismiss, snooze, or renew (the prefilled renewal deal). Leads and cases themselves
+//! one: dismiss, snooze, or renew (the prefilled renewal deal); this device's preferences
+//! for them (when reminders start, a case's default due days per priority). Leads and cases themselves
 //! are records like any other (`records`). Days cross as `YYYY-MM-DD` strings, the user's
 //! own calendar day.
 
@@ -10,6 +11,7 @@ use crate::state::AppState;
 use fieldbook_client::agenda::parse_day;
 use fieldbook_client::edit::{AccountMatch, Conversion, Converted};
 use fieldbook_client::reminders::{DueReminder, Renewed};
+use fieldbook_client::settings::{Setting, Settings};
 use tauri::State;
 use uuid::Uuid;
 
@@ -79,5 +81,28 @@ pub fn renew_reminder(
         let mut ids = vec![made.renews, made.opportunity];
         ids.extend(made.quote);
         Ok((made, ids))
+    })
+}
+
+/// This device's follow-up preferences, each with its default when never set.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn preferences(state: State<'_, AppState>) -> Result<Settings, AppError> {
+    read(&state, |s| s.preferences())
+}
+
+/// Sets one preference by name (`reminders.renewal_days`, `reminders.reorder_days`,
+/// `case_due.PRIORITY`) to a number of days; answers them all.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_preference(
+    state: State<'_, AppState>,
+    name: String,
+    days: i64,
+) -> Result<Settings, AppError> {
+    write(&state, |s| {
+        let all = s.set_preference(Setting::parse(&name)?, days)?;
+        // Reminders are worked out again with the new lead times.
+        Ok((all, Vec::new()))
     })
 }

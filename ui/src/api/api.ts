@@ -42,6 +42,7 @@ import type {
   Renewed,
   SchemaInfo,
   SearchHit,
+  Settings,
   StageSummary,
   StoreInfo,
   SyncPhase,
@@ -82,6 +83,7 @@ export type {
   Renewed,
   SchemaInfo,
   SearchHit,
+  Settings,
   StageSummary,
   StoreInfo,
   SyncPhase,
@@ -141,6 +143,10 @@ export interface Api {
   dismissReminder(key: string, until: string | null, today: string): Promise<string>;
   /** Turns a renewal reminder into the renewal deal, prefilled and linked to the deal it renews. */
   renewReminder(key: string, today: string): Promise<Renewed>;
+  /** This device's follow-up preferences (reminder lead times, case due days per priority). */
+  preferences(): Promise<Settings>;
+  /** Sets one preference by name (`reminders.renewal_days`, `case_due.high`, ...) to a number of days. */
+  setPreference(name: string, days: number): Promise<Settings>;
 
   // --- Sync ---
   /** Phase, server, user, last sync, changes waiting, last problem; never waits on a network. */

@@ -47,6 +47,7 @@ export const queryKeys = {
   pipeline: ["pipeline"],
   reminders: (today: string) => ["reminders", today] as const,
   accountMatches: (lead: string) => ["accountMatches", lead] as const,
+  preferences: ["preferences"],
 } as const;
 
 /** Reads that no record change affects. */

@@ -40,6 +40,8 @@ export const tauriApi = {
   reminders: async (today) => unwrap(await commands.reminders(today)),
   dismissReminder: async (key, until, today) => unwrap(await commands.dismissReminder(key, until, today)),
   renewReminder: async (key, today) => unwrap(await commands.renewReminder(key, today)),
+  preferences: async () => unwrap(await commands.preferences()),
+  setPreference: async (name, days) => unwrap(await commands.setPreference(name, days)),
 
   syncState: async () => unwrap(await commands.syncState()),
   syncNow: async () => {

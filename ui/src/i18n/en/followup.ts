@@ -57,6 +57,8 @@ export const followup = {
   "leads.noCompany": "New account (give the lead a company first)",
   "leads.withDeal": "Also open a deal",
   "leads.convertButton": "Convert lead",
+  "leads.disqualify": "Disqualify…",
+  "leads.disqualifyButton": "Disqualify",
 
   "cases.log": "Log a case",
   "cases.save": "Save case",
@@ -69,6 +71,11 @@ export const followup = {
   "cases.dueHint": "Left empty, the due date follows the priority.",
   "cases.statusOf": "Status of “{subject}”",
   "cases.resolve": "Resolve",
+
+  "settings.followUp": "Reminders and cases",
+  "settings.renewalDays": "Renewal reminder, days before",
+  "settings.reorderDays": "Reorder reminder, days before",
+  "settings.caseDue": "A new case is due after (days)",
 
   "reminders.title": "Reminders",
   "reminders.none": "Nothing to be reminded of today.",

@@ -60,6 +60,8 @@ export const followup: Translation<typeof en> = {
   "leads.noCompany": "新客户（请先填写线索的公司）",
   "leads.withDeal": "同时建立商机",
   "leads.convertButton": "转化线索",
+  "leads.disqualify": "标为不合格…",
+  "leads.disqualifyButton": "标为不合格",
 
   "cases.log": "记录服务工单",
   "cases.save": "保存服务工单",
@@ -72,6 +74,11 @@ export const followup: Translation<typeof en> = {
   "cases.dueHint": "不填时，到期日按优先级设定。",
   "cases.statusOf": "“{subject}”的状态",
   "cases.resolve": "解决",
+
+  "settings.followUp": "提醒与服务工单",
+  "settings.renewalDays": "续约提前提醒天数",
+  "settings.reorderDays": "再采购提前提醒天数",
+  "settings.caseDue": "新服务工单的处理期限（天）",
 
   "reminders.title": "提醒",
   "reminders.none": "今天没有提醒。",

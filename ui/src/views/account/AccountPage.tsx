@@ -23,7 +23,7 @@ import { Contacts, Deals, Quotes, Tasks } from "./Related";
 import { Timeline } from "./Timeline";
 
 /** The fields shown under "Details", in this order (name is the page's title). */
-const DETAILS = ["name", "industry", "phone", "email", "website", "address", "city", "country", "tags"];
+const DETAILS = ["name", "industry", "phone", "email", "website", "address", "city", "country", "tags", "renewal_days"];
 
 export function AccountPage({ id }: { id: string }) {
   const { t } = useI18n();

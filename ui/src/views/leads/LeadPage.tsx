@@ -15,6 +15,7 @@ import { Field } from "../records/Field";
 import { choiceLabel } from "../records/labels";
 import { fieldsOf, useSchema } from "../records/schema";
 import { ConvertLead } from "./ConvertLead";
+import { Disqualify } from "./Disqualify";
 import { str } from "./Leads";
 
 /** The fields shown under "Details", in this order (the name is the page's title too). */
@@ -102,7 +103,10 @@ export function LeadPage({ id }: { id: string }) {
               </ul>
             </section>
           ) : (
-            <ConvertLead lead={lead} />
+            <>
+              <ConvertLead lead={lead} />
+              {status !== "disqualified" && <Disqualify lead={lead} />}
+            </>
           )}
         </div>
       </div>
