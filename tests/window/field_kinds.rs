@@ -357,4 +357,20 @@ fn leads_cases_and_reminders_offline_and_after_sync() {
     ));
     go(&app, "#/today", "[data-testid=reminders]");
     app.wait_gone(&renewal);
+
+    // The other lead is not a fit: disqualified with its reason, in one step.
+    go(
+        &app,
+        &format!("#/leads/{other_lead}"),
+        "[data-testid=disqualify]",
+    );
+    app.find("[data-testid=disqualify]").click();
+    app.wait_for("input[name=disqualify-reason]")
+        .type_text(&format!("已有长期供应商{}", keys::ENTER));
+    app.wait_for_attribute("[data-testid=lead-status]", "data-status", "disqualified");
+    let gone = alice.json(&["show", &other_lead]);
+    assert_eq!(
+        (text(&gone, "status"), text(&gone, "disqualify_reason")),
+        ("disqualified".into(), "已有长期供应商".into())
+    );
 }
