@@ -2,7 +2,8 @@
 //! authority: without `FIELDBOOK_CA_CERT` the sign-in is refused with a problem in words and
 //! the rep can go on offline; with it, the first-run form signs in at once, the app syncs,
 //! and a second device of the same rep sees what the app wrote. The shortcuts panel (`?`)
-//! lists every shortcut, the lead capture's among them.
+//! lists every shortcut, the lead capture's among them. Signing out from Settings keeps
+//! the work on the device.
 
 use fieldbook_tests::window::{AppWindow, Launch, keys};
 use fieldbook_tests::{Fb, PASSWORD, Server};
@@ -109,4 +110,15 @@ fn first_run_signs_in_over_https_trusting_the_ca_of_fieldbook_ca_cert() {
     app.find("dialog.help button[type=submit]").click();
     app.wait_gone("dialog.help[open]");
     app.find("main").type_text(keys::ESCAPE);
+
+    // Signed out from Settings: the sign-in form is back, the work stays on the device.
+    app.find("nav a[data-screen=settings]").click();
+    app.wait_for_text_containing("[data-testid=signed-in]", "wang");
+    app.find("section[aria-labelledby=server-title] button")
+        .click();
+    app.wait_for("input[name=login-user]");
+    app.wait_gone("[data-testid=signed-in]");
+    app.wait_for_text_containing(".sync-text", "Signed out");
+    app.find("nav a[data-screen=accounts]").click();
+    app.wait_for_text_containing(".account-row a", "Over TLS 股份");
 }
