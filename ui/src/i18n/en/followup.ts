@@ -47,6 +47,7 @@ export const followup = {
   "leads.back": "Back to leads",
   "leads.became": "Converted into",
   "leads.fromLeads": "From leads",
+  "reminders.renewsLabel": "Renews:",
   "leads.convertedAt": "Converted {date}",
   "leads.convert": "Convert",
   "leads.convertHint": "Makes the account, the contact and, if you like, a deal, in one step.",
@@ -71,6 +72,7 @@ export const followup = {
   "cases.dueHint": "Left empty, the due date follows the priority.",
   "cases.statusOf": "Status of “{subject}”",
   "cases.resolve": "Resolve",
+  "cases.resolutionLabel": "Resolution:",
 
   "settings.followUp": "Reminders and cases",
   "settings.renewalDays": "Renewal reminder, days before",

@@ -50,6 +50,7 @@ export const followup: Translation<typeof en> = {
   "leads.back": "返回线索",
   "leads.became": "已转化为",
   "leads.fromLeads": "来自线索",
+  "reminders.renewsLabel": "续约自：",
   "leads.convertedAt": "转化于 {date}",
   "leads.convert": "转化",
   "leads.convertHint": "一步建立客户、联系人，以及可选的商机。",
@@ -74,6 +75,7 @@ export const followup: Translation<typeof en> = {
   "cases.dueHint": "不填时，到期日按优先级设定。",
   "cases.statusOf": "“{subject}”的状态",
   "cases.resolve": "解决",
+  "cases.resolutionLabel": "处理结果：",
 
   "settings.followUp": "提醒与服务工单",
   "settings.renewalDays": "续约提前提醒天数",

@@ -95,7 +95,7 @@ export function CaseRow({ schema, record }: { schema: SchemaInfo; record: Record
       </div>
       {done && (
         <p className="case-resolution">
-          <span className="muted">{t("field.resolution")}:</span>
+          <span className="muted">{t("cases.resolutionLabel")}</span>
           <span data-testid="resolution">{done}</span>
         </p>
       )}

@@ -163,7 +163,7 @@ export function DealPage({ id }: { id: string }) {
           </dl>
           {renews && (
             <p className="renews" data-testid="renews">
-              {t("field.renews")}: <a href={recordHref("opportunity", renews)}>{renewed.data?.title ?? "…"}</a>
+              {t("reminders.renewsLabel")} <a href={recordHref("opportunity", renews)}>{renewed.data?.title ?? "…"}</a>
             </p>
           )}
         </section>
