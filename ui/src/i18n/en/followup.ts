@@ -91,5 +91,6 @@ export const followup = {
   "reminders.snooze": "Snooze a week",
   "reminders.dismiss": "Dismiss",
   "reminders.notifyTitle": "Reminder",
+  "reminders.notifyOne": "{account}: {text}",
   "reminders.many": { one: "{count} new reminder.", other: "{count} new reminders." },
 } as const;

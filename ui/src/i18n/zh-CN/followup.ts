@@ -94,5 +94,6 @@ export const followup: Translation<typeof en> = {
   "reminders.snooze": "一周后再提醒",
   "reminders.dismiss": "忽略",
   "reminders.notifyTitle": "提醒",
+  "reminders.notifyOne": "{account}：{text}",
   "reminders.many": { other: "{count} 条新提醒。" },
 };

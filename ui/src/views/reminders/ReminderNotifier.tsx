@@ -35,7 +35,7 @@ export function ReminderNotifier() {
     if (!first) return;
     const body =
       fresh.length === 1
-        ? `${first.account}: ${reminderText(t, fmt.date, first)}`
+        ? t("reminders.notifyOne", { account: first.account, text: reminderText(t, fmt.date, first) })
         : t("reminders.many", { count: fresh.length });
     void api.notify(t("reminders.notifyTitle"), body);
     try {
