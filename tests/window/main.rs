@@ -8,6 +8,7 @@ mod first_run_tls;
 mod instance;
 mod notes;
 mod notifications;
+mod print;
 mod rep_day;
 mod screens;
 mod shell;
