@@ -215,6 +215,8 @@ fn leads_cases_and_reminders_offline_and_after_sync() {
     app.wait_for("form[data-kind=case] input[name=subject]")
         .type_text("压缩机漏油");
     app.choose("form[data-kind=case] select[name=priority]", "high");
+    let contact = text(&converted, "contact_id");
+    app.choose("form[data-kind=case] select[name=contact]", &contact);
     app.find("form[data-kind=case] input[name=assignee]")
         .type_text("carol");
     app.find("form[data-kind=case] button[type=submit]").click();
@@ -234,6 +236,16 @@ fn leads_cases_and_reminders_offline_and_after_sync() {
         "a high-priority case is due in the days Settings say"
     );
     app.wait_for_text_containing(&format!(".case-row[data-id=\"{case}\"]"), "carol");
+    assert_eq!(text(&logged, "contact_id"), contact);
+    // Its subject opens its details, each edited in place.
+    app.find(&format!(
+        ".case-row[data-id=\"{case}\"] button.case-subject"
+    ))
+    .click();
+    app.wait_for_text_containing(
+        &format!(".case-row[data-id=\"{case}\"] [data-field=assignee]"),
+        "carol",
+    );
     app.wait_for_text_containing(".sync-text", "Offline");
 
     // Back online: the app syncs by itself; carol's device receives the case.

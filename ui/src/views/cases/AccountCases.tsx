@@ -1,6 +1,7 @@
 /**
  * An account's service requests (cases): open ones first, overdue ones flagged, and a
- * form to log one on a visit (offline): subject, priority (the schema's list), assignee
+ * form to log one on a visit (offline): subject, priority (the schema's list), the
+ * account's contact it concerns, assignee
  * (any colleague's user name, in any team: the server shares the case with them), due
  * day (left empty: Rust sets it from the priority) and a description.
  */
@@ -34,6 +35,12 @@ function LogCase({ schema, accountId, onDone }: { schema: SchemaInfo; accountId:
   const [assignee, setAssignee] = useState("");
   const [due, setDue] = useState("");
   const [description, setDescription] = useState("");
+  const [contact, setContact] = useState("");
+  const q = { account: accountId, limit: 200 };
+  const contacts = useQuery({
+    queryKey: queryKeys.list("contact", q),
+    queryFn: () => api.listRecords("contact", listQuery(q)),
+  });
   const create = useMutation({
     mutationFn: () => {
       const values: FieldValues = {
@@ -44,6 +51,7 @@ function LogCase({ schema, accountId, onDone }: { schema: SchemaInfo; accountId:
         assignee: assignee.trim() || null,
         due: due || null,
         description: description.trim() || null,
+        contact_id: contact || null,
       };
       return api.createRecord("case", values);
     },
@@ -79,6 +87,17 @@ function LogCase({ schema, accountId, onDone }: { schema: SchemaInfo; accountId:
           <input name="due" type="date" value={due} onChange={(e) => setDue(e.target.value)} />
         </label>
       </div>
+      <label>
+        <span>{t("field.contact")}</span>
+        <select name="contact" value={contact} onChange={(e) => setContact(e.target.value)}>
+          <option value="">{t("value.none")}</option>
+          {contacts.data?.records.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.title}
+            </option>
+          ))}
+        </select>
+      </label>
       <label>
         <span>{t("field.assignee")}</span>
         <input

@@ -1,7 +1,8 @@
 /**
  * One service request in a list: subject, priority, status, assignee, due day (flagged
  * when overdue) and, once resolved, its resolution. Its status changes in place; choosing
- * "resolved" asks for the resolution (Rust refuses a resolved case without one).
+ * "resolved" asks for the resolution (Rust refuses a resolved case without one). Its
+ * subject opens its details, each edited in place (another assignee, priority, due day).
  */
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -10,8 +11,12 @@ import { errorMessage, type RecordView, type SchemaInfo } from "../../api/api";
 import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { localDay } from "../records/day";
+import { Field } from "../records/Field";
 import { choiceLabel } from "../records/labels";
 import { fieldsOf } from "../records/schema";
+
+/** What a case's details show, each edited in place (status and resolution have their own way). */
+const DETAILS = ["subject", "priority", "assignee", "due", "description"];
 
 export function str(r: RecordView, field: string): string | null {
   const v = r.fields[field];
@@ -34,6 +39,8 @@ export function CaseRow({ schema, record }: { schema: SchemaInfo; record: Record
   const queries = useQueryClient();
   const [resolving, setResolving] = useState(false);
   const [resolution, setResolution] = useState("");
+  const [details, setDetails] = useState(false);
+  const fields = fieldsOf(schema, "case");
   const statusInfo = fieldsOf(schema, "case").get("status");
   const statuses = statusInfo?.kind.type === "enum" ? statusInfo.kind.values : [];
   const status = str(record, "status") ?? "new";
@@ -66,7 +73,14 @@ export function CaseRow({ schema, record }: { schema: SchemaInfo; record: Record
   return (
     <li className={overdue ? "case-row is-overdue" : "case-row"} data-id={record.id} data-status={status}>
       <div className="case-head">
-        <span className="case-subject">{record.title}</span>
+        <button
+          type="button"
+          className="plain case-subject"
+          aria-expanded={details}
+          onClick={() => setDetails(!details)}
+        >
+          {record.title}
+        </button>
         <span className="row-meta">
           {priority && (
             <span className={`chip priority-${priority}`} data-priority={priority}>
@@ -98,6 +112,14 @@ export function CaseRow({ schema, record }: { schema: SchemaInfo; record: Record
           <span className="muted">{t("cases.resolutionLabel")}</span>
           <span data-testid="resolution">{done}</span>
         </p>
+      )}
+      {details && (
+        <dl className="fields case-details">
+          {DETAILS.map((name) => {
+            const info = fields.get(name);
+            return info ? <Field key={name} record={record} info={info} /> : null;
+          })}
+        </dl>
       )}
       {resolving && (
         <form className="form" onSubmit={submit}>
