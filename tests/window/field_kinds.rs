@@ -4,7 +4,7 @@
 //! another team, which reaches her at the next sync and comes back resolved (she resolves
 //! it through the `fieldbook` command as herself); reminders in Today: an overdue case
 //! snoozed (the store keeps the dismissal), a likely reorder with its reason, a renewal
-//! turned into the prefilled renewal deal. On the way, the new screens in both languages at 1280 and 390 px: no text cut,
+//! turned into the prefilled renewal deal; a lead found by the global search. On the way, the new screens in both languages at 1280 and 390 px: no text cut,
 //! each saved as a screenshot.
 
 use fieldbook_tests::window::{AppWindow, Launch, WAIT, keys};
@@ -369,6 +369,13 @@ fn leads_cases_and_reminders_offline_and_after_sync() {
     ));
     go(&app, "#/today", "[data-testid=reminders]");
     app.wait_gone(&renewal);
+
+    // Leads are found by the global search like any record; choosing one opens its page.
+    let search = app.find("input[type=search][name=q]");
+    search.type_text("张伟");
+    app.wait_for_text_containing(".search-option[data-kind=lead]", "张伟");
+    app.find(".search-option[data-kind=lead]").click();
+    app.wait_for(&format!("article.lead-page[data-id=\"{lead}\"]"));
 
     // The other lead is not a fit: disqualified with its reason, in one step.
     go(
