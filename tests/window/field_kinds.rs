@@ -1,11 +1,12 @@
 //! Leads, cases and reminders in the real window against a real `fieldbook-server` (issue
-//! #11's scenario): a case's due days set in Settings; a lead captured offline with the shortcut and converted onto the
-//! existing account its company matches (with a deal); a case logged for a colleague in
-//! another team, which reaches her at the next sync and comes back resolved (she resolves
-//! it through the `fieldbook` command as herself); reminders in Today: an overdue case
-//! snoozed (the store keeps the dismissal), a likely reorder with its reason, a renewal
-//! turned into the prefilled renewal deal; a lead found by the global search. On the way, the new screens in both languages at 1280 and 390 px: no text cut,
-//! each saved as a screenshot.
+//! #11's scenario): a case's due days set in Settings; a lead captured offline with the
+//! shortcut and converted onto the existing account its company matches (with a deal); a
+//! case logged for a colleague in another team, which reaches her at the next sync and
+//! comes back resolved (she resolves it through the `fieldbook` command as herself);
+//! reminders in Today: an overdue case snoozed (the store keeps the dismissal), a likely
+//! reorder with its reason, a renewal turned into the prefilled renewal deal; a lead found
+//! by the global search, another disqualified with its reason. On the way, the new screens
+//! in both languages at 1280 and 390 px: no text cut, each saved as a screenshot.
 
 use fieldbook_tests::window::{AppWindow, Launch, WAIT, keys};
 use fieldbook_tests::{Fb, Server};
