@@ -5,12 +5,14 @@
 //!
 //! Areas: [`app`] (the store, its settings, the schema, notifications), [`records`] (read,
 //! list, write, notes, conflicts, history, search, the day's agenda), [`pipeline`],
-//! [`quotes`] (quote lines), [`sync`] (state, sync now, sign in and out).
+//! [`quotes`] (quote lines), [`followup`] (converting leads; reminders: dismiss, snooze,
+//! renew), [`sync`] (state, sync now, sign in and out).
 //!
 //! Register a new command in [`crate::bindings::builder`]; the bindings test then asks for
 //! `ui/src/bindings.ts` to be regenerated.
 
 pub mod app;
+pub mod followup;
 pub mod pipeline;
 pub mod quotes;
 pub mod records;

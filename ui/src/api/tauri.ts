@@ -35,6 +35,14 @@ export const tauriApi = {
   setQuoteLine: async (quote, lineId, values) => unwrap(await commands.setQuoteLine(quote, lineId, values)),
   removeQuoteLine: async (quote, lineId) => unwrap(await commands.removeQuoteLine(quote, lineId)),
 
+  accountMatches: async (lead) => unwrap(await commands.accountMatches(lead)),
+  convertLead: async (lead, conversion) => unwrap(await commands.convertLead(lead, conversion)),
+  reminders: async (today) => unwrap(await commands.reminders(today)),
+  dismissReminder: async (key, until, today) => unwrap(await commands.dismissReminder(key, until, today)),
+  renewReminder: async (key, today) => unwrap(await commands.renewReminder(key, today)),
+  preferences: async () => unwrap(await commands.preferences()),
+  setPreference: async (name, days) => unwrap(await commands.setPreference(name, days)),
+
   syncState: async () => unwrap(await commands.syncState()),
   syncNow: async () => {
     unwrap(await commands.syncNow());

@@ -1,6 +1,7 @@
 /**
  * The app's places, as URL hashes: a screen (`#/accounts`), a record on it
- * (`#/accounts/ID`, `#/pipeline/ID` for a deal, `#/quotes/ID`), a search (`#/search?q=青岛`).
+ * (`#/accounts/ID`, `#/leads/ID`, `#/pipeline/ID` for a deal, `#/quotes/ID`), a search
+ * (`#/search?q=青岛`).
  * Real links, so the back button, new-window and keyboard focus behave as on any page.
  */
 
@@ -8,7 +9,7 @@ import { useEffect, useState } from "react";
 import type { Kind } from "../api/api";
 import type { Key } from "../i18n/en";
 
-export const SCREENS = ["today", "accounts", "pipeline", "quotes", "tasks", "search", "settings"] as const;
+export const SCREENS = ["today", "accounts", "leads", "pipeline", "quotes", "tasks", "search", "settings"] as const;
 export type Screen = (typeof SCREENS)[number];
 
 export interface Route {
@@ -23,6 +24,7 @@ export interface Route {
 export const SCREEN_TITLES: Readonly<Record<Screen, Key>> = {
   today: "nav.today",
   accounts: "nav.accounts",
+  leads: "nav.leads",
   pipeline: "nav.pipeline",
   quotes: "nav.quotes",
   tasks: "nav.tasks",
@@ -59,6 +61,8 @@ export function recordHref(kind: Kind, id: string, accountId?: string | null): s
       return `#/pipeline/${id}`;
     case "quote":
       return `#/quotes/${id}`;
+    case "lead":
+      return `#/leads/${id}`;
     case "product":
       return href("quotes");
     default:

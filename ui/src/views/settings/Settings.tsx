@@ -12,6 +12,7 @@ import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { LanguageSwitch } from "../../shell/LanguageSwitch";
 import { ProblemText } from "../../shell/SyncBadge";
+import { FollowUpSettings } from "./FollowUpSettings";
 
 function SignIn({ server }: { server: string | null }) {
   const { t } = useI18n();
@@ -187,6 +188,7 @@ export function Settings({ store, dataDir, version }: { store: StoreInfo; dataDi
         </div>
         <Currency key={store.defaultCurrency} store={store} />
       </section>
+      <FollowUpSettings />
       <section className="panel" aria-labelledby="device-title">
         <h2 id="device-title">{t("settings.store")}</h2>
         <dl className="facts">
