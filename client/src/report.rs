@@ -17,6 +17,7 @@ use time::{Date, OffsetDateTime};
 
 /// Which report, with its own settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "report", rename_all = "snake_case")]
 pub enum ReportKind {
     Pipeline {
@@ -43,6 +44,7 @@ pub enum ReportKind {
 
 /// A report to compute.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReportRequest {
     pub kind: ReportKind,
     /// Owners and period.
@@ -58,6 +60,7 @@ pub struct ReportRequest {
 
 /// A computed report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "report", rename_all = "snake_case")]
 pub enum Report {
     Pipeline(PipelineReport),

@@ -13,7 +13,7 @@ pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
 
 /// Every command the front-end may call, and the types and events they carry.
 pub fn builder() -> Builder<tauri::Wry> {
-    use crate::commands::{app, pipeline, quotes, records, sync};
+    use crate::commands::{app, pipeline, quotes, records, reports, sync};
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             app::app_info,
@@ -33,6 +33,11 @@ pub fn builder() -> Builder<tauri::Wry> {
             records::search_records,
             records::agenda,
             pipeline::pipeline_board,
+            reports::report,
+            reports::report_settings,
+            reports::account_owners,
+            reports::handover_preview,
+            reports::reassign,
             quotes::add_quote_line,
             quotes::set_quote_line,
             quotes::remove_quote_line,

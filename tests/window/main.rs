@@ -3,6 +3,7 @@
 //! runs them under `xvfb-run -a`; screenshots go to `FIELDBOOK_SCREENSHOTS` (default
 //! `<target>/screenshots/`), named `SCREEN.LANGUAGE.WIDTH.png`.
 
+mod dashboard;
 mod instance;
 mod notes;
 mod rep_day;

@@ -252,10 +252,24 @@ impl SyncEngine {
     /// Asks the server to move an account, with all its records, to another user
     /// (managers within their team, admins).
     pub fn reassign(&mut self, account: Uuid, to: &str) -> Result<ReassignResponse> {
-        let req = ReassignRequest {
+        self.reassign_accounts(&crate::handover::Handover {
             from: None,
-            to: to.trim().into(),
             accounts: vec![account],
+            to: to.into(),
+        })
+    }
+
+    /// Asks the server to move the named accounts (each with every record that belongs to
+    /// it), or all of `from`'s records, to `to` (managers within their team, admins).
+    pub fn reassign_accounts(
+        &mut self,
+        handover: &crate::handover::Handover,
+    ) -> Result<ReassignResponse> {
+        let h = handover.checked()?;
+        let req = ReassignRequest {
+            from: h.from,
+            to: h.to,
+            accounts: h.accounts,
         };
         match self.api()?.post("/v1/admin/reassign", &req)? {
             Answer::Ok(r) | Answer::Refused(r) => Ok(r),

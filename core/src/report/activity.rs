@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 /// One owner's activities in one week.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActivityWeek {
     pub owner: String,
     /// ISO week, e.g. `2026-W48`.

@@ -116,6 +116,11 @@ pub struct Book {
 
 /// Which records a report covers, besides what the user may see.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    specta(rename = "ReportFilter")
+)]
 pub struct Filter {
     /// Only these owners (a team is its members); `None`: everyone visible.
     pub owners: Option<Vec<String>>,
@@ -145,6 +150,7 @@ impl Filter {
 
 /// Exchange rates: one unit of a currency is worth `rate` units of `base`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Rates {
     pub base: String,
     pub rates: BTreeMap<String, Decimal>,
@@ -162,6 +168,7 @@ impl Rates {
 
 /// Sums of money per currency, rounded to each currency's minor unit when read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(transparent)]
 pub struct Amounts(pub BTreeMap<String, Decimal>);
 
@@ -200,6 +207,7 @@ impl Amounts {
 
 /// How money was added up in a report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Currencies {
     /// Each currency apart (no rates given).

@@ -5,6 +5,7 @@
 //!
 //! Areas: [`app`] (the store, its settings, the schema, notifications), [`records`] (read,
 //! list, write, notes, conflicts, history, search, the day's agenda), [`pipeline`],
+//! [`reports`] (the managers' dashboard and hand-over),
 //! [`quotes`] (quote lines), [`sync`] (state, sync now, sign in and out).
 //!
 //! Register a new command in [`crate::bindings::builder`]; the bindings test then asks for
@@ -14,6 +15,7 @@ pub mod app;
 pub mod pipeline;
 pub mod quotes;
 pub mod records;
+pub mod reports;
 pub mod sync;
 
 use crate::error::AppError;

@@ -9,18 +9,25 @@
  */
 
 import type {
+  ActivityWeek,
   Agenda,
   AppError,
   AppInfo,
   ChangeOrigin,
   Conflict,
   ConflictValue,
+  Currencies,
   ErrorKind,
   FieldInfo,
   FieldKind,
   FieldValue,
+  ForecastPeriod,
+  ForecastReport,
+  Handover,
+  HandoverPreview,
   HistoryEntry,
   Kind,
+  KindCount,
   KindInfo,
   ListCursor,
   ListOrder,
@@ -28,32 +35,56 @@ import type {
   ListQuery,
   LoginOutcome,
   NotesSaved,
+  PipelineReport,
+  PipelineRow,
   ProblemKind,
   QuoteLine,
   QuoteTotals,
+  Reassigned,
   RecordsChanged,
   RecordView,
+  Report,
+  ReportFilter,
+  ReportKind,
+  ReportRequest,
+  ReportSettings,
+  RfmAccount,
+  RfmReport,
+  RfmRules,
   SchemaInfo,
   SearchHit,
   StageSummary,
+  StaleAccount,
+  StaleDeal,
+  StaleReport,
+  StaleRules,
   StoreInfo,
   SyncPhase,
   SyncProblem,
   SyncView,
+  WinRate,
+  WinRateReport,
 } from "../bindings";
 
 export type {
+  ActivityWeek,
   Agenda,
   AppInfo,
   ChangeOrigin,
   Conflict,
   ConflictValue,
+  Currencies,
   ErrorKind,
   FieldInfo,
   FieldKind,
   FieldValue,
+  ForecastPeriod,
+  ForecastReport,
+  Handover,
+  HandoverPreview,
   HistoryEntry,
   Kind,
+  KindCount,
   KindInfo,
   ListCursor,
   ListOrder,
@@ -61,18 +92,35 @@ export type {
   ListQuery,
   LoginOutcome,
   NotesSaved,
+  PipelineReport,
+  PipelineRow,
   ProblemKind,
   QuoteLine,
   QuoteTotals,
+  Reassigned,
   RecordsChanged,
   RecordView,
+  Report,
+  ReportFilter,
+  ReportKind,
+  ReportRequest,
+  ReportSettings,
+  RfmAccount,
+  RfmReport,
+  RfmRules,
   SchemaInfo,
   SearchHit,
   StageSummary,
+  StaleAccount,
+  StaleDeal,
+  StaleReport,
+  StaleRules,
   StoreInfo,
   SyncPhase,
   SyncProblem,
   SyncView,
+  WinRate,
+  WinRateReport,
 };
 
 /** Field values to write, by field name: a value sets the field, `null` clears it. */
@@ -115,6 +163,18 @@ export interface Api {
   addQuoteLine(quote: string, values: FieldValues): Promise<RecordView>;
   setQuoteLine(quote: string, lineId: string, values: FieldValues): Promise<RecordView>;
   removeQuoteLine(quote: string, lineId: string): Promise<RecordView>;
+
+  // --- Managers: reports and hand-over ---
+  /** One report over the records this user may see (the app: this device's copy, offline). */
+  report(request: ReportRequest): Promise<Report>;
+  /** Default rules of the stale and RFM reports, the store's currency, its exchange rates. */
+  reportSettings(): Promise<ReportSettings>;
+  /** The owners of the accounts this user may see, by name. */
+  accountOwners(): Promise<string[]>;
+  /** What a hand-over would move, per kind (counted before asking). */
+  handoverPreview(handover: Handover): Promise<HandoverPreview>;
+  /** Moves the accounts (the server does; every device learns it at its next sync). */
+  reassign(handover: Handover): Promise<Reassigned>;
 
   // --- Sync ---
   /** Phase, server, user, last sync, changes waiting, last problem; never waits on a network. */

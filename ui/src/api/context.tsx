@@ -45,6 +45,10 @@ export const queryKeys = {
   search: (text: string) => ["search", text] as const,
   agenda: (today: string) => ["agenda", today] as const,
   pipeline: ["pipeline"],
+  report: (request: unknown) => ["report", request] as const,
+  reportSettings: ["reportSettings"],
+  accountOwners: ["accountOwners"],
+  handoverPreview: (handover: unknown) => ["handoverPreview", handover] as const,
 } as const;
 
 /** Reads that no record change affects. */

@@ -35,6 +35,12 @@ export const tauriApi = {
   setQuoteLine: async (quote, lineId, values) => unwrap(await commands.setQuoteLine(quote, lineId, values)),
   removeQuoteLine: async (quote, lineId) => unwrap(await commands.removeQuoteLine(quote, lineId)),
 
+  report: async (request) => unwrap(await commands.report(request)),
+  reportSettings: async () => unwrap(await commands.reportSettings()),
+  accountOwners: async () => unwrap(await commands.accountOwners()),
+  handoverPreview: async (handover) => unwrap(await commands.handoverPreview(handover)),
+  reassign: async (handover) => unwrap(await commands.reassign(handover)),
+
   syncState: async () => unwrap(await commands.syncState()),
   syncNow: async () => {
     unwrap(await commands.syncNow());

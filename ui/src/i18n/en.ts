@@ -9,6 +9,7 @@ import type { Message } from "./catalogue";
 import { account } from "./en/account";
 import { accounts } from "./en/accounts";
 import { activity } from "./en/activity";
+import { dashboard } from "./en/dashboard";
 import { pipeline } from "./en/pipeline";
 import { quotes } from "./en/quotes";
 import { records } from "./en/records";
@@ -32,6 +33,7 @@ export const en = {
   ...settings,
   ...pipeline,
   ...quotes,
+  ...dashboard,
 } as const satisfies Record<string, Message>;
 
 /** A message key. */

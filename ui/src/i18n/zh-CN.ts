@@ -4,6 +4,7 @@ import type { Catalogue } from "./en";
 import { account } from "./zh-CN/account";
 import { accounts } from "./zh-CN/accounts";
 import { activity } from "./zh-CN/activity";
+import { dashboard } from "./zh-CN/dashboard";
 import { pipeline } from "./zh-CN/pipeline";
 import { quotes } from "./zh-CN/quotes";
 import { records } from "./zh-CN/records";
@@ -27,4 +28,5 @@ export const zhCN: Catalogue = {
   ...settings,
   ...pipeline,
   ...quotes,
+  ...dashboard,
 };

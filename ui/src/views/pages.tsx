@@ -8,6 +8,8 @@ import type { StoreInfo } from "../api/api";
 import type { Route } from "../shell/routes";
 import { AccountPage } from "./account/AccountPage";
 import { Accounts } from "./accounts/Accounts";
+import { Dashboard } from "./dashboard/Dashboard";
+import { Handover } from "./handover/Handover";
 import { Pipeline } from "./pipeline/Pipeline";
 import { Quotes } from "./quotes/Quotes";
 import { SearchScreen } from "./search/SearchScreen";
@@ -37,6 +39,10 @@ export function ScreenView({
       return <Quotes id={route.id} />;
     case "tasks":
       return <Tasks />;
+    case "team":
+      return <Dashboard />;
+    case "handover":
+      return <Handover />;
     case "search":
       return <SearchScreen query={route.query} />;
     case "settings":
