@@ -102,14 +102,24 @@ fn a_manager_sees_the_team_and_hands_an_account_over() {
         app.wait_for_attribute("html", "lang", locale);
         for (width, height) in [(1280, 800), (390, 844)] {
             app.set_size(width, height);
-            app.execute(
-                "document.getElementById('main')?.scrollTo(0, 0);",
-                json!([]),
-            );
             app.wait_for("[data-testid=pipeline-chart] svg");
-            let cut = app.cut_text();
-            assert!(cut.is_empty(), "team.{locale}.{width}: {cut:#?}");
-            app.screenshot(&format!("team.{locale}.{width}"));
+            // The top, then the cards further down.
+            for (name, card) in [
+                ("team", None),
+                ("team-charts", Some("winrate")),
+                ("team-stale", Some("stale")),
+            ] {
+                match card {
+                    None => app.execute("document.getElementById('main').scrollTo(0, 0)", json!([])),
+                    Some(card) => app.execute(
+                        "document.querySelector(`[data-card=${arguments[0]}]`).scrollIntoView({block: 'start'})",
+                        json!([card]),
+                    ),
+                };
+                let cut = app.cut_text();
+                assert!(cut.is_empty(), "{name}.{locale}.{width}: {cut:#?}");
+                app.screenshot(&format!("{name}.{locale}.{width}"));
+            }
         }
     }
     app.find("button[data-locale=en]").click();
@@ -133,6 +143,13 @@ fn a_manager_sees_the_team_and_hands_an_account_over() {
         first["name"].as_str().unwrap(),
     );
     assert_eq!(app.find_all("[data-testid=rfm-accounts] li").len(), in_cell);
+    app.execute(
+        "document.querySelector('[data-card=rfm]').scrollIntoView({block: 'start'})",
+        json!([]),
+    );
+    let cut = app.cut_text();
+    assert!(cut.is_empty(), "team-rfm: {cut:#?}");
+    app.screenshot("team-rfm.en.1280");
 
     // The stalest deal opens.
     let deal = stale["deals"][0]["id"].as_str().unwrap().to_string();

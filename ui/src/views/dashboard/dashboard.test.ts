@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ActivityWeek, RfmAccount } from "../../api/api";
 import { leftApart, moneyChoices, moneyKey, parseMoneyKey, periodRange, request } from "./filters";
-import { activityBars, amountIn, magnitude, rfmCells } from "./options";
+import { activityBars, amountIn, fillMonths, magnitude, monthsBetween, rfmCells } from "./options";
 
 const account = (r: number, f: number): RfmAccount => ({
   id: "00000000-0000-4000-8000-000000000001",
@@ -75,6 +75,17 @@ describe("charts", () => {
     expect(amountIn({ CNY: "1234.50" }, "USD")).toBe("0");
     expect(magnitude("1234.50")).toBe(1234.5);
     expect(magnitude("not a number")).toBe(0);
+  });
+
+  it("show every month between the first and the last forecast period", () => {
+    expect(monthsBetween("2026-11", "2027-02")).toEqual(["2026-11", "2026-12", "2027-01", "2027-02"]);
+    expect(monthsBetween("2026-Q4", "2027-Q1")).toEqual([]);
+    const p = (period: string) => ({ period, closed: { CNY: "1.00" }, commit: {}, best_case: {}, deals: 1 });
+    expect(fillMonths([p("2026-11"), p("2027-01")]).map((x) => [x.period, x.deals])).toEqual([
+      ["2026-11", 1],
+      ["2026-12", 0],
+      ["2027-01", 1],
+    ]);
   });
 
   it("count accounts per RFM cell, R across and F up", () => {

@@ -101,8 +101,34 @@ export function pipelineFunnel(rows: PipelineRow[], currency: string, w: ChartWo
 
 const grid = (left: number): GridComponentOption => ({ left, right: 12, top: 36, bottom: 28, containLabel: false });
 
+/** Every month from the first period to the last (`2026-11`), so months without deals show as gaps. */
+export function monthsBetween(first: string, last: string): string[] {
+  const parse = (m: string) => {
+    const [y = "0", mo = "1"] = m.split("-");
+    return Number(y) * 12 + Number(mo) - 1;
+  };
+  const [a, b] = [parse(first), parse(last)];
+  if (!/^\d{4}-\d{2}$/.test(first) || !/^\d{4}-\d{2}$/.test(last) || b < a || b - a > 240) return [];
+  return Array.from({ length: b - a + 1 }, (_, i) => {
+    const n = a + i;
+    return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, "0")}`;
+  });
+}
+
+/** The forecast's months with the ones between them that had no deal (empty). */
+export function fillMonths(periods: ForecastPeriod[]): ForecastPeriod[] {
+  const first = periods[0];
+  const last = periods[periods.length - 1];
+  if (!first || !last) return periods;
+  const months = monthsBetween(first.period, last.period);
+  if (months.length === 0) return periods;
+  const held = new Map(periods.map((p) => [p.period, p]));
+  return months.map((m) => held.get(m) ?? { period: m, closed: {}, commit: {}, best_case: {}, deals: 0 });
+}
+
 /** Closed, commit and best case per month, side by side. */
-export function forecastBars(periods: ForecastPeriod[], currency: string, w: ChartWords): ChartOption {
+export function forecastBars(given: ForecastPeriod[], currency: string, w: ChartWords): ChartOption {
+  const periods = fillMonths(given);
   const parts: [string, (p: ForecastPeriod) => string][] = [
     [w.closed, (p) => amountIn(p.closed, currency)],
     [w.commit, (p) => amountIn(p.commit, currency)],
