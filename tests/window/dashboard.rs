@@ -165,6 +165,7 @@ fn a_manager_sees_the_team_and_hands_an_account_over() {
     // Hand one of wang's accounts over to li.
     app.execute("location.hash = '#/team'", json!([]));
     app.wait_for(".dashboard a[href='#/handover']").click();
+    app.wait_for("select[name=from]");
     app.choose("select[name=from]", "wang");
     let account = app.wait_for("[data-testid=handover-accounts] input[name=account]");
     let id = account.attribute("value").expect("an account id");

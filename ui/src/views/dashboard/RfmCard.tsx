@@ -55,7 +55,7 @@ export function RfmCard({ filter, today, rules }: { filter: DashboardFilter; tod
                   <span className="chip">{segment(a.segment)}</span>
                   <span>{a.owner}</span>
                   <span className="muted" title={t("dashboard.scores")}>
-                    {`${a.r} ${a.f} ${a.m}`}
+                    {`R${a.r} F${a.f} M${a.m}`}
                   </span>
                   <span className="money" title={t("dashboard.monetary")}>
                     {fmt.money(a.monetary, currency)}
