@@ -58,6 +58,8 @@ pub mod sync;
 pub use agenda::Agenda;
 pub use error::{ClientError, RefProblem, Result, Rule};
 pub use fieldbook_core::Kind;
+/// The server's protocol types (for programs that talk to the server themselves).
+pub use fieldbook_core::protocol;
 /// The reports' settings, for programs that offer them (the dashboard).
 pub use fieldbook_core::report::{Rates, RfmRules, StaleRules};
 pub use fieldbook_core::value::FieldValue;

@@ -14,6 +14,7 @@ pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
 /// Every command the front-end may call, and the types and events they carry.
 pub fn builder() -> Builder<tauri::Wry> {
     use crate::commands::{app, pipeline, quotes, records, reports, sync};
+    use fieldbook_client::protocol;
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             app::app_info,
@@ -46,6 +47,14 @@ pub fn builder() -> Builder<tauri::Wry> {
             sync::login,
             sync::logout,
         ])
+        // What the web page's HTTP transport (ui/src/api/http.ts) exchanges with the server.
+        .typ::<protocol::LoginRequest>()
+        .typ::<protocol::LoginResponse>()
+        .typ::<protocol::Me>()
+        .typ::<protocol::UserInfo>()
+        .typ::<protocol::ReassignRequest>()
+        .typ::<protocol::ReassignResponse>()
+        .typ::<protocol::ErrorBody>()
         .events(collect_events![
             crate::events::RecordsChanged,
             crate::events::SyncChanged

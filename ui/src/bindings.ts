@@ -461,6 +461,10 @@ export type Currencies =
  */
 { mode: "converted"; base: string; rates: Partial<{ [key in string]: string }>; unconverted: string[] }
 /**
+ * Every error body: a stable code and a sentence saying what to do.
+ */
+export type ErrorBody = { error: string; message: string }
+/**
  * What went wrong, in the terms a screen reacts to.
  */
 export type ErrorKind = 
@@ -737,6 +741,23 @@ after: ListCursor | null }
  */
 export type LoginOutcome = { state: SyncView | null; problem: SyncProblem | null }
 /**
+ * `POST /v1/login`: a password exchanged for a device token.
+ */
+export type LoginRequest = { user: string; password: string; 
+/**
+ * A name people recognise ("alice's laptop").
+ */
+device_name: string }
+export type LoginResponse = { 
+/**
+ * Bearer token for every later request; the server keeps only its hash.
+ */
+token: string; device_id: string; user: string; role: Role; team: string | null }
+/**
+ * `GET /v1/me`.
+ */
+export type Me = { user: string; role: Role; team: string | null; device_id: string }
+/**
  * What an edit of the notes answers.
  */
 export type NotesSaved = { 
@@ -837,6 +858,12 @@ export type QuoteTotals = { subtotal: string; tax: string; total: string }
  * Exchange rates: one unit of a currency is worth `rate` units of `base`.
  */
 export type Rates = { base: string; rates: Partial<{ [key in string]: string }> }
+/**
+ * `POST /v1/admin/reassign`: every account of `from` (or only `accounts`) goes to `to`,
+ * with all their records.
+ */
+export type ReassignRequest = { from: string | null; to: string; accounts?: string[] }
+export type ReassignResponse = { accounts: number; records: number }
 /**
  * What the server moved.
  */
@@ -985,6 +1012,11 @@ left_out: string[] }
  */
 export type RfmRules = { window_days: number; segments: SegmentRule[] }
 /**
+ * What a user may do: see and edit their own accounts (rep), their team's (manager), or
+ * everything and the product catalogue (admin).
+ */
+export type Role = "rep" | "manager" | "admin"
+/**
  * The whole contract.
  */
 export type SchemaInfo = { kinds: KindInfo[]; 
@@ -1128,6 +1160,10 @@ pending: number;
  * Why the last attempt failed, until one succeeds.
  */
 problem: SyncProblem | null }
+/**
+ * A user, as admin listings show it.
+ */
+export type UserInfo = { name: string; role: Role; team: string | null; active: boolean; successor: string | null }
 /**
  * One owner's closed deals.
  */

@@ -126,10 +126,19 @@ export type {
 /** Field values to write, by field name: a value sets the field, `null` clears it. */
 export type FieldValues = Partial<Record<string, FieldValue | null>>;
 
+/** An account to choose for a hand-over. */
+export interface AccountChoice {
+  id: string;
+  title: string;
+}
+
 /** Stops listening to an event. */
 export type Unlisten = () => void;
 
 export interface Api {
+  /** Whether records open on their own pages (the app); the web page shows reports only. */
+  readonly opensRecords: boolean;
+
   // --- The store and its settings ---
   /** Where the store is, and the store's settings (`store` is null before the first run). */
   appInfo(): Promise<AppInfo>;
@@ -171,8 +180,10 @@ export interface Api {
   reportSettings(): Promise<ReportSettings>;
   /** The owners of the accounts this user may see, by name. */
   accountOwners(): Promise<string[]>;
-  /** What a hand-over would move, per kind (counted before asking). */
-  handoverPreview(handover: Handover): Promise<HandoverPreview>;
+  /** A rep's accounts to choose from for a hand-over, narrowed by a search (at most 50). */
+  handoverAccounts(owner: string, search: string): Promise<AccountChoice[]>;
+  /** What a hand-over would move, per kind; `null` where it cannot be counted beforehand. */
+  handoverPreview(handover: Handover): Promise<HandoverPreview | null>;
   /** Moves the accounts (the server does; every device learns it at its next sync). */
   reassign(handover: Handover): Promise<Reassigned>;
 

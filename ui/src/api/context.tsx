@@ -48,7 +48,7 @@ export const queryKeys = {
   report: (request: unknown) => ["report", request] as const,
   reportSettings: ["reportSettings"],
   accountOwners: ["accountOwners"],
-  handoverPreview: (handover: unknown) => ["handoverPreview", handover] as const,
+  handoverAccounts: (owner: string, search: string) => ["handoverAccounts", owner, search] as const,
 } as const;
 
 /** Reads that no record change affects. */

@@ -4,11 +4,11 @@ import { useCallback, useMemo, useState } from "react";
 import type { RfmRules } from "../../api/api";
 import type { Key } from "../../i18n/en";
 import { useI18n } from "../../i18n/I18n";
-import { recordHref } from "../../shell/routes";
 import { Chart } from "./Chart";
 import type { DashboardFilter } from "./filters";
 import { rfmGrid } from "./options";
 import { Card, Status, useChartWords } from "./parts";
+import { AccountName } from "./StaleCards";
 import { useReport } from "./useReport";
 
 const SEGMENTS: Readonly<Record<string, Key>> = {
@@ -50,7 +50,7 @@ export function RfmCard({ filter, today, rules }: { filter: DashboardFilter; tod
           <ul className="list">
             {inCell.map((a) => (
               <li key={a.id} className="row" data-id={a.id}>
-                <a href={recordHref("account", a.id)}>{a.name}</a>
+                <AccountName id={a.id} name={a.name} />
                 <span className="row-meta">
                   <span className="chip">{segment(a.segment)}</span>
                   <span>{a.owner}</span>

@@ -8,13 +8,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowRightLeft } from "lucide-react";
 import { type FormEvent, useState } from "react";
-import { errorMessage, type HandoverPreview, type Handover as HandoverRequest, listQuery } from "../../api/api";
+import { errorMessage, type HandoverPreview, type Handover as HandoverRequest } from "../../api/api";
 import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { KIND_GROUPS } from "../records/labels";
-
-/** Accounts listed to choose from (a search narrows them). */
-const LISTED = 50;
 
 function Accounts({
   owner,
@@ -28,15 +25,9 @@ function Accounts({
   const { t } = useI18n();
   const api = useApi();
   const [search, setSearch] = useState("");
-  const query = listQuery({
-    filters: [{ field: "owner", value: owner }],
-    search: search.trim() || null,
-    limit: LISTED,
-    order: { by: "field", field: "name", descending: false },
-  });
   const list = useQuery({
-    queryKey: queryKeys.list("account", query),
-    queryFn: () => api.listRecords("account", query),
+    queryKey: queryKeys.handoverAccounts(owner, search.trim()),
+    queryFn: () => api.handoverAccounts(owner, search),
   });
   return (
     <div className="handover-accounts">
@@ -46,7 +37,7 @@ function Accounts({
       </label>
       {list.isError && <p role="alert">{errorMessage(list.error)}</p>}
       <ul className="list" data-testid="handover-accounts">
-        {(list.data?.records ?? []).map((a) => (
+        {(list.data ?? []).map((a) => (
           <li key={a.id} className="row">
             <label className="check">
               <input
@@ -75,7 +66,8 @@ function Confirm({
   onCancel,
 }: {
   request: HandoverRequest;
-  preview: HandoverPreview;
+  /** `null`: not counted beforehand (the web page). */
+  preview: HandoverPreview | null;
   onDone: (message: string) => void;
   onCancel: () => void;
 }) {
@@ -98,7 +90,13 @@ function Confirm({
   return (
     <section className="panel handover-confirm" aria-labelledby="handover-confirm-title" data-testid="handover-confirm">
       <h2 id="handover-confirm-title">{t("handover.confirmTitle", { to: request.to })}</h2>
-      {preview.total === 0 ? (
+      {preview === null ? (
+        <p>
+          {request.accounts.length > 0
+            ? t("handover.uncountedSome", { count: request.accounts.length, from: request.from ?? "", to: request.to })
+            : t("handover.uncountedAll", { from: request.from ?? "", to: request.to })}
+        </p>
+      ) : preview.total === 0 ? (
         <p>{t("handover.nothing")}</p>
       ) : (
         <>
@@ -145,7 +143,7 @@ export function Handover() {
   const [all, setAll] = useState(false);
   const [chosen, setChosen] = useState<Map<string, string>>(new Map());
   const [to, setTo] = useState("");
-  const [review, setReview] = useState<{ request: HandoverRequest; preview: HandoverPreview } | null>(null);
+  const [review, setReview] = useState<{ request: HandoverRequest; preview: HandoverPreview | null } | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const ask = useMutation({
     mutationFn: async (request: HandoverRequest) => ({ request, preview: await api.handoverPreview(request) }),
