@@ -19,3 +19,4 @@ mod sync;
 mod sync_bad_input;
 mod sync_faults;
 mod trust_server;
+mod web;

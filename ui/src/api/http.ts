@@ -176,7 +176,7 @@ export function httpApi(base = ""): Api & { signedIn(): boolean } {
       const filter = { owners: [owner], from: null, to: null };
       const [stale, rfm] = await Promise.all([
         report({
-          kind: { report: "stale", rules: { deal_days: 30, account_days: 0 } },
+          kind: { report: "stale", rules: { deal_days: 30, account_days: 1 } },
           filter,
           currency: null,
           today: null,
