@@ -99,7 +99,7 @@ impl Service {
                             "the rate of {code} is {rate}: a rate is a positive number of {base}"
                         )));
                     }
-                    rates.insert(currency(code)?, *rate);
+                    rates.insert(currency(code)?, rate.normalize());
                 }
                 Some(Rates { base, rates })
             }
