@@ -35,6 +35,7 @@ pub mod names;
 pub mod ownership;
 pub mod pull;
 pub mod push;
+pub mod reporting;
 pub mod service;
 pub mod state;
 pub mod storage;

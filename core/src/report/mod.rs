@@ -14,6 +14,7 @@ mod cases;
 mod forecast;
 mod funnel;
 mod pipeline;
+mod request;
 mod rfm;
 mod stale;
 mod winrate;
@@ -23,6 +24,7 @@ pub use cases::{AGE_BUCKETS, CasesReport, OpenCases, OverdueCase, Resolved, case
 pub use forecast::{ForecastPeriod, ForecastReport, Period, forecast};
 pub use funnel::{FunnelBy, FunnelReport, FunnelRow, UNKNOWN_SOURCE, funnel};
 pub use pipeline::{GroupBy, PipelineReport, PipelineRow, pipeline};
+pub use request::{Activities, Deals, Money, Needs, Report, ReportKind};
 pub use rfm::{LOW_VALUE, RfmAccount, RfmReport, RfmRules, ScoreRange, SegmentRule, rfm};
 pub use stale::{StaleAccount, StaleDeal, StaleReport, StaleRules, stale};
 pub use winrate::{WinRate, WinRateReport, winrate};

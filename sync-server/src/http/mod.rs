@@ -8,6 +8,7 @@
 mod admin;
 mod error;
 mod extract;
+mod reports;
 mod sync;
 
 pub use extract::PENDING_HEADER;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/pull", post(sync::pull))
         .route("/v1/handover", post(sync::handover))
         .route("/v1/reconcile", post(sync::reconcile))
+        .route("/v1/reports/{name}", get(reports::report))
         .route("/v1/admin/users", get(admin::users).post(admin::add_user))
         .route("/v1/admin/reassign", post(admin::reassign))
         .route("/v1/admin/deactivate", post(admin::deactivate))

@@ -6,7 +6,8 @@
 //! deactivation and handover, the quarantine (and decisions on it), administrative rules,
 //! concurrent pushes, trust: authorship, values, writes made before a device learned of a
 //! move, parent loops, retries of what waited, the log's identity and reconcile; and
-//! records shared beyond scope (cases with their assignees; personal records).
+//! records shared beyond scope (cases with their assignees; personal records); the report
+//! projection and the scope of reports.
 //!
 //! A backend runs the suite with one line in a test file, given a function or closure
 //! that makes a fresh, empty backend for each test:
@@ -31,6 +32,7 @@ mod fixtures;
 mod moves;
 mod pull;
 mod push;
+mod reports;
 mod sessions;
 mod shares;
 mod transactions;
@@ -42,6 +44,7 @@ pub use fixtures::{Device, Doc, PASSWORD, World};
 pub use moves::*;
 pub use pull::*;
 pub use push::*;
+pub use reports::*;
 pub use sessions::*;
 pub use shares::*;
 pub use transactions::*;
@@ -108,6 +111,8 @@ macro_rules! storage_conformance {
             a_case_reaches_its_assignee_with_its_account_and_contacts_only,
             personal_records_reach_their_owners_devices_only,
             a_converted_lead_hangs_on_its_account_and_moves_with_it,
+            the_report_projection_follows_pushes_moves_and_deletes,
+            reports_cover_what_the_asker_sees,
         );
     };
     (@tests $fresh:expr; $($test:ident),* $(,)?) => {

@@ -221,7 +221,7 @@ impl RecordRepo for SqliteRepo<'_> {
         self.conn
             .prepare_cached("UPDATE docs SET owner = ?2 WHERE id = ?1")?
             .execute(params![id.to_string(), owner])?;
-        Ok(())
+        super::reports::move_row(self.conn, id, owner)
     }
 
     fn store_push(&mut self, out: &PushOutcome, by: Pusher<'_>, at: &str) -> Result<()> {
@@ -263,6 +263,10 @@ impl RecordRepo for SqliteRepo<'_> {
                 d.conflicts,
                 last_seq.get(&d.id).copied().unwrap_or(0),
             ])?;
+            match (&d.report, &d.placement.owner) {
+                (Some(row), Some(owner)) => super::reports::put_row(conn, row, owner)?,
+                _ => super::reports::remove_row(conn, d.id)?,
+            }
         }
         let mut quarantine = conn.prepare_cached(
             "INSERT INTO quarantine (at, user, device_id, doc_id, kind, hash, reason, bytes, cause)
