@@ -100,10 +100,49 @@ fn a_manager_in_a_browser_sees_the_team_and_hands_an_account_over() {
     let account = moved["account"].as_str().expect("an account id");
     let name = moved["name"].as_str().expect("its name");
 
-    // The rep's device drops it at its next sync; the other rep's device gets it.
+    // The rep's device drops its deals at its next sync; the other rep's device gets them.
     let (wang, li) = (&reps[0], &reps[1]);
+    let deals_of = |fb: &Fb| -> usize {
+        fb.json(&[
+            "list",
+            "opportunity",
+            &format!("account_id={account}"),
+            "--deleted",
+        ])
+        .as_array()
+        .expect("a list")
+        .len()
+    };
+    let deals = deals_of(wang);
     wang.sync();
     li.sync();
-    assert!(!wang.names("account").contains(&name.to_string()));
+    // Its deals leave the rep's device. (The account itself stays there, owned by li, only
+    // while a case on it is assigned to wang: a case's assignee keeps seeing its account.)
+    assert_eq!(deals_of(li), deals, "{name}'s deals did not all reach li");
+    assert_eq!(
+        deals_of(wang),
+        0,
+        "{name}'s deals are still on wang's device"
+    );
+    if let Some(kept) = wang
+        .json(&["list", "account", "--deleted"])
+        .as_array()
+        .and_then(|a| a.iter().find(|r| r["id"] == account).cloned())
+    {
+        assert_eq!(
+            kept["owner"], "li",
+            "wang's device still thinks {name} is his"
+        );
+        let cases = wang.json(&[
+            "list",
+            "case",
+            &format!("account_id={account}"),
+            "assignee=wang",
+        ]);
+        assert!(
+            !cases.as_array().expect("a list").is_empty(),
+            "{name} stayed on wang's device with no case of his on it"
+        );
+    }
     assert_eq!(li.json(&["show", account])["owner"], "li");
 }

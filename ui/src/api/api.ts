@@ -138,6 +138,8 @@ export type Unlisten = () => void;
 export interface Api {
   /** Whether records open on their own pages (the app); the web page shows reports only. */
   readonly opensRecords: boolean;
+  /** Whether reads answer from this device's own copy (the app) or from the server (the web page). */
+  readonly local: boolean;
 
   // --- The store and its settings ---
   /** Where the store is, and the store's settings (`store` is null before the first run). */

@@ -121,6 +121,7 @@ export function httpApi(base = ""): Api & { signedIn(): boolean } {
 
   return {
     opensRecords: false,
+    local: false,
     signedIn: () => token !== null,
 
     appInfo: notHere("The store"),

@@ -13,6 +13,7 @@ function unwrap<T>(result: Result<T, AppError>): T {
 
 export const tauriApi = {
   opensRecords: true,
+  local: true,
   appInfo: async () => unwrap(await commands.appInfo()),
   initStore: async (user, currency) => unwrap(await commands.initStore(user, currency)),
   schema: () => commands.schema(),

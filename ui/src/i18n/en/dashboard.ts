@@ -4,6 +4,7 @@ export const dashboard = {
   "nav.handover": "Hand-over",
   "dashboard.title": "Team dashboard",
   "dashboard.source": "Figures from this device's copy of the team's records, as of its last sync.",
+  "dashboard.sourceServer": "Figures from the server, over the records you may see.",
   "dashboard.filters": "Filters",
   "dashboard.owner": "Rep",
   "dashboard.everyone": "Everyone",

@@ -7,6 +7,7 @@ export const dashboard: Translation<typeof en> = {
   "nav.handover": "移交",
   "dashboard.title": "团队仪表板",
   "dashboard.source": "数据来自本设备上的团队记录副本，截至上次同步。",
+  "dashboard.sourceServer": "数据来自服务器，范围为您可查看的记录。",
   "dashboard.filters": "筛选",
   "dashboard.owner": "销售",
   "dashboard.everyone": "全部",

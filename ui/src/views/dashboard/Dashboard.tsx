@@ -151,7 +151,7 @@ export function Dashboard() {
           {t("handover.title")}
         </a>
       </div>
-      <p className="muted">{t("dashboard.source")}</p>
+      <p className="muted">{api.local ? t("dashboard.source") : t("dashboard.sourceServer")}</p>
       <Status pending={settings.isPending} error={settings.error} empty={false} />
       {settings.data && <Board settings={settings.data} />}
     </section>
