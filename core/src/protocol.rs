@@ -323,6 +323,7 @@ pub struct DeactivateResponse {
 
 /// A device, as `devices` lists it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeviceInfo {
     pub device_id: Uuid,
     pub user: String,

@@ -79,6 +79,9 @@ fn a_manager_sees_the_team_and_hands_an_account_over() {
     app.wait_for("[data-testid=forecast-chart] svg");
     app.wait_for("[data-testid=winrate-chart] svg");
     app.wait_for("[data-testid=activity-chart] svg");
+    // Knowledge at risk: both reps' devices, as the server last heard from them.
+    app.wait_for("[data-testid=devices] li[data-user=wang]");
+    app.wait_for("[data-testid=devices] li[data-user=li]");
 
     // The pipeline's figures are the report's, to the cent.
     for row in pipeline["rows"].as_array().unwrap() {
@@ -108,6 +111,7 @@ fn a_manager_sees_the_team_and_hands_an_account_over() {
                 ("team", None),
                 ("team-charts", Some("winrate")),
                 ("team-stale", Some("stale")),
+                ("team-devices", Some("activity")),
             ] {
                 match card {
                     None => app.execute("document.getElementById('main').scrollTo(0, 0)", json!([])),

@@ -245,6 +245,18 @@ async reassign(handover: Handover) : Promise<Result<Reassigned, AppError>> {
 }
 },
 /**
+ * The team's devices as the server knows them (knowledge at risk): asked of the server,
+ * on a blocking thread; offline, the error says so.
+ */
+async teamDevices() : Promise<Result<DeviceInfo[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team_devices") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Adds a line to a quote (a product's line gets its name and price unless given);
  * answers the quote with its new totals.
  */
@@ -460,6 +472,22 @@ export type Currencies =
  * (listed in `unconverted`).
  */
 { mode: "converted"; base: string; rates: Partial<{ [key in string]: string }>; unconverted: string[] }
+/**
+ * A device, as `devices` lists it.
+ */
+export type DeviceInfo = { device_id: string; user: string; name: string; 
+/**
+ * RFC 3339, or `None` if it never synced.
+ */
+last_sync: string | null; 
+/**
+ * Changes it held at its last contact.
+ */
+pending: number; 
+/**
+ * Whether it has handed over and wiped (a deactivated user's device).
+ */
+wiped: boolean }
 /**
  * Every error body: a stable code and a sentence saying what to do.
  */

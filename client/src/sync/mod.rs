@@ -25,9 +25,9 @@ use crate::error::{ClientError, Result};
 use crate::store::Store;
 use api::{Answer, Api, Http};
 use fieldbook_core::protocol::{
-    LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, PROTOCOL_VERSION, PushRequest, PushResponse,
-    QuarantineDecision, QuarantineDetail, QuarantineEntry, ReassignRequest, ReassignResponse,
-    Refusal,
+    DeviceInfo, LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, PROTOCOL_VERSION, PushRequest,
+    PushResponse, QuarantineDecision, QuarantineDetail, QuarantineEntry, ReassignRequest,
+    ReassignResponse, Refusal,
 };
 use fieldbook_core::value::format_datetime;
 use serde::{Deserialize, Serialize};
@@ -330,6 +330,16 @@ impl SyncEngine {
             "/v1/admin/quarantine"
         };
         match self.api()?.get(path)? {
+            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+            Answer::Deactivated => Err(ClientError::Deactivated),
+        }
+    }
+
+    /// The devices of the users this user manages (managers: their teams'; admins: all):
+    /// last sync, changes held at the last contact, whether wiped. What a laptop holds
+    /// that the server does not have yet is knowledge at risk.
+    pub fn devices(&mut self) -> Result<Vec<DeviceInfo>> {
+        match self.api()?.get("/v1/admin/devices")? {
             Answer::Ok(r) | Answer::Refused(r) => Ok(r),
             Answer::Deactivated => Err(ClientError::Deactivated),
         }

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::service::Wake;
 use crate::state::AppState;
 use fieldbook_client::handover::{Handover, HandoverPreview};
+use fieldbook_client::protocol::DeviceInfo;
 use fieldbook_client::report::{Report, ReportRequest};
 use fieldbook_client::{Rates, RfmRules, StaleRules, SyncEngine};
 use serde::Serialize;
@@ -59,6 +60,20 @@ pub fn handover_preview(
     handover: Handover,
 ) -> Result<HandoverPreview, AppError> {
     read(&state, |s| s.handover_preview(&handover))
+}
+
+/// The team's devices as the server knows them (knowledge at risk): asked of the server,
+/// on a blocking thread; offline, the error says so.
+#[tauri::command]
+#[specta::specta]
+pub async fn team_devices(app: AppHandle) -> Result<Vec<DeviceInfo>, AppError> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        state.store()?.require()?;
+        Ok(SyncEngine::open(state.data_dir())?.devices()?)
+    })
+    .await
+    .map_err(|e| AppError::failed(format!("asking for the devices stopped unexpectedly: {e}")))?
 }
 
 /// What the server moved.

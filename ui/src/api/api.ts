@@ -186,6 +186,8 @@ export interface Api {
   handoverAccounts(owner: string, search: string): Promise<AccountChoice[]>;
   /** What a hand-over would move, per kind; `null` where it cannot be counted beforehand. */
   handoverPreview(handover: Handover): Promise<HandoverPreview | null>;
+  /** The devices of the users this user manages, as the server last heard from them (asks the server). */
+  teamDevices(): Promise<DeviceInfo[]>;
   /** Moves the accounts (the server does; every device learns it at its next sync). */
   reassign(handover: Handover): Promise<Reassigned>;
 

@@ -47,6 +47,7 @@ export const queryKeys = {
   pipeline: ["pipeline"],
   report: (request: unknown) => ["report", request] as const,
   reportSettings: ["reportSettings"],
+  teamDevices: ["teamDevices"],
   accountOwners: ["accountOwners"],
   handoverAccounts: (owner: string, search: string) => ["handoverAccounts", owner, search] as const,
 } as const;

@@ -12,6 +12,7 @@
 
 import type {
   AppError,
+  DeviceInfo,
   ErrorBody,
   LoginRequest,
   LoginResponse,
@@ -200,6 +201,7 @@ export function httpApi(base = ""): Api & { signedIn(): boolean } {
     },
     // The server moves everything that hangs on the accounts; it does not count beforehand.
     handoverPreview: async () => null,
+    teamDevices: () => call<DeviceInfo[]>("GET", "/v1/admin/devices"),
     reassign: async (h) => {
       const body: ReassignRequest = { from: h.from, to: h.to, accounts: h.accounts };
       const moved = await call<ReassignResponse>("POST", "/v1/admin/reassign", body);

@@ -51,6 +51,7 @@ export const tauriApi = {
     return page.records.map((r) => ({ id: r.id, title: r.title }));
   },
   handoverPreview: async (handover) => unwrap(await commands.handoverPreview(handover)),
+  teamDevices: async () => unwrap(await commands.teamDevices()),
   reassign: async (handover) => unwrap(await commands.reassign(handover)),
 
   syncState: async () => unwrap(await commands.syncState()),

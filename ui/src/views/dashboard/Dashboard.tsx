@@ -14,6 +14,7 @@ import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { href } from "../../shell/routes";
 import { ActivityCard, ForecastCard, PipelineCard, WinRateCard } from "./Cards";
+import { DevicesCard } from "./DevicesCard";
 import {
   type DashboardFilter,
   leftApart,
@@ -133,6 +134,7 @@ function Board({ settings }: { settings: ReportSettings }) {
         <RfmCard filter={filter} today={today} rules={settings.rfm} />
         <StaleCards filter={filter} today={today} rules={settings.stale} />
         <ActivityCard filter={filter} today={today} />
+        <DevicesCard owner={filter.owner} />
       </div>
     </>
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ActivityWeek, RfmAccount } from "../../api/api";
+import type { ActivityWeek, DeviceInfo, RfmAccount } from "../../api/api";
+import { byRisk, daysSilent } from "./DevicesCard";
 import { leftApart, moneyChoices, moneyKey, parseMoneyKey, periodRange, request } from "./filters";
 import { activityBars, amountIn, fillMonths, magnitude, monthsBetween, rfmCells } from "./options";
 
@@ -121,5 +122,35 @@ describe("charts", () => {
       [2, 0],
       [0, 1],
     ]);
+  });
+});
+
+describe("devices", () => {
+  const now = new Date("2026-12-01T12:00:00Z");
+  const device = (user: string, last_sync: string | null, pending: number): DeviceInfo => ({
+    device_id: `00000000-0000-4000-8000-00000000000${user.length}`,
+    user,
+    name: `${user}'s laptop`,
+    last_sync,
+    pending,
+    wiped: false,
+  });
+
+  it("count whole days of silence", () => {
+    expect(daysSilent("2026-11-28T11:00:00Z", now)).toBe(3);
+    expect(daysSilent("2026-12-01T11:00:00Z", now)).toBe(0);
+    expect(daysSilent(null, now)).toBeNull();
+  });
+
+  it("put unsynced changes first, then the longest silent", () => {
+    const order = byRisk(
+      [
+        device("a", "2026-12-01T11:00:00Z", 0),
+        device("bb", "2026-11-01T11:00:00Z", 0),
+        device("ccc", "2026-12-01T11:00:00Z", 4),
+      ],
+      now,
+    ).map((d) => d.user);
+    expect(order).toEqual(["ccc", "bb", "a"]);
   });
 });
