@@ -55,7 +55,7 @@ export const dashboard: Translation<typeof en> = {
   "dashboard.activity": "各销售每周活动",
   "dashboard.devices": "设备：有风险的数据",
   "dashboard.devicesHint": "各设备上次联系服务器时，尚未上传到服务器的更改。",
-  "dashboard.lastSync": "{when}同步",
+  "dashboard.lastSync": "上次同步：{when}",
   "dashboard.neverSynced": "从未同步",
   "dashboard.pending": { other: "{count} 项更改未上传" },
   "dashboard.silent": { other: "{count} 天未同步" },
