@@ -174,6 +174,12 @@ pub enum TeamCommand {
         #[arg(long, value_name = "NAME")]
         manager: String,
     },
+    /// Gives a team another manager (before its manager leaves, for instance).
+    Set {
+        team: String,
+        #[arg(long, value_name = "NAME")]
+        manager: String,
+    },
     /// Lists teams with their managers and members.
     List {
         #[arg(long)]

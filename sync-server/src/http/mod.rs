@@ -10,6 +10,7 @@ mod error;
 mod extract;
 mod reports;
 mod sync;
+mod team;
 
 pub use extract::PENDING_HEADER;
 
@@ -36,6 +37,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/handover", post(sync::handover))
         .route("/v1/reconcile", post(sync::reconcile))
         .route("/v1/reports/{name}", get(reports::report))
+        .route("/v1/team", get(team::team))
+        .route("/v1/admin/reassign/preview", post(team::reassign_preview))
+        .route("/v1/admin/deactivate/preview", post(team::deactivate_preview))
+        .route("/v1/admin/team-manager", post(team::team_manager))
         .route("/v1/admin/users", get(admin::users).post(admin::add_user))
         .route("/v1/admin/reassign", post(admin::reassign))
         .route("/v1/admin/deactivate", post(admin::deactivate))
