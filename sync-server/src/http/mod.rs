@@ -39,7 +39,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/reports/{name}", get(reports::report))
         .route("/v1/team", get(team::team))
         .route("/v1/admin/reassign/preview", post(team::reassign_preview))
-        .route("/v1/admin/deactivate/preview", post(team::deactivate_preview))
+        .route(
+            "/v1/admin/deactivate/preview",
+            post(team::deactivate_preview),
+        )
         .route("/v1/admin/team-manager", post(team::team_manager))
         .route("/v1/admin/users", get(admin::users).post(admin::add_user))
         .route("/v1/admin/reassign", post(admin::reassign))

@@ -10,5 +10,6 @@ mod pull;
 mod push;
 mod reports;
 mod support;
+mod team;
 mod tls;
 mod trust;

@@ -10,8 +10,8 @@ use crate::push::{PushOutcome, StoredDoc};
 use crate::storage::{
     Assignment, Counts, OwnerFilter, Pusher, RecordOwner, RecordRepo, StoredSnapshot,
 };
-use rusqlite::{Connection, OptionalExtension, params};
 use fieldbook_core::Kind;
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
@@ -201,7 +201,10 @@ impl RecordRepo for SqliteRepo<'_> {
         let mut rows = stmt.query([owner])?;
         let mut out = BTreeMap::new();
         while let Some(r) = rows.next()? {
-            out.insert(parse_kind(&r.get::<_, String>(0)?)?, r.get::<_, i64>(1)? as u64);
+            out.insert(
+                parse_kind(&r.get::<_, String>(0)?)?,
+                r.get::<_, i64>(1)? as u64,
+            );
         }
         Ok(out)
     }
