@@ -25,9 +25,9 @@ use crate::error::{ClientError, Result};
 use crate::store::Store;
 use api::{Answer, Api, Http};
 use fieldbook_core::protocol::{
-    LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, PROTOCOL_VERSION, PushRequest, PushResponse,
-    QuarantineDecision, QuarantineDetail, QuarantineEntry, ReassignRequest, ReassignResponse,
-    Refusal,
+    LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, MovePreview, PROTOCOL_VERSION, PushRequest,
+    PushResponse, QuarantineDecision, QuarantineDetail, QuarantineEntry, ReassignRequest,
+    ReassignResponse, Refusal, TeamStatus,
 };
 use fieldbook_core::value::format_datetime;
 use serde::{Deserialize, Serialize};
@@ -258,6 +258,33 @@ impl SyncEngine {
             accounts: vec![account],
         };
         match self.api()?.post("/v1/admin/reassign", &req)? {
+            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+            Answer::Deactivated => Err(ClientError::Deactivated),
+        }
+    }
+
+    /// What moving an account (with its records) to `to` would do, nothing written: counts
+    /// per kind, and which devices losing it held unsynced changes at their last contact.
+    pub fn preview_reassign(&mut self, account: Uuid, to: &str) -> Result<MovePreview> {
+        let req = ReassignRequest {
+            from: None,
+            to: to.trim().into(),
+            accounts: vec![account],
+        };
+        match self.api()?.post("/v1/admin/reassign/preview", &req)? {
+            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+            Answer::Deactivated => Err(ClientError::Deactivated),
+        }
+    }
+
+    /// Knowledge at risk in the teams this user manages (admins: everyone): each user's
+    /// devices, their last sync and the changes they held at their last contact, flagged
+    /// after `warn_days` days without a sync.
+    pub fn team_status(&mut self, warn_days: u32) -> Result<TeamStatus> {
+        match self
+            .api()?
+            .get(&format!("/v1/team?warn_days={warn_days}"))?
+        {
             Answer::Ok(r) | Answer::Refused(r) => Ok(r),
             Answer::Deactivated => Err(ClientError::Deactivated),
         }
