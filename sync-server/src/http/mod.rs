@@ -11,6 +11,7 @@ mod extract;
 mod reports;
 mod sync;
 mod team;
+pub mod web;
 
 pub use extract::PENDING_HEADER;
 
@@ -21,7 +22,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{Method, Uri, header};
 use axum::middleware;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use fieldbook_core::protocol::MAX_BODY_BYTES;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
             post(admin::discard_quarantined),
         )
         .route_layer(middleware::from_fn(extract::require_protocol));
+    let api = web::no_store(api);
     let open = Router::new()
         .route(
             "/v1/login",
@@ -66,11 +68,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/health", get(|| async { "ok" }))
         .route("/metrics", get(metrics));
-    Router::new()
-        .merge(api)
-        .merge(open)
-        .fallback(not_found)
-        .method_not_allowed_fallback(wrong_method)
+    let app = Router::new().merge(api).merge(open);
+    // With the web page, every other path is the page's; unknown API paths stay 404.
+    let app = match state.ui_dir() {
+        Some(dir) => web::front_end(app.route("/v1/{*rest}", any(not_found)), dir),
+        None => app.fallback(not_found),
+    };
+    let app = web::security_headers(app, state.tls());
+    app.method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestDecompressionLayer::new())
         // Outside the decompression: an encoding it cannot read gets a body saying so.
