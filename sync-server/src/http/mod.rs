@@ -71,7 +71,10 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new().merge(api).merge(open);
     // With the web page, every other path is the page's; unknown API paths stay 404.
     let app = match state.ui_dir() {
-        Some(dir) => web::front_end(app.route("/v1/{*rest}", any(not_found)), dir),
+        Some(dir) => {
+            let unknown = Router::new().route("/v1/{*rest}", any(not_found));
+            web::front_end(app.merge(web::no_store(unknown)), dir)
+        }
         None => app.fallback(not_found),
     };
     let app = web::security_headers(app, state.tls());

@@ -13,3 +13,4 @@ mod support;
 mod team;
 mod tls;
 mod trust;
+mod web;
