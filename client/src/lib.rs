@@ -25,8 +25,9 @@
 //! - [`describe`]: the field contract as data, for programs that build forms from it.
 //! - [`reminders`]: renewals, reorders and overdue cases due today; dismiss, snooze, renew.
 //! - [`report`]: the managers' reports over this device's copy, and exchange rates.
-//! - [`handover`]: what moving accounts to another user would move (counted here; the
-//!   server moves them through [`SyncEngine::reassign_accounts`]).
+//! - [`handover`]: moving accounts to another user, checked before the server counts
+//!   ([`SyncEngine::preview_reassign_accounts`]) and moves them
+//!   ([`SyncEngine::reassign_accounts`]).
 //! - [`settings`]: this device's preferences (case due days, when reminders start).
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
 //! - [`import`]: spreadsheets (CSV, XLSX) read, checked row by row and imported.

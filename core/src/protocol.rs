@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 use uuid::Uuid;
 
+mod team;
+pub use team::*;
+
 /// The protocol version this build speaks. Sent with every request.
 pub const PROTOCOL_VERSION: u32 = 1;
 /// The header that carries it.

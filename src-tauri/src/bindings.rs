@@ -39,7 +39,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             reports::account_owners,
             reports::handover_preview,
             reports::reassign,
-            reports::team_devices,
+            reports::team_status,
             quotes::add_quote_line,
             quotes::set_quote_line,
             quotes::remove_quote_line,

@@ -30,3 +30,7 @@ CREATE TABLE report_rows (
     PRIMARY KEY (kind, owner, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX report_rows_id ON report_rows (id);
+-- Activity per week reads activities by owner, kind and day; "stale" the latest day per
+-- account and deal: both from these alone.
+CREATE INDEX report_rows_week ON report_rows (kind, owner, activity_kind, at);
+CREATE INDEX report_rows_latest ON report_rows (kind, owner, account_id, opportunity_id, at);

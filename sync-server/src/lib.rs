@@ -43,6 +43,8 @@ pub mod tls;
 pub mod validate;
 
 pub use error::{Result, ServerError};
+/// The web page's serving and security headers.
+pub use http::web as http_web;
 pub use http::{PENDING_HEADER, router};
 pub use service::Service;
 pub use state::AppState;
@@ -74,7 +76,7 @@ pub async fn serve_tls(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let listener = tls::TlsListener::new(listener, tls)?;
-    axum::serve(listener, router(state))
+    axum::serve(listener, router(state.with_tls()))
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(ServerError::Serve)

@@ -10,6 +10,7 @@ mod duplicates;
 mod export;
 mod field_kinds;
 mod import;
+mod managers;
 mod merge;
 mod output;
 mod raw;

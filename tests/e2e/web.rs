@@ -35,18 +35,16 @@ fn web_check() -> PathBuf {
     dir
 }
 
-fn ui_dist() -> PathBuf {
-    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist");
-    assert!(
-        dist.join("index.html").exists(),
-        "ui/dist is missing: build the front-end (`cd ui && npm run build`; test.sh does)"
-    );
-    dist.canonicalize().expect("ui/dist")
-}
-
 #[test]
 fn a_manager_in_a_browser_sees_the_team_and_hands_an_account_over() {
     let js = web_check();
+    // The server serves the repository's built front-end (ui/dist) at `/`.
+    assert!(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../ui/dist/index.html")
+            .exists(),
+        "ui/dist is missing: build the front-end (`cd ui && npm run build`; test.sh does)"
+    );
     let server = Server::start();
     server.user("mia", "manager", None);
     server.user("wes", "manager", None);
@@ -84,7 +82,6 @@ fn a_manager_in_a_browser_sees_the_team_and_hands_an_account_over() {
         .arg(js.join("manager.mjs"))
         .current_dir(&js)
         .env("FB_SERVER", &server.url)
-        .env("FB_UI_DIST", ui_dist())
         .env("FB_PASSWORD", PASSWORD)
         .env("FB_EXPECT", expect.to_string())
         .env("FB_SCREENSHOTS", fieldbook_tests::window::screenshot_dir())

@@ -223,9 +223,10 @@ async accountOwners() : Promise<Result<string[], AppError>> {
 }
 },
 /**
- * What a hand-over would move, per kind, as this device knows it.
+ * What a hand-over would move, counted by the server (nothing written), and which devices
+ * losing the records held unsynced changes.
  */
-async handoverPreview(handover: Handover) : Promise<Result<HandoverPreview, AppError>> {
+async handoverPreview(handover: Handover) : Promise<Result<MovePreview, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("handover_preview", { handover }) };
 } catch (e) {
@@ -245,12 +246,12 @@ async reassign(handover: Handover) : Promise<Result<Reassigned, AppError>> {
 }
 },
 /**
- * The team's devices as the server knows them (knowledge at risk): asked of the server,
- * on a blocking thread; offline, the error says so.
+ * Knowledge at risk: the team's users and their devices as the server last heard from
+ * them, flagged after three days without a sync or with unsynced changes.
  */
-async teamDevices() : Promise<Result<DeviceInfo[], AppError>> {
+async teamStatus() : Promise<Result<TeamStatus, AppError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("team_devices") };
+    return { status: "ok", data: await TAURI_INVOKE("team_status") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -489,6 +490,30 @@ pending: number;
  */
 wiped: boolean }
 /**
+ * One device and whether it holds knowledge at risk.
+ */
+export type DeviceStatus = { device_id: string; name: string; 
+/**
+ * Its last completed sync (RFC 3339), or `None` if it never synced.
+ */
+last_sync: string | null; 
+/**
+ * Whole days since `last_sync` (`None`: never synced).
+ */
+days_since_sync: number | null; 
+/**
+ * Changes it held at its last contact.
+ */
+pending: number; 
+/**
+ * It handed over and wiped its copy.
+ */
+wiped: boolean; 
+/**
+ * Why it is flagged (empty: it is not; a wiped device never is).
+ */
+warnings: RiskWarning[] }
+/**
  * Every error body: a stable code and a sentence saying what to do.
  */
 export type ErrorBody = { error: string; message: string }
@@ -652,15 +677,6 @@ from: string | null; accounts: string[];
  */
 to: string }
 /**
- * What a hand-over would move, as this device knows it (the server may hold more:
- * records this device has not pulled yet).
- */
-export type HandoverPreview = { 
-/**
- * Per kind, in the order of [`Kind::ALL`]; kinds with nothing to move left out.
- */
-kinds: KindCount[]; total: number }
-/**
  * One field changed by one change.
  */
 export type HistoryEntry = { 
@@ -695,10 +711,6 @@ export type Kind = "account" | "contact" | "opportunity" | "quote" | "activity" 
  * so it follows that user to their other devices and no one else.
  */
 "dismissal"
-/**
- * How many records of one kind would move.
- */
-export type KindCount = { kind: Kind; count: number }
 /**
  * The fields of one kind, in display order.
  */
@@ -785,6 +797,41 @@ token: string; device_id: string; user: string; role: Role; team: string | null 
  * `GET /v1/me`.
  */
 export type Me = { user: string; role: Role; team: string | null; device_id: string }
+/**
+ * One user, as `GET /v1/team` shows them.
+ */
+export type MemberStatus = { user: string; role: Role; team: string | null; active: boolean; successor: string | null; 
+/**
+ * Accounts they own on the server.
+ */
+accounts: number; 
+/**
+ * Records they own on the server (accounts included).
+ */
+records: number; 
+/**
+ * Their devices, newest sync first.
+ */
+devices: DeviceStatus[] }
+/**
+ * What a reassignment or a departure would do, worked out with the same rules and
+ * nothing written.
+ */
+export type MovePreview = { 
+/**
+ * Who the records would go to.
+ */
+to: string; accounts: number; records: number; 
+/**
+ * Records per kind.
+ */
+kinds: Partial<{ [key in Kind]: number }>; 
+/**
+ * Devices of the user(s) losing the records that held unsynced changes at their last
+ * contact (not wiped): what they still hold reaches the company only at their next
+ * sync (or handover).
+ */
+devices_with_pending: DeviceInfo[] }
 /**
  * What an edit of the notes answers.
  */
@@ -1040,6 +1087,18 @@ left_out: string[] }
  */
 export type RfmRules = { window_days: number; segments: SegmentRule[] }
 /**
+ * Why a device is flagged.
+ */
+export type RiskWarning = 
+/**
+ * No sync for `warn_days` days or more, or never.
+ */
+"not_synced" | 
+/**
+ * Held changes the server does not have at its last contact.
+ */
+"pending"
+/**
  * What a user may do: see and edit their own accounts (rep), their team's (manager), or
  * everything and the product catalogue (admin).
  */
@@ -1188,6 +1247,27 @@ pending: number;
  * Why the last attempt failed, until one succeeds.
  */
 problem: SyncProblem | null }
+/**
+ * `GET /v1/team`: per user the asker may see, their devices and what they may hold that
+ * the company does not have yet.
+ */
+export type TeamStatus = { 
+/**
+ * When the server worked it out (RFC 3339, UTC).
+ */
+as_of: string; 
+/**
+ * A device is flagged after this many days without a sync.
+ */
+warn_days: number; 
+/**
+ * By name.
+ */
+members: MemberStatus[]; 
+/**
+ * How many devices are flagged, over all members.
+ */
+at_risk: number }
 /**
  * A user, as admin listings show it.
  */

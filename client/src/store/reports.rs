@@ -127,14 +127,16 @@ impl Store {
         }
         let sql = match q.needs.activities {
             Activities::None => None,
+            // One row per owner, kind and day: all that activity per week reads.
             Activities::All => Some(format!(
-                "SELECT r.owner, p.kind, p.at, p.account_id, p.opportunity_id
+                "SELECT r.owner, p.kind, substr(p.at, 1, 10), NULL, NULL, count(*)
                  FROM p_activity p JOIN records r ON r.id = p.id
-                 WHERE r.deleted = 0 AND p.at IS NOT NULL{owner_sql}"
+                 WHERE r.deleted = 0 AND p.at IS NOT NULL{owner_sql}
+                 GROUP BY r.owner, p.kind, substr(p.at, 1, 10)"
             )),
             // Stale deals and accounts are judged by activity on them, whoever logged it.
             Activities::Latest => Some(
-                "SELECT '', '', max(p.at), p.account_id, p.opportunity_id
+                "SELECT '', '', max(p.at), p.account_id, p.opportunity_id, 1
                  FROM p_activity p JOIN records r ON r.id = p.id
                  WHERE r.deleted = 0 AND p.at IS NOT NULL
                  GROUP BY p.account_id, p.opportunity_id"
@@ -155,11 +157,15 @@ impl Store {
                     row.get::<_, String>(2)?,
                     uuid(row, 3)?,
                     uuid(row, 4)?,
+                    row.get::<_, i64>(5)?,
                 ))
             })?;
+            let grouped = q.needs.activities == Activities::All;
             for row in rows {
-                let (owner, kind, at, account, opportunity) = row?;
-                let (Some(on), Some(account_id)) = (day(&at), account) else {
+                let (owner, kind, at, account, opportunity, count) = row?;
+                let (Some(on), Some(account_id)) =
+                    (day(&at), account.or(grouped.then_some(Uuid::nil())))
+                else {
                     continue;
                 };
                 book.activities.push(Activity {
@@ -168,6 +174,7 @@ impl Store {
                     on,
                     account_id,
                     opportunity_id: opportunity,
+                    count: count.max(0) as u64,
                 });
             }
         }

@@ -25,9 +25,9 @@ use crate::error::{ClientError, Result};
 use crate::store::Store;
 use api::{Answer, Api, Http};
 use fieldbook_core::protocol::{
-    DeviceInfo, LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, PROTOCOL_VERSION, PushRequest,
+    LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, MovePreview, PROTOCOL_VERSION, PushRequest,
     PushResponse, QuarantineDecision, QuarantineDetail, QuarantineEntry, ReassignRequest,
-    ReassignResponse, Refusal,
+    ReassignResponse, Refusal, TeamStatus,
 };
 use fieldbook_core::value::format_datetime;
 use serde::{Deserialize, Serialize};
@@ -277,6 +277,48 @@ impl SyncEngine {
         }
     }
 
+    /// What moving an account (with its records) to `to` would do, nothing written: counts
+    /// per kind, and which devices losing it held unsynced changes at their last contact.
+    pub fn preview_reassign(&mut self, account: Uuid, to: &str) -> Result<MovePreview> {
+        self.preview_reassign_accounts(&crate::handover::Handover {
+            from: None,
+            accounts: vec![account],
+            to: to.into(),
+        })
+    }
+
+    /// What a hand-over would move (the named accounts with their records, or all of
+    /// `from`'s), nothing written: counts per kind, and the devices losing them that held
+    /// unsynced changes at their last contact.
+    pub fn preview_reassign_accounts(
+        &mut self,
+        handover: &crate::handover::Handover,
+    ) -> Result<MovePreview> {
+        let h = handover.checked()?;
+        let req = ReassignRequest {
+            from: h.from,
+            to: h.to,
+            accounts: h.accounts,
+        };
+        match self.api()?.post("/v1/admin/reassign/preview", &req)? {
+            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+            Answer::Deactivated => Err(ClientError::Deactivated),
+        }
+    }
+
+    /// Knowledge at risk in the teams this user manages (admins: everyone): each user's
+    /// devices, their last sync and the changes they held at their last contact, flagged
+    /// after `warn_days` days without a sync.
+    pub fn team_status(&mut self, warn_days: u32) -> Result<TeamStatus> {
+        match self
+            .api()?
+            .get(&format!("/v1/team?warn_days={warn_days}"))?
+        {
+            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+            Answer::Deactivated => Err(ClientError::Deactivated),
+        }
+    }
+
     /// Pushes every change waiting here, then pulls until caught up. If the user was
     /// deactivated, hands over what this device holds and wipes the store (every
     /// connection to it refuses to work from then on; `report.wiped` says so).
@@ -330,16 +372,6 @@ impl SyncEngine {
             "/v1/admin/quarantine"
         };
         match self.api()?.get(path)? {
-            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
-            Answer::Deactivated => Err(ClientError::Deactivated),
-        }
-    }
-
-    /// The devices of the users this user manages (managers: their teams'; admins: all):
-    /// last sync, changes held at the last contact, whether wiped. What a laptop holds
-    /// that the server does not have yet is knowledge at risk.
-    pub fn devices(&mut self) -> Result<Vec<DeviceInfo>> {
-        match self.api()?.get("/v1/admin/devices")? {
             Answer::Ok(r) | Answer::Refused(r) => Ok(r),
             Answer::Deactivated => Err(ClientError::Deactivated),
         }

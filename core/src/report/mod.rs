@@ -72,6 +72,9 @@ pub struct Activity {
     pub on: Date,
     pub account_id: Uuid,
     pub opportunity_id: Option<Uuid>,
+    /// How many activities the row stands for: a reader may give one row per owner, kind
+    /// and day (`Activities::All`: account and deal then left nil and `None`).
+    pub count: u64,
 }
 
 /// A lead as the funnel sees it.

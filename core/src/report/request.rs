@@ -68,7 +68,8 @@ pub enum Deals {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Activities {
     None,
-    /// Every activity (activity per week).
+    /// Activities per week: one row per owner, kind and day with how many (`count`); their
+    /// account and deal left nil and `None`.
     All,
     /// One row per (account, deal) with its latest day: all that "stale" reads (the
     /// activity's owner and kind are left empty).

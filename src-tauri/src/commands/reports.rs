@@ -1,14 +1,14 @@
 //! The managers' dashboard and hand-over. Reports are computed by `fieldbook-client` from
-//! this device's own copy (offline); a hand-over's preview is counted here too, and the
-//! hand-over itself is asked of the server (on a blocking thread, like signing in), after
-//! which the sync is woken so this device learns what moved.
+//! this device's own copy (offline); the team's devices, a hand-over's preview and the
+//! hand-over itself are asked of the server (on a blocking thread, like signing in), and
+//! after a hand-over the sync is woken so this device learns what moved.
 
 use super::read;
 use crate::error::AppError;
 use crate::service::Wake;
 use crate::state::AppState;
-use fieldbook_client::handover::{Handover, HandoverPreview};
-use fieldbook_client::protocol::DeviceInfo;
+use fieldbook_client::handover::Handover;
+use fieldbook_client::protocol::{DEFAULT_WARN_DAYS, MovePreview, TeamStatus};
 use fieldbook_client::report::{Report, ReportRequest};
 use fieldbook_client::{Rates, RfmRules, StaleRules, SyncEngine};
 use serde::Serialize;
@@ -52,28 +52,42 @@ pub fn account_owners(state: State<'_, AppState>) -> Result<Vec<String>, AppErro
     read(&state, |s| s.account_owners())
 }
 
-/// What a hand-over would move, per kind, as this device knows it.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn handover_preview(
-    state: State<'_, AppState>,
-    handover: Handover,
-) -> Result<HandoverPreview, AppError> {
-    read(&state, |s| s.handover_preview(&handover))
-}
-
-/// The team's devices as the server knows them (knowledge at risk): asked of the server,
-/// on a blocking thread; offline, the error says so.
-#[tauri::command]
-#[specta::specta]
-pub async fn team_devices(app: AppHandle) -> Result<Vec<DeviceInfo>, AppError> {
+/// Runs `f` with a sync engine of its own on a thread that may block on the network.
+async fn with_server<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&AppState, &mut SyncEngine) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
         state.store()?.require()?;
-        Ok(SyncEngine::open(state.data_dir())?.devices()?)
+        let mut engine = SyncEngine::open(state.data_dir())?;
+        f(&state, &mut engine)
     })
     .await
-    .map_err(|e| AppError::failed(format!("asking for the devices stopped unexpectedly: {e}")))?
+    .map_err(|e| {
+        AppError::failed(format!(
+            "the request to the server stopped unexpectedly: {e}"
+        ))
+    })?
+}
+
+/// What a hand-over would move, counted by the server (nothing written), and which devices
+/// losing the records held unsynced changes.
+#[tauri::command]
+#[specta::specta]
+pub async fn handover_preview(app: AppHandle, handover: Handover) -> Result<MovePreview, AppError> {
+    with_server(app, move |_, engine| {
+        Ok(engine.preview_reassign_accounts(&handover)?)
+    })
+    .await
+}
+
+/// Knowledge at risk: the team's users and their devices as the server last heard from
+/// them, flagged after three days without a sync or with unsynced changes.
+#[tauri::command]
+#[specta::specta]
+pub async fn team_status(app: AppHandle) -> Result<TeamStatus, AppError> {
+    with_server(app, |_, engine| Ok(engine.team_status(DEFAULT_WARN_DAYS)?)).await
 }
 
 /// What the server moved.
@@ -87,10 +101,7 @@ pub struct Reassigned {
 #[tauri::command]
 #[specta::specta]
 pub async fn reassign(app: AppHandle, handover: Handover) -> Result<Reassigned, AppError> {
-    tauri::async_runtime::spawn_blocking(move || {
-        let state = app.state::<AppState>();
-        state.store()?.require()?;
-        let mut engine = SyncEngine::open(state.data_dir())?;
+    with_server(app, move |state, engine| {
         let moved = engine.reassign_accounts(&handover)?;
         state.with_service(|s| s.wake(Wake::Now));
         Ok(Reassigned {
@@ -99,5 +110,4 @@ pub async fn reassign(app: AppHandle, handover: Handover) -> Result<Reassigned, 
         })
     })
     .await
-    .map_err(|e| AppError::failed(format!("the hand-over stopped unexpectedly: {e}")))?
 }

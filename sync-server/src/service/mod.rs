@@ -10,7 +10,8 @@
 //! (reassignment, deactivation), `quarantine` (refused changes: review, apply, discard,
 //! retries when what they wait for arrives), `reconcile` (what a device must send again
 //! after a restore from a backup), `records` (counts, backups) and `reports` (the managers'
-//! reports over the server's own data).
+//! reports over the server's own data) and `team` (knowledge at risk per device, who manages
+//! a team).
 //!
 //! Every method blocks (argon2, Automerge, storage): call it from `spawn_blocking` in
 //! async code. Knows nothing of HTTP, SQL or the command line's syntax.
@@ -24,6 +25,7 @@ mod reconcile;
 mod records;
 mod reports;
 mod sessions;
+mod team;
 
 pub use admin::{TeamInfo, UserChange};
 pub use push::{PushJob, SENT_AGAIN_BY};

@@ -15,6 +15,7 @@ use crate::push::{PushOutcome, StoredDoc};
 use crate::storage::ReportRepo;
 use fieldbook_core::Kind;
 use fieldbook_core::protocol::{DeviceInfo, QuarantineEntry, QuarantineState, Role, UserInfo};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Every read and write of one transaction.
@@ -55,6 +56,8 @@ pub trait UserRepo {
     fn deactivate_user(&mut self, name: &str, successor: &str) -> Result<()>;
     fn team_manager(&mut self, team: &str) -> Result<Option<String>>;
     fn insert_team(&mut self, team: &str, manager: &str, at: &str) -> Result<()>;
+    /// Gives an existing team another manager.
+    fn set_team_manager(&mut self, team: &str, manager: &str) -> Result<()>;
     /// Every team name: teams with a manager and teams only named by their members.
     fn team_names(&mut self) -> Result<Vec<String>>;
     /// The members of a team, by name.
@@ -205,6 +208,8 @@ pub trait RecordRepo {
     fn records_owned_by(&mut self, owner: &str) -> Result<Vec<RecordOwner>>;
     /// Every record that belongs to an account (the account included), by id.
     fn records_of_account(&mut self, account: Uuid) -> Result<Vec<RecordOwner>>;
+    /// How many records `owner` owns, per kind (kinds with none left out).
+    fn owned_counts(&mut self, owner: &str) -> Result<BTreeMap<Kind, u64>>;
     /// Every record that has an owner, by id.
     fn owned_records(&mut self) -> Result<Vec<RecordOwner>>;
     /// A stored account's parent account (`parent_id`), if it has one.

@@ -12,7 +12,9 @@ use fieldbook_core::report::{Book, Needs};
 /// The report projection.
 pub trait ReportRepo {
     /// The rows `needs` names, as report rows, of records owned by one of `owners`
-    /// (`None`: every owner). Deleted records are not there. `Activities::Latest` gives one
-    /// row per (account, deal) with the latest day, its owner and kind empty.
+    /// (`None`: every owner). Deleted records are not there. Activities come grouped as
+    /// [`Activities`](fieldbook_core::report::Activities) says: `All` one row per owner,
+    /// kind and day with its count; `Latest` one row per (account, deal) with the latest
+    /// day, its owner and kind empty.
     fn report_book(&mut self, needs: &Needs, owners: Option<&[String]>) -> Result<Book>;
 }

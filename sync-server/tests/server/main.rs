@@ -10,5 +10,7 @@ mod pull;
 mod push;
 mod reports;
 mod support;
+mod team;
 mod tls;
 mod trust;
+mod web;

@@ -18,6 +18,7 @@ import type {
   ConflictValue,
   Currencies,
   DeviceInfo,
+  DeviceStatus,
   ErrorKind,
   FieldInfo,
   FieldKind,
@@ -25,16 +26,16 @@ import type {
   ForecastPeriod,
   ForecastReport,
   Handover,
-  HandoverPreview,
   HistoryEntry,
   Kind,
-  KindCount,
   KindInfo,
   ListCursor,
   ListOrder,
   ListPage,
   ListQuery,
   LoginOutcome,
+  MemberStatus,
+  MovePreview,
   NotesSaved,
   PipelineReport,
   PipelineRow,
@@ -52,6 +53,7 @@ import type {
   RfmAccount,
   RfmReport,
   RfmRules,
+  RiskWarning,
   SchemaInfo,
   SearchHit,
   StageSummary,
@@ -63,6 +65,7 @@ import type {
   SyncPhase,
   SyncProblem,
   SyncView,
+  TeamStatus,
   WinRate,
   WinRateReport,
 } from "../bindings";
@@ -76,6 +79,7 @@ export type {
   ConflictValue,
   Currencies,
   DeviceInfo,
+  DeviceStatus,
   ErrorKind,
   FieldInfo,
   FieldKind,
@@ -83,16 +87,16 @@ export type {
   ForecastPeriod,
   ForecastReport,
   Handover,
-  HandoverPreview,
   HistoryEntry,
   Kind,
-  KindCount,
   KindInfo,
   ListCursor,
   ListOrder,
   ListPage,
   ListQuery,
   LoginOutcome,
+  MemberStatus,
+  MovePreview,
   NotesSaved,
   PipelineReport,
   PipelineRow,
@@ -110,6 +114,7 @@ export type {
   RfmAccount,
   RfmReport,
   RfmRules,
+  RiskWarning,
   SchemaInfo,
   SearchHit,
   StageSummary,
@@ -121,6 +126,7 @@ export type {
   SyncPhase,
   SyncProblem,
   SyncView,
+  TeamStatus,
   WinRate,
   WinRateReport,
 };
@@ -186,10 +192,10 @@ export interface Api {
   accountOwners(): Promise<string[]>;
   /** A rep's accounts to choose from for a hand-over, narrowed by a search (at most 50). */
   handoverAccounts(owner: string, search: string): Promise<AccountChoice[]>;
-  /** What a hand-over would move, per kind; `null` where it cannot be counted beforehand. */
-  handoverPreview(handover: Handover): Promise<HandoverPreview | null>;
-  /** The devices of the users this user manages, as the server last heard from them (asks the server). */
-  teamDevices(): Promise<DeviceInfo[]>;
+  /** What a hand-over would move, counted by the server (nothing written; asks the server). */
+  handoverPreview(handover: Handover): Promise<MovePreview>;
+  /** The users this user manages and their devices, as the server last heard from them (asks the server). */
+  teamStatus(): Promise<TeamStatus>;
   /** Moves the accounts (the server does; every device learns it at its next sync). */
   reassign(handover: Handover): Promise<Reassigned>;
 

@@ -47,7 +47,7 @@ export const queryKeys = {
   pipeline: ["pipeline"],
   report: (request: unknown) => ["report", request] as const,
   reportSettings: ["reportSettings"],
-  teamDevices: ["teamDevices"],
+  teamStatus: ["teamStatus"],
   accountOwners: ["accountOwners"],
   handoverAccounts: (owner: string, search: string) => ["handoverAccounts", owner, search] as const,
 } as const;

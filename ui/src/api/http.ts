@@ -12,17 +12,18 @@
 
 import type {
   AppError,
-  DeviceInfo,
   ErrorBody,
   LoginRequest,
   LoginResponse,
   Me,
+  MovePreview,
   ReassignRequest,
   ReassignResponse,
   Report,
   ReportRequest,
   ReportSettings,
   SyncView,
+  TeamStatus,
   UserInfo,
 } from "../bindings";
 import { type AccountChoice, type Api, ApiError } from "./api";
@@ -199,9 +200,11 @@ export function httpApi(base = ""): Api & { signedIn(): boolean } {
         .filter((a) => !needle || a.title.toLowerCase().includes(needle))
         .sort((a, b) => a.title.localeCompare(b.title));
     },
-    // The server moves everything that hangs on the accounts; it does not count beforehand.
-    handoverPreview: async () => null,
-    teamDevices: () => call<DeviceInfo[]>("GET", "/v1/admin/devices"),
+    handoverPreview: (h) => {
+      const body: ReassignRequest = { from: h.from, to: h.to, accounts: h.accounts };
+      return call<MovePreview>("POST", "/v1/admin/reassign/preview", body);
+    },
+    teamStatus: () => call<TeamStatus>("GET", "/v1/team"),
     reassign: async (h) => {
       const body: ReassignRequest = { from: h.from, to: h.to, accounts: h.accounts };
       const moved = await call<ReassignResponse>("POST", "/v1/admin/reassign", body);

@@ -51,7 +51,7 @@ export const tauriApi = {
     return page.records.map((r) => ({ id: r.id, title: r.title }));
   },
   handoverPreview: async (handover) => unwrap(await commands.handoverPreview(handover)),
-  teamDevices: async () => unwrap(await commands.teamDevices()),
+  teamStatus: async () => unwrap(await commands.teamStatus()),
   reassign: async (handover) => unwrap(await commands.reassign(handover)),
 
   syncState: async () => unwrap(await commands.syncState()),

@@ -7,7 +7,8 @@
 //! concurrent pushes, trust: authorship, values, writes made before a device learned of a
 //! move, parent loops, retries of what waited, the log's identity and reconcile; and
 //! records shared beyond scope (cases with their assignees; personal records); the report
-//! projection and the scope of reports.
+//! projection and the scope of reports; knowledge at risk, previews of moves, and teams
+//! never left without a manager.
 //!
 //! A backend runs the suite with one line in a test file, given a function or closure
 //! that makes a fresh, empty backend for each test:
@@ -35,6 +36,7 @@ mod push;
 mod reports;
 mod sessions;
 mod shares;
+mod team;
 mod transactions;
 mod trust;
 
@@ -47,6 +49,7 @@ pub use push::*;
 pub use reports::*;
 pub use sessions::*;
 pub use shares::*;
+pub use team::*;
 pub use transactions::*;
 pub use trust::*;
 
@@ -113,6 +116,9 @@ macro_rules! storage_conformance {
             a_converted_lead_hangs_on_its_account_and_moves_with_it,
             the_report_projection_follows_pushes_moves_and_deletes,
             reports_cover_what_the_asker_sees,
+            team_status_shows_each_devices_sync_and_what_it_holds,
+            previews_count_what_would_move_and_write_nothing,
+            a_team_is_never_left_without_a_manager,
         );
     };
     (@tests $fresh:expr; $($test:ident),* $(,)?) => {

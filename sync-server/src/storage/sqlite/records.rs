@@ -10,8 +10,9 @@ use crate::push::{PushOutcome, StoredDoc};
 use crate::storage::{
     Assignment, Counts, OwnerFilter, Pusher, RecordOwner, RecordRepo, StoredSnapshot,
 };
+use fieldbook_core::Kind;
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 fn placement_row(
@@ -191,6 +192,21 @@ impl RecordRepo for SqliteRepo<'_> {
             "SELECT id, kind, owner FROM docs WHERE account_id = ?1 ORDER BY id",
             &[&account.to_string()],
         )
+    }
+
+    fn owned_counts(&mut self, owner: &str) -> Result<BTreeMap<Kind, u64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT kind, count(*) FROM docs WHERE owner = ?1 GROUP BY kind")?;
+        let mut rows = stmt.query([owner])?;
+        let mut out = BTreeMap::new();
+        while let Some(r) = rows.next()? {
+            out.insert(
+                parse_kind(&r.get::<_, String>(0)?)?,
+                r.get::<_, i64>(1)? as u64,
+            );
+        }
+        Ok(out)
     }
 
     fn owned_records(&mut self) -> Result<Vec<RecordOwner>> {

@@ -174,23 +174,28 @@ impl ReportRepo for SqliteRepo<'_> {
         }
         let activities = match needs.activities {
             Activities::None => None,
+            // One row per owner, kind and day (`report_rows_week` covers it).
             Activities::All => Some(format!(
-                "SELECT owner, activity_kind, at, account_id, opportunity_id FROM report_rows
-                 WHERE kind = 'activity' AND at IS NOT NULL{by_owner}"
+                "SELECT owner, activity_kind, at, NULL, NULL, count(*) FROM report_rows
+                 WHERE kind = 'activity' AND at IS NOT NULL{by_owner}
+                 GROUP BY owner, activity_kind, at"
             )),
             // Deals and accounts are judged by activity on them, whoever logged it; an
-            // activity has its account's owner, so the owners' activities are all of them.
+            // activity has its account's owner, so the owners' activities are all of them
+            // (`report_rows_latest` covers it).
             Activities::Latest => Some(format!(
-                "SELECT '', '', max(at), account_id, opportunity_id FROM report_rows
+                "SELECT '', '', max(at), account_id, opportunity_id, 1 FROM report_rows
                  WHERE kind = 'activity' AND at IS NOT NULL{by_owner}
-                 GROUP BY account_id, opportunity_id"
+                 GROUP BY owner, account_id, opportunity_id"
             )),
         };
         if let Some(sql) = activities {
             let mut stmt = conn.prepare_cached(&sql)?;
             let mut rows = stmt.query(params_from_iter(&values))?;
+            let grouped = needs.activities == Activities::All;
             while let Some(r) = rows.next()? {
-                let (Some(on), Some(account_id)) = (day(r, 2)?, uuid(r, 3)?) else {
+                let account = uuid(r, 3)?.or(grouped.then_some(Uuid::nil()));
+                let (Some(on), Some(account_id)) = (day(r, 2)?, account) else {
                     continue;
                 };
                 book.activities.push(Activity {
@@ -201,6 +206,7 @@ impl ReportRepo for SqliteRepo<'_> {
                     on,
                     account_id,
                     opportunity_id: uuid(r, 4)?,
+                    count: r.get::<_, i64>(5)?.max(0) as u64,
                 });
             }
         }

@@ -75,15 +75,12 @@ export const dashboard = {
   "handover.chosen": { one: "{count} account chosen", other: "{count} accounts chosen" },
   "handover.review": "Review the hand-over",
   "handover.confirmTitle": "Move to {to}?",
-  "handover.willMove": "These records move from {from} to {to}, as this device knows them (the server may hold more):",
-  "handover.uncountedSome": {
-    one: "{count} account moves from {from} to {to}, with everything that belongs to it.",
-    other: "{count} accounts move from {from} to {to}, with everything that belongs to them.",
-  },
-  "handover.uncountedAll": "Every account of {from}, with everything that belongs to them, moves to {to}.",
+  "handover.willMove": "These records move from {from} to {to}, as the server counts them:",
+  "handover.unsynced":
+    "These devices held changes the server does not have yet at their last contact: they reach the new owner at the devices' next sync.",
   "handover.total": { one: "{count} record in all", other: "{count} records in all" },
   "handover.confirm": "Move them",
   "handover.done": "Moved {accounts} accounts and {records} records to {to}.",
   "handover.needServer": "Sign in to the server first (Settings): a hand-over is made there.",
-  "handover.nothing": "This device holds nothing to move.",
+  "handover.nothing": "There is nothing to move.",
 } as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ActivityWeek, DeviceInfo, RfmAccount } from "../../api/api";
-import { byRisk, daysSilent } from "./DevicesCard";
+import type { ActivityWeek, DeviceStatus, MemberStatus, RfmAccount, RiskWarning, TeamStatus } from "../../api/api";
+import { devicesByRisk } from "./DevicesCard";
 import { leftApart, moneyChoices, moneyKey, parseMoneyKey, periodRange, request } from "./filters";
 import { activityBars, amountIn, fillMonths, magnitude, monthsBetween, rfmCells } from "./options";
 
@@ -126,31 +126,40 @@ describe("charts", () => {
 });
 
 describe("devices", () => {
-  const now = new Date("2026-12-01T12:00:00Z");
-  const device = (user: string, last_sync: string | null, pending: number): DeviceInfo => ({
-    device_id: `00000000-0000-4000-8000-00000000000${user.length}`,
-    user,
-    name: `${user}'s laptop`,
-    last_sync,
+  const device = (name: string, days: number | null, pending: number, warnings: RiskWarning[]): DeviceStatus => ({
+    device_id: `00000000-0000-4000-8000-0000000000${String(name.length).padStart(2, "0")}`,
+    name,
+    last_sync: days === null ? null : "2026-11-28T11:00:00Z",
+    days_since_sync: days,
     pending,
     wiped: false,
+    warnings,
+  });
+  const member = (user: string, devices: DeviceStatus[]): MemberStatus => ({
+    user,
+    role: "rep",
+    team: "east",
+    active: true,
+    successor: null,
+    accounts: 1,
+    records: 1,
+    devices,
+  });
+  const team: TeamStatus = {
+    as_of: "2026-12-01T12:00:00Z",
+    warn_days: 3,
+    at_risk: 2,
+    members: [
+      member("wang", [device("a", 0, 0, []), device("bb", 9, 0, ["not_synced"])]),
+      member("li", [device("ccc", 1, 4, ["pending"])]),
+    ],
+  };
+
+  it("put flagged devices first, unsynced changes before silence", () => {
+    expect(devicesByRisk(team, null).map((d) => `${d.user}/${d.name}`)).toEqual(["li/ccc", "wang/bb", "wang/a"]);
   });
 
-  it("count whole days of silence", () => {
-    expect(daysSilent("2026-11-28T11:00:00Z", now)).toBe(3);
-    expect(daysSilent("2026-12-01T11:00:00Z", now)).toBe(0);
-    expect(daysSilent(null, now)).toBeNull();
-  });
-
-  it("put unsynced changes first, then the longest silent", () => {
-    const order = byRisk(
-      [
-        device("a", "2026-12-01T11:00:00Z", 0),
-        device("bb", "2026-11-01T11:00:00Z", 0),
-        device("ccc", "2026-12-01T11:00:00Z", 4),
-      ],
-      now,
-    ).map((d) => d.user);
-    expect(order).toEqual(["ccc", "bb", "a"]);
+  it("keep one rep's devices when the dashboard shows one rep", () => {
+    expect(devicesByRisk(team, "wang").map((d) => d.name)).toEqual(["bb", "a"]);
   });
 });

@@ -8,10 +8,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowRightLeft } from "lucide-react";
 import { type FormEvent, useState } from "react";
-import { errorMessage, type HandoverPreview, type Handover as HandoverRequest } from "../../api/api";
+import { errorMessage, type Handover as HandoverRequest, type Kind, type MovePreview } from "../../api/api";
 import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { KIND_GROUPS } from "../records/labels";
+
+/** Kinds in the order the confirmation lists them. */
+const KINDS = Object.keys(KIND_GROUPS) as Kind[];
 
 function Accounts({
   owner,
@@ -66,8 +69,7 @@ function Confirm({
   onCancel,
 }: {
   request: HandoverRequest;
-  /** `null`: not counted beforehand (the web page). */
-  preview: HandoverPreview | null;
+  preview: MovePreview;
   onDone: (message: string) => void;
   onCancel: () => void;
 }) {
@@ -90,29 +92,38 @@ function Confirm({
   return (
     <section className="panel handover-confirm" aria-labelledby="handover-confirm-title" data-testid="handover-confirm">
       <h2 id="handover-confirm-title">{t("handover.confirmTitle", { to: request.to })}</h2>
-      {preview === null ? (
-        <p>
-          {request.accounts.length > 0
-            ? t("handover.uncountedSome", { count: request.accounts.length, from: request.from ?? "", to: request.to })
-            : t("handover.uncountedAll", { from: request.from ?? "", to: request.to })}
-        </p>
-      ) : preview.total === 0 ? (
+      {preview.records === 0 ? (
         <p>{t("handover.nothing")}</p>
       ) : (
         <>
-          <p>{t("handover.willMove", { from: request.from ?? "", to: request.to })}</p>
+          <p>{t("handover.willMove", { from: request.from ?? "", to: preview.to })}</p>
           <ul className="list">
-            {preview.kinds.map((k) => (
-              <li key={k.kind} className="row" data-kind={k.kind}>
-                <span>{t(KIND_GROUPS[k.kind])}</span>
-                <span>{fmt.count(k.count)}</span>
+            {KINDS.filter((k) => (preview.kinds[k] ?? 0) > 0).map((k) => (
+              <li key={k} className="row" data-kind={k}>
+                <span>{t(KIND_GROUPS[k])}</span>
+                <span>{fmt.count(preview.kinds[k] ?? 0)}</span>
               </li>
             ))}
           </ul>
           <p>
-            <strong>{t("handover.total", { count: preview.total })}</strong>
+            <strong>{t("handover.total", { count: preview.records })}</strong>
           </p>
         </>
+      )}
+      {preview.devices_with_pending.length > 0 && (
+        <div className="handover-unsynced" role="note" data-testid="handover-unsynced">
+          <p>{t("handover.unsynced")}</p>
+          <ul className="list">
+            {preview.devices_with_pending.map((d) => (
+              <li key={d.device_id} className="row">
+                <span>
+                  {d.user} <span className="muted">{d.name}</span>
+                </span>
+                <span className="chip warn">{t("dashboard.pending", { count: d.pending })}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {move.isError && <p role="alert">{errorMessage(move.error)}</p>}
       <div className="form-actions">
@@ -143,7 +154,7 @@ export function Handover() {
   const [all, setAll] = useState(false);
   const [chosen, setChosen] = useState<Map<string, string>>(new Map());
   const [to, setTo] = useState("");
-  const [review, setReview] = useState<{ request: HandoverRequest; preview: HandoverPreview | null } | null>(null);
+  const [review, setReview] = useState<{ request: HandoverRequest; preview: MovePreview } | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const ask = useMutation({
     mutationFn: async (request: HandoverRequest) => ({ request, preview: await api.handoverPreview(request) }),
