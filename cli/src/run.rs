@@ -212,6 +212,17 @@ enum Command {
         account: String,
         #[arg(long)]
         to: String,
+        /// Only say what would move (counts per kind) and what the losing devices still
+        /// hold unsynced; move nothing.
+        #[arg(long)]
+        preview: bool,
+    },
+    /// Knowledge at risk in your teams (managers; admins: everyone): each user's devices,
+    /// their last sync and the changes they held at their last contact (needs the server).
+    Team {
+        /// Flag a device after this many days without a sync.
+        #[arg(long, value_name = "N", default_value_t = fieldbook_core::protocol::DEFAULT_WARN_DAYS)]
+        warn_days: u32,
     },
     /// Review changes the server refused (managers: their teams'; admins: all): list,
     /// show, apply or discard them (needs the server).
@@ -581,10 +592,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Status => return remote::status(store, json),
         Command::Logout => return remote::logout(store, json),
         Command::Reset { force } => return remote::reset(store, force, json),
-        Command::Reassign { account, to } => {
+        Command::Reassign {
+            account,
+            to,
+            preview,
+        } => {
             let id = store.resolve_id(&account)?;
+            if preview {
+                return crate::team::preview_reassign(store, id, &to, json);
+            }
             return remote::reassign(store, id, &to, json);
         }
+        Command::Team { warn_days } => return crate::team::team(store, warn_days, json),
         Command::Quarantine(cmd) => return crate::quarantine::run(store, &cmd, json),
         Command::Pipeline => {
             let p = store.pipeline()?;

@@ -91,6 +91,10 @@ pub enum ClientError {
     #[error("{0}")]
     NotMergeable(String),
 
+    /// A hand-over that cannot be asked for as given (no one to receive, nothing chosen).
+    #[error("{0}")]
+    BadHandover(String),
+
     /// A write to a record this store's user may not write (it belongs to another rep): the
     /// server would refuse it.
     #[error("{id} belongs to {owner}; this store's user {user} (a {role}) may not change it")]
@@ -316,6 +320,7 @@ impl ClientError {
             | ClientError::UnreadableFile { .. }
             | ClientError::MissingColumn { .. }
             | ClientError::NotMergeable(_)
+            | ClientError::BadHandover(_)
             | ClientError::NotYours { .. } => true,
             ClientError::ImportStopped { source, .. } => source.is_bad_input(),
             ClientError::Server { status, .. } => (400..500).contains(status),

@@ -13,7 +13,8 @@ pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
 
 /// Every command the front-end may call, and the types and events they carry.
 pub fn builder() -> Builder<tauri::Wry> {
-    use crate::commands::{app, followup, pipeline, quotes, records, sync};
+    use crate::commands::{app, followup, pipeline, quotes, records, reports, sync};
+    use fieldbook_client::protocol;
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             app::app_info,
@@ -33,6 +34,12 @@ pub fn builder() -> Builder<tauri::Wry> {
             records::search_records,
             records::agenda,
             pipeline::pipeline_board,
+            reports::report,
+            reports::report_settings,
+            reports::account_owners,
+            reports::handover_preview,
+            reports::reassign,
+            reports::team_status,
             quotes::add_quote_line,
             quotes::set_quote_line,
             quotes::remove_quote_line,
@@ -48,6 +55,14 @@ pub fn builder() -> Builder<tauri::Wry> {
             sync::login,
             sync::logout,
         ])
+        // What the web page's HTTP transport (ui/src/api/http.ts) exchanges with the server.
+        .typ::<protocol::LoginRequest>()
+        .typ::<protocol::LoginResponse>()
+        .typ::<protocol::Me>()
+        .typ::<protocol::UserInfo>()
+        .typ::<protocol::ReassignRequest>()
+        .typ::<protocol::ReassignResponse>()
+        .typ::<protocol::ErrorBody>()
         .events(collect_events![
             crate::events::RecordsChanged,
             crate::events::SyncChanged

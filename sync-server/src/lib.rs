@@ -35,6 +35,7 @@ pub mod names;
 pub mod ownership;
 pub mod pull;
 pub mod push;
+pub mod reporting;
 pub mod service;
 pub mod state;
 pub mod storage;
@@ -42,6 +43,8 @@ pub mod tls;
 pub mod validate;
 
 pub use error::{Result, ServerError};
+/// The web page's serving and security headers.
+pub use http::web as http_web;
 pub use http::{PENDING_HEADER, router};
 pub use service::Service;
 pub use state::AppState;
@@ -73,7 +76,7 @@ pub async fn serve_tls(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let listener = tls::TlsListener::new(listener, tls)?;
-    axum::serve(listener, router(state))
+    axum::serve(listener, router(state.with_tls()))
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(ServerError::Serve)

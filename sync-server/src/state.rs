@@ -7,7 +7,7 @@ use crate::error::{Result, ServerError};
 use crate::metrics::Metrics;
 use crate::service::Service;
 use crate::storage::{SqliteStorage, Storage};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -21,6 +21,10 @@ pub struct AppState {
     service: Service,
     metrics: Arc<Metrics>,
     calls: Arc<Semaphore>,
+    /// The built front-end served at `/` (`None`: no web page).
+    ui_dir: Option<Arc<PathBuf>>,
+    /// Answers go out over TLS (the web page's headers say so: HSTS).
+    tls: bool,
 }
 
 impl AppState {
@@ -30,7 +34,29 @@ impl AppState {
             service: Service::new(storage),
             metrics: Arc::new(Metrics::default()),
             calls: Arc::new(Semaphore::new(STORAGE_CALLS)),
+            ui_dir: None,
+            tls: false,
         }
+    }
+
+    /// Serves the built front-end in `dir` at `/` (the manager's web page).
+    pub fn with_ui_dir(mut self, dir: Option<PathBuf>) -> AppState {
+        self.ui_dir = dir.map(Arc::new);
+        self
+    }
+
+    /// Marks the state of a server speaking TLS (set by `serve_tls`).
+    pub fn with_tls(mut self) -> AppState {
+        self.tls = true;
+        self
+    }
+
+    pub fn ui_dir(&self) -> Option<&Path> {
+        self.ui_dir.as_deref().map(PathBuf::as_path)
+    }
+
+    pub fn tls(&self) -> bool {
+        self.tls
     }
 
     /// The state of a server over the SQLite database in the data directory `dir`.

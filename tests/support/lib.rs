@@ -297,6 +297,23 @@ impl Server {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Runs an admin command that must fail; returns its error output.
+    pub fn admin_fails(&self, args: &[&str]) -> String {
+        let out = Command::new(server_bin())
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args)
+            .env("FIELDBOOK_PASSWORD", PASSWORD)
+            .output()
+            .expect("run fieldbook-server");
+        assert!(
+            !out.status.success(),
+            "fieldbook-server {args:?} succeeded: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+
     /// Adds a user with [`PASSWORD`].
     pub fn user(&self, name: &str, role: &str, team: Option<&str>) {
         let mut args = vec!["user", "add", name, "--role", role];

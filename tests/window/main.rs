@@ -5,6 +5,7 @@
 
 mod field_kinds;
 mod first_run_tls;
+mod dashboard;
 mod instance;
 mod notes;
 mod notifications;

@@ -192,6 +192,72 @@ async pipelineBoard() : Promise<Result<StageSummary[], AppError>> {
 }
 },
 /**
+ * One report over this device's copy of the records its user may see.
+ */
+async report(request: ReportRequest) : Promise<Result<Report, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("report", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async reportSettings() : Promise<Result<ReportSettings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("report_settings") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The owners of the accounts this device holds (the dashboard's owner filter, the
+ * hand-over's choices).
+ */
+async accountOwners() : Promise<Result<string[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_owners") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What a hand-over would move, counted by the server (nothing written), and which devices
+ * losing the records held unsynced changes.
+ */
+async handoverPreview(handover: Handover) : Promise<Result<MovePreview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("handover_preview", { handover }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks the server to hand the accounts over; the sync then runs at once.
+ */
+async reassign(handover: Handover) : Promise<Result<Reassigned, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reassign", { handover }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Knowledge at risk: the team's users and their devices as the server last heard from
+ * them, flagged after three days without a sync or with unsynced changes.
+ */
+async teamStatus() : Promise<Result<TeamStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Adds a line to a quote (a product's line gets its name and price unless given);
  * answers the quote with its new totals.
  */
@@ -395,6 +461,12 @@ export type AccountMatch = { id: string; name: string;
  * 1.0 for the same normalized name, less for a similar one.
  */
 score: number }
+ * One owner's activities in one week.
+export type ActivityWeek = { owner: string; 
+ * ISO week, e.g. `2026-W48`.
+week: string; 
+ * Count per kind (visit, call, meeting, email, note); kinds with none are absent.
+by_kind: Partial<{ [key in string]: number }>; total: number }
 /**
  * A rep's day.
  */
@@ -424,6 +496,10 @@ closing: RecordView[];
  */
 activities: RecordView[] }
 /**
+ * Sums of money per currency, rounded to each currency's minor unit when read.
+ */
+export type Amounts = Partial<{ [key in string]: string }>
+/**
  * A command's failure as the front-end sees it.
  */
 export type AppError = { kind: ErrorKind; message: string }
@@ -435,6 +511,15 @@ export type AppInfo = { dataDir: string; store: StoreInfo | null; version: strin
  * A rule a record's current state breaks.
  */
 export type Attention = { rule: string; fields: string[]; message: string }
+export type CasesReport = { 
+/**
+ * Per priority, urgent first.
+ */
+open: OpenCases[]; resolved: Resolved[]; 
+/**
+ * Every overdue open case, most overdue first.
+ */
+overdue: OverdueCase[]; age_buckets: string[] }
 /**
  * Days from a case's creation to its due date, per priority.
  */
@@ -517,6 +602,35 @@ account: string;
  * The reason in English words ("bought every ~42 days; last 2026-10-03").
  */
 text: string }
+ * How money was added up in a report.
+export type Currencies = 
+ * Each currency apart (no rates given).
+{ mode: "per_currency" } | 
+ * Converted into `base` with the given rates; currencies without a rate stay apart
+ * (listed in `unconverted`).
+{ mode: "converted"; base: string; rates: Partial<{ [key in string]: string }>; unconverted: string[] }
+ * A device, as `devices` lists it.
+export type DeviceInfo = { device_id: string; user: string; name: string; 
+ * RFC 3339, or `None` if it never synced.
+last_sync: string | null; 
+ * Changes it held at its last contact.
+pending: number; 
+ * Whether it has handed over and wiped (a deactivated user's device).
+wiped: boolean }
+ * One device and whether it holds knowledge at risk.
+export type DeviceStatus = { device_id: string; name: string; 
+ * Its last completed sync (RFC 3339), or `None` if it never synced.
+last_sync: string | null; 
+ * Whole days since `last_sync` (`None`: never synced).
+days_since_sync: number | null; 
+ * Changes it held at its last contact.
+pending: number; 
+ * It handed over and wiped its copy.
+wiped: boolean; 
+ * Why it is flagged (empty: it is not; a wiped device never is).
+warnings: RiskWarning[] }
+ * Every error body: a stable code and a sentence saying what to do.
+export type ErrorBody = { error: string; message: string }
 /**
  * What went wrong, in the terms a screen reacts to.
  */
@@ -611,6 +725,71 @@ number | string | string[]
  * matches records carrying that tag.
  */
 export type Filter = { field: string; value: FieldValue | null }
+/**
+ * One period of the forecast.
+ */
+export type ForecastPeriod = { 
+/**
+ * `2026-11` or `2026-Q4`.
+ */
+period: string; closed: Amounts; commit: Amounts; best_case: Amounts; 
+/**
+ * Deals counted (won and open).
+ */
+deals: number }
+/**
+ * The forecast, periods in time order.
+ */
+export type ForecastReport = { by: Period; periods: ForecastPeriod[]; currencies: Currencies }
+/**
+ * How the funnel is broken down.
+ */
+export type FunnelBy = "owner" | "source"
+/**
+ * The funnel per group (by name), and the total.
+ */
+export type FunnelReport = { by: FunnelBy; groups: FunnelRow[]; total: FunnelRow }
+/**
+ * One group's funnel (or the total's).
+ */
+export type FunnelRow = { 
+/**
+ * The owner or the source (`total` for the whole).
+ */
+group: string; leads: number; qualified: number; opportunities: number; won: number; 
+/**
+ * qualified / leads, in percent with one decimal (`None` with no lead).
+ */
+qualified_rate: string | null; 
+/**
+ * opportunities / qualified.
+ */
+opportunity_rate: string | null; 
+/**
+ * won / opportunities.
+ */
+win_rate: string | null; 
+/**
+ * won / leads: from a lead to a won deal.
+ */
+overall_rate: string | null }
+/**
+ * How the pipeline is split.
+ */
+export type GroupBy = "stage" | "owner"
+/**
+ * What to hand over: the named accounts (each with what hangs on it), or, with none
+ * named, everything `from` owns.
+ */
+export type Handover = { 
+/**
+ * Whose records move (required when no account is named).
+ */
+from: string | null; accounts: string[]; 
+/**
+ * Who receives them.
+ */
+to: string }
 /**
  * One field changed by one change.
  */
@@ -716,6 +895,58 @@ after: ListCursor | null }
  */
 export type LoginOutcome = { state: SyncView | null; problem: SyncProblem | null }
 /**
+ * `POST /v1/login`: a password exchanged for a device token.
+ */
+export type LoginRequest = { user: string; password: string; 
+/**
+ * A name people recognise ("alice's laptop").
+ */
+device_name: string }
+export type LoginResponse = { 
+/**
+ * Bearer token for every later request; the server keeps only its hash.
+ */
+token: string; device_id: string; user: string; role: Role; team: string | null }
+/**
+ * `GET /v1/me`.
+ */
+export type Me = { user: string; role: Role; team: string | null; device_id: string }
+/**
+ * One user, as `GET /v1/team` shows them.
+ */
+export type MemberStatus = { user: string; role: Role; team: string | null; active: boolean; successor: string | null; 
+/**
+ * Accounts they own on the server.
+ */
+accounts: number; 
+/**
+ * Records they own on the server (accounts included).
+ */
+records: number; 
+/**
+ * Their devices, newest sync first.
+ */
+devices: DeviceStatus[] }
+/**
+ * What a reassignment or a departure would do, worked out with the same rules and
+ * nothing written.
+ */
+export type MovePreview = { 
+/**
+ * Who the records would go to.
+ */
+to: string; accounts: number; records: number; 
+/**
+ * Records per kind.
+ */
+kinds: Partial<{ [key in Kind]: number }>; 
+/**
+ * Devices of the user(s) losing the records that held unsynced changes at their last
+ * contact (not wiped): what they still hold reaches the company only at their next
+ * sync (or handover).
+ */
+devices_with_pending: DeviceInfo[] }
+/**
  * What an edit of the notes answers.
  */
 export type NotesSaved = { 
@@ -727,6 +958,39 @@ record: RecordView;
  * Where the notes read exactly the text just saved: the next edit starts there.
  */
 heads: string[] }
+/**
+ * Open cases of one priority.
+ */
+export type OpenCases = { priority: string; open: number; overdue: number; 
+/**
+ * Counts per age group, in the order of [`AGE_BUCKETS`].
+ */
+by_age: number[]; 
+/**
+ * The oldest open case's age in days.
+ */
+oldest_days: number | null }
+/**
+ * One overdue case, for the list under the figures.
+ */
+export type OverdueCase = { id: string; subject: string; account_id: string; owner: string; assignee: string | null; priority: string; due: string; days_overdue: number }
+/**
+ * The length of a forecast period.
+ */
+export type Period = "month" | "quarter"
+/**
+ * The pipeline: one row per open stage (all four, in order) or per owner (by name), and
+ * the total.
+ */
+export type PipelineReport = { by: GroupBy; rows: PipelineRow[]; total: PipelineRow; currencies: Currencies }
+/**
+ * One stage's (or owner's) open deals.
+ */
+export type PipelineRow = { 
+/**
+ * The stage or the owner.
+ */
+group: string; count: number; amount: Amounts; weighted: Amounts }
 /**
  * Why the last sync or sign-in failed, in terms the user can act on.
  */
@@ -795,6 +1059,14 @@ export type Reason =
  * An open case was due on the reminder's `due` day.
  */
 { type: "overdue_case"; case: string; subject: string; priority: string; assignee: string | null }
+ * Exchange rates: one unit of a currency is worth `rate` units of `base`.
+export type Rates = { base: string; rates: Partial<{ [key in string]: string }> }
+ * `POST /v1/admin/reassign`: every account of `from` (or only `accounts`) goes to `to`,
+ * with all their records.
+export type ReassignRequest = { from: string | null; to: string; accounts?: string[] }
+export type ReassignResponse = { accounts: number; records: number }
+ * What the server moved.
+export type Reassigned = { accounts: number; records: number }
 /**
  * A record: every field, computed values and metadata (as `show` and lists return it).
  */
@@ -869,6 +1141,64 @@ renews: string; opportunity: string;
  * The draft quote with the products of the renewed deal's quote, if it had one.
  */
 quote: string | null }
+ * A computed report.
+export type Report = ({ report: "pipeline" } & PipelineReport) | ({ report: "forecast" } & ForecastReport) | ({ report: "winrate" } & WinRateReport) | ({ report: "stale" } & StaleReport) | ({ report: "rfm" } & RfmReport) | { report: "activity"; weeks: ActivityWeek[] } | ({ report: "funnel" } & FunnelReport) | ({ report: "cases" } & CasesReport)
+ * Which records a report covers, besides what the user may see.
+export type ReportFilter = { 
+ * Only these owners (a team is its members); `None`: everyone visible.
+owners: string[] | null; 
+ * First day of the period (inclusive), on the date each report names.
+from: string | null; 
+ * Last day of the period (inclusive).
+to: string | null }
+ * Which report, with its own settings.
+export type ReportKind = { report: "pipeline"; by: GroupBy } | { report: "forecast"; by: Period } | { report: "winrate" } | { report: "stale"; rules: StaleRules } | { report: "rfm"; rules: RfmRules } | { report: "activity" } | 
+ * Leads → qualified → opportunities → won.
+{ report: "funnel"; by: FunnelBy } | 
+ * Open cases by priority and age; time to resolve.
+{ report: "cases" }
+ * A report to compute.
+export type ReportRequest = { kind: ReportKind; 
+ * Owners and period.
+filter: ReportFilter; 
+ * Convert money into this currency with the store's rates (their base must be it);
+ * `None`: per currency. RFM's monetary value is always in one currency: this one, or
+ * the store's default.
+currency: string | null; 
+ * The day the report is for (default: today, UTC).
+today?: string | null }
+ * What the dashboard starts from: the default rules of the stale and RFM reports, the
+ * store's currency and its exchange rates (whether "converted" can be offered).
+export type ReportSettings = { stale: StaleRules; rfm: RfmRules; default_currency: string; rates: Rates | null }
+ * Resolved cases of one priority.
+export type Resolved = { priority: string; resolved: number; 
+ * Mean days from logged to resolved, one decimal.
+avg_days: string | null; 
+ * Median days (the mean of the middle two when even, one decimal).
+median_days: string | null; 
+ * Resolved after their due day.
+late: number }
+export type RfmAccount = { id: string; name: string; owner: string; last_won: string; recency_days: number; frequency: number; monetary: string; r: number; f: number; m: number; segment: string }
+export type RfmReport = { today: string; rules: RfmRules; 
+ * The currency of `monetary`.
+currency: string; 
+ * Scored accounts, most valuable first (by R+F+M, then amount, then name).
+accounts: RfmAccount[]; 
+ * Accounts with no won deal (not scored).
+unscored: number; 
+ * Currencies of won deals left out of `monetary` for want of a rate.
+left_out: string[] }
+ * The window and the segment rules.
+export type RfmRules = { window_days: number; segments: SegmentRule[] }
+ * Why a device is flagged.
+export type RiskWarning = 
+ * No sync for `warn_days` days or more, or never.
+"not_synced" | 
+ * Held changes the server does not have at its last contact.
+"pending"
+ * What a user may do: see and edit their own accounts (rep), their team's (manager), or
+ * everything and the product catalogue (admin).
+export type Role = "rep" | "manager" | "admin"
 /**
  * The whole contract.
  */
@@ -887,6 +1217,10 @@ open_case_statuses: string[];
  */
 line_fields: FieldInfo[] }
 /**
+ * Scores from `min` to `max` (inclusive).
+ */
+export type ScoreRange = { min: number; max: number }
+/**
  * One search result.
  */
 export type SearchHit = { id: string; kind: Kind; title: string; account_id: string | null }
@@ -894,6 +1228,11 @@ export type SearchHit = { id: string; kind: Kind; title: string; account_id: str
  * Every setting with its value, by name.
  */
 export type Settings = { case_due_days: CaseDueDays; reminders: ReminderDays }
+ * A segment and the scores it takes.
+export type SegmentRule = { 
+/**
+ * `mvc`, `at_risk`, `mgc`, or a name of the company's own.
+segment: string; r: ScoreRange; f: ScoreRange; m: ScoreRange }
 /**
  * One stage of the open pipeline.
  */
@@ -906,6 +1245,29 @@ amount: Partial<{ [key in string]: string }>;
  * Sum of amount × probability, per currency.
  */
 weighted: Partial<{ [key in string]: string }> }
+export type StaleAccount = { id: string; name: string; owner: string; last_activity: string | null; last_won: string | null; 
+/**
+ * Days since the later of its last activity and last win (or its creation).
+ */
+days_quiet: number }
+export type StaleDeal = { id: string; name: string; account_id: string; owner: string; stage: string; amount: string | null; currency: string; close_date: string | null; last_activity: string | null; 
+/**
+ * Days since the last activity on it (or its creation).
+ */
+days_quiet: number; 
+/**
+ * Quiet for longer than the rule allows.
+ */
+quiet: boolean; 
+/**
+ * Its close date has passed while it is still open.
+ */
+overdue: boolean }
+export type StaleReport = { today: string; rules: StaleRules; deals: StaleDeal[]; accounts: StaleAccount[] }
+/**
+ * How long is too quiet.
+ */
+export type StaleRules = { deal_days: number; account_days: number }
 /**
  * The open store's settings.
  */
@@ -971,6 +1333,11 @@ server: string | null;
  */
 user: string | null; 
 /**
+ * The user's role at the last sign-in (`rep`, `manager`, `admin`); `None` when signed
+ * out. The team dashboard is offered to managers and admins.
+ */
+role: string | null; 
+/**
  * RFC 3339 time of the last sync that completed.
  */
 lastSync: string | null; 
@@ -982,6 +1349,52 @@ pending: number;
  * Why the last attempt failed, until one succeeds.
  */
 problem: SyncProblem | null }
+/**
+ * `GET /v1/team`: per user the asker may see, their devices and what they may hold that
+ * the company does not have yet.
+ */
+export type TeamStatus = { 
+/**
+ * When the server worked it out (RFC 3339, UTC).
+ */
+as_of: string; 
+/**
+ * A device is flagged after this many days without a sync.
+ */
+warn_days: number; 
+/**
+ * By name.
+ */
+members: MemberStatus[]; 
+/**
+ * How many devices are flagged, over all members.
+ */
+at_risk: number }
+/**
+ * A user, as admin listings show it.
+ */
+export type UserInfo = { name: string; role: Role; team: string | null; active: boolean; successor: string | null }
+/**
+ * One owner's closed deals.
+ */
+export type WinRate = { owner: string; won: number; lost: number; 
+/**
+ * won / (won + lost), in percent with one decimal.
+ */
+rate_by_count: string; won_amount: Amounts; lost_amount: Amounts; 
+/**
+ * won amount / (won + lost amount) in percent with one decimal, per currency (or in
+ * the base currency when converted).
+ */
+rate_by_amount: Partial<{ [key in string]: string }>; 
+/**
+ * Average days from creation to the win, one decimal; `None` with no win.
+ */
+avg_days_to_win: string | null }
+/**
+ * Win rates, owners by name.
+ */
+export type WinRateReport = { owners: WinRate[]; currencies: Currencies }
 
 /** tauri-specta globals **/
 

@@ -29,6 +29,7 @@ mod reconcile;
 mod refused;
 pub mod reports;
 mod shared;
+mod team;
 mod tx;
 
 pub(crate) use docs::StoredDoc;

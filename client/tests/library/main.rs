@@ -9,6 +9,7 @@ mod kinds;
 mod lists;
 mod notes;
 mod reports;
+mod server_reports;
 mod store;
 mod support;
 mod sync;

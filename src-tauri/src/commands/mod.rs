@@ -5,6 +5,7 @@
 //!
 //! Areas: [`app`] (the store, its settings, the schema, notifications), [`records`] (read,
 //! list, write, notes, conflicts, history, search, the day's agenda), [`pipeline`],
+//! [`reports`] (the managers' dashboard and hand-over),
 //! [`quotes`] (quote lines), [`followup`] (converting leads; reminders: dismiss, snooze,
 //! renew), [`sync`] (state, sync now, sign in and out).
 //!
@@ -16,6 +17,7 @@ pub mod followup;
 pub mod pipeline;
 pub mod quotes;
 pub mod records;
+pub mod reports;
 pub mod sync;
 
 use crate::error::AppError;

@@ -47,6 +47,7 @@
 
 pub mod conformance;
 mod repo;
+mod reports;
 mod sqlite;
 
 pub use repo::{
@@ -54,6 +55,7 @@ pub use repo::{
     QuarantineRepo, QuarantinedChange, RecordOwner, RecordRepo, Repo, ScopeEvent, StoredSnapshot,
     TokenRow, TokenState, UserRepo, UserUpdate,
 };
+pub use reports::ReportRepo;
 pub use sqlite::{DirLock, Restored, SqliteStorage};
 
 use crate::error::{Result, ServerError};

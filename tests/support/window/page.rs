@@ -97,4 +97,20 @@ impl AppWindow {
         self.session_call(reqwest::Method::POST, "/actions", Some(actions));
         self.session_call(reqwest::Method::DELETE, "/actions", None);
     }
+
+    /// Clicks at (`x`, `y`) px from the centre of `el` (where a chart drew what to click).
+    pub fn click_at(&self, el: &Element<'_>, x: i64, y: i64) {
+        let actions = json!({"actions": [{
+            "type": "pointer",
+            "id": "mouse",
+            "parameters": {"pointerType": "mouse"},
+            "actions": [
+                {"type": "pointerMove", "duration": 0, "origin": { ELEMENT_KEY: el.id }, "x": x, "y": y},
+                {"type": "pointerDown", "button": 0},
+                {"type": "pointerUp", "button": 0},
+            ],
+        }]});
+        self.session_call(reqwest::Method::POST, "/actions", Some(actions));
+        self.session_call(reqwest::Method::DELETE, "/actions", None);
+    }
 }

@@ -11,6 +11,7 @@
 import type {
   AccountChoice,
   AccountMatch,
+  ActivityWeek,
   Agenda,
   AppError,
   AppInfo,
@@ -20,10 +21,16 @@ import type {
   Conversion,
   Converted,
   DueReminder,
+  Currencies,
+  DeviceInfo,
+  DeviceStatus,
   ErrorKind,
   FieldInfo,
   FieldKind,
   FieldValue,
+  ForecastPeriod,
+  ForecastReport,
+  Handover,
   HistoryEntry,
   Kind,
   KindInfo,
@@ -32,7 +39,11 @@ import type {
   ListPage,
   ListQuery,
   LoginOutcome,
+  MemberStatus,
+  MovePreview,
   NotesSaved,
+  PipelineReport,
+  PipelineRow,
   ProblemKind,
   QuoteLine,
   QuoteTotals,
@@ -40,19 +51,37 @@ import type {
   RecordsChanged,
   RecordView,
   Renewed,
+  Reassigned,
+  Report,
+  ReportFilter,
+  ReportKind,
+  ReportRequest,
+  ReportSettings,
+  RfmAccount,
+  RfmReport,
+  RfmRules,
+  RiskWarning,
   SchemaInfo,
   SearchHit,
   Settings,
   StageSummary,
+  StaleAccount,
+  StaleDeal,
+  StaleReport,
+  StaleRules,
   StoreInfo,
   SyncPhase,
   SyncProblem,
   SyncView,
+  TeamStatus,
+  WinRate,
+  WinRateReport,
 } from "../bindings";
 
 export type {
   AccountChoice,
   AccountMatch,
+  ActivityWeek,
   Agenda,
   AppInfo,
   ChangeOrigin,
@@ -61,10 +90,16 @@ export type {
   Conversion,
   Converted,
   DueReminder,
+  Currencies,
+  DeviceInfo,
+  DeviceStatus,
   ErrorKind,
   FieldInfo,
   FieldKind,
   FieldValue,
+  ForecastPeriod,
+  ForecastReport,
+  Handover,
   HistoryEntry,
   Kind,
   KindInfo,
@@ -73,7 +108,11 @@ export type {
   ListPage,
   ListQuery,
   LoginOutcome,
+  MemberStatus,
+  MovePreview,
   NotesSaved,
+  PipelineReport,
+  PipelineRow,
   ProblemKind,
   QuoteLine,
   QuoteTotals,
@@ -81,23 +120,51 @@ export type {
   RecordsChanged,
   RecordView,
   Renewed,
+  Reassigned,
+  Report,
+  ReportFilter,
+  ReportKind,
+  ReportRequest,
+  ReportSettings,
+  RfmAccount,
+  RfmReport,
+  RfmRules,
+  RiskWarning,
   SchemaInfo,
   SearchHit,
   Settings,
   StageSummary,
+  StaleAccount,
+  StaleDeal,
+  StaleReport,
+  StaleRules,
   StoreInfo,
   SyncPhase,
   SyncProblem,
   SyncView,
+  TeamStatus,
+  WinRate,
+  WinRateReport,
 };
 
 /** Field values to write, by field name: a value sets the field, `null` clears it. */
 export type FieldValues = Partial<Record<string, FieldValue | null>>;
 
+/** An account to choose for a hand-over. */
+export interface AccountChoice {
+  id: string;
+  title: string;
+}
+
 /** Stops listening to an event. */
 export type Unlisten = () => void;
 
 export interface Api {
+  /** Whether records open on their own pages (the app); the web page shows reports only. */
+  readonly opensRecords: boolean;
+  /** Whether reads answer from this device's own copy (the app) or from the server (the web page). */
+  readonly local: boolean;
+
   // --- The store and its settings ---
   /** Where the store is, and the store's settings (`store` is null before the first run). */
   appInfo(): Promise<AppInfo>;
@@ -147,6 +214,21 @@ export interface Api {
   preferences(): Promise<Settings>;
   /** Sets one preference by name (`reminders.renewal_days`, `case_due.high`, ...) to a number of days. */
   setPreference(name: string, days: number): Promise<Settings>;
+  // --- Managers: reports and hand-over ---
+  /** One report over the records this user may see (the app: this device's copy, offline). */
+  report(request: ReportRequest): Promise<Report>;
+  /** Default rules of the stale and RFM reports, the store's currency, its exchange rates. */
+  reportSettings(): Promise<ReportSettings>;
+  /** The owners of the accounts this user may see, by name. */
+  accountOwners(): Promise<string[]>;
+  /** A rep's accounts to choose from for a hand-over, narrowed by a search (at most 50). */
+  handoverAccounts(owner: string, search: string): Promise<AccountChoice[]>;
+  /** What a hand-over would move, counted by the server (nothing written; asks the server). */
+  handoverPreview(handover: Handover): Promise<MovePreview>;
+  /** The users this user manages and their devices, as the server last heard from them (asks the server). */
+  teamStatus(): Promise<TeamStatus>;
+  /** Moves the accounts (the server does; every device learns it at its next sync). */
+  reassign(handover: Handover): Promise<Reassigned>;
 
   // --- Sync ---
   /** Phase, server, user, last sync, changes waiting, last problem; never waits on a network. */

@@ -48,6 +48,11 @@ export const queryKeys = {
   reminders: (today: string) => ["reminders", today] as const,
   accountMatches: (lead: string) => ["accountMatches", lead] as const,
   preferences: ["preferences"],
+  report: (request: unknown) => ["report", request] as const,
+  reportSettings: ["reportSettings"],
+  teamStatus: ["teamStatus"],
+  accountOwners: ["accountOwners"],
+  handoverAccounts: (owner: string, search: string) => ["handoverAccounts", owner, search] as const,
 } as const;
 
 /** Reads that no record change affects. */

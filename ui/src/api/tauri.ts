@@ -4,7 +4,7 @@
  */
 
 import { type AppError, commands, events, type Result } from "../bindings";
-import { type Api, ApiError } from "./api";
+import { type Api, ApiError, listQuery } from "./api";
 
 function unwrap<T>(result: Result<T, AppError>): T {
   if (result.status === "ok") return result.data;
@@ -12,6 +12,8 @@ function unwrap<T>(result: Result<T, AppError>): T {
 }
 
 export const tauriApi = {
+  opensRecords: true,
+  local: true,
   appInfo: async () => unwrap(await commands.appInfo()),
   initStore: async (user, currency) => unwrap(await commands.initStore(user, currency)),
   schema: () => commands.schema(),
@@ -42,6 +44,22 @@ export const tauriApi = {
   renewReminder: async (key, today) => unwrap(await commands.renewReminder(key, today)),
   preferences: async () => unwrap(await commands.preferences()),
   setPreference: async (name, days) => unwrap(await commands.setPreference(name, days)),
+  report: async (request) => unwrap(await commands.report(request)),
+  reportSettings: async () => unwrap(await commands.reportSettings()),
+  accountOwners: async () => unwrap(await commands.accountOwners()),
+  handoverAccounts: async (owner, search) => {
+    const query = listQuery({
+      filters: [{ field: "owner", value: owner }],
+      search: search.trim() || null,
+      limit: 50,
+      order: { by: "field", field: "name", descending: false },
+    });
+    const page = unwrap(await commands.listRecords("account", query));
+    return page.records.map((r) => ({ id: r.id, title: r.title }));
+  },
+  handoverPreview: async (handover) => unwrap(await commands.handoverPreview(handover)),
+  teamStatus: async () => unwrap(await commands.teamStatus()),
+  reassign: async (handover) => unwrap(await commands.reassign(handover)),
 
   syncState: async () => unwrap(await commands.syncState()),
   syncNow: async () => {

@@ -10,6 +10,7 @@ import { account } from "./en/account";
 import { accounts } from "./en/accounts";
 import { activity } from "./en/activity";
 import { followup } from "./en/followup";
+import { dashboard } from "./en/dashboard";
 import { pipeline } from "./en/pipeline";
 import { quotes } from "./en/quotes";
 import { records } from "./en/records";
@@ -34,6 +35,7 @@ export const en = {
   ...pipeline,
   ...quotes,
   ...followup,
+  ...dashboard,
 } as const satisfies Record<string, Message>;
 
 /** A message key. */

@@ -5,6 +5,7 @@ import { account } from "./zh-CN/account";
 import { accounts } from "./zh-CN/accounts";
 import { activity } from "./zh-CN/activity";
 import { followup } from "./zh-CN/followup";
+import { dashboard } from "./zh-CN/dashboard";
 import { pipeline } from "./zh-CN/pipeline";
 import { quotes } from "./zh-CN/quotes";
 import { records } from "./zh-CN/records";
@@ -29,4 +30,5 @@ export const zhCN: Catalogue = {
   ...pipeline,
   ...quotes,
   ...followup,
+  ...dashboard,
 };

@@ -9,7 +9,18 @@ import { useEffect, useState } from "react";
 import type { Kind } from "../api/api";
 import type { Key } from "../i18n/en";
 
-export const SCREENS = ["today", "accounts", "leads", "pipeline", "quotes", "tasks", "search", "settings"] as const;
+export const SCREENS = [
+  "today",
+  "accounts",
+  "leads",
+  "pipeline",
+  "quotes",
+  "tasks",
+  "team",
+  "handover",
+  "search",
+  "settings",
+] as const;
 export type Screen = (typeof SCREENS)[number];
 
 export interface Route {
@@ -28,9 +39,23 @@ export const SCREEN_TITLES: Readonly<Record<Screen, Key>> = {
   pipeline: "nav.pipeline",
   quotes: "nav.quotes",
   tasks: "nav.tasks",
+  team: "nav.team",
+  handover: "nav.handover",
   search: "nav.search",
   settings: "nav.settings",
 };
+
+/** Screens for managers and admins only (the team's figures, handing accounts over). */
+export const MANAGER_SCREENS: ReadonlySet<Screen> = new Set(["team", "handover"]);
+
+/** Screens reached from another screen rather than from the navigation. */
+const INNER_SCREENS: ReadonlySet<Screen> = new Set(["handover"]);
+
+/** The screens the navigation offers to a user of `role` (the role of the last sign-in). */
+export function navScreens(role: string | null): Screen[] {
+  const manager = role === "manager" || role === "admin";
+  return SCREENS.filter((s) => !INNER_SCREENS.has(s) && (manager || !MANAGER_SCREENS.has(s)));
+}
 
 function isScreen(value: string): value is Screen {
   return (SCREENS as readonly string[]).includes(value);

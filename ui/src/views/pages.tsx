@@ -4,6 +4,7 @@
  * this table is the one place that names them.
  */
 
+import { lazy, Suspense } from "react";
 import type { StoreInfo } from "../api/api";
 import type { Route } from "../shell/routes";
 import { AccountPage } from "./account/AccountPage";
@@ -15,6 +16,11 @@ import { Quotes } from "./quotes/Quotes";
 import { SearchScreen } from "./search/SearchScreen";
 import { Settings } from "./settings/Settings";
 import { Tasks } from "./tasks/Tasks";
+
+// The managers' screens load on first use: their chart library stays out of the reps' start.
+const Dashboard = lazy(() => import("./dashboard/Dashboard").then((m) => ({ default: m.Dashboard })));
+const Handover = lazy(() => import("./handover/Handover").then((m) => ({ default: m.Handover })));
+
 import { Today } from "./today/Today";
 
 export function ScreenView({
@@ -41,6 +47,18 @@ export function ScreenView({
       return <Quotes id={route.id} />;
     case "tasks":
       return <Tasks />;
+    case "team":
+      return (
+        <Suspense fallback={null}>
+          <Dashboard />
+        </Suspense>
+      );
+    case "handover":
+      return (
+        <Suspense fallback={null}>
+          <Handover />
+        </Suspense>
+      );
     case "search":
       return <SearchScreen query={route.query} />;
     case "settings":

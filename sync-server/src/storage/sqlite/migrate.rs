@@ -12,7 +12,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0002_device_and_generation.sql"),
     include_str!("../../../migrations/0003_trust.sql"),
     include_str!("../../../migrations/0004_case_assignments.sql"),
+    include_str!("../../../migrations/0005_report_rows.sql"),
 ];
+
+/// The migration after which the report projection is filled from the stored records.
+const REPORT_ROWS: usize = 4;
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -34,6 +38,9 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             continue;
         }
         tx.execute_batch(sql)?;
+        if i == REPORT_ROWS {
+            super::reports::backfill(&tx)?;
+        }
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
     }

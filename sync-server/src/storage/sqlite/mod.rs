@@ -17,6 +17,7 @@ mod push;
 mod quarantine;
 mod records;
 mod repo;
+mod reports;
 mod restore;
 mod users;
 mod writer;
