@@ -77,7 +77,8 @@ fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     // Held until the server stops: `restore` refuses while it is.
     let _lock = DirLock::acquire(dir, "serve it again")?;
-    let state = AppState::open_sqlite(dir)?;
+    let storage = Arc::new(SqliteStorage::open(dir)?);
+    let state = AppState::with_service(Service::with_policy(storage, args.policy()), args.limits());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,5 +1,6 @@
 //! The reads and writes of one transaction, as every backend offers them: [`Repo`], made of
-//! [`UserRepo`] (users and teams), [`DeviceRepo`] (devices and tokens), [`RecordRepo`]
+//! [`UserRepo`] (users and teams), [`DeviceRepo`] (devices and tokens), [`LoginRepo`]
+//! (failed sign-ins, locks, tokens by device: `logins.rs`), [`RecordRepo`]
 //! (documents and their owners), [`LogRepo`] (the change log) and [`QuarantineRepo`]
 //! (refused changes and the decisions on them), with the rows they take and give.
 //!
@@ -11,14 +12,18 @@ use crate::error::Result;
 use crate::ownership::Placement;
 use crate::pull::LogEntry;
 use crate::push::{PushOutcome, StoredDoc};
+use crate::storage::LoginRepo;
 use fieldbook_core::Kind;
 use fieldbook_core::protocol::{DeviceInfo, QuarantineEntry, QuarantineState, Role, UserInfo};
 use uuid::Uuid;
 
 /// Every read and write of one transaction.
-pub trait Repo: UserRepo + DeviceRepo + RecordRepo + LogRepo + QuarantineRepo {}
+pub trait Repo: UserRepo + DeviceRepo + LoginRepo + RecordRepo + LogRepo + QuarantineRepo {}
 
-impl<T: UserRepo + DeviceRepo + RecordRepo + LogRepo + QuarantineRepo + ?Sized> Repo for T {}
+impl<T: UserRepo + DeviceRepo + LoginRepo + RecordRepo + LogRepo + QuarantineRepo + ?Sized> Repo
+    for T
+{
+}
 
 /// A user to store (the password already hashed).
 #[derive(Clone, Debug)]
@@ -98,6 +103,10 @@ pub struct TokenRow {
     pub successor: Option<String>,
     /// Changes the device held at its last contact.
     pub pending: u64,
+    /// When the token was issued (RFC 3339).
+    pub created_at: String,
+    /// When it stops working (RFC 3339), if it was issued with an expiry.
+    pub expires_at: Option<String>,
 }
 
 /// A device signing in, with its first token.
@@ -107,6 +116,8 @@ pub struct NewDevice<'a> {
     pub user: &'a str,
     pub name: &'a str,
     pub token_hash: &'a str,
+    /// When the token stops working (RFC 3339); `None`: never.
+    pub expires_at: Option<&'a str>,
 }
 
 /// Devices and tokens.

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0002_device_and_generation.sql"),
     include_str!("../../../migrations/0003_trust.sql"),
     include_str!("../../../migrations/0004_case_assignments.sql"),
+    include_str!("../../../migrations/0005_login_guard.sql"),
 ];
 
 /// The schema version this program writes.

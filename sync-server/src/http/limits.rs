@@ -1,0 +1,189 @@
+//! The limits that keep one client from holding the server: how long a request's head may
+//! take and how fast its body must come ([`Limits`], applied by `conn` and the body
+//! extractor), how many requests one token may have running at once
+//! ([`per_token`]), and how many connections one address may hold open. The client's
+//! address travels with each request ([`Peer`]) for the sign-in limits and the log.
+//!
+//! Knows nothing of storage or of what a request does.
+
+use crate::error::ServerError;
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long and how slowly a client may take, and how much it may hold at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// A request's head (request line and headers) must arrive within this, counted from
+    /// when the server starts reading it; an idle kept-alive connection is closed after it
+    /// too.
+    pub header_timeout: Duration,
+    /// A body may take this long before [`Limits::body_min_rate`] applies.
+    pub body_grace: Duration,
+    /// Bytes per second a body must arrive at on average after the grace (counted after
+    /// decompression); a slower one is answered `408` and its connection closed.
+    pub body_min_rate: u64,
+    /// Requests one token may have running at once; more are answered `429`.
+    pub requests_per_token: usize,
+    /// Connections one client address may hold open at once; more are closed at once.
+    pub connections_per_address: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: Duration::from_secs(20),
+            body_grace: Duration::from_secs(10),
+            body_min_rate: 16 * 1024,
+            requests_per_token: 8,
+            connections_per_address: 256,
+        }
+    }
+}
+
+impl Limits {
+    /// How long a body of which `received` bytes arrived may have taken so far.
+    pub fn body_allowance(&self, received: usize) -> Duration {
+        let rate = self.body_min_rate.max(1) as f64;
+        self.body_grace + Duration::from_secs_f64(received as f64 / rate)
+    }
+}
+
+/// The connection a request came on: the client's address and the limits it is held to.
+/// Set by `conn` on every request.
+#[derive(Clone, Debug)]
+pub struct Peer {
+    pub addr: SocketAddr,
+    pub limits: Arc<Limits>,
+}
+
+/// Counts of things held at once per key, each released when its [`Held`] is dropped.
+#[derive(Debug)]
+pub struct Holds<K: Eq + Hash + Clone> {
+    held: Mutex<HashMap<K, usize>>,
+}
+
+impl<K: Eq + Hash + Clone> Default for Holds<K> {
+    fn default() -> Self {
+        Holds {
+            held: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Eq + Hash + Clone> Holds<K> {
+    /// Takes one for `key` if fewer than `max` are held.
+    pub fn take(self: &Arc<Self>, key: K, max: usize) -> Option<Held<K>> {
+        let mut held = self.held.lock();
+        let n = held.entry(key.clone()).or_insert(0);
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(Held {
+            holds: self.clone(),
+            key,
+        })
+    }
+
+    /// How many `key` holds.
+    pub fn count(&self, key: &K) -> usize {
+        self.held.lock().get(key).copied().unwrap_or(0)
+    }
+}
+
+/// One thing held; released when dropped.
+#[derive(Debug)]
+pub struct Held<K: Eq + Hash + Clone> {
+    holds: Arc<Holds<K>>,
+    key: K,
+}
+
+impl<K: Eq + Hash + Clone> Drop for Held<K> {
+    fn drop(&mut self) {
+        let mut held = self.holds.held.lock();
+        if let Some(n) = held.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                held.remove(&self.key);
+            }
+        }
+    }
+}
+
+/// Middleware: a token may have [`Limits::requests_per_token`] requests running at once;
+/// one more is answered `429` with `Retry-After`. Requests without a token pass (they are
+/// refused further in).
+pub async fn per_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let token = req
+        .headers()
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(crate::auth::token_hash);
+    let Some(token) = token else {
+        return next.run(req).await;
+    };
+    let max = state.limits().requests_per_token;
+    let Some(_held) = state.token_holds().take(token, max) else {
+        let addr = req
+            .extensions()
+            .get::<Peer>()
+            .map(|p| p.addr.ip().to_string());
+        tracing::warn!(
+            addr = addr.as_deref().unwrap_or("-"),
+            max,
+            "request refused: too many at once for one token"
+        );
+        return ServerError::Throttled {
+            message: format!(
+                "this device already has {max} requests running: wait for their answers, then send more"
+            ),
+            retry_after: 1,
+        }
+        .into_response();
+    };
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holds_are_counted_per_key_and_released_when_dropped() {
+        let holds = Arc::new(Holds::default());
+        let a1 = holds.take("a", 2).unwrap();
+        let a2 = holds.take("a", 2).unwrap();
+        assert!(holds.take("a", 2).is_none());
+        assert!(holds.take("b", 2).is_some());
+        drop(a1);
+        assert_eq!(holds.count(&"a"), 1);
+        let _a3 = holds.take("a", 2).unwrap();
+        drop(a2);
+        assert_eq!(holds.count(&"a"), 1);
+    }
+
+    #[test]
+    fn a_body_may_take_the_grace_and_then_its_size_at_the_minimum_rate() {
+        let l = Limits {
+            body_grace: Duration::from_secs(10),
+            body_min_rate: 1000,
+            ..Limits::default()
+        };
+        assert_eq!(l.body_allowance(0), Duration::from_secs(10));
+        assert_eq!(l.body_allowance(5000), Duration::from_secs(15));
+    }
+}
