@@ -7,6 +7,7 @@ mod cli;
 mod conformance;
 mod guard;
 mod limits;
+mod matrix;
 mod pull;
 mod push;
 mod slow;
