@@ -25,8 +25,8 @@ pub async fn login(
 ) -> Answer<Json<LoginResponse>> {
     let from = peer.map(|Extension(p)| p.addr.ip());
     let login = state.blocking(move |s| s.login_from(&req, from)).await?;
-    let addr = from.map(|a| a.to_string());
-    info!(user = %login.user, device = %login.device_id, addr = addr.as_deref().unwrap_or("-"), "signed in");
+    let addr = from.map_or_else(|| "-".to_string(), |a| a.to_string());
+    info!(user = %login.user, device = %login.device_id, addr = %addr, "signed in");
     Ok(Json(login))
 }
 

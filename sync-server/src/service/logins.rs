@@ -76,6 +76,9 @@ fn locked(user: &str, after: u32) -> ServerError {
     ))
 }
 
+// A user name in the log is as typed by whoever signs in: it is logged quoted and escaped
+// (`?user`), so a name with a line break cannot forge a log line.
+
 fn addr(from: Option<IpAddr>) -> String {
     from.map_or_else(|| "-".into(), |a| a.to_string())
 }
@@ -104,7 +107,7 @@ impl Service {
         if let Some(ip) = from {
             let (failures, last) = self.guard.addresses.get(&ip, now);
             if let Some(wait) = policy.wait(failures, policy.address_free, last, now) {
-                warn!(addr = %ip, user, failures, "sign-in throttled: this address failed too often");
+                warn!(addr = %ip, user = ?user, failures, "sign-in throttled: this address failed too often");
                 return Err(throttled(wait, "from this address"));
             }
         }
@@ -129,11 +132,11 @@ impl Service {
             }
         };
         if is_locked {
-            warn!(addr = %addr(from), user, failures, "sign-in refused: locked");
+            warn!(addr = %addr(from), user = ?user, failures, "sign-in refused: locked");
             return Err(locked(user, policy.lock_after));
         }
         if let Some(wait) = policy.wait(failures, policy.user_free, last, now) {
-            warn!(addr = %addr(from), user, failures, "sign-in throttled: this user failed too often");
+            warn!(addr = %addr(from), user = ?user, failures, "sign-in throttled: this user failed too often");
             return Err(throttled(wait, "for this user"));
         }
         let info = match creds {
@@ -209,7 +212,7 @@ impl Service {
         match counted {
             Ok(failures) => {
                 let locked_now = self.guard.policy.locks(failures);
-                warn!(addr = %addr(from), user, failures, locked = locked_now, "sign-in failed");
+                warn!(addr = %addr(from), user = ?user, failures, locked = locked_now, "sign-in failed");
                 ServerError::Unauthorized("wrong user name or password".into())
             }
             Err(e) => e,

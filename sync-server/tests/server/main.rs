@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod cli;
+mod cli_guard;
 mod conformance;
 mod guard;
 mod limits;
