@@ -138,6 +138,10 @@ pub struct ServeArgs {
     /// Connections one client address may hold open at once.
     #[arg(long, default_value_t = 256, value_name = "N")]
     pub connections_per_address: usize,
+    /// A reverse proxy (its address) whose `x-forwarded-for` names the client, for the
+    /// sign-in limits and the log (repeat for several).
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl ServeArgs {
@@ -156,6 +160,7 @@ impl ServeArgs {
             header_timeout: Duration::from_secs(self.header_timeout.max(1)),
             requests_per_token: self.requests_per_token.max(1),
             connections_per_address: self.connections_per_address.max(1),
+            trusted_proxies: self.trusted_proxies.clone(),
             ..Limits::default()
         }
     }

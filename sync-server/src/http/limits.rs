@@ -9,12 +9,13 @@
 use crate::error::ServerError;
 use crate::state::AppState;
 use axum::extract::{Request, State};
+use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,6 +35,9 @@ pub struct Limits {
     pub requests_per_token: usize,
     /// Connections one client address may hold open at once; more are closed at once.
     pub connections_per_address: usize,
+    /// Reverse proxies whose `x-forwarded-for` names the client (for the sign-in limits
+    /// and the log); from anyone else the header is ignored.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for Limits {
@@ -44,6 +48,7 @@ impl Default for Limits {
             body_min_rate: 16 * 1024,
             requests_per_token: 8,
             connections_per_address: 256,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -62,6 +67,31 @@ impl Limits {
 pub struct Peer {
     pub addr: SocketAddr,
     pub limits: Arc<Limits>,
+}
+
+impl Peer {
+    /// The client's address: the connection's, or, from a trusted proxy, the last address
+    /// in `x-forwarded-for` that is not a trusted proxy itself (what a client writes into
+    /// the header before it reaches the proxy is ignored).
+    pub fn client(&self, headers: &HeaderMap) -> IpAddr {
+        let direct = self.addr.ip();
+        let trusted = &self.limits.trusted_proxies;
+        if !trusted.contains(&direct) {
+            return direct;
+        }
+        let forwarded: Vec<IpAddr> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse().ok())
+            .collect();
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !trusted.contains(a))
+            .unwrap_or(direct)
+    }
 }
 
 /// Counts of things held at once per key, each released when its [`Held`] is dropped.
@@ -174,6 +204,36 @@ mod tests {
         let _a3 = holds.take("a", 2).unwrap();
         drop(a2);
         assert_eq!(holds.count(&"a"), 1);
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_from_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let peer = |from: &str, trusted: Vec<IpAddr>| Peer {
+            addr: SocketAddr::new(from.parse().unwrap(), 5000),
+            limits: Arc::new(Limits {
+                trusted_proxies: trusted,
+                ..Limits::default()
+            }),
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7".parse().unwrap());
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(
+            peer("10.0.0.1", vec![proxy]).client(&headers),
+            ip("203.0.113.7")
+        );
+        // Anyone else's header is ignored.
+        assert_eq!(
+            peer("198.51.100.2", vec![proxy]).client(&headers),
+            ip("198.51.100.2")
+        );
+        assert_eq!(peer("10.0.0.1", vec![]).client(&headers), proxy);
+        // Without the header, the proxy itself.
+        assert_eq!(
+            peer("10.0.0.1", vec![proxy]).client(&HeaderMap::new()),
+            proxy
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::limits::Peer;
 use crate::error::ServerError;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use fieldbook_core::protocol::{
     LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, PullRequest, PullResponse, PushRequest,
@@ -21,9 +21,10 @@ type Answer<T> = Result<T, ServerError>;
 pub async fn login(
     State(state): State<AppState>,
     peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
     Body(req): Body<LoginRequest>,
 ) -> Answer<Json<LoginResponse>> {
-    let from = peer.map(|Extension(p)| p.addr.ip());
+    let from = peer.map(|Extension(p)| p.client(&headers));
     let login = state.blocking(move |s| s.login_from(&req, from)).await?;
     let addr = from.map_or_else(|| "-".to_string(), |a| a.to_string());
     info!(user = %login.user, device = %login.device_id, addr = %addr, "signed in");

@@ -266,3 +266,43 @@ async fn a_token_has_a_few_requests_running_at_once() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_each_client_address_counts_on_its_own() {
+    let policy = LoginPolicy {
+        address_free: 2,
+        base_delay: Duration::from_secs(30),
+        ..LoginPolicy::default()
+    };
+    let attempt = |s: &TestServer, forwarded: &str| {
+        let (url, forwarded) = (s.url.clone(), forwarded.to_string());
+        async move {
+            let resp = reqwest::Client::new()
+                .post(format!("{url}/v1/login"))
+                .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+                .header("x-forwarded-for", forwarded)
+                .json(
+                    &serde_json::json!({"user": "nobody", "password": "guess", "device_name": "x"}),
+                )
+                .send()
+                .await
+                .unwrap();
+            resp.status().as_u16()
+        }
+    };
+    // The proxy (here 127.0.0.1) is trusted: each forwarded client has its own count.
+    let limits = Limits {
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..Limits::default()
+    };
+    let s = company_with(policy.clone(), limits).await;
+    assert_eq!(attempt(&s, "203.0.113.1").await, 401);
+    assert_eq!(attempt(&s, "203.0.113.1").await, 401);
+    assert_eq!(attempt(&s, "203.0.113.1").await, 429);
+    assert_eq!(attempt(&s, "203.0.113.2").await, 401);
+    // Not trusted: the header is the client's word, and changes nothing.
+    let s = company_with(policy, Limits::default()).await;
+    assert_eq!(attempt(&s, "203.0.113.1").await, 401);
+    assert_eq!(attempt(&s, "203.0.113.2").await, 401);
+    assert_eq!(attempt(&s, "203.0.113.3").await, 429);
+}
