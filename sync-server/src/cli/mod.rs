@@ -132,11 +132,15 @@ pub struct ServeArgs {
     /// Seconds a request's head may take to arrive (an idle connection is closed after it).
     #[arg(long, default_value_t = 20, value_name = "SECS")]
     pub header_timeout: u64,
+    /// Bytes per second (KiB) a request body must arrive at, on average after its first
+    /// 10 s; slower ones are answered 408.
+    #[arg(long, default_value_t = 16, value_name = "KIB")]
+    pub body_min_rate: u64,
     /// Requests one device token may have running at once.
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub requests_per_token: usize,
     /// Connections one client address may hold open at once.
-    #[arg(long, default_value_t = 256, value_name = "N")]
+    #[arg(long, default_value_t = 1024, value_name = "N")]
     pub connections_per_address: usize,
     /// A reverse proxy (its address) whose `x-forwarded-for` names the client, for the
     /// sign-in limits and the log (repeat for several).
@@ -158,6 +162,7 @@ impl ServeArgs {
     pub fn limits(&self) -> Limits {
         Limits {
             header_timeout: Duration::from_secs(self.header_timeout.max(1)),
+            body_min_rate: self.body_min_rate.max(1) * 1024,
             requests_per_token: self.requests_per_token.max(1),
             connections_per_address: self.connections_per_address.max(1),
             trusted_proxies: self.trusted_proxies.clone(),

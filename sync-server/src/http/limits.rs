@@ -47,7 +47,7 @@ impl Default for Limits {
             body_grace: Duration::from_secs(10),
             body_min_rate: 16 * 1024,
             requests_per_token: 8,
-            connections_per_address: 256,
+            connections_per_address: 1024,
             trusted_proxies: Vec::new(),
         }
     }
