@@ -306,3 +306,38 @@ async fn behind_a_trusted_proxy_each_client_address_counts_on_its_own() {
     assert_eq!(attempt(&s, "203.0.113.2").await, 401);
     assert_eq!(attempt(&s, "203.0.113.3").await, 429);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_issued_before_expiry_existed_expire_by_todays_lifetime() {
+    let s = company_with(LoginPolicy::default(), Limits::default()).await;
+    let old = s.login("alice").await;
+    let recent = s.login("bob").await;
+    // As a schema-4 database left them: no expiry; alice's issued 100 days ago.
+    let db = rusqlite::Connection::open(s.storage.path()).unwrap();
+    db.execute("UPDATE tokens SET expires_at = NULL", [])
+        .unwrap();
+    db.execute(
+        "UPDATE tokens SET created_at = '2020-01-01T00:00:00Z' WHERE user = 'alice'",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let (status, body) = old.get("/v1/me").await;
+    assert_eq!(status, 401, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired at 2020-03-31"),
+        "{body}"
+    );
+    assert_eq!(recent.get("/v1/me").await.0, 200);
+    // A server told tokens never expire takes the old one again.
+    let never = LoginPolicy {
+        token_ttl: None,
+        ..LoginPolicy::default()
+    };
+    let service = fieldbook_server::Service::with_policy(s.storage.clone(), never);
+    let hash = fieldbook_server::auth::token_hash(&old.token);
+    assert!(service.authenticate(&hash).is_ok());
+}
