@@ -1,7 +1,8 @@
 //! How signing in is slowed and stopped under guessing, and how long tokens live: the
 //! [`LoginPolicy`] (free attempts, growing delays, the lock, token lifetime), the delay a
-//! number of failures earns ([`LoginPolicy::wait`]), and [`Strikes`], the failures kept in
-//! memory per client address and per unknown user name.
+//! number of failures earns ([`LoginPolicy::wait`]), [`Strikes`], the failures kept in
+//! memory per client address and per unknown user name, and [`Holds`], what is in flight
+//! per key (sign-ins per user and address, requests per token, connections per address).
 //!
 //! Why a small keyed state rather than `governor`: governor (GCRA) admits a steady rate
 //! of requests per key whatever their outcome; here only *failed* attempts count, a
@@ -15,6 +16,7 @@
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
 
@@ -146,6 +148,60 @@ impl<K: Eq + Hash + Clone> Strikes<K> {
     }
 }
 
+/// Counts of things held at once per key, each released when its [`Held`] is dropped.
+#[derive(Debug)]
+pub struct Holds<K: Eq + Hash + Clone> {
+    held: Mutex<HashMap<K, usize>>,
+}
+
+impl<K: Eq + Hash + Clone> Default for Holds<K> {
+    fn default() -> Self {
+        Holds {
+            held: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Eq + Hash + Clone> Holds<K> {
+    /// Takes one for `key` if fewer than `max` are held.
+    pub fn take(self: &Arc<Self>, key: K, max: usize) -> Option<Held<K>> {
+        let mut held = self.held.lock();
+        let n = held.entry(key.clone()).or_insert(0);
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(Held {
+            holds: self.clone(),
+            key,
+        })
+    }
+
+    /// How many `key` holds.
+    pub fn count(&self, key: &K) -> usize {
+        self.held.lock().get(key).copied().unwrap_or(0)
+    }
+}
+
+/// One thing held; released when dropped.
+#[derive(Debug)]
+pub struct Held<K: Eq + Hash + Clone> {
+    holds: Arc<Holds<K>>,
+    key: K,
+}
+
+impl<K: Eq + Hash + Clone> Drop for Held<K> {
+    fn drop(&mut self) {
+        let mut held = self.holds.held.lock();
+        if let Some(n) = held.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                held.remove(&self.key);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +209,20 @@ mod tests {
 
     fn secs(s: u64) -> Duration {
         Duration::from_secs(s)
+    }
+
+    #[test]
+    fn holds_are_counted_per_key_and_released_when_dropped() {
+        let holds = Arc::new(Holds::default());
+        let a1 = holds.take("a", 2).unwrap();
+        let a2 = holds.take("a", 2).unwrap();
+        assert!(holds.take("a", 2).is_none());
+        assert!(holds.take("b", 2).is_some());
+        drop(a1);
+        assert_eq!(holds.count(&"a"), 1);
+        let _a3 = holds.take("a", 2).unwrap();
+        drop(a2);
+        assert_eq!(holds.count(&"a"), 1);
     }
 
     #[test]

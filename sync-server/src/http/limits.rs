@@ -1,20 +1,19 @@
 //! The limits that keep one client from holding the server: how long a request's head may
 //! take and how fast its body must come ([`Limits`], applied by `conn` and the body
 //! extractor), how many requests one token may have running at once
-//! ([`per_token`]), and how many connections one address may hold open. The client's
+//! ([`per_token`], counted by [`Holds`]), and how many connections one address may hold
+//! open. The client's
 //! address travels with each request ([`Peer`]) for the sign-in limits and the log.
 //!
 //! Knows nothing of storage or of what a request does.
 
 use crate::error::ServerError;
+pub use crate::guard::Holds;
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use parking_lot::Mutex;
-use std::collections::HashMap;
-use std::hash::Hash;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -94,60 +93,6 @@ impl Peer {
     }
 }
 
-/// Counts of things held at once per key, each released when its [`Held`] is dropped.
-#[derive(Debug)]
-pub struct Holds<K: Eq + Hash + Clone> {
-    held: Mutex<HashMap<K, usize>>,
-}
-
-impl<K: Eq + Hash + Clone> Default for Holds<K> {
-    fn default() -> Self {
-        Holds {
-            held: Mutex::new(HashMap::new()),
-        }
-    }
-}
-
-impl<K: Eq + Hash + Clone> Holds<K> {
-    /// Takes one for `key` if fewer than `max` are held.
-    pub fn take(self: &Arc<Self>, key: K, max: usize) -> Option<Held<K>> {
-        let mut held = self.held.lock();
-        let n = held.entry(key.clone()).or_insert(0);
-        if *n >= max {
-            return None;
-        }
-        *n += 1;
-        Some(Held {
-            holds: self.clone(),
-            key,
-        })
-    }
-
-    /// How many `key` holds.
-    pub fn count(&self, key: &K) -> usize {
-        self.held.lock().get(key).copied().unwrap_or(0)
-    }
-}
-
-/// One thing held; released when dropped.
-#[derive(Debug)]
-pub struct Held<K: Eq + Hash + Clone> {
-    holds: Arc<Holds<K>>,
-    key: K,
-}
-
-impl<K: Eq + Hash + Clone> Drop for Held<K> {
-    fn drop(&mut self) {
-        let mut held = self.holds.held.lock();
-        if let Some(n) = held.get_mut(&self.key) {
-            *n -= 1;
-            if *n == 0 {
-                held.remove(&self.key);
-            }
-        }
-    }
-}
-
 /// Middleware: a token may have [`Limits::requests_per_token`] requests running at once;
 /// one more is answered `429` with `Retry-After`. Requests without a token pass (they are
 /// refused further in).
@@ -191,20 +136,6 @@ pub async fn per_token(State(state): State<AppState>, req: Request, next: Next) 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn holds_are_counted_per_key_and_released_when_dropped() {
-        let holds = Arc::new(Holds::default());
-        let a1 = holds.take("a", 2).unwrap();
-        let a2 = holds.take("a", 2).unwrap();
-        assert!(holds.take("a", 2).is_none());
-        assert!(holds.take("b", 2).is_some());
-        drop(a1);
-        assert_eq!(holds.count(&"a"), 1);
-        let _a3 = holds.take("a", 2).unwrap();
-        drop(a2);
-        assert_eq!(holds.count(&"a"), 1);
-    }
 
     #[test]
     fn forwarded_addresses_count_only_from_trusted_proxies() {

@@ -1,6 +1,7 @@
 //! Signing in under attack, and the lifetime of what it gives: the password check behind
 //! per-address and per-user growing delays and a lock after repeated failures (the
-//! [`LoginPolicy`]; each failure logged with the client's address), tokens issued with an
+//! [`LoginPolicy`]; one check at a time per user name, a few per address; each failure
+//! logged with the client's address), tokens issued with an
 //! expiry and refused after it, unlocking a user (admins), and revoking a device's token
 //! (the user their own devices, a manager their teams', admins any).
 //!
@@ -13,7 +14,7 @@ use super::{Service, admin_scope, need_user};
 use crate::access::Requester;
 use crate::auth;
 use crate::error::{Result, ServerError};
-use crate::guard::{LoginPolicy, Strikes};
+use crate::guard::{Holds, LoginPolicy, Strikes};
 use crate::names;
 use crate::storage::{DeviceToken, NewDevice, StorageExt, TokenRow, TokenState};
 use fieldbook_core::protocol::{
@@ -21,6 +22,7 @@ use fieldbook_core::protocol::{
 };
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -33,11 +35,21 @@ const FORGET_AFTER: Duration = Duration::from_secs(24 * 3600);
 /// The longest name kept as a key for an unknown user (longer names cannot exist).
 const NAME_KEY_CHARS: usize = 64;
 
+/// Sign-ins of one user name checked at once. One: a burst of parallel guesses cannot all
+/// pass the wait before the first failure is counted.
+const IN_FLIGHT_PER_USER: usize = 1;
+
+/// Sign-ins from one address checked at once (an office behind one address signs in
+/// together now and then; a guesser would run hundreds).
+const IN_FLIGHT_PER_ADDRESS: usize = 4;
+
 /// The sign-in limits of one server: its policy and what it keeps in memory.
 pub struct Guard {
     pub policy: LoginPolicy,
     addresses: Strikes<IpAddr>,
     unknown: Strikes<String>,
+    users_in_flight: Arc<Holds<String>>,
+    addresses_in_flight: Arc<Holds<IpAddr>>,
 }
 
 impl Guard {
@@ -46,7 +58,16 @@ impl Guard {
             policy,
             addresses: Strikes::new(FORGET_AFTER),
             unknown: Strikes::new(FORGET_AFTER),
+            users_in_flight: Arc::new(Holds::default()),
+            addresses_in_flight: Arc::new(Holds::default()),
         }
+    }
+}
+
+fn busy(whose: &str) -> ServerError {
+    ServerError::Throttled {
+        message: format!("a sign-in {whose} is being checked already: try again in a second"),
+        retry_after: 1,
     }
 }
 
@@ -104,13 +125,32 @@ impl Service {
         let user = req.user.trim();
         let policy = &self.guard.policy;
         let now = OffsetDateTime::now_utc();
+        let mut _address_turn = None;
         if let Some(ip) = from {
             let (failures, last) = self.guard.addresses.get(&ip, now);
             if let Some(wait) = policy.wait(failures, policy.address_free, last, now) {
                 warn!(addr = %ip, user = ?user, failures, "sign-in throttled: this address failed too often");
                 return Err(throttled(wait, "from this address"));
             }
+            _address_turn = self
+                .guard
+                .addresses_in_flight
+                .take(ip, IN_FLIGHT_PER_ADDRESS);
+            if _address_turn.is_none() {
+                warn!(addr = %ip, user = ?user, "sign-in throttled: too many at once from this address");
+                return Err(busy("from this address"));
+            }
         }
+        let key: String = user.chars().take(NAME_KEY_CHARS).collect();
+        // Held until the outcome is counted: the failures read next are still true then.
+        let Some(_user_turn) = self
+            .guard
+            .users_in_flight
+            .take(key.clone(), IN_FLIGHT_PER_USER)
+        else {
+            warn!(addr = %addr(from), user = ?user, "sign-in throttled: one is being checked for this user");
+            return Err(busy("for this user"));
+        };
         let creds = self.storage.read(|repo| {
             let Some(info) = repo.user(user)? else {
                 return Ok(None);
@@ -119,7 +159,6 @@ impl Service {
             let failures = repo.login_failures(user)?.unwrap_or_default();
             Ok(hash.map(|h| (info, h, failures)))
         })?;
-        let key: String = user.chars().take(NAME_KEY_CHARS).collect();
         let (failures, last, is_locked) = match &creds {
             Some((_, _, f)) => (
                 f.failures,

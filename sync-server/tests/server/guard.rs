@@ -341,3 +341,49 @@ async fn tokens_issued_before_expiry_existed_expire_by_todays_lifetime() {
     let hash = fieldbook_server::auth::token_hash(&old.token);
     assert!(service.authenticate(&hash).is_ok());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_parallel_guesses_gets_no_more_tries_than_one_by_one() {
+    let policy = LoginPolicy {
+        user_free: 3,
+        address_free: 1000,
+        base_delay: Duration::from_secs(60),
+        lock_after: 0,
+        ..LoginPolicy::default()
+    };
+    let s = company_with(policy, Limits::default()).await;
+    let url = s.url.clone();
+    let guesses = (0..24).map(|i| {
+        let url = url.clone();
+        tokio::spawn(async move {
+            let resp = reqwest::Client::new()
+                .post(format!("{url}/v1/login"))
+                .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+                .json(&serde_json::json!({"user": "alice", "password": format!("guess {i}"), "device_name": "x"}))
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status().as_u16();
+            let retry = resp.headers().contains_key("retry-after");
+            (status, retry)
+        })
+    });
+    let mut tried = 0;
+    for g in guesses.collect::<Vec<_>>() {
+        let (status, retry) = g.await.unwrap();
+        match status {
+            401 => tried += 1,
+            429 => assert!(retry),
+            other => panic!("{other}"),
+        }
+    }
+    // Checked one at a time: no more passwords were tried than the free attempts.
+    assert!((1..=3).contains(&tried), "{tried} passwords tried");
+    use fieldbook_server::storage::StorageExt;
+    let stored = s
+        .storage
+        .read(|repo| repo.login_failures("alice"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.failures, tried);
+}
