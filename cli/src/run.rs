@@ -213,6 +213,9 @@ enum Command {
     /// show, apply or discard them (needs the server).
     #[command(subcommand)]
     Quarantine(crate::quarantine::QuarantineCmd),
+    /// This user's devices on the server, and revoking one (a lost laptop) (needs the server).
+    #[command(subcommand)]
+    Devices(crate::devices::DevicesCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -579,6 +582,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             return remote::reassign(store, id, &to, json);
         }
         Command::Quarantine(cmd) => return crate::quarantine::run(store, &cmd, json),
+        Command::Devices(cmd) => return crate::devices::run(store, &cmd, json),
         Command::Pipeline => {
             let p = store.pipeline()?;
             if json {
