@@ -27,6 +27,7 @@ macro_rules! out {
 
 mod clean;
 mod columns;
+mod devices;
 mod errors;
 mod export;
 mod followup;

@@ -228,6 +228,9 @@ enum Command {
     /// show, apply or discard them (needs the server).
     #[command(subcommand)]
     Quarantine(crate::quarantine::QuarantineCmd),
+    /// This user's devices on the server, and revoking one (a lost laptop) (needs the server).
+    #[command(subcommand)]
+    Devices(crate::devices::DevicesCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -605,6 +608,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Team { warn_days } => return crate::team::team(store, warn_days, json),
         Command::Quarantine(cmd) => return crate::quarantine::run(store, &cmd, json),
+        Command::Devices(cmd) => return crate::devices::run(store, &cmd, json),
         Command::Pipeline => {
             let p = store.pipeline()?;
             if json {

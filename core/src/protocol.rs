@@ -279,6 +279,10 @@ pub struct UserInfo {
     pub team: Option<String>,
     pub active: bool,
     pub successor: Option<String>,
+    /// Signing in is locked after repeated failed attempts until an admin unlocks it
+    /// (absent from older servers).
+    #[serde(default)]
+    pub locked: bool,
 }
 
 /// `POST /v1/admin/users`.
@@ -337,6 +341,58 @@ pub struct DeviceInfo {
     pub pending: u64,
     /// Whether it has handed over and wiped (a deactivated user's device).
     pub wiped: bool,
+    /// When it signed in (RFC 3339; absent from older servers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_in_at: Option<String>,
+    /// When its token stops working (RFC 3339; `None`: it does not expire).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// What its token is good for now (absent from older servers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenStatus>,
+}
+
+/// A device token's state, as device listings show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenStatus {
+    Active,
+    /// Past its expiry: the user signs in again.
+    Expired,
+    /// Signed out, revoked by an administrator or the user, or handed over.
+    Revoked,
+    /// Its user was deactivated: good for one handover.
+    Deactivated,
+}
+
+impl TokenStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenStatus::Active => "active",
+            TokenStatus::Expired => "expired",
+            TokenStatus::Revoked => "revoked",
+            TokenStatus::Deactivated => "deactivated",
+        }
+    }
+}
+
+/// `POST /v1/devices/{id}/revoke` (and the admin form): what was revoked.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RevokeResponse {
+    pub device_id: Uuid,
+    pub user: String,
+    /// Tokens that were still good and are refused from now on (0: it was revoked already).
+    pub revoked: u64,
+}
+
+/// `POST /v1/admin/users/{name}/unlock`: the user may sign in again.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct UnlockResponse {
+    pub user: String,
+    /// Whether it was locked.
+    pub was_locked: bool,
+    /// The failed attempts that were forgotten.
+    pub failures: u32,
 }
 
 /// A refused push kept for review, as `quarantine list` shows it.

@@ -59,6 +59,19 @@ pub enum ServerError {
     #[error("{0}")]
     TooLarge(String),
 
+    /// Too many attempts or requests: try again after `retry_after` seconds (429 with
+    /// `Retry-After`).
+    #[error("{message}")]
+    Throttled { message: String, retry_after: u64 },
+
+    /// Signing in is locked after repeated failures until an admin unlocks it.
+    #[error("{0}")]
+    Locked(String),
+
+    /// The client sent its request too slowly.
+    #[error("{0}")]
+    Timeout(String),
+
     /// The storage backend failed (its own error inside: a backend may look at it).
     #[error("storage: {0}")]
     Storage(Box<dyn std::error::Error + Send + Sync>),
@@ -115,8 +128,11 @@ impl ServerError {
             ServerError::Conflict(_) | ServerError::CursorAhead(_) | ServerError::LogChanged(_) => {
                 409
             }
+            ServerError::Timeout(_) => 408,
             ServerError::Deactivated(_) => 410,
             ServerError::TooLarge(_) => 413,
+            ServerError::Locked(_) => 423,
+            ServerError::Throttled { .. } => 429,
             ServerError::UnsupportedMedia(_) => 415,
             _ => 500,
         }
@@ -137,6 +153,9 @@ impl ServerError {
             ServerError::UnsupportedMedia(_) => "unsupported_media_type",
             ServerError::Deactivated(_) => "deactivated",
             ServerError::TooLarge(_) => "too_large",
+            ServerError::Throttled { .. } => "too_many_requests",
+            ServerError::Locked(_) => "locked",
+            ServerError::Timeout(_) => "timeout",
             _ => "internal",
         }
     }

@@ -12,7 +12,8 @@
 //! - [`ownership`]: where a new record belongs (owner, account).
 //! - [`push`]: the engine applying a page of changes; [`pull`]: what a pull sends for each
 //!   log entry.
-//! - [`names`]: what names may look like; [`auth`]: password hashes and tokens.
+//! - [`names`]: what names may look like; [`auth`]: password hashes and tokens;
+//!   [`guard`]: how failed sign-ins are slowed and lock a user, how long tokens live.
 //! - [`service`]: every operation of the server, over those rules and a storage backend;
 //!   each rule is applied there once, for the HTTP API and the command line alike.
 //! - [`storage`]: persistence only: the [`Storage`] trait, the `Repo` of one transaction,
@@ -29,6 +30,7 @@ pub mod access;
 pub mod auth;
 pub mod cli;
 pub mod error;
+pub mod guard;
 mod http;
 pub mod metrics;
 pub mod names;
@@ -45,7 +47,7 @@ pub mod validate;
 pub use error::{Result, ServerError};
 /// The web page's serving and security headers.
 pub use http::web as http_web;
-pub use http::{PENDING_HEADER, router};
+pub use http::{Limits, PENDING_HEADER, router};
 pub use service::Service;
 pub use state::AppState;
 pub use storage::{DirLock, SqliteStorage, Storage};
@@ -55,16 +57,15 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// Serves the API over plain HTTP on `listener` until `shutdown` completes, then finishes
-/// the requests in flight.
+/// the requests in flight. Slow and greedy clients are held to the state's [`Limits`].
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(ServerError::Serve)
+    let limits = state.limits().clone();
+    http::serve_connections(listener, router(state), limits, shutdown).await;
+    Ok(())
 }
 
 /// Serves the API over HTTPS (see [`tls::load_config`]) on `listener` until `shutdown`
@@ -76,8 +77,7 @@ pub async fn serve_tls(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let listener = tls::TlsListener::new(listener, tls)?;
-    axum::serve(listener, router(state.with_tls()))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(ServerError::Serve)
+    let limits = state.limits().clone();
+    http::serve_connections(listener, router(state.with_tls()), limits, shutdown).await;
+    Ok(())
 }

@@ -94,7 +94,9 @@ fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<()> {
         Some(d) => tracing::info!(ui = %d.display(), "serving the web page at /"),
         None => tracing::info!("no web page (no built front-end): the API only"),
     }
-    let state = AppState::open_sqlite(dir)?.with_ui_dir(ui_dir);
+    let storage = Arc::new(SqliteStorage::open(dir)?);
+    let state = AppState::with_service(Service::with_policy(storage, args.policy()), args.limits())
+        .with_ui_dir(ui_dir);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

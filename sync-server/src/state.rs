@@ -1,9 +1,11 @@
 //! What every request handler shares: the service layer over the storage backend, the
-//! counters, and the limit on storage calls at once. Cheap to clone.
+//! counters, the limit on storage calls at once, and the limits on clients (requests
+//! running per token). Cheap to clone.
 //!
 //! Knows nothing of routes or of a particular backend.
 
 use crate::error::{Result, ServerError};
+use crate::http::{Holds, Limits};
 use crate::metrics::Metrics;
 use crate::service::Service;
 use crate::storage::{SqliteStorage, Storage};
@@ -25,17 +27,26 @@ pub struct AppState {
     ui_dir: Option<Arc<PathBuf>>,
     /// Answers go out over TLS (the web page's headers say so: HSTS).
     tls: bool,
+    limits: Arc<Limits>,
+    token_holds: Arc<Holds<String>>,
 }
 
 impl AppState {
-    /// The state of a server over `storage`.
+    /// The state of a server over `storage`, with the default sign-in policy and limits.
     pub fn new(storage: Arc<dyn Storage>) -> AppState {
+        AppState::with_service(Service::new(storage), Limits::default())
+    }
+
+    /// The state of a server running `service` (with its sign-in policy) under `limits`.
+    pub fn with_service(service: Service, limits: Limits) -> AppState {
         AppState {
-            service: Service::new(storage),
+            service,
             metrics: Arc::new(Metrics::default()),
             calls: Arc::new(Semaphore::new(STORAGE_CALLS)),
             ui_dir: None,
             tls: false,
+            limits: Arc::new(limits),
+            token_holds: Arc::new(Holds::default()),
         }
     }
 
@@ -57,6 +68,16 @@ impl AppState {
 
     pub fn tls(&self) -> bool {
         self.tls
+    }
+
+    /// How long and how slowly clients may take, and what they may hold at once.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The requests running per token (by its hash).
+    pub fn token_holds(&self) -> &Arc<Holds<String>> {
+        &self.token_holds
     }
 
     /// The state of a server over the SQLite database in the data directory `dir`.

@@ -6,6 +6,7 @@ mod at_rest;
 mod binding;
 mod cli;
 mod crash;
+mod devices;
 mod duplicates;
 mod export;
 mod field_kinds;

@@ -25,9 +25,9 @@ use crate::error::{ClientError, Result};
 use crate::store::Store;
 use api::{Answer, Api, Http};
 use fieldbook_core::protocol::{
-    LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, MovePreview, PROTOCOL_VERSION, PushRequest,
-    PushResponse, QuarantineDecision, QuarantineDetail, QuarantineEntry, ReassignRequest,
-    ReassignResponse, Refusal, TeamStatus,
+    DeviceInfo, LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, MovePreview, PROTOCOL_VERSION,
+    PushRequest, PushResponse, QuarantineDecision, QuarantineDetail, QuarantineEntry,
+    ReassignRequest, ReassignResponse, Refusal, RevokeResponse, TeamStatus,
 };
 use fieldbook_core::value::format_datetime;
 use serde::{Deserialize, Serialize};
@@ -361,6 +361,25 @@ impl SyncEngine {
     ) -> Result<bool> {
         Ok(self.push_all(api, "/v1/push", cancel, report, on_event)?
             && pull::pull_all(&mut self.store, api, cancel, &mut report.pulled, on_event)?)
+    }
+
+    /// This user's devices as the server knows them: when each signed in, its last sync,
+    /// and its token (active, expired, revoked) with its expiry.
+    pub fn devices(&mut self) -> Result<Vec<DeviceInfo>> {
+        match self.api()?.get("/v1/devices")? {
+            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+            Answer::Deactivated => Err(ClientError::Deactivated),
+        }
+    }
+
+    /// Revokes a device's token on the server (one of this user's, or for managers and
+    /// admins, their teams' or anyone's): it is refused from then on.
+    pub fn revoke_device(&mut self, device: Uuid) -> Result<RevokeResponse> {
+        let path = format!("/v1/devices/{device}/revoke");
+        match self.api()?.post(&path, &serde_json::json!({}))? {
+            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+            Answer::Deactivated => Err(ClientError::Deactivated),
+        }
     }
 
     /// Refused changes waiting in the server's quarantine that this user may review

@@ -1,6 +1,6 @@
 //! The `fieldbook-server` command line: its arguments (clap), where passwords come from,
-//! and (in `run`) the administrative commands (users, teams, reassignment, deactivation,
-//! devices, quarantine), run directly on the data directory's storage as the operator.
+//! and (in `run`) the administrative commands (users, teams, unlocking, reassignment,
+//! deactivation, devices and revoking them, quarantine), run directly on the data directory's storage as the operator.
 //!
 //! Knows nothing of HTTP; `serve` itself is started by the binary's `main`.
 
@@ -10,11 +10,14 @@ mod run;
 pub use run::run_admin;
 
 use crate::error::{Result, ServerError};
+use crate::guard::LoginPolicy;
+use crate::http::Limits;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use fieldbook_core::protocol::Role;
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 use uuid::Uuid;
 
 /// The environment variable a password may come from (scripts; tests).
@@ -72,6 +75,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Revokes a device's token (`devices` lists them): it is refused from now on and
+    /// its user signs in again on it.
+    Revoke {
+        device: Uuid,
+        #[arg(long)]
+        json: bool,
+    },
     /// Reviews refused changes: list, show, apply or discard them.
     #[command(subcommand)]
     Quarantine(QuarantineCommand),
@@ -119,6 +129,83 @@ pub struct ServeArgs {
     /// Serve no web page, only the API.
     #[arg(long, conflicts_with = "ui_dir")]
     pub no_ui: bool,
+    /// How long a device's token lives from sign-in: a number with s, m, h or d (`90d`),
+    /// or `never`.
+    #[arg(long, default_value = "90d", value_name = "TIME", value_parser = parse_lifetime)]
+    pub token_ttl: Lifetime,
+    /// Failed sign-ins in a row that lock a user until an admin unlocks them (0: never).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub lock_after: u32,
+    /// Seconds a request's head may take to arrive (an idle connection is closed after it).
+    #[arg(long, default_value_t = 20, value_name = "SECS")]
+    pub header_timeout: u64,
+    /// Bytes per second (KiB) a request body must arrive at, on average after its first
+    /// 10 s; slower ones are answered 408.
+    #[arg(long, default_value_t = 16, value_name = "KIB")]
+    pub body_min_rate: u64,
+    /// Requests one device token may have running at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub requests_per_token: usize,
+    /// Connections one client address may hold open at once.
+    #[arg(long, default_value_t = 1024, value_name = "N")]
+    pub connections_per_address: usize,
+    /// A reverse proxy (its address) whose `x-forwarded-for` names the client, for the
+    /// sign-in limits and the log (repeat for several).
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl ServeArgs {
+    /// The sign-in policy these arguments ask for.
+    pub fn policy(&self) -> LoginPolicy {
+        LoginPolicy {
+            lock_after: self.lock_after,
+            token_ttl: self.token_ttl.0,
+            ..LoginPolicy::default()
+        }
+    }
+
+    /// The limits on clients these arguments ask for.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            header_timeout: Duration::from_secs(self.header_timeout.max(1)),
+            body_min_rate: self.body_min_rate.max(1) * 1024,
+            requests_per_token: self.requests_per_token.max(1),
+            connections_per_address: self.connections_per_address.max(1),
+            trusted_proxies: self.trusted_proxies.clone(),
+            ..Limits::default()
+        }
+    }
+}
+
+/// A token lifetime (`None`: tokens do not expire).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lifetime(pub Option<Duration>);
+
+/// Parses `90d`, `12h`, `30m`, `45s` or `never`.
+pub fn parse_lifetime(s: &str) -> std::result::Result<Lifetime, String> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("never") {
+        return Ok(Lifetime(None));
+    }
+    let bad = || {
+        format!("`{s}` is not a lifetime: write a number with s, m, h or d (e.g. 90d), or `never`")
+    };
+    let (n, unit) = s.split_at(s.len().saturating_sub(1));
+    let n: u64 = n.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86400,
+        _ => return Err(bad()),
+    };
+    if secs == 0 {
+        return Err(format!(
+            "a token lifetime of {s} would refuse every token: give more, or `never`"
+        ));
+    }
+    Ok(Lifetime(Some(Duration::from_secs(secs))))
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -168,6 +255,12 @@ pub enum UserCommand {
     },
     /// Lists users.
     List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lets a user whose sign-in was locked after failed attempts sign in again.
+    Unlock {
+        name: String,
         #[arg(long)]
         json: bool,
     },

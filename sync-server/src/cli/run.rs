@@ -107,11 +107,14 @@ pub fn run_admin(service: &Service, command: &Command, out: &mut dyn Write) -> R
                 return json_out(out, &users);
             }
             for u in users {
-                let state = match (&u.active, &u.successor) {
+                let mut state = match (&u.active, &u.successor) {
                     (true, _) => String::new(),
                     (false, Some(s)) => format!("  deactivated (successor {s})"),
                     (false, None) => "  deactivated".into(),
                 };
+                if u.locked {
+                    state.push_str("  locked (`user unlock` lets them sign in)");
+                }
                 line(
                     out,
                     format!(
@@ -123,6 +126,46 @@ pub fn run_admin(service: &Service, command: &Command, out: &mut dyn Write) -> R
                 )?;
             }
             Ok(())
+        }
+        Command::User(UserCommand::Unlock { name, json }) => {
+            let done = service.unlock(&by, name)?;
+            if *json {
+                return json_out(out, &done);
+            }
+            line(
+                out,
+                if done.was_locked {
+                    format!(
+                        "unlocked {} ({} failed sign-ins forgotten)",
+                        done.user, done.failures
+                    )
+                } else {
+                    format!(
+                        "{} was not locked ({} failed sign-ins forgotten)",
+                        done.user, done.failures
+                    )
+                },
+            )
+        }
+        Command::Revoke { device, json } => {
+            let done = service.revoke_device(&by, *device)?;
+            if *json {
+                return json_out(out, &done);
+            }
+            line(
+                out,
+                if done.revoked > 0 {
+                    format!(
+                        "revoked {}'s device {}: its token is refused from now on",
+                        done.user, done.device_id
+                    )
+                } else {
+                    format!(
+                        "{}'s device {} had no token left to revoke",
+                        done.user, done.device_id
+                    )
+                },
+            )
         }
         Command::Team(TeamCommand::Add { team, manager }) => {
             let t = service.add_team(&by, team, manager)?;
@@ -246,12 +289,17 @@ pub fn run_admin(service: &Service, command: &Command, out: &mut dyn Write) -> R
                 line(
                     out,
                     format!(
-                        "{} {:<16} {:<24} last sync {:<26} pending {}{}",
+                        "{} {:<16} {:<24} last sync {:<26} pending {}  token {}{}{}",
                         d.device_id,
                         d.user,
                         d.name,
                         d.last_sync.as_deref().unwrap_or("never"),
                         d.pending,
+                        d.token.map_or("-", |t| t.as_str()),
+                        d.expires_at
+                            .as_deref()
+                            .map(|e| format!(" (expires {e})"))
+                            .unwrap_or_default(),
                         if d.wiped { "  wiped" } else { "" }
                     ),
                 )?;

@@ -18,6 +18,10 @@ impl IntoResponse for ServerError {
         } else {
             self.to_string()
         };
+        let retry_after = match &self {
+            ServerError::Throttled { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
         let body = ErrorBody {
             error: self.code().to_string(),
             message,
@@ -26,6 +30,10 @@ impl IntoResponse for ServerError {
         if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(secs) = retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
         }
         resp
     }

@@ -3,6 +3,7 @@
 //! bodies with errors in the protocol's shape, and the per-request counters. Knows nothing
 //! of SQL or of what a handler does with the session.
 
+use super::limits::{Limits, Peer};
 use crate::auth;
 use crate::error::ServerError;
 use crate::service::Session;
@@ -175,8 +176,23 @@ fn too_large() -> ServerError {
     ))
 }
 
-/// Reads a body (decompressed by then) of at most [`MAX_BODY_BYTES`].
+fn too_slow(received: usize, limits: &Limits) -> ServerError {
+    ServerError::Timeout(format!(
+        "the request body came too slowly ({received} bytes so far; after {} s at least {} KiB/s must arrive): send it again on a faster connection",
+        limits.body_grace.as_secs(),
+        limits.body_min_rate / 1024
+    ))
+}
+
+/// Reads a body (decompressed by then) of at most [`MAX_BODY_BYTES`], arriving at least
+/// as fast as the connection's [`Limits`] say (`408` otherwise).
 async fn read_body(req: Request) -> Result<Vec<u8>, ServerError> {
+    let limits = req
+        .extensions()
+        .get::<Peer>()
+        .map(|p| p.limits.clone())
+        .unwrap_or_default();
+    let start = tokio::time::Instant::now();
     let declared = req
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -185,10 +201,26 @@ async fn read_body(req: Request) -> Result<Vec<u8>, ServerError> {
     if declared.is_some_and(|n| n > DRAIN_AT_MOST) {
         return Err(too_large());
     }
+    let req_addr = req.extensions().get::<Peer>().map(|p| p.addr);
     let mut body = req.into_body();
     let mut bytes = Vec::new();
     let (mut over, mut drained) = (false, 0usize);
-    while let Some(frame) = body.frame().await {
+    loop {
+        let received = bytes.len() + drained;
+        let deadline = start + limits.body_allowance(received);
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => {
+                let addr = req_addr.map(|a| a.ip().to_string());
+                tracing::warn!(
+                    addr = addr.as_deref().unwrap_or("-"),
+                    received,
+                    "request body too slow"
+                );
+                return Err(too_slow(received, &limits));
+            }
+            Ok(None) => break,
+            Ok(Some(frame)) => frame,
+        };
         let frame = frame.map_err(|e| {
             ServerError::BadRequest(format!(
                 "the request body could not be read ({e}); send JSON, optionally gzip-compressed"

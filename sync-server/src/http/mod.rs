@@ -1,19 +1,25 @@
 //! The HTTP API of `docs/protocol.md` on axum: routes, and the layers every request goes
 //! through (tracing, counters, gzip in both directions with 415 and a body for other
 //! encodings, the 8 MiB body limit after decompression, the protocol header on every API
-//! route, sign-in included).
+//! route, sign-in included, requests running per token); `conn` serves connections with
+//! deadlines for slow clients (`limits`).
 //!
 //! Knows nothing of SQL or of the rules: handlers call the [`Service`](crate::Service).
 
 mod admin;
+mod conn;
 mod error;
 mod extract;
+mod guard;
+mod limits;
 mod reports;
 mod sync;
 mod team;
 pub mod web;
 
+pub use conn::serve_connections;
 pub use extract::PENDING_HEADER;
+pub use limits::{Holds, Limits};
 
 use crate::error::ServerError;
 use crate::state::AppState;
@@ -49,6 +55,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/reassign", post(admin::reassign))
         .route("/v1/admin/deactivate", post(admin::deactivate))
         .route("/v1/admin/devices", get(admin::devices))
+        .route("/v1/admin/devices/{id}/revoke", post(guard::revoke))
+        .route("/v1/admin/users/{name}/unlock", post(guard::unlock))
+        .route("/v1/devices", get(guard::own_devices))
+        .route("/v1/devices/{id}/revoke", post(guard::revoke))
         .route("/v1/admin/quarantine", get(admin::quarantine))
         .route("/v1/admin/quarantine/{id}", get(admin::quarantined))
         .route(
@@ -59,6 +69,10 @@ pub fn router(state: AppState) -> Router {
             "/v1/admin/quarantine/{id}/discard",
             post(admin::discard_quarantined),
         )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::per_token,
+        ))
         .route_layer(middleware::from_fn(extract::require_protocol));
     let api = web::no_store(api);
     let open = Router::new()

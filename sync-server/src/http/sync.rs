@@ -4,11 +4,12 @@
 //! SQL or of the access rules (the service applies them).
 
 use super::extract::{AnyAuth, Auth, Body, check_body_protocol};
+use super::limits::Peer;
 use crate::error::ServerError;
 use crate::state::AppState;
-use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::{Extension, Json};
 use fieldbook_core::protocol::{
     LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, PullRequest, PullResponse, PushRequest,
     PushResponse, ReconcileRequest, ReconcileResponse,
@@ -19,10 +20,14 @@ type Answer<T> = Result<T, ServerError>;
 
 pub async fn login(
     State(state): State<AppState>,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
     Body(req): Body<LoginRequest>,
 ) -> Answer<Json<LoginResponse>> {
-    let login = state.blocking(move |s| s.login(&req)).await?;
-    info!(user = %login.user, device = %login.device_id, "signed in");
+    let from = peer.map(|Extension(p)| p.client(&headers));
+    let login = state.blocking(move |s| s.login_from(&req, from)).await?;
+    let addr = from.map_or_else(|| "-".to_string(), |a| a.to_string());
+    info!(user = %login.user, device = %login.device_id, addr = %addr, "signed in");
     Ok(Json(login))
 }
 

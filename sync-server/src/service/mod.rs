@@ -4,7 +4,8 @@
 //!
 //! Each operation checks what the request may do (through `access`, `names`, `validate`,
 //! `ownership`, `push` and `pull`) and runs its reads and writes through one transaction
-//! of the backend's [`Repo`]: `sessions` (tokens, sign-in, devices), `push` (pushes and
+//! of the backend's [`Repo`]: `sessions` (tokens, devices), `logins` (sign-in under its
+//! limits and lock, token expiry, unlocking, revoking devices), `push` (pushes and
 //! handovers), `pull` (pull pages and the bootstrap), `admin`
 //! (users and teams, and the grants and revokes their changes cause), `moves`
 //! (reassignment, deactivation), `quarantine` (refused changes: review, apply, discard,
@@ -17,6 +18,7 @@
 //! async code. Knows nothing of HTTP, SQL or the command line's syntax.
 
 mod admin;
+mod logins;
 mod moves;
 mod pull;
 mod push;
@@ -28,6 +30,7 @@ mod sessions;
 mod team;
 
 pub use admin::{TeamInfo, UserChange};
+pub use logins::Guard;
 pub use push::{PushJob, SENT_AGAIN_BY};
 pub use quarantine::RETRIED_BY;
 pub use reports::{DEFAULT_CURRENCY, ReportAsk};
@@ -36,6 +39,7 @@ pub use sessions::Session;
 use crate::access::{self, Requester, Scope, Shares};
 use crate::auth::Passwords;
 use crate::error::{Result, ServerError};
+use crate::guard::LoginPolicy;
 use crate::storage::{Repo, Storage};
 use fieldbook_core::protocol::{Role, UserInfo};
 use std::sync::Arc;
@@ -45,14 +49,21 @@ use std::sync::Arc;
 pub struct Service {
     storage: Arc<dyn Storage>,
     passwords: Passwords,
+    guard: Arc<Guard>,
 }
 
 impl Service {
     /// The operations over `storage`, with standard password hashing.
     pub fn new(storage: Arc<dyn Storage>) -> Service {
+        Service::with_policy(storage, LoginPolicy::default())
+    }
+
+    /// The operations over `storage`, signing in under `policy`.
+    pub fn with_policy(storage: Arc<dyn Storage>, policy: LoginPolicy) -> Service {
         Service {
             storage,
             passwords: Passwords::standard(),
+            guard: Arc::new(Guard::new(policy)),
         }
     }
 

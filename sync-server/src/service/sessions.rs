@@ -1,13 +1,12 @@
 //! Tokens and devices: resolving a token to a [`Session`] (and whether it may still sync
-//! or only hand over), signing in and out, what a device holds, and listing devices.
+//! or only hand over, or has expired), signing out, what a device holds, and listing
+//! devices. Signing in, its limits and revocation are `logins`'.
 
-use super::{Service, admin_scope, need_user, now};
+use super::{Service, admin_scope, need_user};
 use crate::access::{Requester, require_in_scope};
-use crate::auth;
 use crate::error::{Result, ServerError};
-use crate::names;
-use crate::storage::{NewDevice, StorageExt, TokenState};
-use fieldbook_core::protocol::{DeviceInfo, LoginRequest, LoginResponse, Role};
+use crate::storage::{StorageExt, TokenState};
+use fieldbook_core::protocol::{DeviceInfo, Role};
 use uuid::Uuid;
 
 /// A request's device token, resolved.
@@ -64,6 +63,11 @@ impl Service {
             TokenState::Deactivated => true,
             TokenState::Revoked => return Err(unknown()),
         };
+        if let Some(at) = self.expired(&row)? {
+            return Err(ServerError::Unauthorized(format!(
+                "this token expired at {at}: sign in again"
+            )));
+        }
         Ok(Session {
             user: row.user,
             role: row.role,
@@ -83,59 +87,6 @@ impl Service {
             .later(move |repo| repo.set_pending(device, pending))
     }
 
-    /// Exchanges a user's password for a new device's token.
-    pub fn login(&self, req: &LoginRequest) -> Result<LoginResponse> {
-        names::device(&req.device_name)?;
-        let user = req.user.trim();
-        let creds = self.storage.read(|repo| {
-            Ok(match repo.user(user)? {
-                Some(info) => repo.password_hash(user)?.map(|hash| (info, hash)),
-                None => None,
-            })
-        })?;
-        let info = match creds {
-            Some((info, hash)) if auth::verify(&hash, &req.password) => Some(info),
-            Some(_) => None,
-            None => {
-                // As long as a wrong password: the answer does not tell who exists.
-                auth::verify_nothing(&req.password);
-                None
-            }
-        }
-        .ok_or_else(|| {
-            tracing::info!(user = %user, "sign-in refused");
-            ServerError::Unauthorized("wrong user name or password".into())
-        })?;
-        let token = auth::new_token();
-        let hash = auth::token_hash(&token);
-        let (name, device_name) = (info.name.clone(), req.device_name.trim().to_string());
-        let device_id = self.storage.write(move |repo| {
-            let user = need_user(repo, &name)?;
-            if !user.active {
-                return Err(ServerError::Unauthorized(format!(
-                    "{} was deactivated and cannot sign in; ask a manager",
-                    user.name
-                )));
-            }
-            let id = Uuid::now_v7();
-            let device = NewDevice {
-                id,
-                user: &name,
-                name: &device_name,
-                token_hash: &hash,
-            };
-            repo.insert_device(&device, &now())?;
-            Ok(id)
-        })?;
-        Ok(LoginResponse {
-            token,
-            device_id,
-            user: info.name,
-            role: info.role,
-            team: info.team,
-        })
-    }
-
     /// Revokes the session's token at once.
     pub fn logout(&self, session: &Session) -> Result<()> {
         let hash = session.token_hash.clone();
@@ -147,7 +98,7 @@ impl Service {
     pub fn devices(&self, by: &Requester, user: Option<&str>) -> Result<Vec<DeviceInfo>> {
         // What devices told with their last requests is bookkeeping still queued: let it land.
         self.storage.settle()?;
-        self.storage.read(|repo| {
+        let (mut devices, tokens) = self.storage.read(|repo| {
             let scope = admin_scope(repo, by)?;
             if let Some(u) = user {
                 need_user(repo, u)?;
@@ -155,7 +106,9 @@ impl Service {
             }
             let mut devices = repo.devices(user)?;
             devices.retain(|d| scope.covers(&d.user));
-            Ok(devices)
-        })
+            Ok((devices, repo.device_tokens(user)?))
+        })?;
+        self.describe_tokens(&mut devices, &tokens)?;
+        Ok(devices)
     }
 }

@@ -46,10 +46,12 @@
 //! and tokens as their SHA-256: storage knows nothing of argon2, HTTP or the command line.
 
 pub mod conformance;
+mod logins;
 mod repo;
 mod reports;
 mod sqlite;
 
+pub use logins::{DeviceToken, LoginFailures, LoginRepo};
 pub use repo::{
     Assignment, Counts, DeviceRepo, LogFilter, LogRepo, NewDevice, NewUserRow, OwnerFilter, Pusher,
     QuarantineRepo, QuarantinedChange, RecordOwner, RecordRepo, Repo, ScopeEvent, StoredSnapshot,

@@ -1,8 +1,9 @@
 //! The reads and writes of one transaction, as every backend offers them: [`Repo`], made of
-//! [`UserRepo`] (users and teams), [`DeviceRepo`] (devices and tokens), [`RecordRepo`]
-//! (documents and their owners), [`LogRepo`] (the change log), [`QuarantineRepo`]
-//! (refused changes and the decisions on them) and [`ReportRepo`] (the report projection),
-//! with the rows they take and give.
+//! [`UserRepo`] (users and teams), [`DeviceRepo`] (devices and tokens), [`LoginRepo`]
+//! (failed sign-ins, locks, tokens by device: `logins.rs`), [`RecordRepo`] (documents and
+//! their owners), [`LogRepo`] (the change log), [`QuarantineRepo`] (refused changes and the
+//! decisions on them) and [`ReportRepo`] (the report projection), with the rows they take
+//! and give.
 //!
 //! Each method is one plain read or write: no method checks a right, a name or a rule, and
 //! none decides what a user sees (filters such as [`OwnerFilter`] and [`LogFilter`] are
@@ -12,16 +13,21 @@ use crate::error::Result;
 use crate::ownership::Placement;
 use crate::pull::LogEntry;
 use crate::push::{PushOutcome, StoredDoc};
-use crate::storage::ReportRepo;
+use crate::storage::{LoginRepo, ReportRepo};
 use fieldbook_core::Kind;
 use fieldbook_core::protocol::{DeviceInfo, QuarantineEntry, QuarantineState, Role, UserInfo};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Every read and write of one transaction.
-pub trait Repo: UserRepo + DeviceRepo + RecordRepo + LogRepo + QuarantineRepo + ReportRepo {}
+pub trait Repo:
+    UserRepo + DeviceRepo + LoginRepo + RecordRepo + LogRepo + QuarantineRepo + ReportRepo
+{
+}
 
-impl<T: UserRepo + DeviceRepo + RecordRepo + LogRepo + QuarantineRepo + ReportRepo + ?Sized> Repo
+impl<
+    T: UserRepo + DeviceRepo + LoginRepo + RecordRepo + LogRepo + QuarantineRepo + ReportRepo + ?Sized,
+> Repo
     for T
 {
 }
@@ -106,6 +112,10 @@ pub struct TokenRow {
     pub successor: Option<String>,
     /// Changes the device held at its last contact.
     pub pending: u64,
+    /// When the token was issued (RFC 3339).
+    pub created_at: String,
+    /// When it stops working (RFC 3339), if it was issued with an expiry.
+    pub expires_at: Option<String>,
 }
 
 /// A device signing in, with its first token.
@@ -115,6 +125,8 @@ pub struct NewDevice<'a> {
     pub user: &'a str,
     pub name: &'a str,
     pub token_hash: &'a str,
+    /// When the token stops working (RFC 3339); `None`: never.
+    pub expires_at: Option<&'a str>,
 }
 
 /// Devices and tokens.

@@ -4,11 +4,15 @@
 mod admin;
 mod auth;
 mod cli;
+mod cli_guard;
 mod conformance;
+mod guard;
 mod limits;
+mod matrix;
 mod pull;
 mod push;
 mod reports;
+mod slow;
 mod support;
 mod team;
 mod tls;

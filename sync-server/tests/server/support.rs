@@ -12,7 +12,8 @@ use fieldbook_core::protocol::{
 use fieldbook_core::schema;
 use fieldbook_core::value::Value;
 use fieldbook_server::access::Requester;
-use fieldbook_server::{AppState, Service, SqliteStorage};
+use fieldbook_server::guard::LoginPolicy;
+use fieldbook_server::{AppState, Limits, Service, SqliteStorage};
 use serde::Serialize;
 use serde_json::Value as Json;
 use std::sync::Arc;
@@ -29,16 +30,44 @@ pub struct TestServer {
     pub storage: Arc<SqliteStorage>,
     /// The service the server runs, over the same storage.
     pub service: Service,
-    _dir: TempDir,
+    dir: Option<TempDir>,
+    policy: LoginPolicy,
+    limits: Limits,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<fieldbook_server::Result<()>>>,
 }
 
 impl TestServer {
     pub async fn start() -> TestServer {
-        let dir = tempfile::tempdir().unwrap();
+        TestServer::start_with(LoginPolicy::default(), Limits::default()).await
+    }
+
+    /// A server signing in under `policy`, holding clients to `limits`.
+    pub async fn start_with(policy: LoginPolicy, limits: Limits) -> TestServer {
+        TestServer::start_in(tempfile::tempdir().unwrap(), policy, limits).await
+    }
+
+    /// Stops the server and starts it again over the same data directory.
+    pub async fn restart(mut self) -> TestServer {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+        let dir = self.dir.take().expect("a data directory");
+        let (policy, limits) = (self.policy.clone(), self.limits.clone());
+        // The old storage closes before the new one opens.
+        drop(self);
+        TestServer::start_in(dir, policy, limits).await
+    }
+
+    async fn start_in(dir: TempDir, policy: LoginPolicy, limits: Limits) -> TestServer {
         let storage = Arc::new(SqliteStorage::open(dir.path()).unwrap());
-        let state = AppState::new(storage.clone());
+        let state = AppState::with_service(
+            Service::with_policy(storage.clone(), policy.clone()),
+            limits.clone(),
+        );
         let service = state.service().clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -50,7 +79,9 @@ impl TestServer {
             url,
             storage,
             service,
-            _dir: dir,
+            dir: Some(dir),
+            policy,
+            limits,
             stop: Some(tx),
             task: Some(task),
         }
@@ -91,28 +122,49 @@ impl TestServer {
     }
 
     pub async fn login(&self, user: &str) -> Client {
-        let http = reqwest::Client::new();
-        let resp = http
-            .post(format!("{}/v1/login", self.url))
-            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
-            .json(&LoginRequest {
-                user: user.into(),
-                password: PASSWORD.into(),
-                device_name: format!("{user}'s laptop"),
-            })
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 200, "login {user}");
-        let login: LoginResponse = resp.json().await.unwrap();
-        Client {
-            http,
+        let (status, client) = self.try_login(user, PASSWORD).await;
+        assert_eq!(status, 200, "login {user}");
+        client.unwrap()
+    }
+
+    /// Signs in with `password`: the status, and the signed-in device when it worked.
+    pub async fn try_login(&self, user: &str, password: &str) -> (u16, Option<Client>) {
+        let (status, _, body) = self.sign_in(user, password).await;
+        if status != 200 {
+            return (status, None);
+        }
+        let login: LoginResponse = serde_json::from_value(body).unwrap();
+        let client = Client {
+            http: reqwest::Client::new(),
             base: self.url.clone(),
             token: login.token,
             device_id: login.device_id,
             cursor: 0,
             snapshot_after: None,
-        }
+        };
+        (status, Some(client))
+    }
+
+    /// POSTs a sign-in: the status, the headers and the body.
+    pub async fn sign_in(
+        &self,
+        user: &str,
+        password: &str,
+    ) -> (u16, reqwest::header::HeaderMap, Json) {
+        let resp = reqwest::Client::new()
+            .post(format!("{}/v1/login", self.url))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .json(&LoginRequest {
+                user: user.into(),
+                password: password.into(),
+                device_name: format!("{user}'s laptop"),
+            })
+            .send()
+            .await
+            .unwrap();
+        let headers = resp.headers().clone();
+        let (status, body) = answer(resp).await;
+        (status, headers, body)
     }
 }
 

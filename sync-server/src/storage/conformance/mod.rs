@@ -1,7 +1,7 @@
 //! The storage conformance suite: one set of tests every [`Storage`] backend must pass,
 //! written once over the trait and run through the service layer, as the server runs it.
 //! It covers transactions (a failed write changes nothing, a read is one snapshot,
-//! bookkeeping lands), sign-in and tokens, pushes (placement, refusals into quarantine,
+//! bookkeeping lands), sign-in and tokens (failures, locks, waits, expiry, revocation), pushes (placement, refusals into quarantine,
 //! duplicates), pulls (bootstrap paging, cursors, grants and drops), reassignment,
 //! deactivation and handover, the quarantine (and decisions on it), administrative rules,
 //! concurrent pushes, trust: authorship, values, writes made before a device learned of a
@@ -30,6 +30,7 @@
 mod admin;
 mod concurrency;
 mod fixtures;
+mod logins;
 mod moves;
 mod pull;
 mod push;
@@ -43,6 +44,7 @@ mod trust;
 pub use admin::*;
 pub use concurrency::*;
 pub use fixtures::{Device, Doc, PASSWORD, World};
+pub use logins::*;
 pub use moves::*;
 pub use pull::*;
 pub use push::*;
@@ -85,6 +87,9 @@ macro_rules! storage_conformance {
             bookkeeping_lands_once_settled,
             tokens_resolve_until_revoked,
             sign_in_needs_the_password_and_an_active_user,
+            failed_sign_ins_lock_a_user_until_an_admin_unlocks,
+            attempts_wait_after_failures_per_user_and_per_address,
+            tokens_expire_and_devices_are_revoked_one_by_one,
             new_records_are_placed_by_what_they_hang_on,
             refused_changes_go_to_quarantine_and_change_nothing,
             a_resent_change_is_a_duplicate,

@@ -13,7 +13,8 @@ impl DeviceRepo for SqliteRepo<'_> {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT t.user, t.device_id, t.state, u.role, u.team, u.successor, d.pending
+                "SELECT t.user, t.device_id, t.state, u.role, u.team, u.successor, d.pending,
+                        t.created_at, t.expires_at
                  FROM tokens t JOIN users u ON u.name = t.user JOIN devices d ON d.id = t.device_id
                  WHERE t.hash = ?1",
             )?
@@ -26,10 +27,14 @@ impl DeviceRepo for SqliteRepo<'_> {
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, Option<String>>(5)?,
                     r.get::<_, i64>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, Option<String>>(8)?,
                 ))
             })
             .optional()?;
-        let Some((user, device, state, role, team, successor, pending)) = row else {
+        let Some((user, device, state, role, team, successor, pending, created_at, expires_at)) =
+            row
+        else {
             return Ok(None);
         };
         Ok(Some(TokenRow {
@@ -41,6 +46,8 @@ impl DeviceRepo for SqliteRepo<'_> {
             team,
             successor,
             pending: pending.max(0) as u64,
+            created_at,
+            expires_at,
         }))
     }
 
@@ -53,10 +60,16 @@ impl DeviceRepo for SqliteRepo<'_> {
             .execute(params![id, device.user, device.name, at])?;
         self.conn
             .prepare_cached(
-                "INSERT INTO tokens (hash, user, device_id, created_at, state)
-                 VALUES (?1, ?2, ?3, ?4, 'active')",
+                "INSERT INTO tokens (hash, user, device_id, created_at, state, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, 'active', ?5)",
             )?
-            .execute(params![device.token_hash, device.user, id, at])?;
+            .execute(params![
+                device.token_hash,
+                device.user,
+                id,
+                at,
+                device.expires_at
+            ])?;
         Ok(())
     }
 
@@ -124,6 +137,9 @@ impl DeviceRepo for SqliteRepo<'_> {
                 last_sync,
                 pending: pending.max(0) as u64,
                 wiped,
+                signed_in_at: None,
+                expires_at: None,
+                token: None,
             });
         }
         Ok(out)

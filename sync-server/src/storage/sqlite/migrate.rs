@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0003_trust.sql"),
     include_str!("../../../migrations/0004_case_assignments.sql"),
     include_str!("../../../migrations/0005_report_rows.sql"),
+    include_str!("../../../migrations/0006_login_guard.sql"),
 ];
 
 /// The migration after which the report projection is filled from the stored records.

@@ -12,6 +12,7 @@
 mod checkpoint;
 mod devices;
 mod log;
+mod logins;
 mod migrate;
 mod push;
 mod quarantine;

@@ -6,20 +6,31 @@ use crate::storage::{NewUserRow, UserRepo, UserUpdate};
 use fieldbook_core::protocol::UserInfo;
 use rusqlite::{OptionalExtension, Row, params};
 
-/// A `users` row as read: name, role, team, active, successor.
-type UserRow = (String, String, Option<String>, bool, Option<String>);
+/// A `users` row as read: name, role, team, active, successor, locked.
+type UserRow = (String, String, Option<String>, bool, Option<String>, bool);
+
+/// The columns [`user_row`] reads.
+const USER_COLUMNS: &str = "name, role, team, active, successor, locked_at IS NOT NULL";
 
 fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
 }
 
-fn user_info((name, role, team, active, successor): UserRow) -> Result<UserInfo> {
+fn user_info((name, role, team, active, successor, locked): UserRow) -> Result<UserInfo> {
     Ok(UserInfo {
         name,
         role: parse_role(&role)?,
         team,
         active,
         successor,
+        locked,
     })
 }
 
@@ -27,18 +38,16 @@ impl UserRepo for SqliteRepo<'_> {
     fn user(&mut self, name: &str) -> Result<Option<UserInfo>> {
         let row = self
             .conn
-            .prepare_cached(
-                "SELECT name, role, team, active, successor FROM users WHERE name = ?1",
-            )?
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE name = ?1"))?
             .query_row([name], user_row)
             .optional()?;
         row.map(user_info).transpose()
     }
 
     fn users(&mut self) -> Result<Vec<UserInfo>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT name, role, team, active, successor FROM users ORDER BY name",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"))?;
         let rows = stmt.query_map([], user_row)?;
         let mut out = Vec::new();
         for row in rows {
