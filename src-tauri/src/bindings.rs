@@ -13,7 +13,7 @@ pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
 
 /// Every command the front-end may call, and the types and events they carry.
 pub fn builder() -> Builder<tauri::Wry> {
-    use crate::commands::{app, pipeline, quotes, records, sync};
+    use crate::commands::{app, at_rest, duplicates, import, pipeline, quotes, records, sync};
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             app::app_info,
@@ -40,10 +40,21 @@ pub fn builder() -> Builder<tauri::Wry> {
             sync::sync_now,
             sync::login,
             sync::logout,
+            at_rest::unlock_store,
+            at_rest::protect_store,
+            at_rest::change_passphrase,
+            import::pick_import_file,
+            import::import_preview,
+            import::import_check,
+            import::import_run,
+            import::save_rejected_rows,
+            duplicates::find_duplicates,
+            duplicates::merge_records,
         ])
         .events(collect_events![
             crate::events::RecordsChanged,
-            crate::events::SyncChanged
+            crate::events::SyncChanged,
+            crate::events::ImportProgress
         ])
 }
 

@@ -3,6 +3,8 @@
 //! runs them under `xvfb-run -a`; screenshots go to `FIELDBOOK_SCREENSHOTS` (default
 //! `<target>/screenshots/`), named `SCREEN.LANGUAGE.WIDTH.png`.
 
+mod at_rest;
+mod data;
 mod instance;
 mod notes;
 mod rep_day;

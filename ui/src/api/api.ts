@@ -12,6 +12,20 @@ import type {
   Agenda,
   AppError,
   AppInfo,
+  AtRestInfo,
+  ColumnChoice,
+  ColumnMapping,
+  DuplicatePair,
+  FieldChoice,
+  ImportPreviewView,
+  ImportProgress,
+  ImportSource,
+  ImportSummary,
+  LikelyDuplicate,
+  MergeReport,
+  OnError,
+  Reason,
+  RejectedRow,
   ChangeOrigin,
   Conflict,
   ConflictValue,
@@ -45,6 +59,20 @@ import type {
 export type {
   Agenda,
   AppInfo,
+  AtRestInfo,
+  ColumnChoice,
+  ColumnMapping,
+  DuplicatePair,
+  FieldChoice,
+  ImportPreviewView,
+  ImportProgress,
+  ImportSource,
+  ImportSummary,
+  LikelyDuplicate,
+  MergeReport,
+  OnError,
+  Reason,
+  RejectedRow,
   ChangeOrigin,
   Conflict,
   ConflictValue,
@@ -85,13 +113,24 @@ export interface Api {
   // --- The store and its settings ---
   /** Where the store is, and the store's settings (`store` is null before the first run). */
   appInfo(): Promise<AppInfo>;
-  /** First run: creates the store for `user` with a default currency (ISO 4217). */
-  initStore(user: string, currency: string): Promise<StoreInfo>;
+  /**
+   * First run: creates the store for `user` with a default currency (ISO 4217), encrypted
+   * with a key from `passphrase`, or plain when it is null.
+   */
+  initStore(user: string, currency: string, passphrase: string | null): Promise<StoreInfo>;
   /** The field contract: kinds, fields, stages, activity kinds, quote statuses. */
   schema(): Promise<SchemaInfo>;
   setDefaultCurrency(currency: string): Promise<StoreInfo>;
   /** A desktop notification; resolves `false` when the desktop has no notification service. */
   notify(title: string, body: string): Promise<boolean>;
+
+  // --- Encryption at rest ---
+  /** Unlocks the encrypted store (rejects with kind `wrongPassphrase` when it does not open it). */
+  unlockStore(passphrase: string): Promise<void>;
+  /** Encrypts a plain store (a whole new file: a large store takes a while). */
+  protectStore(passphrase: string): Promise<AtRestInfo>;
+  /** A new passphrase, once `current` is checked. */
+  changePassphrase(current: string, next: string): Promise<AtRestInfo>;
 
   // --- Records ---
   getRecord(id: string): Promise<RecordView>;
@@ -116,6 +155,22 @@ export interface Api {
   setQuoteLine(quote: string, lineId: string, values: FieldValues): Promise<RecordView>;
   removeQuoteLine(quote: string, lineId: string): Promise<RecordView>;
 
+  // --- Import and duplicates ---
+  /** The OS's file dialog; null when closed. */
+  pickImportFile(): Promise<string | null>;
+  /** The file's columns mapped (guessed, or as `columns` choose) and its first rows. */
+  importPreview(source: ImportSource, kind: Kind, columns: ColumnChoice[]): Promise<ImportPreviewView>;
+  /** Every row checked, nothing written: what would be refused, likely duplicates. */
+  importCheck(source: ImportSource, kind: Kind, columns: ColumnChoice[]): Promise<ImportSummary>;
+  /** The import itself; `onImportProgress` tells how far its writes are. */
+  importRun(source: ImportSource, kind: Kind, columns: ColumnChoice[], onError: OnError): Promise<ImportSummary>;
+  /** Saves the last import's refused rows where the user chooses; the path, or null when closed. */
+  saveRejectedRows(): Promise<string | null>;
+  /** Likely duplicate pairs of a kind (accounts, contacts), best first. */
+  findDuplicates(kind: Kind): Promise<DuplicatePair[]>;
+  /** Merges `other` into `keep`, with the fields chosen one by one. */
+  mergeRecords(keep: string, other: string, choices: FieldChoice[]): Promise<MergeReport>;
+
   // --- Sync ---
   /** Phase, server, user, last sync, changes waiting, last problem; never waits on a network. */
   syncState(): Promise<SyncView>;
@@ -127,6 +182,7 @@ export interface Api {
   // --- Events from Rust ---
   onRecordsChanged(listener: (change: RecordsChanged) => void): Promise<Unlisten>;
   onSyncChanged(listener: (state: SyncView) => void): Promise<Unlisten>;
+  onImportProgress(listener: (progress: ImportProgress) => void): Promise<Unlisten>;
 }
 
 /** A list query with every part not given left out. */

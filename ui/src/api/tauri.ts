@@ -13,10 +13,16 @@ function unwrap<T>(result: Result<T, AppError>): T {
 
 export const tauriApi = {
   appInfo: async () => unwrap(await commands.appInfo()),
-  initStore: async (user, currency) => unwrap(await commands.initStore(user, currency)),
+  initStore: async (user, currency, passphrase) => unwrap(await commands.initStore(user, currency, passphrase)),
   schema: () => commands.schema(),
   setDefaultCurrency: async (currency) => unwrap(await commands.setDefaultCurrency(currency)),
   notify: (title, body) => commands.notify(title, body),
+
+  unlockStore: async (passphrase) => {
+    unwrap(await commands.unlockStore(passphrase));
+  },
+  protectStore: async (passphrase) => unwrap(await commands.protectStore(passphrase)),
+  changePassphrase: async (current, next) => unwrap(await commands.changePassphrase(current, next)),
 
   getRecord: async (id) => unwrap(await commands.getRecord(id)),
   listRecords: async (kind, query) => unwrap(await commands.listRecords(kind, query)),
@@ -35,6 +41,15 @@ export const tauriApi = {
   setQuoteLine: async (quote, lineId, values) => unwrap(await commands.setQuoteLine(quote, lineId, values)),
   removeQuoteLine: async (quote, lineId) => unwrap(await commands.removeQuoteLine(quote, lineId)),
 
+  pickImportFile: async () => unwrap(await commands.pickImportFile()),
+  importPreview: async (source, kind, columns) => unwrap(await commands.importPreview(source, kind, columns)),
+  importCheck: async (source, kind, columns) => unwrap(await commands.importCheck(source, kind, columns)),
+  importRun: async (source, kind, columns, onError) =>
+    unwrap(await commands.importRun(source, kind, columns, onError)),
+  saveRejectedRows: async () => unwrap(await commands.saveRejectedRows()),
+  findDuplicates: async (kind) => unwrap(await commands.findDuplicates(kind)),
+  mergeRecords: async (keep, other, choices) => unwrap(await commands.mergeRecords(keep, other, choices)),
+
   syncState: async () => unwrap(await commands.syncState()),
   syncNow: async () => {
     unwrap(await commands.syncNow());
@@ -44,6 +59,7 @@ export const tauriApi = {
 
   onRecordsChanged: (listener) => events.recordsChanged.listen((e) => listener(e.payload)),
   onSyncChanged: (listener) => events.syncChanged.listen((e) => listener(e.payload.state)),
+  onImportProgress: (listener) => events.importProgress.listen((e) => listener(e.payload)),
 } satisfies Api;
 
 /** Whether this page runs inside the Tauri app (not a plain browser tab). */

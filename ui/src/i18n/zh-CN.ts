@@ -4,10 +4,12 @@ import type { Catalogue } from "./en";
 import { account } from "./zh-CN/account";
 import { accounts } from "./zh-CN/accounts";
 import { activity } from "./zh-CN/activity";
+import { data } from "./zh-CN/data";
 import { pipeline } from "./zh-CN/pipeline";
 import { quotes } from "./zh-CN/quotes";
 import { records } from "./zh-CN/records";
 import { search } from "./zh-CN/search";
+import { security } from "./zh-CN/security";
 import { settings } from "./zh-CN/settings";
 import { shell } from "./zh-CN/shell";
 import { sync } from "./zh-CN/sync";
@@ -27,4 +29,6 @@ export const zhCN: Catalogue = {
   ...settings,
   ...pipeline,
   ...quotes,
+  ...security,
+  ...data,
 };

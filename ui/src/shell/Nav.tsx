@@ -2,9 +2,9 @@
 
 import { Building2, CalendarCheck, FileText, Kanban, ListTodo, type LucideIcon, Search, Settings } from "lucide-react";
 import { useI18n } from "../i18n/I18n";
-import { href, SCREEN_TITLES, SCREENS, type Screen } from "./routes";
+import { href, type NavScreen, SCREEN_TITLES, SCREENS, type Screen } from "./routes";
 
-const ICONS: Readonly<Record<Screen, LucideIcon>> = {
+const ICONS: Readonly<Record<NavScreen, LucideIcon>> = {
   today: CalendarCheck,
   accounts: Building2,
   pipeline: Kanban,

@@ -8,8 +8,12 @@ import { useEffect, useState } from "react";
 import type { Kind } from "../api/api";
 import type { Key } from "../i18n/en";
 
+/** The screens of the main navigation. */
 export const SCREENS = ["today", "accounts", "pipeline", "quotes", "tasks", "search", "settings"] as const;
-export type Screen = (typeof SCREENS)[number];
+export type NavScreen = (typeof SCREENS)[number];
+/** Screens opened from others (Accounts, Settings), not from the navigation. */
+export const MORE_SCREENS = ["import", "duplicates"] as const;
+export type Screen = NavScreen | (typeof MORE_SCREENS)[number];
 
 export interface Route {
   screen: Screen;
@@ -28,10 +32,12 @@ export const SCREEN_TITLES: Readonly<Record<Screen, Key>> = {
   tasks: "nav.tasks",
   search: "nav.search",
   settings: "nav.settings",
+  import: "import.title",
+  duplicates: "duplicates.title",
 };
 
 function isScreen(value: string): value is Screen {
-  return (SCREENS as readonly string[]).includes(value);
+  return (SCREENS as readonly string[]).includes(value) || (MORE_SCREENS as readonly string[]).includes(value);
 }
 
 const ID = /^[0-9a-f-]{36}$/i;

@@ -8,6 +8,8 @@ import type { StoreInfo } from "../api/api";
 import type { Route } from "../shell/routes";
 import { AccountPage } from "./account/AccountPage";
 import { Accounts } from "./accounts/Accounts";
+import { Duplicates } from "./duplicates/Duplicates";
+import { ImportWizard } from "./import/ImportWizard";
 import { Pipeline } from "./pipeline/Pipeline";
 import { Quotes } from "./quotes/Quotes";
 import { SearchScreen } from "./search/SearchScreen";
@@ -41,5 +43,9 @@ export function ScreenView({
       return <SearchScreen query={route.query} />;
     case "settings":
       return <Settings store={store} dataDir={dataDir} version={version} />;
+    case "import":
+      return <ImportWizard />;
+    case "duplicates":
+      return <Duplicates />;
   }
 }
