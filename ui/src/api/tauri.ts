@@ -44,8 +44,7 @@ export const tauriApi = {
   pickImportFile: async () => unwrap(await commands.pickImportFile()),
   importPreview: async (source, kind, columns) => unwrap(await commands.importPreview(source, kind, columns)),
   importCheck: async (source, kind, columns) => unwrap(await commands.importCheck(source, kind, columns)),
-  importRun: async (source, kind, columns, onError) =>
-    unwrap(await commands.importRun(source, kind, columns, onError)),
+  importRun: async (source, kind, columns, onError) => unwrap(await commands.importRun(source, kind, columns, onError)),
   saveRejectedRows: async () => unwrap(await commands.saveRejectedRows()),
   findDuplicates: async (kind) => unwrap(await commands.findDuplicates(kind)),
   mergeRecords: async (keep, other, choices) => unwrap(await commands.mergeRecords(keep, other, choices)),

@@ -14,7 +14,8 @@ export const data = {
   "import.kind": "The rows are",
   "import.file": "File",
   "import.choose": "Choose…",
-  "import.fileHint": "CSV (UTF-8, UTF-16 or GB18030; commas, semicolons or tabs) or Excel (.xlsx). Headers in English or Chinese are recognised.",
+  "import.fileHint":
+    "CSV (UTF-8, UTF-16 or GB18030; commas, semicolons or tabs) or Excel (.xlsx). Headers in English or Chinese are recognised.",
   "import.encoding": "Text encoding",
   "import.encodingAuto": "Detect",
   "import.toMapping": "Read the file",

@@ -13,14 +13,16 @@ export const security = {
   "passphrase.hint":
     "At least {min} characters. A short sentence you will remember works well; it cannot be recovered if you forget it.",
   "passphrase.mismatch": "The two passphrases differ: type the same one twice.",
-  "passphrase.wrong": "That passphrase does not open this store. Check the keyboard layout and Caps Lock, then try again.",
+  "passphrase.wrong":
+    "That passphrase does not open this store. Check the keyboard layout and Caps Lock, then try again.",
   "passphrase.weak": "Too short: a passphrase needs at least {min} characters.",
   "passphrase.inUse":
     "The store is open in another program (the fieldbook command, or an import running here). Close it and try again; nothing was changed.",
 
   "protect.choice": "Protect this store",
   "protect.withPassphrase": "Encrypt it with a passphrase (recommended)",
-  "protect.withPassphraseHint": "A lost or stolen laptop then reveals nothing. You type the passphrase when Fieldbook starts.",
+  "protect.withPassphraseHint":
+    "A lost or stolen laptop then reveals nothing. You type the passphrase when Fieldbook starts.",
   "protect.without": "Go on without a passphrase",
   "protect.withoutHint": "Anyone who can read this computer's files can read your customers.",
 

@@ -78,7 +78,8 @@ export const data = {
   "duplicates.nothingDiffers": "保留的记录已包含另一条的所有值。",
   "duplicates.empty": "（空）",
   "duplicates.both": "两者都要",
-  "duplicates.mergeExplain": "与被并入记录关联的一切（联系人、商机、活动、任务）都会转到保留的记录。被并入的记录留在历史中，并标记为已合并。",
+  "duplicates.mergeExplain":
+    "与被并入记录关联的一切（联系人、商机、活动、任务）都会转到保留的记录。被并入的记录留在历史中，并标记为已合并。",
   "duplicates.merge": "合并",
   "duplicates.merged": "已并入 {name}：取用 {fields} 个字段，转移 {moved} 条关联记录。",
 } as const;

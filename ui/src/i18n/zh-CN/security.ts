@@ -26,7 +26,8 @@ export const security = {
   "atRest.encrypted": "已用您的口令加密：没有口令，数据库文件不会泄露任何内容。",
   "atRest.plain": "未加密：任何能读取本机文件的人都能看到您的客户。",
   "atRest.encrypt": "加密此数据库",
-  "atRest.encryptIntro": "Fieldbook 会写出整个数据库的加密副本，然后替换原文件。数据库较大时需要约一分钟，其间同步暂停。",
+  "atRest.encryptIntro":
+    "Fieldbook 会写出整个数据库的加密副本，然后替换原文件。数据库较大时需要约一分钟，其间同步暂停。",
   "atRest.encrypting": "正在加密数据库…",
   "atRest.encrypted.done": "数据库已加密。Fieldbook 启动时会要求输入口令。",
   "atRest.change": "更改口令",

@@ -52,7 +52,8 @@ export function Duplicates() {
     <section className="duplicates" aria-labelledby="duplicates-title">
       <div className="screen-head">
         <h1 id="duplicates-title">{t("duplicates.title")}</h1>
-        <div className="segmented" role="group" aria-label={t("duplicates.kind")}>
+        <fieldset className="segmented">
+          <legend className="visually-hidden">{t("duplicates.kind")}</legend>
           {KINDS.map((k) => (
             <button
               key={k}
@@ -68,7 +69,7 @@ export function Duplicates() {
               {t(KIND_GROUPS[k])}
             </button>
           ))}
-        </div>
+        </fieldset>
       </div>
       <p className="muted">{t("duplicates.intro")}</p>
       {merged && (

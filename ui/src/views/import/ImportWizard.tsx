@@ -249,7 +249,9 @@ export function ImportWizard() {
                 {t("import.saveRefused")}
               </button>
             )}
-            {run.data && run.data.duplicatesFound > 0 && <a href={href("duplicates")}>{t("import.reviewDuplicates")}</a>}
+            {run.data && run.data.duplicatesFound > 0 && (
+              <a href={href("duplicates")}>{t("import.reviewDuplicates")}</a>
+            )}
             {run.data?.kind === "account" && <a href={href("accounts")}>{t("import.openAccounts")}</a>}
             <button type="button" className="primary" onClick={restart}>
               {t("import.another")}

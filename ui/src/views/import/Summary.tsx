@@ -58,7 +58,9 @@ export function Summary({ summary }: { summary: ImportSummary }) {
             ))}
           </ul>
           {summary.duplicatesFound > summary.duplicates.length && (
-            <p className="muted">{t("import.moreListed", { count: summary.duplicatesFound - summary.duplicates.length })}</p>
+            <p className="muted">
+              {t("import.moreListed", { count: summary.duplicatesFound - summary.duplicates.length })}
+            </p>
           )}
         </section>
       )}
@@ -74,7 +76,9 @@ export function Summary({ summary }: { summary: ImportSummary }) {
             ))}
           </ul>
           {summary.rejectedCount > summary.rejected.length && (
-            <p className="muted">{t("import.moreListed", { count: summary.rejectedCount - summary.rejected.length })}</p>
+            <p className="muted">
+              {t("import.moreListed", { count: summary.rejectedCount - summary.rejected.length })}
+            </p>
           )}
         </section>
       )}

@@ -14,7 +14,8 @@ export function chooseField(
   field: string,
 ): ColumnChoice[] {
   const column = String(index + 1);
-  const taken = field === "" ? [] : columns.flatMap((c, i) => (i !== index && c.field === field ? [String(i + 1)] : []));
+  const taken =
+    field === "" ? [] : columns.flatMap((c, i) => (i !== index && c.field === field ? [String(i + 1)] : []));
   const kept = choices.filter((c) => c.column !== column && !taken.includes(c.column));
   return [...kept, { column, field }, ...taken.map((other) => ({ column: other, field: "" }))];
 }

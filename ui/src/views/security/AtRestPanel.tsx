@@ -12,7 +12,7 @@ import type { AtRestInfo } from "../../api/api";
 import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { passphraseError } from "./messages";
-import { differs, NO_PASSPHRASE, type NewPassphrase, PassphraseFields } from "./PassphraseFields";
+import { differs, type NewPassphrase, NO_PASSPHRASE, PassphraseFields } from "./PassphraseFields";
 
 /** An operation under way: what it does, an indeterminate bar and the seconds so far. */
 function Working({ label }: { label: string }) {
