@@ -55,15 +55,15 @@ pub fn protect_store(
 }
 
 /// Changes the passphrase of the encrypted store: `current` must open it (checked first;
-/// nothing changes otherwise), then the store is re-keyed from `new`.
+/// nothing changes otherwise), then the store is re-keyed from `next`.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn change_passphrase(
     state: State<'_, AppState>,
     current: String,
-    new: String,
+    next: String,
 ) -> Result<AtRestInfo, AppError> {
     at_rest::unlock(state.data_dir(), &Zeroizing::new(current))?;
-    state.reprotect(&Protection::Passphrase(Zeroizing::new(new)))?;
+    state.reprotect(&Protection::Passphrase(Zeroizing::new(next)))?;
     Ok(AtRestInfo::of(state.data_dir(), false))
 }

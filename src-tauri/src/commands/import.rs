@@ -134,7 +134,10 @@ impl ImportState {
                 kind: crate::error::ErrorKind::BadInput,
                 message: why,
             })?;
-        let meta = std::fs::metadata(&path).map_err(ClientError::io(&path))?;
+        let meta = std::fs::metadata(&path).map_err(|source| ClientError::Io {
+            path: path.clone(),
+            source,
+        })?;
         let modified = meta.modified().ok();
         let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(f) = file.as_ref()

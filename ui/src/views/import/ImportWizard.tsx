@@ -11,6 +11,7 @@ import { useEffect, useState } from "react";
 import {
   type ColumnChoice,
   errorMessage,
+  type ImportPreviewView,
   type ImportProgress,
   type ImportSource,
   type Kind,
@@ -90,9 +91,14 @@ export function ImportWizard() {
   const [onError, setOnError] = useState<OnError>("skip");
   const source: ImportSource = { path: path.trim(), encoding };
 
+  // The last preview Rust gave: a mapping it refuses (two columns for one field) leaves it shown.
+  const [shown, setShown] = useState<ImportPreviewView | null>(null);
   const preview = useMutation({
     mutationFn: (columns: ColumnChoice[]) => api.importPreview(source, kind, columns),
-    onSuccess: () => setStep((s) => (s === "source" ? "mapping" : s)),
+    onSuccess: (data) => {
+      setShown(data);
+      setStep((s) => (s === "source" ? "mapping" : s));
+    },
   });
   const check = useMutation({
     mutationFn: () => api.importCheck(source, kind, choices),
@@ -108,13 +114,14 @@ export function ImportWizard() {
   const restart = () => {
     setStep("source");
     setChoices([]);
+    setShown(null);
     preview.reset();
     check.reset();
     run.reset();
     saved.reset();
   };
   const choose = (index: number, field: string) => {
-    const next = chooseField(choices, preview.data?.columns ?? [], index, field);
+    const next = chooseField(choices, shown?.columns ?? [], index, field);
     setChoices(next);
     check.reset();
     setStep("mapping");
@@ -149,9 +156,9 @@ export function ImportWizard() {
         />
       )}
 
-      {(step === "mapping" || step === "check") && preview.data && (
+      {(step === "mapping" || step === "check") && shown && (
         <>
-          <MappingStep kind={kind} preview={preview.data} onChoose={choose} busy={preview.isPending} />
+          <MappingStep kind={kind} preview={shown} onChoose={choose} busy={preview.isPending} />
           {preview.isError && (
             <p className="error" role="alert">
               {errorMessage(preview.error)}
@@ -170,7 +177,7 @@ export function ImportWizard() {
             className="primary"
             data-testid="import-check"
             onClick={() => check.mutate()}
-            disabled={check.isPending || preview.isPending || (preview.data?.missing.length ?? 1) > 0}
+            disabled={check.isPending || preview.isPending || preview.isError || (shown?.missing.length ?? 1) > 0}
           >
             {check.isPending ? t("import.checking") : t("import.toCheck")}
           </button>
