@@ -172,7 +172,12 @@ fn a_plain_store_is_encrypted_from_settings_and_its_files_then_reveal_nothing() 
     app.find(".rekey input[name=repeat-passphrase]")
         .type_text(TEST_PASSPHRASE);
     app.find(".rekey button[type=submit]").click();
-    app.wait_for_text_containing("[data-testid=at-rest-done]", "The store is encrypted");
+    let outcome = app.wait_for("[data-testid=at-rest-done], .rekey [role=alert]");
+    assert!(
+        outcome.text().contains("The store is encrypted"),
+        "{}",
+        outcome.text()
+    );
     app.wait_for_attribute("[data-testid=at-rest-status]", "data-encrypted", "true");
     assert!(!files_hold(store.path(), NAME), "the encrypted files reveal nothing");
 

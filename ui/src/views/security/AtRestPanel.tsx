@@ -32,14 +32,13 @@ function Working({ label }: { label: string }) {
   );
 }
 
-function Rekey({ atRest }: { atRest: AtRestInfo }) {
+function Rekey({ atRest, onDone }: { atRest: AtRestInfo; onDone: (message: string | null) => void }) {
   const { t } = useI18n();
   const api = useApi();
   const queries = useQueryClient();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState<NewPassphrase>(NO_PASSPHRASE);
   const [submitted, setSubmitted] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
   const encrypting = !atRest.encrypted;
   const run = useMutation({
     mutationFn: () => (encrypting ? api.protectStore(next.first) : api.changePassphrase(current, next.first)),
@@ -47,14 +46,14 @@ function Rekey({ atRest }: { atRest: AtRestInfo }) {
       setCurrent("");
       setNext(NO_PASSPHRASE);
       setSubmitted(false);
-      setDone(encrypting ? t("atRest.encrypted.done") : t("atRest.changed"));
+      onDone(encrypting ? t("atRest.encrypted.done") : t("atRest.changed"));
       void queries.invalidateQueries({ queryKey: queryKeys.appInfo });
     },
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSubmitted(true);
-    setDone(null);
+    onDone(null);
     if (differs(next, true)) return;
     run.mutate();
   };
@@ -90,11 +89,6 @@ function Rekey({ atRest }: { atRest: AtRestInfo }) {
         </p>
       )}
       {run.isPending && <Working label={encrypting ? t("atRest.encrypting") : t("atRest.changing")} />}
-      {done && (
-        <p className="ok" role="status" data-testid="at-rest-done">
-          {done}
-        </p>
-      )}
       <div className="form-actions">
         <button type="submit" className="primary" disabled={run.isPending}>
           {encrypting ? t("atRest.encrypt") : t("atRest.changeButton")}
@@ -108,6 +102,8 @@ export function AtRestPanel() {
   const { t } = useI18n();
   const api = useApi();
   const info = useQuery({ queryKey: queryKeys.appInfo, queryFn: api.appInfo });
+  // Said here, not in the form: the form starts afresh once the store's protection changed.
+  const [done, setDone] = useState<string | null>(null);
   const atRest = info.data?.atRest;
   if (!atRest) return null;
   const Icon = atRest.encrypted ? LockKeyhole : LockKeyholeOpen;
@@ -118,7 +114,12 @@ export function AtRestPanel() {
         <Icon aria-hidden="true" size={18} />
         <span>{atRest.encrypted ? t("atRest.encrypted") : t("atRest.plain")}</span>
       </p>
-      <Rekey key={String(atRest.encrypted)} atRest={atRest} />
+      {done && (
+        <p className="ok" role="status" data-testid="at-rest-done">
+          {done}
+        </p>
+      )}
+      <Rekey key={String(atRest.encrypted)} atRest={atRest} onDone={setDone} />
     </section>
   );
 }
