@@ -127,6 +127,7 @@ fn first_run_protects_the_new_store_and_settings_change_its_passphrase() {
     current.type_text("first passphrase 1");
     app.find(".rekey button[type=submit]").click();
     app.wait_for_text_containing("[data-testid=at-rest-done]", "The passphrase is changed");
+    check_and_save(&app, "settings-passphrase.en.1280");
     // The app goes on with its store reopened; the command line opens it with the new one.
     app.find("nav a[data-screen=today]").click();
     app.wait_for_text("[data-testid=greeting]", "Hello, 王芳");
@@ -155,7 +156,12 @@ fn a_plain_store_is_encrypted_from_settings_and_its_files_then_reveal_nothing() 
     app.wait_for("[data-testid=greeting]");
     app.find("nav a[data-screen=settings]").click();
     app.wait_for_attribute("[data-testid=at-rest-status]", "data-encrypted", "false");
-    for (locale, width, height) in [("en", 1280, 800), ("zh-CN", 390, 844)] {
+    for (locale, width, height) in [
+        ("en", 1280, 800),
+        ("zh-CN", 1280, 800),
+        ("zh-CN", 390, 844),
+        ("en", 390, 844),
+    ] {
         app.find(&format!("button[data-locale={locale}]")).click();
         app.set_size(width, height);
         app.execute(

@@ -92,7 +92,10 @@ export function FirstRun({ minPassphrase }: { minPassphrase: number }) {
         </label>
         <ProtectChoice
           value={protection}
-          onChange={setProtection}
+          onChange={(next) => {
+            setProtection(next);
+            start.reset();
+          }}
           min={minPassphrase}
           submitted={submitted}
           disabled={created}
