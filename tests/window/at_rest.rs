@@ -151,7 +151,10 @@ fn a_plain_store_is_encrypted_from_settings_and_its_files_then_reveal_nothing() 
     const NAME: &str = "Quillfeather Hydraulik";
     let store = Fb::init_plain("wang");
     store.ok(&["new", "account", &format!("name={NAME}")]);
-    assert!(files_hold(store.path(), NAME), "the control: a plain store shows it");
+    assert!(
+        files_hold(store.path(), NAME),
+        "the control: a plain store shows it"
+    );
     let app = AppWindow::launch(Launch::new(store.path()).locked());
     app.wait_for("[data-testid=greeting]");
     app.find("nav a[data-screen=settings]").click();
@@ -185,7 +188,10 @@ fn a_plain_store_is_encrypted_from_settings_and_its_files_then_reveal_nothing() 
         outcome.text()
     );
     app.wait_for_attribute("[data-testid=at-rest-status]", "data-encrypted", "true");
-    assert!(!files_hold(store.path(), NAME), "the encrypted files reveal nothing");
+    assert!(
+        !files_hold(store.path(), NAME),
+        "the encrypted files reveal nothing"
+    );
 
     // The app reads and writes its reopened store.
     app.find("nav a[data-screen=accounts]").click();

@@ -28,7 +28,10 @@ fn shots(app: &AppWindow, name: &str, top: &str) {
             json!([top]),
         );
         let cut = app.cut_text();
-        assert!(cut.is_empty(), "{name} {locale} {width}: text does not fit: {cut:#?}");
+        assert!(
+            cut.is_empty(),
+            "{name} {locale} {width}: text does not fit: {cut:#?}"
+        );
         app.screenshot(&format!("{name}.{locale}.{width}"));
     }
     app.find("button[data-locale=en]").click();
@@ -36,7 +39,11 @@ fn shots(app: &AppWindow, name: &str, top: &str) {
 }
 
 fn select_value(app: &AppWindow, css: &str) -> String {
-    app.find(css).property("value").as_str().unwrap_or_default().to_string()
+    app.find(css)
+        .property("value")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]
@@ -44,7 +51,11 @@ fn a_gb18030_csv_is_imported_through_the_wizard_and_a_duplicate_pair_merged() {
     let store = Fb::init_plain("wang");
     let held = store.new_record(
         "account",
-        &["name=青岛啤酒股份有限公司", "phone=0532-85955555", "city=青岛"],
+        &[
+            "name=青岛啤酒股份有限公司",
+            "phone=0532-85955555",
+            "city=青岛",
+        ],
     );
     // As Chinese Excel saves it: GB18030, a title line above the headers, CRLF.
     let csv = "客户名单\r\n公司名称,电话,城市,备注,所在省份\r\n\
@@ -70,7 +81,10 @@ fn a_gb18030_csv_is_imported_through_the_wizard_and_a_duplicate_pair_merged() {
 
     // The preview: decoded as GB18030, headers on line 2, the columns guessed.
     app.wait_for("[data-step=mapping]");
-    app.wait_for_text_containing("[data-testid=import-facts]", "3 rows below the headers on line 2");
+    app.wait_for_text_containing(
+        "[data-testid=import-facts]",
+        "3 rows below the headers on line 2",
+    );
     app.wait_for_text_containing("[data-testid=import-facts]", "GB18030");
     let guessed: Vec<String> = (1..=5)
         .map(|i| select_value(&app, &format!("select[name=map-{i}]")))
@@ -79,9 +93,11 @@ fn a_gb18030_csv_is_imported_through_the_wizard_and_a_duplicate_pair_merged() {
     app.wait_for_text_containing(".mapping-column[data-column='1'] .samples", "上海电气集团");
     // The province column, mapped by hand to the address.
     app.choose("select[name=map-5]", "address");
-    app.wait_until(fieldbook_tests::window::WAIT, "the mapping to be taken", || {
-        (select_value(&app, "select[name=map-5]") == "address").then_some(())
-    });
+    app.wait_until(
+        fieldbook_tests::window::WAIT,
+        "the mapping to be taken",
+        || (select_value(&app, "select[name=map-5]") == "address").then_some(()),
+    );
     shots(&app, "import-mapping", ".import");
 
     // Every row checked, nothing written yet.
@@ -94,7 +110,10 @@ fn a_gb18030_csv_is_imported_through_the_wizard_and_a_duplicate_pair_merged() {
     );
     app.wait_for("[data-testid=import-refused] [data-line='5']");
     app.wait_for("[data-testid=import-duplicates] [data-line='3']");
-    assert_eq!(store.json(&["list", "account"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        store.json(&["list", "account"]).as_array().unwrap().len(),
+        1
+    );
     shots(&app, "import-check", "[data-step=check]");
 
     // The import, then its summary.
@@ -109,7 +128,10 @@ fn a_gb18030_csv_is_imported_through_the_wizard_and_a_duplicate_pair_merged() {
         .iter()
         .map(|a| a["name"].as_str().unwrap_or_default())
         .collect();
-    assert!(names.contains(&"上海电气集团") && names.contains(&"青岛啤酒有限公司"), "{names:?}");
+    assert!(
+        names.contains(&"上海电气集团") && names.contains(&"青岛啤酒有限公司"),
+        "{names:?}"
+    );
     let shanghai = accounts
         .as_array()
         .unwrap()
@@ -127,19 +149,31 @@ fn a_gb18030_csv_is_imported_through_the_wizard_and_a_duplicate_pair_merged() {
     // The duplicate pair the import made: reviewed, merged with the imported city kept.
     app.execute("location.hash = '#/duplicates'", json!([]));
     let pair = app.wait_for(".pair-row");
-    assert!(pair.text().contains("青岛啤酒股份有限公司"), "{}", pair.text());
+    assert!(
+        pair.text().contains("青岛啤酒股份有限公司"),
+        "{}",
+        pair.text()
+    );
     shots(&app, "duplicates", ".duplicates");
     app.find(".pair-row button").click();
     app.wait_for_text("[data-testid=merge-keep]", "青岛啤酒股份有限公司");
     app.wait_for("[data-field=city] input[value=other]").click();
     shots(&app, "merge", "[data-testid=merge-pair]");
-    app.find("[data-testid=merge-pair] button[type=submit]").click();
+    app.find("[data-testid=merge-pair] button[type=submit]")
+        .click();
     app.wait_for_text_containing("[data-testid=merged]", "Merged into 青岛啤酒股份有限公司");
     app.wait_for("[data-testid=no-duplicates]");
 
     let kept = store.json(&["show", &held]);
     assert_eq!(kept["city"], "青岛市", "the value chosen by hand");
-    assert_eq!(kept["notes"], "老客户", "an empty field filled from the other");
+    assert_eq!(
+        kept["notes"], "老客户",
+        "an empty field filled from the other"
+    );
     let live = store.json(&["list", "account"]);
-    assert_eq!(live.as_array().unwrap().len(), 2, "the merged one is gone: {live}");
+    assert_eq!(
+        live.as_array().unwrap().len(),
+        2,
+        "the merged one is gone: {live}"
+    );
 }

@@ -173,7 +173,10 @@ pub fn pick_import_file(app: AppHandle) -> Result<Option<String>, AppError> {
     let picked = app
         .dialog()
         .file()
-        .add_filter("CSV, Excel", &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"])
+        .add_filter(
+            "CSV, Excel",
+            &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"],
+        )
         .blocking_pick_file();
     picked
         .map(|p| p.into_path().map(|p| p.display().to_string()))
@@ -196,9 +199,10 @@ pub fn import_preview(
     let preview = super::read(&state, |s| {
         s.import_preview(&table, kind, &columns, PREVIEW_ROWS)
     })?;
-    let below = table.rows.iter().filter(|r| {
-        r.line > preview.header_line && r.cells.iter().any(|c| !c.trim().is_empty())
-    });
+    let below = table
+        .rows
+        .iter()
+        .filter(|r| r.line > preview.header_line && r.cells.iter().any(|c| !c.trim().is_empty()));
     Ok(ImportPreviewView {
         file_name: Path::new(&source.path)
             .file_name()
