@@ -28,7 +28,7 @@ fn count(s: &Store, kind: Kind) -> usize {
 #[test]
 fn a_preview_shows_a_mapping_that_lacks_a_required_column_and_the_import_refuses_it() {
     let (_dir, mut s) = store("alice");
-    let t = table("Firma,Ort\nAcme GmbH,Berlin\n");
+    let t = table("Spalte A,Spalte B\nAcme GmbH,Berlin\n");
     let preview = s.import_preview(&t, Kind::Account, &[], 5).unwrap();
     assert_eq!(preview.missing, ["name"]);
     assert!(preview.importable.iter().any(|f| f == "name"));
