@@ -13,7 +13,9 @@ pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
 
 /// Every command the front-end may call, and the types and events they carry.
 pub fn builder() -> Builder<tauri::Wry> {
-    use crate::commands::{app, followup, pipeline, quotes, records, reports, sync};
+    use crate::commands::{
+        app, at_rest, duplicates, followup, import, pipeline, quotes, records, reports, sync,
+    };
     use fieldbook_client::protocol;
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
@@ -54,6 +56,16 @@ pub fn builder() -> Builder<tauri::Wry> {
             sync::sync_now,
             sync::login,
             sync::logout,
+            at_rest::unlock_store,
+            at_rest::protect_store,
+            at_rest::change_passphrase,
+            import::pick_import_file,
+            import::import_preview,
+            import::import_check,
+            import::import_run,
+            import::save_rejected_rows,
+            duplicates::find_duplicates,
+            duplicates::merge_records,
         ])
         // What the web page's HTTP transport (ui/src/api/http.ts) exchanges with the server.
         .typ::<protocol::LoginRequest>()
@@ -65,7 +77,8 @@ pub fn builder() -> Builder<tauri::Wry> {
         .typ::<protocol::ErrorBody>()
         .events(collect_events![
             crate::events::RecordsChanged,
-            crate::events::SyncChanged
+            crate::events::SyncChanged,
+            crate::events::ImportProgress
         ])
 }
 

@@ -48,8 +48,7 @@ impl Fb {
         fb
     }
 
-    /// A new plain (unencrypted) store for `user`: for the desktop app, which cannot
-    /// unlock an encrypted store yet.
+    /// A new plain (unencrypted) store for `user`.
     pub fn init_plain(user: &str) -> Fb {
         let fb = Fb {
             dir: tempfile::tempdir().expect("temp dir"),

@@ -6,6 +6,8 @@
 mod field_kinds;
 mod first_run_tls;
 mod dashboard;
+mod at_rest;
+mod data;
 mod instance;
 mod notes;
 mod notifications;

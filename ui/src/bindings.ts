@@ -8,7 +8,7 @@
 
 export const commands = {
 /**
- * Opens the store if there is one.
+ * Opens the store if there is one (and it is not locked).
  */
 async appInfo() : Promise<Result<AppInfo, AppError>> {
     try {
@@ -19,11 +19,12 @@ async appInfo() : Promise<Result<AppInfo, AppError>> {
 }
 },
 /**
- * First run: creates the store for `user`, with `currency` as its default currency.
+ * First run: creates the store for `user`, with `currency` as its default currency,
+ * encrypted with a key derived from `passphrase` (or plain, when it is `null`).
  */
-async initStore(user: string, currency: string) : Promise<Result<StoreInfo, AppError>> {
+async initStore(user: string, currency: string, passphrase: string | null) : Promise<Result<StoreInfo, AppError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("init_store", { user, currency }) };
+    return { status: "ok", data: await TAURI_INVOKE("init_store", { user, currency, passphrase }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -421,6 +422,128 @@ async logout() : Promise<Result<SyncView, AppError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Unlocks the encrypted store with its passphrase and opens it. A wrong passphrase answers
+ * `wrongPassphrase` and changes nothing.
+ */
+async unlockStore(passphrase: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("unlock_store", { passphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Encrypts the plain store with a key derived from `passphrase` (a whole new file swapped
+ * in: a large store takes a while; the window stays responsive).
+ */
+async protectStore(passphrase: string) : Promise<Result<AtRestInfo, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("protect_store", { passphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes the passphrase of the encrypted store: `current` must open it (checked first;
+ * nothing changes otherwise), then the store is re-keyed from `next`.
+ */
+async changePassphrase(current: string, next: string) : Promise<Result<AtRestInfo, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("change_passphrase", { current, next }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The OS's file dialog: a spreadsheet to import, or `null` when the user closed it.
+ */
+async pickImportFile() : Promise<Result<string | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pick_import_file") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * How `source` would be imported as records of `kind`: the columns mapped (guessed, or as
+ * `columns` choose) and the first rows.
+ */
+async importPreview(source: ImportSource, kind: Kind, columns: ColumnChoice[]) : Promise<Result<ImportPreviewView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_preview", { source, kind, columns }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Checks every row of `source` as `options` would import it, writing nothing: what would
+ * be refused, and the likely duplicates.
+ */
+async importCheck(source: ImportSource, kind: Kind, columns: ColumnChoice[]) : Promise<Result<ImportSummary, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_check", { source, kind, columns }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports `source`: every row checked first; under `abort` one refused row means nothing
+ * is written, under `skip` exactly the rows that pass are. `ImportProgress` events say
+ * how far the writes are.
+ */
+async importRun(source: ImportSource, kind: Kind, columns: ColumnChoice[], onError: OnError) : Promise<Result<ImportSummary, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_run", { source, kind, columns, onError }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the last import's refused rows as CSV where the user chooses (the OS's save
+ * dialog): line, reason, then the file's own columns, to fix and import again. `null`
+ * when the user closed the dialog.
+ */
+async saveRejectedRows() : Promise<Result<string | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_rejected_rows") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Likely duplicate pairs among the live records of `kind` (accounts, contacts), best
+ * first.
+ */
+async findDuplicates(kind: Kind) : Promise<Result<DuplicatePair[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("find_duplicates", { kind }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Merges `other` into `keep`: the kept record takes the other's values where it has none,
+ * or as `choices` say field by field; what referred to the other follows the kept one;
+ * the other is marked merged and deleted. One transaction; it syncs like any edit.
+ */
+async mergeRecords(keep: string, other: string, choices: FieldChoice[]) : Promise<Result<MergeReport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("merge_records", { keep, other, choices }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -428,9 +551,11 @@ async logout() : Promise<Result<SyncView, AppError>> {
 
 
 export const events = __makeEvents__<{
+importProgress: ImportProgress,
 recordsChanged: RecordsChanged,
 syncChanged: SyncChanged
 }>({
+importProgress: "import-progress",
 recordsChanged: "records-changed",
 syncChanged: "sync-changed"
 })
@@ -504,9 +629,26 @@ export type Amounts = Partial<{ [key in string]: string }>
  */
 export type AppError = { kind: ErrorKind; message: string }
 /**
- * What the app shows at start: where the store is, and the store (none before first run).
+ * What the app shows at start: where the store is, and the store (none before first run,
+ * or while it is locked: `at_rest.locked`).
  */
-export type AppInfo = { dataDir: string; store: StoreInfo | null; version: string }
+export type AppInfo = { dataDir: string; store: StoreInfo | null; version: string; atRest: AtRestInfo }
+/**
+ * How the store is protected at rest, as the unlock screen and Settings show it.
+ */
+export type AtRestInfo = { 
+/**
+ * Encrypted with a key derived from a passphrase.
+ */
+encrypted: boolean; 
+/**
+ * Encrypted, and this app has not unlocked it yet.
+ */
+locked: boolean; 
+/**
+ * The shortest passphrase accepted.
+ */
+minPassphrase: number }
 /**
  * A rule a record's current state breaks.
  */
@@ -536,6 +678,15 @@ export type ChangeOrigin =
  * A sync brought them.
  */
 "sync"
+/**
+ * A column mapped by hand: `column` is a header or a column number (from 1); `field` a
+ * field name, or empty to leave the column out.
+ */
+export type ColumnChoice = { column: string; field: string }
+/**
+ * One column of the file and the field it fills (`None`: left out).
+ */
+export type ColumnMapping = { column: string; field: string | null }
 /**
  * A field with concurrent values.
  */
@@ -631,6 +782,11 @@ wiped: boolean;
 warnings: RiskWarning[] }
  * Every error body: a stable code and a sentence saying what to do.
 export type ErrorBody = { error: string; message: string }
+ * Two live records that likely are one. `a` is the older (ids grow with time), so the
+ * one usually kept.
+export type DuplicatePair = { a: string; a_name: string; b: string; b_name: string; 
+ * From 0.5 (likely) to 1.
+score: number; reasons: Reason[] }
 /**
  * What went wrong, in the terms a screen reacts to.
  */
@@ -664,9 +820,31 @@ export type ErrorKind =
  */
 "unauthorized" | 
 /**
+ * The store is encrypted and this app has not unlocked it: the unlock screen asks for
+ * the passphrase.
+ */
+"locked" | 
+/**
+ * The passphrase given does not open the store; nothing changed.
+ */
+"wrongPassphrase" | 
+/**
+ * The new passphrase is too short (`AtRestInfo.minPassphrase`); nothing changed.
+ */
+"weakPassphrase" | 
+/**
+ * The store is open elsewhere (another program, an import running), so its protection
+ * cannot change now; nothing changed.
+ */
+"storeInUse" | 
+/**
  * Anything else (a damaged store, a failing disk): show the message.
  */
 "failed"
+/**
+ * A field whose value is chosen by hand (`Other` takes the other's value, even none).
+ */
+export type FieldChoice = { field: string; side: Side }
 /**
  * One field of a kind.
  */
@@ -808,6 +986,47 @@ change: string;
  */
 received_at: string | null }
 /**
+ * A file as the import would read it: how, its header row and mapping, its first rows.
+ */
+export type ImportPreviewView = { fileName: string; 
+/**
+ * The encoding the file was read with (CSV; `null` for a workbook).
+ */
+encoding: string | null; 
+/**
+ * The line (CSV) or row (workbook) of the headers, from 1.
+ */
+headerLine: number; columns: ColumnMapping[]; rows: string[][]; 
+/**
+ * Rows below the headers with something in them.
+ */
+totalRows: number; 
+/**
+ * Required fields no column fills yet: the import is refused until one does.
+ */
+missing: string[]; 
+/**
+ * The fields a column may fill.
+ */
+importable: string[] }
+/**
+ * An import's writes so far: `done` of the `total` rows that passed the checks.
+ */
+export type ImportProgress = { done: number; total: number }
+/**
+ * The file the wizard imports, and how to read it.
+ */
+export type ImportSource = { path: string; 
+/**
+ * A CSV file's encoding (`utf-8`, `utf-16le`, `utf-16be`, `gb18030`); `null`: detected.
+ */
+encoding: string | null }
+/**
+ * What an import did, or (a check) would do; at most [`LISTED`] refused rows and likely
+ * duplicates listed, the counts say how many there are.
+ */
+export type ImportSummary = { kind: Kind; rows: number; valid: number; imported: number; rejectedCount: number; rejected: RejectedRow[]; headers: string[]; duplicatesFound: number; duplicates: LikelyDuplicate[]; dryRun: boolean; aborted: boolean }
+/**
  * A kind of record. Its `as_str` name is part of the public contract (CLI, exports, sync).
  */
 export type Kind = "account" | "contact" | "opportunity" | "quote" | "activity" | "task" | "product" | 
@@ -838,6 +1057,18 @@ title_field: string; fields: FieldInfo[];
  * screens that list records for people leave them out.
  */
 personal: boolean }
+/**
+ * A new record that looks like another: a record held here, or another row of the file.
+ */
+export type LikelyDuplicate = { line: number; 
+/**
+ * The id the row's record has (not written in a dry run).
+ */
+id: string; name: string; other_id: string; 
+/**
+ * The other's line, when it is a row of the file too.
+ */
+other_line: number | null; other_name: string; score: number; reasons: Reason[] }
 /**
  * Where the next page starts: the sort value and the id of the last record of a page.
  */
@@ -946,6 +1177,13 @@ kinds: Partial<{ [key in Kind]: number }>;
  * sync (or handover).
  */
 devices_with_pending: DeviceInfo[] }
+ * What a merge did.
+export type MergeReport = { kind: Kind; kept: string; merged: string; 
+ * Fields of the kept record set from the other (or combined: tags, notes).
+fields: string[]; moved: Moved[]; relinked: Relinked[] }
+ * A record created again under the kept record (its parent field is fixed at creation),
+ * the old one linked to it by `merged_into` and deleted.
+export type Moved = { kind: Kind; from: string; to: string }
 /**
  * What an edit of the notes answers.
  */
@@ -991,6 +1229,12 @@ export type PipelineRow = {
  * The stage or the owner.
  */
 group: string; count: number; amount: Amounts; weighted: Amounts }
+ * What to do with the other rows when a row is refused.
+export type OnError = 
+ * Import exactly the rows that pass; report the others.
+"skip" | 
+ * Import nothing if any row is refused.
+"abort"
 /**
  * Why the last sync or sign-in failed, in terms the user can act on.
  */
@@ -1067,6 +1311,8 @@ export type ReassignRequest = { from: string | null; to: string; accounts?: stri
 export type ReassignResponse = { accounts: number; records: number }
  * What the server moved.
 export type Reassigned = { accounts: number; records: number }
+ * Why two records look alike.
+export type Reason = { reason: "same_name" } | { reason: "similar_name"; similarity: number } | { reason: "same_phone" } | { reason: "same_email" } | { reason: "same_domain"; domain: string }
 /**
  * A record: every field, computed values and metadata (as `show` and lists return it).
  */
@@ -1199,6 +1445,15 @@ export type RiskWarning =
  * What a user may do: see and edit their own accounts (rep), their team's (manager), or
  * everything and the product catalogue (admin).
 export type Role = "rep" | "manager" | "admin"
+ * A row that was not imported, and why (every problem it has).
+export type RejectedRow = { 
+ * The line (CSV) or row (XLSX) as the user's program shows it.
+line: number; reason: string; 
+ * The row's cells, as read.
+cells: string[] }
+ * A record whose reference was pointed at the kept record (or cleared, when it was the
+ * kept record's own reference to the other).
+export type Relinked = { kind: Kind; id: string; field: string }
 /**
  * The whole contract.
  */
@@ -1233,6 +1488,8 @@ export type SegmentRule = {
 /**
  * `mvc`, `at_risk`, `mgc`, or a name of the company's own.
 segment: string; r: ScoreRange; f: ScoreRange; m: ScoreRange }
+ * Which record a field's value comes from.
+export type Side = "keep" | "other"
 /**
  * One stage of the open pipeline.
  */

@@ -15,7 +15,10 @@ import type {
   Agenda,
   AppError,
   AppInfo,
+  AtRestInfo,
   ChangeOrigin,
+  ColumnChoice,
+  ColumnMapping,
   Conflict,
   ConflictValue,
   Conversion,
@@ -24,7 +27,9 @@ import type {
   Currencies,
   DeviceInfo,
   DeviceStatus,
+  DuplicatePair,
   ErrorKind,
+  FieldChoice,
   FieldInfo,
   FieldKind,
   FieldValue,
@@ -32,8 +37,13 @@ import type {
   ForecastReport,
   Handover,
   HistoryEntry,
+  ImportPreviewView,
+  ImportProgress,
+  ImportSource,
+  ImportSummary,
   Kind,
   KindInfo,
+  LikelyDuplicate,
   ListCursor,
   ListOrder,
   ListPage,
@@ -44,6 +54,8 @@ import type {
   NotesSaved,
   PipelineReport,
   PipelineRow,
+  MergeReport,
+  OnError,
   ProblemKind,
   QuoteLine,
   QuoteTotals,
@@ -61,6 +73,7 @@ import type {
   RfmReport,
   RfmRules,
   RiskWarning,
+  RejectedRow,
   SchemaInfo,
   SearchHit,
   Settings,
@@ -84,7 +97,10 @@ export type {
   ActivityWeek,
   Agenda,
   AppInfo,
+  AtRestInfo,
   ChangeOrigin,
+  ColumnChoice,
+  ColumnMapping,
   Conflict,
   ConflictValue,
   Conversion,
@@ -93,7 +109,9 @@ export type {
   Currencies,
   DeviceInfo,
   DeviceStatus,
+  DuplicatePair,
   ErrorKind,
+  FieldChoice,
   FieldInfo,
   FieldKind,
   FieldValue,
@@ -101,8 +119,13 @@ export type {
   ForecastReport,
   Handover,
   HistoryEntry,
+  ImportPreviewView,
+  ImportProgress,
+  ImportSource,
+  ImportSummary,
   Kind,
   KindInfo,
+  LikelyDuplicate,
   ListCursor,
   ListOrder,
   ListPage,
@@ -113,6 +136,8 @@ export type {
   NotesSaved,
   PipelineReport,
   PipelineRow,
+  MergeReport,
+  OnError,
   ProblemKind,
   QuoteLine,
   QuoteTotals,
@@ -130,6 +155,7 @@ export type {
   RfmReport,
   RfmRules,
   RiskWarning,
+  RejectedRow,
   SchemaInfo,
   SearchHit,
   Settings,
@@ -168,13 +194,24 @@ export interface Api {
   // --- The store and its settings ---
   /** Where the store is, and the store's settings (`store` is null before the first run). */
   appInfo(): Promise<AppInfo>;
-  /** First run: creates the store for `user` with a default currency (ISO 4217). */
-  initStore(user: string, currency: string): Promise<StoreInfo>;
+  /**
+   * First run: creates the store for `user` with a default currency (ISO 4217), encrypted
+   * with a key from `passphrase`, or plain when it is null.
+   */
+  initStore(user: string, currency: string, passphrase: string | null): Promise<StoreInfo>;
   /** The field contract: kinds, fields, stages, activity kinds, quote statuses. */
   schema(): Promise<SchemaInfo>;
   setDefaultCurrency(currency: string): Promise<StoreInfo>;
   /** A desktop notification; resolves `false` when the desktop has no notification service. */
   notify(title: string, body: string): Promise<boolean>;
+
+  // --- Encryption at rest ---
+  /** Unlocks the encrypted store (rejects with kind `wrongPassphrase` when it does not open it). */
+  unlockStore(passphrase: string): Promise<void>;
+  /** Encrypts a plain store (a whole new file: a large store takes a while). */
+  protectStore(passphrase: string): Promise<AtRestInfo>;
+  /** A new passphrase, once `current` is checked. */
+  changePassphrase(current: string, next: string): Promise<AtRestInfo>;
 
   // --- Records ---
   getRecord(id: string): Promise<RecordView>;
@@ -229,6 +266,21 @@ export interface Api {
   teamStatus(): Promise<TeamStatus>;
   /** Moves the accounts (the server does; every device learns it at its next sync). */
   reassign(handover: Handover): Promise<Reassigned>;
+  // --- Import and duplicates ---
+  /** The OS's file dialog; null when closed. */
+  pickImportFile(): Promise<string | null>;
+  /** The file's columns mapped (guessed, or as `columns` choose) and its first rows. */
+  importPreview(source: ImportSource, kind: Kind, columns: ColumnChoice[]): Promise<ImportPreviewView>;
+  /** Every row checked, nothing written: what would be refused, likely duplicates. */
+  importCheck(source: ImportSource, kind: Kind, columns: ColumnChoice[]): Promise<ImportSummary>;
+  /** The import itself; `onImportProgress` tells how far its writes are. */
+  importRun(source: ImportSource, kind: Kind, columns: ColumnChoice[], onError: OnError): Promise<ImportSummary>;
+  /** Saves the last import's refused rows where the user chooses; the path, or null when closed. */
+  saveRejectedRows(): Promise<string | null>;
+  /** Likely duplicate pairs of a kind (accounts, contacts), best first. */
+  findDuplicates(kind: Kind): Promise<DuplicatePair[]>;
+  /** Merges `other` into `keep`, with the fields chosen one by one. */
+  mergeRecords(keep: string, other: string, choices: FieldChoice[]): Promise<MergeReport>;
 
   // --- Sync ---
   /** Phase, server, user, last sync, changes waiting, last problem; never waits on a network. */
@@ -241,6 +293,7 @@ export interface Api {
   // --- Events from Rust ---
   onRecordsChanged(listener: (change: RecordsChanged) => void): Promise<Unlisten>;
   onSyncChanged(listener: (state: SyncView) => void): Promise<Unlisten>;
+  onImportProgress(listener: (progress: ImportProgress) => void): Promise<Unlisten>;
 }
 
 /** A list query with every part not given left out. */

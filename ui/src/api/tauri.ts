@@ -15,10 +15,16 @@ export const tauriApi = {
   opensRecords: true,
   local: true,
   appInfo: async () => unwrap(await commands.appInfo()),
-  initStore: async (user, currency) => unwrap(await commands.initStore(user, currency)),
+  initStore: async (user, currency, passphrase) => unwrap(await commands.initStore(user, currency, passphrase)),
   schema: () => commands.schema(),
   setDefaultCurrency: async (currency) => unwrap(await commands.setDefaultCurrency(currency)),
   notify: (title, body) => commands.notify(title, body),
+
+  unlockStore: async (passphrase) => {
+    unwrap(await commands.unlockStore(passphrase));
+  },
+  protectStore: async (passphrase) => unwrap(await commands.protectStore(passphrase)),
+  changePassphrase: async (current, next) => unwrap(await commands.changePassphrase(current, next)),
 
   getRecord: async (id) => unwrap(await commands.getRecord(id)),
   listRecords: async (kind, query) => unwrap(await commands.listRecords(kind, query)),
@@ -60,6 +66,13 @@ export const tauriApi = {
   handoverPreview: async (handover) => unwrap(await commands.handoverPreview(handover)),
   teamStatus: async () => unwrap(await commands.teamStatus()),
   reassign: async (handover) => unwrap(await commands.reassign(handover)),
+  pickImportFile: async () => unwrap(await commands.pickImportFile()),
+  importPreview: async (source, kind, columns) => unwrap(await commands.importPreview(source, kind, columns)),
+  importCheck: async (source, kind, columns) => unwrap(await commands.importCheck(source, kind, columns)),
+  importRun: async (source, kind, columns, onError) => unwrap(await commands.importRun(source, kind, columns, onError)),
+  saveRejectedRows: async () => unwrap(await commands.saveRejectedRows()),
+  findDuplicates: async (kind) => unwrap(await commands.findDuplicates(kind)),
+  mergeRecords: async (keep, other, choices) => unwrap(await commands.mergeRecords(keep, other, choices)),
 
   syncState: async () => unwrap(await commands.syncState()),
   syncNow: async () => {
@@ -70,6 +83,7 @@ export const tauriApi = {
 
   onRecordsChanged: (listener) => events.recordsChanged.listen((e) => listener(e.payload)),
   onSyncChanged: (listener) => events.syncChanged.listen((e) => listener(e.payload.state)),
+  onImportProgress: (listener) => events.importProgress.listen((e) => listener(e.payload)),
 } satisfies Api;
 
 /** Whether this page runs inside the Tauri app (not a plain browser tab). */

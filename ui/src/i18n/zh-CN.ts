@@ -6,10 +6,12 @@ import { accounts } from "./zh-CN/accounts";
 import { activity } from "./zh-CN/activity";
 import { followup } from "./zh-CN/followup";
 import { dashboard } from "./zh-CN/dashboard";
+import { data } from "./zh-CN/data";
 import { pipeline } from "./zh-CN/pipeline";
 import { quotes } from "./zh-CN/quotes";
 import { records } from "./zh-CN/records";
 import { search } from "./zh-CN/search";
+import { security } from "./zh-CN/security";
 import { settings } from "./zh-CN/settings";
 import { shell } from "./zh-CN/shell";
 import { sync } from "./zh-CN/sync";
@@ -31,4 +33,6 @@ export const zhCN: Catalogue = {
   ...quotes,
   ...followup,
   ...dashboard,
+  ...security,
+  ...data,
 };

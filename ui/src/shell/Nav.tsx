@@ -6,12 +6,14 @@ import {
   Building2,
   CalendarCheck,
   ChartColumn,
+  Copy,
   FileText,
   Kanban,
   ListTodo,
   type LucideIcon,
   Search,
   Settings,
+  Upload,
   UserPlus,
 } from "lucide-react";
 import type { CSSProperties } from "react";
@@ -28,6 +30,8 @@ const ICONS: Readonly<Record<Screen, LucideIcon>> = {
   tasks: ListTodo,
   team: ChartColumn,
   handover: ArrowRightLeft,
+  import: Upload,
+  duplicates: Copy,
   search: Search,
   settings: Settings,
 };

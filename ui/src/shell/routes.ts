@@ -20,6 +20,8 @@ export const SCREENS = [
   "handover",
   "search",
   "settings",
+  "import",
+  "duplicates",
 ] as const;
 export type Screen = (typeof SCREENS)[number];
 
@@ -43,13 +45,15 @@ export const SCREEN_TITLES: Readonly<Record<Screen, Key>> = {
   handover: "nav.handover",
   search: "nav.search",
   settings: "nav.settings",
+  import: "import.title",
+  duplicates: "duplicates.title",
 };
 
 /** Screens for managers and admins only (the team's figures, handing accounts over). */
 export const MANAGER_SCREENS: ReadonlySet<Screen> = new Set(["team", "handover"]);
 
 /** Screens reached from another screen rather than from the navigation. */
-const INNER_SCREENS: ReadonlySet<Screen> = new Set(["handover"]);
+const INNER_SCREENS: ReadonlySet<Screen> = new Set(["handover", "import", "duplicates"]);
 
 /** The screens the navigation offers to a user of `role` (the role of the last sign-in). */
 export function navScreens(role: string | null): Screen[] {

@@ -11,6 +11,8 @@ import { AccountPage } from "./account/AccountPage";
 import { Accounts } from "./accounts/Accounts";
 import { LeadPage } from "./leads/LeadPage";
 import { Leads } from "./leads/Leads";
+import { Duplicates } from "./duplicates/Duplicates";
+import { ImportWizard } from "./import/ImportWizard";
 import { Pipeline } from "./pipeline/Pipeline";
 import { Quotes } from "./quotes/Quotes";
 import { SearchScreen } from "./search/SearchScreen";
@@ -63,5 +65,9 @@ export function ScreenView({
       return <SearchScreen query={route.query} />;
     case "settings":
       return <Settings store={store} dataDir={dataDir} version={version} />;
+    case "import":
+      return <ImportWizard />;
+    case "duplicates":
+      return <Duplicates />;
   }
 }
