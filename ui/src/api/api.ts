@@ -23,10 +23,10 @@ import type {
   ConflictValue,
   Conversion,
   Converted,
-  DueReminder,
   Currencies,
   DeviceInfo,
   DeviceStatus,
+  DueReminder,
   DuplicatePair,
   ErrorKind,
   FieldChoice,
@@ -50,20 +50,21 @@ import type {
   ListQuery,
   LoginOutcome,
   MemberStatus,
+  MergeReport,
   MovePreview,
   NotesSaved,
+  OnError,
   PipelineReport,
   PipelineRow,
-  MergeReport,
-  OnError,
   ProblemKind,
   QuoteLine,
   QuoteTotals,
   Reason,
+  Reassigned,
   RecordsChanged,
   RecordView,
+  RejectedRow,
   Renewed,
-  Reassigned,
   Report,
   ReportFilter,
   ReportKind,
@@ -73,7 +74,6 @@ import type {
   RfmReport,
   RfmRules,
   RiskWarning,
-  RejectedRow,
   SchemaInfo,
   SearchHit,
   Settings,
@@ -105,10 +105,10 @@ export type {
   ConflictValue,
   Conversion,
   Converted,
-  DueReminder,
   Currencies,
   DeviceInfo,
   DeviceStatus,
+  DueReminder,
   DuplicatePair,
   ErrorKind,
   FieldChoice,
@@ -132,20 +132,21 @@ export type {
   ListQuery,
   LoginOutcome,
   MemberStatus,
+  MergeReport,
   MovePreview,
   NotesSaved,
+  OnError,
   PipelineReport,
   PipelineRow,
-  MergeReport,
-  OnError,
   ProblemKind,
   QuoteLine,
   QuoteTotals,
   Reason,
+  Reassigned,
   RecordsChanged,
   RecordView,
+  RejectedRow,
   Renewed,
-  Reassigned,
   Report,
   ReportFilter,
   ReportKind,
@@ -155,7 +156,6 @@ export type {
   RfmReport,
   RfmRules,
   RiskWarning,
-  RejectedRow,
   SchemaInfo,
   SearchHit,
   Settings,
@@ -177,7 +177,7 @@ export type {
 export type FieldValues = Partial<Record<string, FieldValue | null>>;
 
 /** An account to choose for a hand-over. */
-export interface AccountChoice {
+export interface HandoverAccount {
   id: string;
   title: string;
 }
@@ -259,7 +259,7 @@ export interface Api {
   /** The owners of the accounts this user may see, by name. */
   accountOwners(): Promise<string[]>;
   /** A rep's accounts to choose from for a hand-over, narrowed by a search (at most 50). */
-  handoverAccounts(owner: string, search: string): Promise<AccountChoice[]>;
+  handoverAccounts(owner: string, search: string): Promise<HandoverAccount[]>;
   /** What a hand-over would move, counted by the server (nothing written; asks the server). */
   handoverPreview(handover: Handover): Promise<MovePreview>;
   /** The users this user manages and their devices, as the server last heard from them (asks the server). */

@@ -26,7 +26,7 @@ import type {
   TeamStatus,
   UserInfo,
 } from "../bindings";
-import { type AccountChoice, type Api, ApiError } from "./api";
+import { type Api, ApiError, type HandoverAccount } from "./api";
 
 /** The protocol version every `/v1` request names (`fieldbook-protocol`). */
 const PROTOCOL = "1";
@@ -173,7 +173,7 @@ export function httpApi(base = ""): Api & { signedIn(): boolean } {
         throw e;
       }
     },
-    handoverAccounts: async (owner: string, search: string): Promise<AccountChoice[]> => {
+    handoverAccounts: async (owner: string, search: string): Promise<HandoverAccount[]> => {
       // The server has no listing of records: the accounts its reports name for the rep
       // (accounts at risk after a day of quiet: nearly all; and every account that won).
       const filter = { owners: [owner], from: null, to: null };

@@ -13,9 +13,9 @@ import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { LanguageSwitch } from "../../shell/LanguageSwitch";
 import { ProblemText } from "../../shell/SyncBadge";
-import { FollowUpSettings } from "./FollowUpSettings";
 import { DataPanel } from "../import/DataPanel";
 import { AtRestPanel } from "../security/AtRestPanel";
+import { FollowUpSettings } from "./FollowUpSettings";
 
 function SignIn({ server }: { server: string | null }) {
   const { t } = useI18n();
