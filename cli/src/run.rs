@@ -55,6 +55,10 @@ enum Command {
     /// FIELDBOOK_PASSPHRASE or typed, the new one from FIELDBOOK_NEW_PASSPHRASE or typed
     /// twice). The app and other programs using the store must be closed.
     Passphrase,
+    /// Remember this store's key in the OS keyring (Secret Service, Keychain, Credential
+    /// Manager), so it opens on this computer without the passphrase; or forget it.
+    #[command(subcommand)]
+    Keyring(crate::secret::KeyringCommand),
     /// Create a record: `fieldbook new account name="Acme GmbH" city=Berlin`. Prints its id.
     New {
         kind: String,
@@ -376,6 +380,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if matches!(cli.command, Command::Encrypt | Command::Passphrase) {
         return change_protection(&dir, &cli.command, json);
     }
+    if let Command::Keyring(action) = &cli.command {
+        return crate::secret::keyring(&dir, action, json);
+    }
     crate::secret::unlock_if_needed(&dir)?;
     let mut store = Store::open(&dir)?;
     let writes = matches!(
@@ -395,7 +402,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             | Command::Merge { .. }
     );
     match cli.command {
-        Command::Init { .. } | Command::Encrypt | Command::Passphrase => {
+        Command::Init { .. } | Command::Encrypt | Command::Passphrase | Command::Keyring(_) => {
             unreachable!("handled above")
         }
         Command::New { kind: k, fields } => {

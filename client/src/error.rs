@@ -142,6 +142,12 @@ pub enum ClientError {
     #[error("the store in {} is encrypted: unlock it with its passphrase", .0.display())]
     Locked(PathBuf),
 
+    /// No OS keyring answers here (no session bus, a headless machine, or turned off).
+    #[error(
+        "no OS keyring is available here ({0}): the passphrase stays the way to unlock this store"
+    )]
+    NoKeyring(String),
+
     #[error("the passphrase does not open this store")]
     WrongPassphrase,
 
@@ -321,6 +327,7 @@ impl ClientError {
             | ClientError::DamagedStore(_)
             | ClientError::StoreWiped
             | ClientError::Locked(_)
+            | ClientError::NoKeyring(_)
             | ClientError::StoreInUse(_)
             | ClientError::Sqlite(_)
             | ClientError::Io { .. }

@@ -60,4 +60,5 @@ pub use model::{FieldValues, RecordView};
 pub use query::{Filter, ListCursor, ListOrder, ListPage, ListQuery};
 pub use store::Store;
 pub use store::at_rest::{self, AtRest, Protection};
+pub use store::keyring;
 pub use sync::{Cancel, SyncEngine, SyncEvent, SyncReport};

@@ -13,7 +13,9 @@ pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
 
 /// Every command the front-end may call, and the types and events they carry.
 pub fn builder() -> Builder<tauri::Wry> {
-    use crate::commands::{app, at_rest, duplicates, import, pipeline, quotes, records, sync};
+    use crate::commands::{
+        app, at_rest, duplicates, followup, import, pipeline, quotes, records, sync,
+    };
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             app::app_info,
@@ -36,6 +38,13 @@ pub fn builder() -> Builder<tauri::Wry> {
             quotes::add_quote_line,
             quotes::set_quote_line,
             quotes::remove_quote_line,
+            followup::account_matches,
+            followup::convert_lead,
+            followup::reminders,
+            followup::dismiss_reminder,
+            followup::renew_reminder,
+            followup::preferences,
+            followup::set_preference,
             sync::sync_state,
             sync::sync_now,
             sync::login,

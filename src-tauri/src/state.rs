@@ -69,12 +69,12 @@ impl Sink for WindowSink {
     }
 }
 
-/// Unlocks an encrypted store with `FIELDBOOK_PASSPHRASE` when it is set (scripts, the
-/// demo, tests). Without it, or when it does not open the store, the store stays locked and
-/// the unlock screen asks.
+/// Unlocks an encrypted store with its key remembered in the OS keyring, or with
+/// `FIELDBOOK_PASSPHRASE` when it is set (scripts, the demo, tests). Without either, or
+/// when they do not open the store, the store stays locked and the unlock screen asks.
 fn unlock_from_env(dir: &Path) -> Result<(), AppError> {
-    use fieldbook_client::AtRest;
-    if at_rest::at_rest(dir) != AtRest::Passphrase {
+    use fieldbook_client::{AtRest, keyring};
+    if at_rest::at_rest(dir) != AtRest::Passphrase || keyring::unlock(dir)? {
         return Ok(());
     }
     match std::env::var("FIELDBOOK_PASSPHRASE") {

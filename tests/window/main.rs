@@ -5,8 +5,12 @@
 
 mod at_rest;
 mod data;
+mod field_kinds;
+mod first_run_tls;
 mod instance;
 mod notes;
+mod notifications;
+mod print;
 mod rep_day;
 mod screens;
 mod shell;

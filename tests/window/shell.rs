@@ -54,7 +54,7 @@ fn first_run_then_shell_in_both_languages_and_widths() {
     assert_eq!(
         nav_labels(&app),
         [
-            "Today", "Accounts", "Pipeline", "Quotes", "Tasks", "Search", "Settings"
+            "Today", "Accounts", "Leads", "Pipeline", "Quotes", "Tasks", "Search", "Settings"
         ]
     );
     assert_eq!(
@@ -76,7 +76,9 @@ fn first_run_then_shell_in_both_languages_and_widths() {
     app.wait_for_text("[data-testid=greeting]", "您好，王芳");
     assert_eq!(
         nav_labels(&app),
-        ["今日", "客户", "商机", "报价", "任务", "搜索", "设置"]
+        [
+            "今日", "客户", "线索", "商机", "报价", "任务", "搜索", "设置"
+        ]
     );
     assert_eq!(
         app.execute("return document.documentElement.lang", json!([])),

@@ -11,7 +11,9 @@ import { useRoute } from "./shell/routes";
 import { Shell } from "./shell/Shell";
 import { QuickLog } from "./views/activity/QuickLog";
 import { FirstRun } from "./views/FirstRun";
+import { LeadCapture } from "./views/leads/LeadCapture";
 import { ScreenView } from "./views/pages";
+import { ReminderNotifier } from "./views/reminders/ReminderNotifier";
 import { Unlock } from "./views/security/Unlock";
 import { DueNotifier } from "./views/tasks/DueNotifier";
 
@@ -39,7 +41,9 @@ export function App() {
     <Shell route={route}>
       <ScreenView route={route} store={store} dataDir={dataDir} version={version} />
       <QuickLog pageAccount={pageAccount} />
+      <LeadCapture />
       <DueNotifier />
+      <ReminderNotifier />
     </Shell>
   );
 }

@@ -227,6 +227,88 @@ async removeQuoteLine(quote: string, lineId: string) : Promise<Result<RecordView
 }
 },
 /**
+ * Existing accounts that may be this lead's company (by normalized name), best first.
+ */
+async accountMatches(lead: string) : Promise<Result<AccountMatch[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_matches", { lead }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Converts a lead into an account (new or chosen), a contact and perhaps a deal, in one
+ * transaction.
+ */
+async convertLead(lead: string, conversion: Conversion) : Promise<Result<Converted, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("convert_lead", { lead, conversion }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The reminders due on `today` for this store's user, soonest first (dismissed and
+ * snoozed ones left out).
+ */
+async reminders(today: string) : Promise<Result<DueReminder[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders", { today }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Hides a reminder for good (`until` null) or until a day (snoozed); answers its key.
+ * Kept as this user's own record, so their other devices hide it too.
+ */
+async dismissReminder(key: string, until: string | null, today: string) : Promise<Result<string, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("dismiss_reminder", { key, until, today }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Turns a renewal reminder into the renewal deal (and a draft quote with the renewed
+ * deal's products), linked to the deal it renews.
+ */
+async renewReminder(key: string, today: string) : Promise<Result<Renewed, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("renew_reminder", { key, today }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * This device's follow-up preferences, each with its default when never set.
+ */
+async preferences() : Promise<Result<Settings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preferences") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets one preference by name (`reminders.renewal_days`, `reminders.reorder_days`,
+ * `case_due.PRIORITY`) to a number of days; answers them all.
+ */
+async setPreference(name: string, days: number) : Promise<Result<Settings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_preference", { name, days }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The sync state: phase, server, user, last sync, changes waiting, the last problem.
  * The store is read again (another program, such as the `fieldbook` command, may have
  * written to it); the phase and the problem are the sync service's.
@@ -419,6 +501,26 @@ syncChanged: "sync-changed"
 /** user-defined types **/
 
 /**
+ * Which account a lead becomes part of.
+ */
+export type AccountChoice = 
+/**
+ * An account held here (chosen by the rep, perhaps among [`Store::account_matches`]).
+ */
+{ type: "existing"; id: string } | 
+/**
+ * A new account named after the lead's company.
+ */
+{ type: "new" }
+/**
+ * An existing account that may be the lead's company.
+ */
+export type AccountMatch = { id: string; name: string; 
+/**
+ * 1.0 for the same normalized name, less for a similar one.
+ */
+score: number }
+/**
  * A rep's day.
  */
 export type Agenda = { 
@@ -476,6 +578,10 @@ minPassphrase: number }
  */
 export type Attention = { rule: string; fields: string[]; message: string }
 /**
+ * Days from a case's creation to its due date, per priority.
+ */
+export type CaseDueDays = Partial<{ [key in string]: number }>
+/**
  * Where changed records come from.
  */
 export type ChangeOrigin = 
@@ -521,6 +627,48 @@ at: string;
  */
 shown: boolean }
 /**
+ * What to convert a lead into.
+ */
+export type Conversion = { account: AccountChoice; 
+/**
+ * Fields of an opportunity to open on the account (`name` required; its stage is
+ * `qualified` unless given); `None`: no opportunity.
+ */
+opportunity: Partial<{ [key in string]: FieldValue | null }> | null }
+/**
+ * What a conversion made.
+ */
+export type Converted = { lead: string; account: string; 
+/**
+ * Whether the account was made by the conversion.
+ */
+account_created: boolean; contact: string; opportunity: string | null }
+/**
+ * A reminder due today, with what a person reads.
+ */
+export type DueReminder = ({ 
+/**
+ * Stable: `renewal:DEAL`, `reorder:ACCOUNT:LAST_WIN` (a new win makes a new one) or
+ * `case:CASE:DUE` (a new due day makes a new one).
+ */
+key: string; account_id: string; 
+/**
+ * The day the renewal or the reorder is due.
+ */
+due: string; 
+/**
+ * Days from today to `due` (negative: passed).
+ */
+days_left: number; reason: Reason }) & { 
+/**
+ * The account's name.
+ */
+account: string; 
+/**
+ * The reason in English words ("bought every ~42 days; last 2026-10-03").
+ */
+text: string }
+/**
  * Two live records that likely are one. `a` is the older (ids grow with time), so the
  * one usually kept.
  */
@@ -528,7 +676,12 @@ export type DuplicatePair = { a: string; a_name: string; b: string; b_name: stri
 /**
  * From 0.5 (likely) to 1.
  */
-score: number; reasons: Reason[] }
+score: number; reasons: DuplicateReason[] }
+/**
+ * Why two records look alike.
+ * (Named `DuplicateReason` in the app's bindings: a reminder has a `Reason` too.)
+ */
+export type DuplicateReason = { reason: "same_name" } | { reason: "similar_name"; similarity: number } | { reason: "same_phone" } | { reason: "same_email" } | { reason: "same_domain"; domain: string }
 /**
  * What went wrong, in the terms a screen reacts to.
  */
@@ -745,7 +898,7 @@ id: string; name: string; other_id: string;
 /**
  * The other's line, when it is a row of the file too.
  */
-other_line: number | null; other_name: string; score: number; reasons: Reason[] }
+other_line: number | null; other_name: string; score: number; reasons: DuplicateReason[] }
 /**
  * Where the next page starts: the sort value and the id of the last record of a page.
  */
@@ -892,9 +1045,21 @@ total: string | null }
  */
 export type QuoteTotals = { subtotal: string; tax: string; total: string }
 /**
- * Why two records look alike.
+ * What a reminder is about.
  */
-export type Reason = { reason: "same_name" } | { reason: "similar_name"; similarity: number } | { reason: "same_phone" } | { reason: "same_email" } | { reason: "same_domain"; domain: string }
+export type Reason = 
+/**
+ * `deal` ends (contract, warranty) on `renewal_date`.
+ */
+{ type: "renewal"; deal: string; deal_name: string; renewal_date: string } | 
+/**
+ * The account bought every ~`every_days` days, last on `last_won`.
+ */
+{ type: "reorder"; every_days: number; last_won: string; wins: number } | 
+/**
+ * An open case was due on the reminder's `due` day.
+ */
+{ type: "overdue_case"; case: string; subject: string; priority: string; assignee: string | null }
 /**
  * A record: every field, computed values and metadata (as `show` and lists return it).
  */
@@ -963,6 +1128,30 @@ cells: string[] }
  */
 export type Relinked = { kind: Kind; id: string; field: string }
 /**
+ * When reminders start, as a store keeps it (per-account lead times live on accounts).
+ */
+export type ReminderDays = { 
+/**
+ * Days before a renewal date (default 60).
+ */
+renewal_days: number; 
+/**
+ * Days before a predicted reorder (default 14).
+ */
+reorder_days: number }
+/**
+ * What the renewal action made.
+ */
+export type Renewed = { 
+/**
+ * The deal renewed.
+ */
+renews: string; opportunity: string; 
+/**
+ * The draft quote with the products of the renewed deal's quote, if it had one.
+ */
+quote: string | null }
+/**
  * The whole contract.
  */
 export type SchemaInfo = { kinds: KindInfo[]; 
@@ -971,6 +1160,11 @@ export type SchemaInfo = { kinds: KindInfo[];
  */
 stages: string[]; open_stages: string[]; activity_kinds: string[]; quote_statuses: string[]; 
 /**
+ * A case's statuses while it is still to be worked on (an open case past its due day
+ * is overdue).
+ */
+open_case_statuses: string[]; 
+/**
  * The fields of a quote line.
  */
 line_fields: FieldInfo[] }
@@ -978,6 +1172,10 @@ line_fields: FieldInfo[] }
  * One search result.
  */
 export type SearchHit = { id: string; kind: Kind; title: string; account_id: string | null }
+/**
+ * Every setting with its value, by name.
+ */
+export type Settings = { case_due_days: CaseDueDays; reminders: ReminderDays }
 /**
  * Which record a field's value comes from.
  */

@@ -15,6 +15,7 @@ pub mod at_rest;
 pub(crate) mod attention;
 mod docs;
 pub(crate) mod fts;
+pub mod keyring;
 pub mod kinds;
 pub(crate) mod lookup;
 mod meta;
@@ -287,6 +288,8 @@ impl Store {
                 std::fs::remove_file(&f).map_err(ClientError::io(&f))?;
             }
         }
+        // A wiped store's key is of no use: it leaves the keyring too.
+        let _ = keyring::forget(&self.dir);
         at_rest::remove_key_files(&self.dir)?;
         at_rest::lock(&self.dir);
         sync_dir(&self.dir)

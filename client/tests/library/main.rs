@@ -4,6 +4,7 @@
 
 mod at_rest;
 mod data;
+mod keyring;
 mod kinds;
 mod lists;
 mod notes;

@@ -6,8 +6,9 @@
 //! Areas: [`app`] (the store, its settings, the schema, notifications), [`at_rest`]
 //! (unlock, protect, change the passphrase), [`records`] (read, list, write, notes,
 //! conflicts, history, search, the day's agenda), [`pipeline`], [`quotes`] (quote lines),
-//! [`sync`] (state, sync now, sign in and out), [`import`] (the import wizard),
-//! [`duplicates`] (likely duplicates, merge).
+//! [`followup`] (converting leads; reminders: dismiss, snooze, renew), [`sync`] (state,
+//! sync now, sign in and out), [`import`] (the import wizard), [`duplicates`] (likely
+//! duplicates, merge).
 //!
 //! Register a new command in [`crate::bindings::builder`]; the bindings test then asks for
 //! `ui/src/bindings.ts` to be regenerated.
@@ -15,6 +16,7 @@
 pub mod app;
 pub mod at_rest;
 pub mod duplicates;
+pub mod followup;
 pub mod import;
 pub mod pipeline;
 pub mod quotes;

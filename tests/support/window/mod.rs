@@ -18,9 +18,11 @@
 //! app.screenshot("today.en.1280");
 //! ```
 
+mod bus;
 mod launch;
 mod page;
 
+pub use bus::{BusMonitor, SessionBus};
 pub use launch::{Launch, app_bin, screenshot_dir};
 pub use page::keys;
 

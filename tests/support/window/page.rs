@@ -11,6 +11,7 @@ pub mod keys {
     pub const ESCAPE: &str = "\u{E00C}";
     pub const TAB: &str = "\u{E004}";
     pub const CONTROL: &str = "\u{E009}";
+    pub const SHIFT: &str = "\u{E008}";
     /// Releases every modifier held.
     pub const NULL: &str = "\u{E000}";
 }

@@ -45,6 +45,9 @@ export const queryKeys = {
   search: (text: string) => ["search", text] as const,
   agenda: (today: string) => ["agenda", today] as const,
   pipeline: ["pipeline"],
+  reminders: (today: string) => ["reminders", today] as const,
+  accountMatches: (lead: string) => ["accountMatches", lead] as const,
+  preferences: ["preferences"],
 } as const;
 
 /** Reads that no record change affects. */

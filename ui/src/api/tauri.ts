@@ -48,6 +48,13 @@ export const tauriApi = {
   saveRejectedRows: async () => unwrap(await commands.saveRejectedRows()),
   findDuplicates: async (kind) => unwrap(await commands.findDuplicates(kind)),
   mergeRecords: async (keep, other, choices) => unwrap(await commands.mergeRecords(keep, other, choices)),
+  accountMatches: async (lead) => unwrap(await commands.accountMatches(lead)),
+  convertLead: async (lead, conversion) => unwrap(await commands.convertLead(lead, conversion)),
+  reminders: async (today) => unwrap(await commands.reminders(today)),
+  dismissReminder: async (key, until, today) => unwrap(await commands.dismissReminder(key, until, today)),
+  renewReminder: async (key, today) => unwrap(await commands.renewReminder(key, today)),
+  preferences: async () => unwrap(await commands.preferences()),
+  setPreference: async (name, days) => unwrap(await commands.setPreference(name, days)),
 
   syncState: async () => unwrap(await commands.syncState()),
   syncNow: async () => {

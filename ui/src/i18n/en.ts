@@ -10,6 +10,7 @@ import { account } from "./en/account";
 import { accounts } from "./en/accounts";
 import { activity } from "./en/activity";
 import { data } from "./en/data";
+import { followup } from "./en/followup";
 import { pipeline } from "./en/pipeline";
 import { quotes } from "./en/quotes";
 import { records } from "./en/records";
@@ -36,6 +37,7 @@ export const en = {
   ...quotes,
   ...security,
   ...data,
+  ...followup,
 } as const satisfies Record<string, Message>;
 
 /** A message key. */

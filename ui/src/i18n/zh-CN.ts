@@ -5,6 +5,7 @@ import { account } from "./zh-CN/account";
 import { accounts } from "./zh-CN/accounts";
 import { activity } from "./zh-CN/activity";
 import { data } from "./zh-CN/data";
+import { followup } from "./zh-CN/followup";
 import { pipeline } from "./zh-CN/pipeline";
 import { quotes } from "./zh-CN/quotes";
 import { records } from "./zh-CN/records";
@@ -31,4 +32,5 @@ export const zhCN: Catalogue = {
   ...quotes,
   ...security,
   ...data,
+  ...followup,
 };

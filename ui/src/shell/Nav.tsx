@@ -1,12 +1,23 @@
 /** The main navigation: a side bar on wide windows, a bottom tab bar on narrow ones. */
 
-import { Building2, CalendarCheck, FileText, Kanban, ListTodo, type LucideIcon, Search, Settings } from "lucide-react";
+import {
+  Building2,
+  CalendarCheck,
+  FileText,
+  Kanban,
+  ListTodo,
+  type LucideIcon,
+  Search,
+  Settings,
+  UserPlus,
+} from "lucide-react";
 import { useI18n } from "../i18n/I18n";
 import { href, type NavScreen, SCREEN_TITLES, SCREENS, type Screen } from "./routes";
 
 const ICONS: Readonly<Record<NavScreen, LucideIcon>> = {
   today: CalendarCheck,
   accounts: Building2,
+  leads: UserPlus,
   pipeline: Kanban,
   quotes: FileText,
   tasks: ListTodo,

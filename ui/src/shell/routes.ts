@@ -1,6 +1,7 @@
 /**
  * The app's places, as URL hashes: a screen (`#/accounts`), a record on it
- * (`#/accounts/ID`, `#/pipeline/ID` for a deal, `#/quotes/ID`), a search (`#/search?q=青岛`).
+ * (`#/accounts/ID`, `#/leads/ID`, `#/pipeline/ID` for a deal, `#/quotes/ID`), a search
+ * (`#/search?q=青岛`).
  * Real links, so the back button, new-window and keyboard focus behave as on any page.
  */
 
@@ -9,7 +10,7 @@ import type { Kind } from "../api/api";
 import type { Key } from "../i18n/en";
 
 /** The screens of the main navigation. */
-export const SCREENS = ["today", "accounts", "pipeline", "quotes", "tasks", "search", "settings"] as const;
+export const SCREENS = ["today", "accounts", "leads", "pipeline", "quotes", "tasks", "search", "settings"] as const;
 export type NavScreen = (typeof SCREENS)[number];
 /** Screens opened from others (Accounts, Settings), not from the navigation. */
 export const MORE_SCREENS = ["import", "duplicates"] as const;
@@ -27,6 +28,7 @@ export interface Route {
 export const SCREEN_TITLES: Readonly<Record<Screen, Key>> = {
   today: "nav.today",
   accounts: "nav.accounts",
+  leads: "nav.leads",
   pipeline: "nav.pipeline",
   quotes: "nav.quotes",
   tasks: "nav.tasks",
@@ -65,6 +67,8 @@ export function recordHref(kind: Kind, id: string, accountId?: string | null): s
       return `#/pipeline/${id}`;
     case "quote":
       return `#/quotes/${id}`;
+    case "lead":
+      return `#/leads/${id}`;
     case "product":
       return href("quotes");
     default:

@@ -10,6 +10,8 @@ import { AccountPage } from "./account/AccountPage";
 import { Accounts } from "./accounts/Accounts";
 import { Duplicates } from "./duplicates/Duplicates";
 import { ImportWizard } from "./import/ImportWizard";
+import { LeadPage } from "./leads/LeadPage";
+import { Leads } from "./leads/Leads";
 import { Pipeline } from "./pipeline/Pipeline";
 import { Quotes } from "./quotes/Quotes";
 import { SearchScreen } from "./search/SearchScreen";
@@ -33,6 +35,8 @@ export function ScreenView({
       return <Today store={store} />;
     case "accounts":
       return route.id ? <AccountPage key={route.id} id={route.id} /> : <Accounts />;
+    case "leads":
+      return route.id ? <LeadPage key={route.id} id={route.id} /> : <Leads />;
     case "pipeline":
       return <Pipeline id={route.id} />;
     case "quotes":

@@ -15,6 +15,7 @@ import { LanguageSwitch } from "../../shell/LanguageSwitch";
 import { ProblemText } from "../../shell/SyncBadge";
 import { DataPanel } from "../import/DataPanel";
 import { AtRestPanel } from "../security/AtRestPanel";
+import { FollowUpSettings } from "./FollowUpSettings";
 
 function SignIn({ server }: { server: string | null }) {
   const { t } = useI18n();
@@ -192,6 +193,7 @@ export function Settings({ store, dataDir, version }: { store: StoreInfo; dataDi
       </section>
       <AtRestPanel />
       <DataPanel />
+      <FollowUpSettings />
       <section className="panel" aria-labelledby="device-title">
         <h2 id="device-title">{t("settings.store")}</h2>
         <dl className="facts">
