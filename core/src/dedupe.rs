@@ -46,7 +46,11 @@ pub enum Subject {
 /// Why two records look alike. (`DuplicateReason` in the app's bindings: a reminder has
 /// a `Reason` too.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type), specta(rename = "DuplicateReason"))]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    specta(rename = "DuplicateReason")
+)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Reason {
     SameName,

@@ -38,12 +38,18 @@ fn unlock(app: &AppWindow, passphrase: &str) {
 fn an_encrypted_store_opens_on_the_unlock_screen_and_only_its_passphrase_opens_it() {
     let store = Fb::init("wang");
     store.ok(&["new", "account", "name=青岛啤酒股份有限公司"]);
-    let app = AppWindow::launch(Launch::new(store.path()).locked());
+    // No OS keyring here: nothing to remember the key in, so nothing offers to.
+    let app = AppWindow::launch(
+        Launch::new(store.path())
+            .locked()
+            .env("FIELDBOOK_KEYRING", "off"),
+    );
     app.wait_for("input[name=passphrase]");
     assert!(
         app.find_all("nav").is_empty() && app.find_all("[data-testid=greeting]").is_empty(),
         "nothing but the unlock screen while the store is locked"
     );
+    assert!(app.find_all("input[name=remember]").is_empty());
     check_and_save(&app, "unlock.en.1280");
 
     unlock(&app, "not the passphrase");

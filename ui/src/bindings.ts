@@ -358,12 +358,13 @@ async logout() : Promise<Result<SyncView, AppError>> {
 }
 },
 /**
- * Unlocks the encrypted store with its passphrase and opens it. A wrong passphrase answers
- * `wrongPassphrase` and changes nothing.
+ * Unlocks the encrypted store with its passphrase and opens it; with `remember`, its key
+ * is kept in the OS keyring too (the next start opens it without asking). A wrong
+ * passphrase answers `wrongPassphrase` and changes nothing.
  */
-async unlockStore(passphrase: string) : Promise<Result<null, AppError>> {
+async unlockStore(passphrase: string, remember: boolean) : Promise<Result<null, AppError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("unlock_store", { passphrase }) };
+    return { status: "ok", data: await TAURI_INVOKE("unlock_store", { passphrase, remember }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -388,6 +389,17 @@ async protectStore(passphrase: string) : Promise<Result<AtRestInfo, AppError>> {
 async changePassphrase(current: string, next: string) : Promise<Result<AtRestInfo, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("change_passphrase", { current, next }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Keeps the unlocked store's key in the OS keyring (`remember`), or deletes it from there.
+ */
+async rememberKey(remember: boolean) : Promise<Result<AtRestInfo, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remember_key", { remember }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -572,7 +584,15 @@ locked: boolean;
 /**
  * The shortest passphrase accepted.
  */
-minPassphrase: number }
+minPassphrase: number; 
+/**
+ * An OS keyring answers here (the key can be remembered on this computer).
+ */
+keyring: boolean; 
+/**
+ * The store's key is in the OS keyring: the app opens it at start without asking.
+ */
+remembered: boolean }
 /**
  * A rule a record's current state breaks.
  */
@@ -678,8 +698,8 @@ export type DuplicatePair = { a: string; a_name: string; b: string; b_name: stri
  */
 score: number; reasons: DuplicateReason[] }
 /**
- * Why two records look alike.
- * (Named `DuplicateReason` in the app's bindings: a reminder has a `Reason` too.)
+ * Why two records look alike. (`DuplicateReason` in the app's bindings: a reminder has
+ * a `Reason` too.)
  */
 export type DuplicateReason = { reason: "same_name" } | { reason: "similar_name"; similarity: number } | { reason: "same_phone" } | { reason: "same_email" } | { reason: "same_domain"; domain: string }
 /**

@@ -139,8 +139,13 @@ export interface Api {
   notify(title: string, body: string): Promise<boolean>;
 
   // --- Encryption at rest ---
-  /** Unlocks the encrypted store (rejects with kind `wrongPassphrase` when it does not open it). */
-  unlockStore(passphrase: string): Promise<void>;
+  /**
+   * Unlocks the encrypted store (rejects with kind `wrongPassphrase` when it does not open
+   * it); `remember` keeps its key in the OS keyring too.
+   */
+  unlockStore(passphrase: string, remember: boolean): Promise<void>;
+  /** Keeps the store's key in the OS keyring, or deletes it from there. */
+  rememberKey(remember: boolean): Promise<AtRestInfo>;
   /** Encrypts a plain store (a whole new file: a large store takes a while). */
   protectStore(passphrase: string): Promise<AtRestInfo>;
   /** A new passphrase, once `current` is checked. */
