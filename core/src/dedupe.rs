@@ -43,9 +43,14 @@ pub enum Subject {
     Person,
 }
 
-/// Why two records look alike.
+/// Why two records look alike. (`DuplicateReason` in the app's bindings: a reminder has
+/// a `Reason` too.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    specta(rename = "DuplicateReason")
+)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Reason {
     SameName,

@@ -59,6 +59,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             at_rest::unlock_store,
             at_rest::protect_store,
             at_rest::change_passphrase,
+            at_rest::remember_key,
             import::pick_import_file,
             import::import_preview,
             import::import_check,

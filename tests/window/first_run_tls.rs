@@ -13,6 +13,8 @@ fn first_run(app: &AppWindow, url: &str) {
     let currency = app.find("input[name=currency]");
     currency.clear();
     currency.type_text("CNY");
+    // No passphrase here: `at_rest.rs` tests the protected first run.
+    app.find("input[name=protect][value=none]").click();
     app.find("input[name=connect]").click();
     app.wait_for("input[name=url]").type_text(url);
     app.find("input[name=password]").type_text(PASSWORD);

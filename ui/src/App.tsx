@@ -34,7 +34,7 @@ export function App() {
     );
   }
   const { store, dataDir, version, atRest } = info.data;
-  if (atRest.locked) return <Unlock dataDir={dataDir} min={atRest.minPassphrase} />;
+  if (atRest.locked) return <Unlock dataDir={dataDir} min={atRest.minPassphrase} keyring={atRest.keyring} />;
   if (!store) return <FirstRun minPassphrase={atRest.minPassphrase} />;
   const pageAccount = route.screen === "accounts" ? route.id : null;
   return (

@@ -424,12 +424,13 @@ async logout() : Promise<Result<SyncView, AppError>> {
 }
 },
 /**
- * Unlocks the encrypted store with its passphrase and opens it. A wrong passphrase answers
- * `wrongPassphrase` and changes nothing.
+ * Unlocks the encrypted store with its passphrase and opens it; with `remember`, its key
+ * is kept in the OS keyring too (the next start opens it without asking). A wrong
+ * passphrase answers `wrongPassphrase` and changes nothing.
  */
-async unlockStore(passphrase: string) : Promise<Result<null, AppError>> {
+async unlockStore(passphrase: string, remember: boolean) : Promise<Result<null, AppError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("unlock_store", { passphrase }) };
+    return { status: "ok", data: await TAURI_INVOKE("unlock_store", { passphrase, remember }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -454,6 +455,17 @@ async protectStore(passphrase: string) : Promise<Result<AtRestInfo, AppError>> {
 async changePassphrase(current: string, next: string) : Promise<Result<AtRestInfo, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("change_passphrase", { current, next }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Keeps the unlocked store's key in the OS keyring (`remember`), or deletes it from there.
+ */
+async rememberKey(remember: boolean) : Promise<Result<AtRestInfo, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remember_key", { remember }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -648,7 +660,15 @@ locked: boolean;
 /**
  * The shortest passphrase accepted.
  */
-minPassphrase: number }
+minPassphrase: number; 
+/**
+ * An OS keyring answers here (the key can be remembered on this computer).
+ */
+keyring: boolean; 
+/**
+ * The store's key is in the OS keyring: the app opens it at start without asking.
+ */
+remembered: boolean }
 /**
  * A rule a record's current state breaks.
  */
@@ -1068,7 +1088,7 @@ id: string; name: string; other_id: string;
 /**
  * The other's line, when it is a row of the file too.
  */
-other_line: number | null; other_name: string; score: number; reasons: Reason[] }
+other_line: number | null; other_name: string; score: number; reasons: DuplicateReason[] }
 /**
  * Where the next page starts: the sort value and the id of the last record of a page.
  */

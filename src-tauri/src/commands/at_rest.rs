@@ -1,12 +1,13 @@
-//! Encryption at rest from the window: how the store is protected, unlocking it at start,
-//! protecting a plain store with a passphrase, changing the passphrase. The key work is
+//! Encryption at rest from the window: how the store is protected, unlocking it at start
+//! (its key remembered in the OS keyring if asked), protecting a plain store with a
+//! passphrase, changing the passphrase, remembering or forgetting the key. The key work is
 //! `fieldbook_client::at_rest`'s; re-keying closes and reopens the app's connections
 //! (`AppState::reprotect`) and runs on a worker thread, never the window's. Passphrases
 //! arrive as strings from the window; each is wiped from memory once used.
 
 use crate::error::AppError;
 use crate::state::AppState;
-use fieldbook_client::{AtRest, Protection, at_rest};
+use fieldbook_client::{AtRest, Protection, at_rest, keyring};
 use serde::Serialize;
 use std::path::Path;
 use tauri::State;
@@ -22,24 +23,52 @@ pub struct AtRestInfo {
     pub locked: bool,
     /// The shortest passphrase accepted.
     pub min_passphrase: u32,
+    /// An OS keyring answers here (the key can be remembered on this computer).
+    pub keyring: bool,
+    /// The store's key is in the OS keyring: the app opens it at start without asking.
+    pub remembered: bool,
 }
 
 impl AtRestInfo {
     pub fn of(dir: &Path, locked: bool) -> AtRestInfo {
+        let encrypted = at_rest::at_rest(dir) == AtRest::Passphrase;
         AtRestInfo {
-            encrypted: at_rest::at_rest(dir) == AtRest::Passphrase,
+            encrypted,
             locked,
             min_passphrase: u32::try_from(at_rest::MIN_PASSPHRASE).unwrap_or(u32::MAX),
+            keyring: encrypted && keyring::available(),
+            remembered: encrypted && keyring::is_remembered(dir),
         }
     }
 }
 
-/// Unlocks the encrypted store with its passphrase and opens it. A wrong passphrase answers
-/// `wrongPassphrase` and changes nothing.
+/// Unlocks the encrypted store with its passphrase and opens it; with `remember`, its key
+/// is kept in the OS keyring too (the next start opens it without asking). A wrong
+/// passphrase answers `wrongPassphrase` and changes nothing.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn unlock_store(state: State<'_, AppState>, passphrase: String) -> Result<(), AppError> {
-    state.unlock(&Zeroizing::new(passphrase))
+pub fn unlock_store(
+    state: State<'_, AppState>,
+    passphrase: String,
+    remember: bool,
+) -> Result<(), AppError> {
+    state.unlock(&Zeroizing::new(passphrase))?;
+    if remember {
+        keyring::remember(state.data_dir())?;
+    }
+    Ok(())
+}
+
+/// Keeps the unlocked store's key in the OS keyring (`remember`), or deletes it from there.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn remember_key(state: State<'_, AppState>, remember: bool) -> Result<AtRestInfo, AppError> {
+    if remember {
+        keyring::remember(state.data_dir())?;
+    } else {
+        keyring::forget(state.data_dir())?;
+    }
+    Ok(AtRestInfo::of(state.data_dir(), false))
 }
 
 /// Encrypts the plain store with a key derived from `passphrase` (a whole new file swapped

@@ -28,6 +28,7 @@ import type {
   DeviceStatus,
   DueReminder,
   DuplicatePair,
+  DuplicateReason,
   ErrorKind,
   FieldChoice,
   FieldInfo,
@@ -110,6 +111,7 @@ export type {
   DeviceStatus,
   DueReminder,
   DuplicatePair,
+  DuplicateReason,
   ErrorKind,
   FieldChoice,
   FieldInfo,
@@ -206,8 +208,13 @@ export interface Api {
   notify(title: string, body: string): Promise<boolean>;
 
   // --- Encryption at rest ---
-  /** Unlocks the encrypted store (rejects with kind `wrongPassphrase` when it does not open it). */
-  unlockStore(passphrase: string): Promise<void>;
+  /**
+   * Unlocks the encrypted store (rejects with kind `wrongPassphrase` when it does not open
+   * it); `remember` keeps its key in the OS keyring too.
+   */
+  unlockStore(passphrase: string, remember: boolean): Promise<void>;
+  /** Keeps the store's key in the OS keyring, or deletes it from there. */
+  rememberKey(remember: boolean): Promise<AtRestInfo>;
   /** Encrypts a plain store (a whole new file: a large store takes a while). */
   protectStore(passphrase: string): Promise<AtRestInfo>;
   /** A new passphrase, once `current` is checked. */
@@ -281,6 +288,21 @@ export interface Api {
   findDuplicates(kind: Kind): Promise<DuplicatePair[]>;
   /** Merges `other` into `keep`, with the fields chosen one by one. */
   mergeRecords(keep: string, other: string, choices: FieldChoice[]): Promise<MergeReport>;
+  // --- Following up: leads, reminders ---
+  /** Existing accounts that may be this lead's company (by normalized name), best first. */
+  accountMatches(lead: string): Promise<AccountMatch[]>;
+  /** Converts a lead into an account (new or chosen), a contact and perhaps a deal, at once. */
+  convertLead(lead: string, conversion: Conversion): Promise<Converted>;
+  /** The reminders due on `today` (YYYY-MM-DD) for this user, soonest first. */
+  reminders(today: string): Promise<DueReminder[]>;
+  /** Hides a reminder for good (`until` null) or until a day (snoozed). */
+  dismissReminder(key: string, until: string | null, today: string): Promise<string>;
+  /** Turns a renewal reminder into the renewal deal, prefilled and linked to the deal it renews. */
+  renewReminder(key: string, today: string): Promise<Renewed>;
+  /** This device's follow-up preferences (reminder lead times, case due days per priority). */
+  preferences(): Promise<Settings>;
+  /** Sets one preference by name (`reminders.renewal_days`, `case_due.high`, ...) to a number of days. */
+  setPreference(name: string, days: number): Promise<Settings>;
 
   // --- Sync ---
   /** Phase, server, user, last sync, changes waiting, last problem; never waits on a network. */

@@ -20,9 +20,10 @@ export const tauriApi = {
   setDefaultCurrency: async (currency) => unwrap(await commands.setDefaultCurrency(currency)),
   notify: (title, body) => commands.notify(title, body),
 
-  unlockStore: async (passphrase) => {
-    unwrap(await commands.unlockStore(passphrase));
+  unlockStore: async (passphrase, remember) => {
+    unwrap(await commands.unlockStore(passphrase, remember));
   },
+  rememberKey: async (remember) => unwrap(await commands.rememberKey(remember)),
   protectStore: async (passphrase) => unwrap(await commands.protectStore(passphrase)),
   changePassphrase: async (current, next) => unwrap(await commands.changePassphrase(current, next)),
 

@@ -5,6 +5,9 @@ export const security = {
   "unlock.passphrase": "Passphrase",
   "unlock.submit": "Unlock",
   "unlock.working": "Unlocking…",
+  "unlock.remember": "Remember on this computer",
+  "unlock.rememberHint":
+    "The key is kept in this computer's keyring (not the passphrase): Fieldbook then opens without asking. Anyone who can sign in to this computer as you can open it too.",
   "unlock.store": "Store: {dir}",
 
   "passphrase.new": "Passphrase",

@@ -5,6 +5,9 @@ export const security = {
   "unlock.passphrase": "口令",
   "unlock.submit": "解锁",
   "unlock.working": "正在解锁…",
+  "unlock.remember": "在这台电脑上记住",
+  "unlock.rememberHint":
+    "密钥（而非口令）保存在本机的系统密钥环中：此后 Fieldbook 打开时不再询问。能以您的身份登录这台电脑的人也能打开它。",
   "unlock.store": "数据库：{dir}",
 
   "passphrase.new": "口令",

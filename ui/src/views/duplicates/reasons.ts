@@ -1,6 +1,6 @@
 /** Why two records look alike, and how alike, in words (the import's summary uses it too). */
 
-import type { Reason } from "../../api/api";
+import type { DuplicateReason } from "../../api/api";
 import type { I18n } from "../../i18n/I18n";
 
 /** A score or a similarity from 0 to 1 as a whole percentage. */
@@ -12,7 +12,7 @@ export function scoreText({ t, fmt }: Pick<I18n, "t" | "fmt">, score: number): s
   return t("duplicates.score", { score: percent(fmt, score) });
 }
 
-export function reasonText({ t, fmt }: Pick<I18n, "t" | "fmt">, reason: Reason): string {
+export function reasonText({ t, fmt }: Pick<I18n, "t" | "fmt">, reason: DuplicateReason): string {
   switch (reason.reason) {
     case "same_name":
       return t("duplicates.reason.sameName");

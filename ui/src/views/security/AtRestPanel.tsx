@@ -8,7 +8,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { LockKeyhole, LockKeyholeOpen } from "lucide-react";
 import { type FormEvent, useEffect, useState } from "react";
-import type { AtRestInfo } from "../../api/api";
+import { type AtRestInfo, errorMessage } from "../../api/api";
 import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { passphraseError } from "./messages";
@@ -98,6 +98,40 @@ function Rekey({ atRest, onDone }: { atRest: AtRestInfo; onDone: (message: strin
   );
 }
 
+/** Whether the key is kept in the OS keyring (shown where one answers). */
+function Remember({ atRest }: { atRest: AtRestInfo }) {
+  const { t } = useI18n();
+  const api = useApi();
+  const queries = useQueryClient();
+  const change = useMutation({
+    mutationFn: (remember: boolean) => api.rememberKey(remember),
+    onSuccess: () => queries.invalidateQueries({ queryKey: queryKeys.appInfo }),
+  });
+  return (
+    <div className="remember">
+      <label className="check">
+        <input
+          type="checkbox"
+          name="remember"
+          checked={atRest.remembered}
+          disabled={change.isPending}
+          onChange={(e) => change.mutate(e.target.checked)}
+          aria-describedby="remember-hint"
+        />
+        <span>{t("unlock.remember")}</span>
+      </label>
+      <small id="remember-hint" className="muted">
+        {t("unlock.rememberHint")}
+      </small>
+      {change.isError && (
+        <p className="error" role="alert">
+          {errorMessage(change.error)}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function AtRestPanel() {
   const { t } = useI18n();
   const api = useApi();
@@ -119,6 +153,7 @@ export function AtRestPanel() {
           {done}
         </p>
       )}
+      {atRest.encrypted && atRest.keyring && <Remember atRest={atRest} />}
       <Rekey key={String(atRest.encrypted)} atRest={atRest} onDone={setDone} />
     </section>
   );

@@ -1,8 +1,8 @@
 /**
  * The unlock screen: the store is encrypted and this app has not unlocked it. Nothing else
  * is reachable until the passphrase opens it; a wrong one is said plainly and the field is
- * selected to type again. (A "remember on this computer" checkbox belongs under the field
- * once the OS keyring is offered by `fieldbook_client::at_rest`.)
+ * selected to type again. Where an OS keyring answers, the key can be remembered on this
+ * computer (the next start opens the store without asking).
  */
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -13,14 +13,15 @@ import { useI18n } from "../../i18n/I18n";
 import { LanguageSwitch } from "../../shell/LanguageSwitch";
 import { passphraseError } from "./messages";
 
-export function Unlock({ dataDir, min }: { dataDir: string; min: number }) {
+export function Unlock({ dataDir, min, keyring }: { dataDir: string; min: number; keyring: boolean }) {
   const { t } = useI18n();
   const api = useApi();
   const queries = useQueryClient();
   const [passphrase, setPassphrase] = useState("");
+  const [remember, setRemember] = useState(false);
   const field = useRef<HTMLInputElement>(null);
   const unlock = useMutation({
-    mutationFn: () => api.unlockStore(passphrase),
+    mutationFn: () => api.unlockStore(passphrase, keyring && remember),
     onSuccess: () => {
       setPassphrase("");
       void queries.invalidateQueries({ queryKey: queryKeys.appInfo });
@@ -58,6 +59,23 @@ export function Unlock({ dataDir, min }: { dataDir: string; min: number }) {
             aria-describedby={unlock.isError ? "unlock-error" : undefined}
           />
         </label>
+        {keyring && (
+          <label className="check">
+            <input
+              type="checkbox"
+              name="remember"
+              checked={remember}
+              onChange={(e) => setRemember(e.target.checked)}
+              aria-describedby="remember-hint"
+            />
+            <span>{t("unlock.remember")}</span>
+          </label>
+        )}
+        {keyring && (
+          <small id="remember-hint" className="muted">
+            {t("unlock.rememberHint")}
+          </small>
+        )}
         {unlock.isError && (
           <p className="error" role="alert" id="unlock-error">
             {passphraseError(t, unlock.error, min)}
