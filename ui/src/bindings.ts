@@ -598,11 +598,17 @@ export type AccountMatch = { id: string; name: string;
  * 1.0 for the same normalized name, less for a similar one.
  */
 score: number }
+/**
  * One owner's activities in one week.
+ */
 export type ActivityWeek = { owner: string; 
+/**
  * ISO week, e.g. `2026-W48`.
+ */
 week: string; 
+/**
  * Count per kind (visit, call, meeting, email, note); kinds with none are absent.
+ */
 by_kind: Partial<{ [key in string]: number }>; total: number }
 /**
  * A rep's day.
@@ -673,6 +679,10 @@ remembered: boolean }
  * A rule a record's current state breaks.
  */
 export type Attention = { rule: string; fields: string[]; message: string }
+/**
+ * Days from a case's creation to its due date, per priority.
+ */
+export type CaseDueDays = Partial<{ [key in string]: number }>
 export type CasesReport = { 
 /**
  * Per priority, urgent first.
@@ -682,10 +692,6 @@ open: OpenCases[]; resolved: Resolved[];
  * Every overdue open case, most overdue first.
  */
 overdue: OverdueCase[]; age_buckets: string[] }
-/**
- * Days from a case's creation to its due date, per priority.
- */
-export type CaseDueDays = Partial<{ [key in string]: number }>
 /**
  * Where changed records come from.
  */
@@ -749,6 +755,71 @@ export type Converted = { lead: string; account: string;
  */
 account_created: boolean; contact: string; opportunity: string | null }
 /**
+ * How money was added up in a report.
+ */
+export type Currencies = 
+/**
+ * Each currency apart (no rates given).
+ */
+{ mode: "per_currency" } | 
+/**
+ * Converted into `base` with the given rates; currencies without a rate stay apart
+ * (listed in `unconverted`).
+ */
+{ mode: "converted"; base: string; rates: Partial<{ [key in string]: string }>; unconverted: string[] }
+/**
+ * A device, as `devices` lists it.
+ */
+export type DeviceInfo = { device_id: string; user: string; name: string; 
+/**
+ * RFC 3339, or `None` if it never synced.
+ */
+last_sync: string | null; 
+/**
+ * Changes it held at its last contact.
+ */
+pending: number; 
+/**
+ * Whether it has handed over and wiped (a deactivated user's device).
+ */
+wiped: boolean; 
+/**
+ * When it signed in (RFC 3339; absent from older servers).
+ */
+signed_in_at?: string | null; 
+/**
+ * When its token stops working (RFC 3339; `None`: it does not expire).
+ */
+expires_at?: string | null; 
+/**
+ * What its token is good for now (absent from older servers).
+ */
+token?: TokenStatus | null }
+/**
+ * One device and whether it holds knowledge at risk.
+ */
+export type DeviceStatus = { device_id: string; name: string; 
+/**
+ * Its last completed sync (RFC 3339), or `None` if it never synced.
+ */
+last_sync: string | null; 
+/**
+ * Whole days since `last_sync` (`None`: never synced).
+ */
+days_since_sync: number | null; 
+/**
+ * Changes it held at its last contact.
+ */
+pending: number; 
+/**
+ * It handed over and wiped its copy.
+ */
+wiped: boolean; 
+/**
+ * Why it is flagged (empty: it is not; a wiped device never is).
+ */
+warnings: RiskWarning[] }
+/**
  * A reminder due today, with what a person reads.
  */
 export type DueReminder = ({ 
@@ -773,40 +844,24 @@ account: string;
  * The reason in English words ("bought every ~42 days; last 2026-10-03").
  */
 text: string }
- * How money was added up in a report.
-export type Currencies = 
- * Each currency apart (no rates given).
-{ mode: "per_currency" } | 
- * Converted into `base` with the given rates; currencies without a rate stay apart
- * (listed in `unconverted`).
-{ mode: "converted"; base: string; rates: Partial<{ [key in string]: string }>; unconverted: string[] }
- * A device, as `devices` lists it.
-export type DeviceInfo = { device_id: string; user: string; name: string; 
- * RFC 3339, or `None` if it never synced.
-last_sync: string | null; 
- * Changes it held at its last contact.
-pending: number; 
- * Whether it has handed over and wiped (a deactivated user's device).
-wiped: boolean }
- * One device and whether it holds knowledge at risk.
-export type DeviceStatus = { device_id: string; name: string; 
- * Its last completed sync (RFC 3339), or `None` if it never synced.
-last_sync: string | null; 
- * Whole days since `last_sync` (`None`: never synced).
-days_since_sync: number | null; 
- * Changes it held at its last contact.
-pending: number; 
- * It handed over and wiped its copy.
-wiped: boolean; 
- * Why it is flagged (empty: it is not; a wiped device never is).
-warnings: RiskWarning[] }
- * Every error body: a stable code and a sentence saying what to do.
-export type ErrorBody = { error: string; message: string }
+/**
  * Two live records that likely are one. `a` is the older (ids grow with time), so the
  * one usually kept.
+ */
 export type DuplicatePair = { a: string; a_name: string; b: string; b_name: string; 
+/**
  * From 0.5 (likely) to 1.
-score: number; reasons: Reason[] }
+ */
+score: number; reasons: DuplicateReason[] }
+/**
+ * Why two records look alike. (`DuplicateReason` in the app's bindings: a reminder has
+ * a `Reason` too.)
+ */
+export type DuplicateReason = { reason: "same_name" } | { reason: "similar_name"; similarity: number } | { reason: "same_phone" } | { reason: "same_email" } | { reason: "same_domain"; domain: string }
+/**
+ * Every error body: a stable code and a sentence saying what to do.
+ */
+export type ErrorBody = { error: string; message: string }
 /**
  * What went wrong, in the terms a screen reacts to.
  */
@@ -1179,6 +1234,14 @@ records: number;
  */
 devices: DeviceStatus[] }
 /**
+ * What a merge did.
+ */
+export type MergeReport = { kind: Kind; kept: string; merged: string; 
+/**
+ * Fields of the kept record set from the other (or combined: tags, notes).
+ */
+fields: string[]; moved: Moved[]; relinked: Relinked[] }
+/**
  * What a reassignment or a departure would do, worked out with the same rules and
  * nothing written.
  */
@@ -1197,12 +1260,10 @@ kinds: Partial<{ [key in Kind]: number }>;
  * sync (or handover).
  */
 devices_with_pending: DeviceInfo[] }
- * What a merge did.
-export type MergeReport = { kind: Kind; kept: string; merged: string; 
- * Fields of the kept record set from the other (or combined: tags, notes).
-fields: string[]; moved: Moved[]; relinked: Relinked[] }
+/**
  * A record created again under the kept record (its parent field is fixed at creation),
  * the old one linked to it by `merged_into` and deleted.
+ */
 export type Moved = { kind: Kind; from: string; to: string }
 /**
  * What an edit of the notes answers.
@@ -1216,6 +1277,18 @@ record: RecordView;
  * Where the notes read exactly the text just saved: the next edit starts there.
  */
 heads: string[] }
+/**
+ * What to do with the other rows when a row is refused.
+ */
+export type OnError = 
+/**
+ * Import exactly the rows that pass; report the others.
+ */
+"skip" | 
+/**
+ * Import nothing if any row is refused.
+ */
+"abort"
 /**
  * Open cases of one priority.
  */
@@ -1249,12 +1322,6 @@ export type PipelineRow = {
  * The stage or the owner.
  */
 group: string; count: number; amount: Amounts; weighted: Amounts }
- * What to do with the other rows when a row is refused.
-export type OnError = 
- * Import exactly the rows that pass; report the others.
-"skip" | 
- * Import nothing if any row is refused.
-"abort"
 /**
  * Why the last sync or sign-in failed, in terms the user can act on.
  */
@@ -1308,6 +1375,10 @@ total: string | null }
  */
 export type QuoteTotals = { subtotal: string; tax: string; total: string }
 /**
+ * Exchange rates: one unit of a currency is worth `rate` units of `base`.
+ */
+export type Rates = { base: string; rates: Partial<{ [key in string]: string }> }
+/**
  * What a reminder is about.
  */
 export type Reason = 
@@ -1323,16 +1394,16 @@ export type Reason =
  * An open case was due on the reminder's `due` day.
  */
 { type: "overdue_case"; case: string; subject: string; priority: string; assignee: string | null }
- * Exchange rates: one unit of a currency is worth `rate` units of `base`.
-export type Rates = { base: string; rates: Partial<{ [key in string]: string }> }
+/**
  * `POST /v1/admin/reassign`: every account of `from` (or only `accounts`) goes to `to`,
  * with all their records.
+ */
 export type ReassignRequest = { from: string | null; to: string; accounts?: string[] }
 export type ReassignResponse = { accounts: number; records: number }
+/**
  * What the server moved.
+ */
 export type Reassigned = { accounts: number; records: number }
- * Why two records look alike.
-export type Reason = { reason: "same_name" } | { reason: "similar_name"; similarity: number } | { reason: "same_phone" } | { reason: "same_email" } | { reason: "same_domain"; domain: string }
 /**
  * A record: every field, computed values and metadata (as `show` and lists return it).
  */
@@ -1384,6 +1455,23 @@ attention: Attention[] }
  */
 export type RecordsChanged = { ids: string[]; removed: string[]; origin: ChangeOrigin }
 /**
+ * A row that was not imported, and why (every problem it has).
+ */
+export type RejectedRow = { 
+/**
+ * The line (CSV) or row (XLSX) as the user's program shows it.
+ */
+line: number; reason: string; 
+/**
+ * The row's cells, as read.
+ */
+cells: string[] }
+/**
+ * A record whose reference was pointed at the kept record (or cleared, when it was the
+ * kept record's own reference to the other).
+ */
+export type Relinked = { kind: Kind; id: string; field: string }
+/**
  * When reminders start, as a store keeps it (per-account lead times live on accounts).
  */
 export type ReminderDays = { 
@@ -1407,73 +1495,116 @@ renews: string; opportunity: string;
  * The draft quote with the products of the renewed deal's quote, if it had one.
  */
 quote: string | null }
+/**
  * A computed report.
+ */
 export type Report = ({ report: "pipeline" } & PipelineReport) | ({ report: "forecast" } & ForecastReport) | ({ report: "winrate" } & WinRateReport) | ({ report: "stale" } & StaleReport) | ({ report: "rfm" } & RfmReport) | { report: "activity"; weeks: ActivityWeek[] } | ({ report: "funnel" } & FunnelReport) | ({ report: "cases" } & CasesReport)
+/**
  * Which records a report covers, besides what the user may see.
+ */
 export type ReportFilter = { 
+/**
  * Only these owners (a team is its members); `None`: everyone visible.
+ */
 owners: string[] | null; 
+/**
  * First day of the period (inclusive), on the date each report names.
+ */
 from: string | null; 
+/**
  * Last day of the period (inclusive).
+ */
 to: string | null }
+/**
  * Which report, with its own settings.
+ */
 export type ReportKind = { report: "pipeline"; by: GroupBy } | { report: "forecast"; by: Period } | { report: "winrate" } | { report: "stale"; rules: StaleRules } | { report: "rfm"; rules: RfmRules } | { report: "activity" } | 
+/**
  * Leads → qualified → opportunities → won.
+ */
 { report: "funnel"; by: FunnelBy } | 
+/**
  * Open cases by priority and age; time to resolve.
+ */
 { report: "cases" }
+/**
  * A report to compute.
+ */
 export type ReportRequest = { kind: ReportKind; 
+/**
  * Owners and period.
+ */
 filter: ReportFilter; 
+/**
  * Convert money into this currency with the store's rates (their base must be it);
  * `None`: per currency. RFM's monetary value is always in one currency: this one, or
  * the store's default.
+ */
 currency: string | null; 
+/**
  * The day the report is for (default: today, UTC).
+ */
 today?: string | null }
+/**
  * What the dashboard starts from: the default rules of the stale and RFM reports, the
  * store's currency and its exchange rates (whether "converted" can be offered).
+ */
 export type ReportSettings = { stale: StaleRules; rfm: RfmRules; default_currency: string; rates: Rates | null }
+/**
  * Resolved cases of one priority.
+ */
 export type Resolved = { priority: string; resolved: number; 
+/**
  * Mean days from logged to resolved, one decimal.
+ */
 avg_days: string | null; 
+/**
  * Median days (the mean of the middle two when even, one decimal).
+ */
 median_days: string | null; 
+/**
  * Resolved after their due day.
+ */
 late: number }
 export type RfmAccount = { id: string; name: string; owner: string; last_won: string; recency_days: number; frequency: number; monetary: string; r: number; f: number; m: number; segment: string }
 export type RfmReport = { today: string; rules: RfmRules; 
+/**
  * The currency of `monetary`.
+ */
 currency: string; 
+/**
  * Scored accounts, most valuable first (by R+F+M, then amount, then name).
+ */
 accounts: RfmAccount[]; 
+/**
  * Accounts with no won deal (not scored).
+ */
 unscored: number; 
+/**
  * Currencies of won deals left out of `monetary` for want of a rate.
+ */
 left_out: string[] }
+/**
  * The window and the segment rules.
+ */
 export type RfmRules = { window_days: number; segments: SegmentRule[] }
+/**
  * Why a device is flagged.
+ */
 export type RiskWarning = 
+/**
  * No sync for `warn_days` days or more, or never.
+ */
 "not_synced" | 
+/**
  * Held changes the server does not have at its last contact.
+ */
 "pending"
+/**
  * What a user may do: see and edit their own accounts (rep), their team's (manager), or
  * everything and the product catalogue (admin).
+ */
 export type Role = "rep" | "manager" | "admin"
- * A row that was not imported, and why (every problem it has).
-export type RejectedRow = { 
- * The line (CSV) or row (XLSX) as the user's program shows it.
-line: number; reason: string; 
- * The row's cells, as read.
-cells: string[] }
- * A record whose reference was pointed at the kept record (or cleared, when it was the
- * kept record's own reference to the other).
-export type Relinked = { kind: Kind; id: string; field: string }
 /**
  * The whole contract.
  */
@@ -1500,15 +1631,20 @@ export type ScoreRange = { min: number; max: number }
  */
 export type SearchHit = { id: string; kind: Kind; title: string; account_id: string | null }
 /**
- * Every setting with its value, by name.
- */
-export type Settings = { case_due_days: CaseDueDays; reminders: ReminderDays }
  * A segment and the scores it takes.
+ */
 export type SegmentRule = { 
 /**
  * `mvc`, `at_risk`, `mgc`, or a name of the company's own.
+ */
 segment: string; r: ScoreRange; f: ScoreRange; m: ScoreRange }
+/**
+ * Every setting with its value, by name.
+ */
+export type Settings = { case_due_days: CaseDueDays; reminders: ReminderDays }
+/**
  * Which record a field's value comes from.
+ */
 export type Side = "keep" | "other"
 /**
  * One stage of the open pipeline.
@@ -1648,9 +1784,30 @@ members: MemberStatus[];
  */
 at_risk: number }
 /**
+ * A device token's state, as device listings show it.
+ */
+export type TokenStatus = "active" | 
+/**
+ * Past its expiry: the user signs in again.
+ */
+"expired" | 
+/**
+ * Signed out, revoked by an administrator or the user, or handed over.
+ */
+"revoked" | 
+/**
+ * Its user was deactivated: good for one handover.
+ */
+"deactivated"
+/**
  * A user, as admin listings show it.
  */
-export type UserInfo = { name: string; role: Role; team: string | null; active: boolean; successor: string | null }
+export type UserInfo = { name: string; role: Role; team: string | null; active: boolean; successor: string | null; 
+/**
+ * Signing in is locked after repeated failed attempts until an admin unlocks it
+ * (absent from older servers).
+ */
+locked?: boolean }
 /**
  * One owner's closed deals.
  */
