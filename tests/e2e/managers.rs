@@ -63,6 +63,15 @@ fn a_manager_sees_knowledge_at_risk_previews_a_move_and_hands_a_team_on() {
     assert_ne!(code, 0);
     assert!(err.contains("only managers and admins"), "{err}");
 
+    // The server's preview of a departure moves nothing either.
+    let out = server.admin(&["deactivate", "alice", "--successor", "bob", "--preview"]);
+    assert!(
+        out.contains("would move 1 account(s), 2 record(s)"),
+        "{out}"
+    );
+    assert!(out.contains("alice's device"), "{out}");
+    assert_eq!(mia.json(&["show", &acc])["owner"], "alice");
+
     // The manager of a team cannot leave before the team has another manager.
     let out = server.admin_fails(&["deactivate", "mia", "--successor", "max"]);
     assert!(out.contains("team set east --manager"), "{out}");

@@ -65,6 +65,10 @@ pub enum Command {
         name: String,
         #[arg(long, value_name = "NAME")]
         successor: String,
+        /// Only say what would move (per kind) and which of their devices hold unsynced
+        /// changes; change nothing.
+        #[arg(long)]
+        preview: bool,
         #[arg(long)]
         json: bool,
     },

@@ -237,6 +237,47 @@ pub fn run_admin(service: &Service, command: &Command, out: &mut dyn Write) -> R
         Command::Deactivate {
             name,
             successor,
+            preview: true,
+            json,
+        } => {
+            let p = service.preview_deactivate(
+                &by,
+                &DeactivateRequest {
+                    user: name.clone(),
+                    successor: successor.clone(),
+                },
+            )?;
+            if *json {
+                return json_out(out, &p);
+            }
+            let kinds: Vec<String> = p.kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+            line(
+                out,
+                format!(
+                    "would move {} account(s), {} record(s) in all, from {name} to {successor}: {}",
+                    p.accounts,
+                    p.records,
+                    kinds.join(", ")
+                ),
+            )?;
+            for d in &p.devices_with_pending {
+                line(
+                    out,
+                    format!(
+                        "  {}'s device {} held {} unsynced change(s) at its last contact ({})",
+                        d.user,
+                        d.name,
+                        d.pending,
+                        d.last_sync.as_deref().unwrap_or("never synced")
+                    ),
+                )?;
+            }
+            line(out, "nothing changed: run it again without --preview")
+        }
+        Command::Deactivate {
+            name,
+            successor,
+            preview: false,
             json,
         } => {
             let done = service.deactivate(

@@ -11,6 +11,7 @@ mod limits;
 mod matrix;
 mod pull;
 mod push;
+mod records;
 mod reports;
 mod slow;
 mod support;

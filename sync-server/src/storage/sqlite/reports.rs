@@ -9,6 +9,7 @@ use crate::reporting::ReportRow;
 use crate::storage::ReportRepo;
 use fieldbook_core::report::{Account, Activities, Activity, Book, Case, Deal, Deals, Lead, Needs};
 use fieldbook_core::value::{format_date, parse_date};
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row, params, params_from_iter};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -90,15 +91,25 @@ pub(super) fn backfill(conn: &Connection) -> Result<u64> {
     Ok(n)
 }
 
+/// A text column, borrowed (reports read hundreds of thousands of rows: no copies of
+/// what is only parsed).
+fn text<'r>(r: &'r Row, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    Ok(match r.get_ref(i)? {
+        ValueRef::Text(t) => std::str::from_utf8(t).ok(),
+        _ => None,
+    })
+}
+
 fn day(r: &Row, i: usize) -> rusqlite::Result<Option<Date>> {
-    Ok(r.get::<_, Option<String>>(i)?
-        .as_deref()
-        .and_then(parse_date))
+    Ok(text(r, i)?.and_then(parse_date))
 }
 
 fn uuid(r: &Row, i: usize) -> rusqlite::Result<Option<Uuid>> {
-    Ok(r.get::<_, Option<String>>(i)?
-        .and_then(|s| Uuid::parse_str(&s).ok()))
+    Ok(text(r, i)?.and_then(|s| Uuid::try_parse(s).ok()))
+}
+
+fn decimal(r: &Row, i: usize) -> rusqlite::Result<Option<Decimal>> {
+    Ok(text(r, i)?.and_then(|s| Decimal::from_str(s).ok()))
 }
 
 /// ` AND owner IN (?, ...)` and its values (an empty list matches nothing).
@@ -145,9 +156,7 @@ impl ReportRepo for SqliteRepo<'_> {
                     stage: r
                         .get::<_, Option<String>>(4)?
                         .unwrap_or_else(|| "lead".into()),
-                    amount: r
-                        .get::<_, Option<String>>(5)?
-                        .and_then(|a| Decimal::from_str(&a).ok()),
+                    amount: decimal(r, 5)?,
                     currency: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
                     probability: r.get::<_, Option<i64>>(7)?.unwrap_or(0),
                     close_date: day(r, 8)?,
