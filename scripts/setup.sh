@@ -5,12 +5,13 @@ set -euo pipefail
 
 # Debian packages: a C toolchain for the -sys crates; WebKitGTK and friends for the desktop
 # app (Tauri 2); Xvfb, WebKitWebDriver, CJK fonts and a D-Bus daemon for the tests that drive
-# its window.
+# its window; gnome-keyring, the Secret Service the keyring tests keep store keys in;
+# Chromium for the test that drives the managers' web page (tests/web).
 need_apt=()
 command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 for pkg in libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev \
-    xvfb xauth webkit2gtk-driver fonts-noto-cjk dbus; do
+    xvfb xauth webkit2gtk-driver fonts-noto-cjk dbus gnome-keyring chromium; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
 done
 if ((${#need_apt[@]})); then
@@ -73,6 +74,16 @@ if [ "$(cat "$am_dir/node_modules/.fieldbook-lock" 2>/dev/null)" != "$am_sum" ];
     echo "setup: installing the Automerge JavaScript library (npm ci in tests/automerge-js/)" >&2
     (cd "$am_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     echo "$am_sum" >"$am_dir/node_modules/.fieldbook-lock"
+fi
+
+# playwright-core, which drives Debian's Chromium for the web page's test (tests/web), as
+# its lock file lists it; it downloads no browser.
+web_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/web" && pwd)"
+web_sum="$(sha256sum "$web_dir/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$web_dir/node_modules/.fieldbook-lock" 2>/dev/null)" != "$web_sum" ]; then
+    echo "setup: installing playwright-core (npm ci in tests/web/)" >&2
+    (cd "$web_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$web_sum" >"$web_dir/node_modules/.fieldbook-lock"
 fi
 
 # tauri-driver: the WebDriver server the window tests talk to (it starts WebKitWebDriver).

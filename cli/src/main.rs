@@ -41,6 +41,7 @@ mod render;
 mod report;
 mod run;
 mod secret;
+mod team;
 
 fn main() -> std::process::ExitCode {
     run::main()

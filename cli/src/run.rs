@@ -55,6 +55,10 @@ enum Command {
     /// FIELDBOOK_PASSPHRASE or typed, the new one from FIELDBOOK_NEW_PASSPHRASE or typed
     /// twice). The app and other programs using the store must be closed.
     Passphrase,
+    /// Remember this store's key in the OS keyring (Secret Service, Keychain, Credential
+    /// Manager), so it opens on this computer without the passphrase; or forget it.
+    #[command(subcommand)]
+    Keyring(crate::secret::KeyringCommand),
     /// Create a record: `fieldbook new account name="Acme GmbH" city=Berlin`. Prints its id.
     New {
         kind: String,
@@ -208,6 +212,17 @@ enum Command {
         account: String,
         #[arg(long)]
         to: String,
+        /// Only say what would move (counts per kind) and what the losing devices still
+        /// hold unsynced; move nothing.
+        #[arg(long)]
+        preview: bool,
+    },
+    /// Knowledge at risk in your teams (managers; admins: everyone): each user's devices,
+    /// their last sync and the changes they held at their last contact (needs the server).
+    Team {
+        /// Flag a device after this many days without a sync.
+        #[arg(long, value_name = "N", default_value_t = fieldbook_core::protocol::DEFAULT_WARN_DAYS)]
+        warn_days: u32,
     },
     /// Review changes the server refused (managers: their teams'; admins: all): list,
     /// show, apply or discard them (needs the server).
@@ -379,6 +394,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if matches!(cli.command, Command::Encrypt | Command::Passphrase) {
         return change_protection(&dir, &cli.command, json);
     }
+    if let Command::Keyring(action) = &cli.command {
+        return crate::secret::keyring(&dir, action, json);
+    }
     crate::secret::unlock_if_needed(&dir)?;
     let mut store = Store::open(&dir)?;
     let writes = matches!(
@@ -398,7 +416,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             | Command::Merge { .. }
     );
     match cli.command {
-        Command::Init { .. } | Command::Encrypt | Command::Passphrase => {
+        Command::Init { .. } | Command::Encrypt | Command::Passphrase | Command::Keyring(_) => {
             unreachable!("handled above")
         }
         Command::New { kind: k, fields } => {
@@ -577,10 +595,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Status => return remote::status(store, json),
         Command::Logout => return remote::logout(store, json),
         Command::Reset { force } => return remote::reset(store, force, json),
-        Command::Reassign { account, to } => {
+        Command::Reassign {
+            account,
+            to,
+            preview,
+        } => {
             let id = store.resolve_id(&account)?;
+            if preview {
+                return crate::team::preview_reassign(store, id, &to, json);
+            }
             return remote::reassign(store, id, &to, json);
         }
+        Command::Team { warn_days } => return crate::team::team(store, warn_days, json),
         Command::Quarantine(cmd) => return crate::quarantine::run(store, &cmd, json),
         Command::Devices(cmd) => return crate::devices::run(store, &cmd, json),
         Command::Pipeline => {

@@ -1,9 +1,10 @@
 //! Passphrases of encrypted stores: taken from the environment (`FIELDBOOK_PASSPHRASE`,
 //! and `FIELDBOOK_NEW_PASSPHRASE` for a change) or asked at the terminal without echo; a
-//! store is unlocked with them before the library opens it. Knows nothing of keys or SQL.
+//! store is unlocked with them before the library opens it — or with its key remembered in
+//! the OS keyring, tried first (`fieldbook keyring remember`). Knows nothing of keys or SQL.
 
 use anyhow::{Context, bail};
-use fieldbook_client::{AtRest, ClientError, Protection, at_rest};
+use fieldbook_client::{AtRest, ClientError, Protection, at_rest, keyring};
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -15,6 +16,9 @@ pub fn unlock_if_needed(dir: &Path) -> anyhow::Result<()> {
     if at_rest::at_rest(dir) == AtRest::Plain
         || !dir.join(fieldbook_client::store::STORE_FILE).is_file()
     {
+        return Ok(());
+    }
+    if keyring::unlock(dir)? {
         return Ok(());
     }
     let passphrase = existing(PASSPHRASE_ENV, "passphrase of this store: ")?;
@@ -67,4 +71,70 @@ pub fn new(env: &str) -> anyhow::Result<String> {
         bail!("the two passphrases differ; nothing was changed");
     }
     Ok(first)
+}
+
+/// `fieldbook keyring ...`
+#[derive(clap::Subcommand, Debug)]
+pub enum KeyringCommand {
+    /// Keep the store's key in the OS keyring (asks for the passphrase once).
+    Remember,
+    /// Delete the store's key from the OS keyring: the passphrase is asked for again.
+    Forget,
+    /// Whether a keyring answers here and holds this store's key.
+    Status,
+}
+
+pub fn keyring(dir: &Path, action: &KeyringCommand, json: bool) -> anyhow::Result<()> {
+    if !dir.join(fieldbook_client::store::STORE_FILE).is_file() {
+        return Err(ClientError::NoStore(dir.to_path_buf()).into());
+    }
+    if at_rest::at_rest(dir) == AtRest::Plain {
+        bail!(
+            "this store is not encrypted, so it has no key to remember: `fieldbook encrypt` encrypts it"
+        );
+    }
+    let (remembered, said) = match action {
+        KeyringCommand::Remember => {
+            unlock_if_needed(dir)?;
+            keyring::remember(dir)?;
+            (
+                true,
+                "The key of this store is in the OS keyring: it opens on this computer without its passphrase.",
+            )
+        }
+        KeyringCommand::Forget => {
+            if keyring::forget(dir)? {
+                (
+                    false,
+                    "The key of this store left the OS keyring: its passphrase is asked for again.",
+                )
+            } else {
+                (false, "The OS keyring held no key of this store.")
+            }
+        }
+        KeyringCommand::Status => {
+            let remembered = keyring::is_remembered(dir);
+            (
+                remembered,
+                match (keyring::available(), remembered) {
+                    (false, _) => {
+                        "No OS keyring answers here: this store opens with its passphrase."
+                    }
+                    (true, true) => "The OS keyring holds the key of this store.",
+                    (true, false) => {
+                        "The OS keyring does not hold the key of this store (`fieldbook keyring remember`)."
+                    }
+                },
+            )
+        }
+    };
+    if json {
+        out!(
+            "{}",
+            serde_json::json!({"keyring": keyring::available(), "remembered": remembered})
+        );
+    } else {
+        out!("{said}");
+    }
+    Ok(())
 }

@@ -32,7 +32,8 @@ pub struct Agenda {
     pub activities: Vec<RecordView>,
 }
 
-fn parse_day(text: &str) -> Result<Date> {
+/// A calendar day given as `YYYY-MM-DD` (a clear error otherwise).
+pub fn parse_day(text: &str) -> Result<Date> {
     Date::parse(text.trim(), format_description!("[year]-[month]-[day]")).map_err(|_| {
         CoreError::InvalidValue {
             field: "today".into(),

@@ -84,6 +84,9 @@ pub struct SchemaInfo {
     pub open_stages: Vec<String>,
     pub activity_kinds: Vec<String>,
     pub quote_statuses: Vec<String>,
+    /// A case's statuses while it is still to be worked on (an open case past its due day
+    /// is overdue).
+    pub open_case_statuses: Vec<String>,
     /// The fields of a quote line.
     pub line_fields: Vec<FieldInfo>,
 }
@@ -142,6 +145,7 @@ pub fn schema_info() -> SchemaInfo {
         open_stages: strings(schema::OPEN_STAGES),
         activity_kinds: strings(schema::ACTIVITY_KINDS),
         quote_statuses: strings(schema::QUOTE_STATUSES),
+        open_case_statuses: strings(schema::OPEN_CASE_STATUSES),
         line_fields: schema::LINE_FIELDS.iter().map(field_info).collect(),
     }
 }

@@ -91,6 +91,10 @@ pub enum ClientError {
     #[error("{0}")]
     NotMergeable(String),
 
+    /// A hand-over that cannot be asked for as given (no one to receive, nothing chosen).
+    #[error("{0}")]
+    BadHandover(String),
+
     /// A write to a record this store's user may not write (it belongs to another rep): the
     /// server would refuse it.
     #[error("{id} belongs to {owner}; this store's user {user} (a {role}) may not change it")]
@@ -141,6 +145,12 @@ pub enum ClientError {
     /// The store is encrypted and this process has not unlocked it.
     #[error("the store in {} is encrypted: unlock it with its passphrase", .0.display())]
     Locked(PathBuf),
+
+    /// No OS keyring answers here (no session bus, a headless machine, or turned off).
+    #[error(
+        "no OS keyring is available here ({0}): the passphrase stays the way to unlock this store"
+    )]
+    NoKeyring(String),
 
     #[error("the passphrase does not open this store")]
     WrongPassphrase,
@@ -310,6 +320,7 @@ impl ClientError {
             | ClientError::UnreadableFile { .. }
             | ClientError::MissingColumn { .. }
             | ClientError::NotMergeable(_)
+            | ClientError::BadHandover(_)
             | ClientError::NotYours { .. } => true,
             ClientError::ImportStopped { source, .. } => source.is_bad_input(),
             ClientError::Server { status, .. } => (400..500).contains(status),
@@ -321,6 +332,7 @@ impl ClientError {
             | ClientError::DamagedStore(_)
             | ClientError::StoreWiped
             | ClientError::Locked(_)
+            | ClientError::NoKeyring(_)
             | ClientError::StoreInUse(_)
             | ClientError::Sqlite(_)
             | ClientError::Io { .. }

@@ -25,6 +25,9 @@
 //! - [`describe`]: the field contract as data, for programs that build forms from it.
 //! - [`reminders`]: renewals, reorders and overdue cases due today; dismiss, snooze, renew.
 //! - [`report`]: the managers' reports over this device's copy, and exchange rates.
+//! - [`handover`]: moving accounts to another user, checked before the server counts
+//!   ([`SyncEngine::preview_reassign_accounts`]) and moves them
+//!   ([`SyncEngine::reassign_accounts`]).
 //! - [`settings`]: this device's preferences (case due days, when reminders start).
 //! - [`exchange`]: export, bundle and absorb (moving data without a server).
 //! - [`import`]: spreadsheets (CSV, XLSX) read, checked row by row and imported.
@@ -42,6 +45,7 @@ pub mod duplicates;
 pub mod edit;
 pub mod error;
 pub mod exchange;
+pub mod handover;
 pub mod import;
 mod merge;
 pub mod model;
@@ -55,9 +59,14 @@ pub mod sync;
 pub use agenda::Agenda;
 pub use error::{ClientError, RefProblem, Result, Rule};
 pub use fieldbook_core::Kind;
+/// The server's protocol types (for programs that talk to the server themselves).
+pub use fieldbook_core::protocol;
+/// The reports' settings, for programs that offer them (the dashboard).
+pub use fieldbook_core::report::{Rates, RfmRules, StaleRules};
 pub use fieldbook_core::value::FieldValue;
 pub use model::{FieldValues, RecordView};
 pub use query::{Filter, ListCursor, ListOrder, ListPage, ListQuery};
 pub use store::Store;
 pub use store::at_rest::{self, AtRest, Protection};
+pub use store::keyring;
 pub use sync::{Cancel, SyncEngine, SyncEvent, SyncReport};

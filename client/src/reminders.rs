@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 /// A reminder due today, with what a person reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DueReminder {
     #[serde(flatten)]
     pub reminder: Reminder,
@@ -29,6 +30,7 @@ pub struct DueReminder {
 
 /// What the renewal action made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Renewed {
     /// The deal renewed.
     pub renews: Uuid,

@@ -5,44 +5,17 @@
 
 use crate::error::{ClientError, Result};
 use crate::store::Store;
-use crate::store::reports::{Activities, BookQuery, Deals};
-use fieldbook_core::report::{
-    self, ActivityWeek, CasesReport, Filter, ForecastReport, FunnelBy, FunnelReport, GroupBy,
-    Period, PipelineReport, Rates, RfmReport, RfmRules, StaleReport, StaleRules, WinRateReport,
-};
+use crate::store::reports::BookQuery;
+use fieldbook_core::report::{Filter, Money, Rates};
+pub use fieldbook_core::report::{Report, ReportKind};
 use fieldbook_core::{CoreError, money};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
-/// Which report, with its own settings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "report", rename_all = "snake_case")]
-pub enum ReportKind {
-    Pipeline {
-        by: GroupBy,
-    },
-    Forecast {
-        by: Period,
-    },
-    Winrate,
-    Stale {
-        rules: StaleRules,
-    },
-    Rfm {
-        rules: RfmRules,
-    },
-    Activity,
-    /// Leads → qualified → opportunities → won.
-    Funnel {
-        by: FunnelBy,
-    },
-    /// Open cases by priority and age; time to resolve.
-    Cases,
-}
-
 /// A report to compute.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReportRequest {
     pub kind: ReportKind,
     /// Owners and period.
@@ -54,20 +27,6 @@ pub struct ReportRequest {
     /// The day the report is for (default: today, UTC).
     #[serde(default, with = "opt_day")]
     pub today: Option<Date>,
-}
-
-/// A computed report.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "report", rename_all = "snake_case")]
-pub enum Report {
-    Pipeline(PipelineReport),
-    Forecast(ForecastReport),
-    Winrate(WinRateReport),
-    Stale(StaleReport),
-    Rfm(RfmReport),
-    Activity { weeks: Vec<ActivityWeek> },
-    Funnel(FunnelReport),
-    Cases(CasesReport),
 }
 
 mod opt_day {
@@ -158,68 +117,20 @@ impl Store {
                 })
             }
         };
-        let q = |deals, accounts, activities| BookQuery {
-            deals,
-            accounts,
-            activities,
-            leads: false,
-            cases: false,
+        let currency = rates
+            .as_ref()
+            .map(|r| r.base.clone())
+            .unwrap_or_else(|| self.settings().default_currency.clone());
+        let rfm_rates = stored.filter(|r| r.base == currency);
+        let book = self.report_book(&BookQuery {
+            needs: req.kind.needs(),
             owners: req.filter.owners.clone(),
+        })?;
+        let money = Money {
+            rates: rates.as_ref(),
+            rfm_currency: &currency,
+            rfm_rates: rfm_rates.as_ref(),
         };
-        let f = &req.filter;
-        Ok(match &req.kind {
-            ReportKind::Pipeline { by } => {
-                let book = self.report_book(&q(Deals::Open, false, Activities::None))?;
-                Report::Pipeline(report::pipeline(&book, f, *by, rates.as_ref()))
-            }
-            ReportKind::Forecast { by } => {
-                let book = self.report_book(&q(Deals::All, false, Activities::None))?;
-                Report::Forecast(report::forecast(&book, f, *by, rates.as_ref()))
-            }
-            ReportKind::Winrate => {
-                let book = self.report_book(&q(Deals::Closed, false, Activities::None))?;
-                Report::Winrate(report::winrate(&book, f, rates.as_ref()))
-            }
-            ReportKind::Stale { rules } => {
-                let book = self.report_book(&q(Deals::All, true, Activities::Latest))?;
-                Report::Stale(report::stale(&book, f, *rules, today))
-            }
-            ReportKind::Rfm { rules } => {
-                let currency = rates
-                    .as_ref()
-                    .map(|r| r.base.clone())
-                    .unwrap_or_else(|| self.settings().default_currency.clone());
-                let rfm_rates = stored.filter(|r| r.base == currency);
-                let book = self.report_book(&q(Deals::Closed, true, Activities::None))?;
-                Report::Rfm(report::rfm(
-                    &book,
-                    f,
-                    rules,
-                    &currency,
-                    rfm_rates.as_ref(),
-                    today,
-                ))
-            }
-            ReportKind::Activity => {
-                let book = self.report_book(&q(Deals::None, false, Activities::All))?;
-                Report::Activity {
-                    weeks: report::activity(&book, f),
-                }
-            }
-            ReportKind::Funnel { by } => {
-                let book = self.report_book(&BookQuery {
-                    leads: true,
-                    ..q(Deals::Closed, false, Activities::None)
-                })?;
-                Report::Funnel(report::funnel(&book, f, *by))
-            }
-            ReportKind::Cases => {
-                let book = self.report_book(&BookQuery {
-                    cases: true,
-                    ..q(Deals::None, false, Activities::None)
-                })?;
-                Report::Cases(report::cases(&book, f, today))
-            }
-        })
+        Ok(req.kind.compute(&book, &req.filter, &money, today))
     }
 }

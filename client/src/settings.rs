@@ -19,6 +19,7 @@ pub const MAX_DAYS: i64 = 3650;
 
 /// Days from a case's creation to its due date, per priority.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CaseDueDays(pub BTreeMap<String, i64>);
 
 impl Default for CaseDueDays {
@@ -45,6 +46,7 @@ impl CaseDueDays {
 
 /// When reminders start, as a store keeps it (per-account lead times live on accounts).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReminderDays {
     /// Days before a renewal date (default 60).
     pub renewal_days: i64,
@@ -118,6 +120,7 @@ pub(crate) fn case_due_days(tx: &Tx) -> Result<CaseDueDays> {
 
 /// Every setting with its value, by name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Settings {
     pub case_due_days: CaseDueDays,
     pub reminders: ReminderDays,

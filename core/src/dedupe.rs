@@ -45,6 +45,7 @@ pub enum Subject {
 
 /// Why two records look alike.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Reason {
     SameName,

@@ -295,6 +295,15 @@ fn importable(spec: &FieldSpec) -> bool {
     matches!(spec.edit, Edit::Free | Edit::CreateOnly)
 }
 
+/// The fields of `kind` a column may fill, in the schema's order.
+pub fn importable_fields(kind: Kind) -> Vec<&'static str> {
+    schema::fields(kind)
+        .iter()
+        .filter(|s| importable(s))
+        .map(|s| s.name)
+        .collect()
+}
+
 /// The row (among the first ten) that holds the headers: the first where at least half of
 /// the filled cells, and at least one, are headers known for `kind`; else the first row
 /// with anything in it.

@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 use uuid::Uuid;
 
+mod team;
+pub use team::*;
+
 /// The protocol version this build speaks. Sent with every request.
 pub const PROTOCOL_VERSION: u32 = 1;
 /// The header that carries it.
@@ -73,6 +76,7 @@ pub mod b64 {
 /// What a user may do: see and edit their own accounts (rep), their team's (manager), or
 /// everything and the product catalogue (admin).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Rep,
@@ -101,6 +105,7 @@ impl Role {
 
 /// `POST /v1/login`: a password exchanged for a device token.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LoginRequest {
     pub user: String,
     pub password: String,
@@ -109,6 +114,7 @@ pub struct LoginRequest {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LoginResponse {
     /// Bearer token for every later request; the server keeps only its hash.
     pub token: String,
@@ -248,6 +254,7 @@ pub enum PullItem {
 
 /// Every error body: a stable code and a sentence saying what to do.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ErrorBody {
     pub error: String,
     pub message: String,
@@ -255,6 +262,7 @@ pub struct ErrorBody {
 
 /// `GET /v1/me`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Me {
     pub user: String,
     pub role: Role,
@@ -264,6 +272,7 @@ pub struct Me {
 
 /// A user, as admin listings show it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UserInfo {
     pub name: String,
     pub role: Role,
@@ -288,6 +297,7 @@ pub struct NewUser {
 /// `POST /v1/admin/reassign`: every account of `from` (or only `accounts`) goes to `to`,
 /// with all their records.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReassignRequest {
     pub from: Option<String>,
     pub to: String,
@@ -296,6 +306,7 @@ pub struct ReassignRequest {
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReassignResponse {
     pub accounts: u64,
     pub records: u64,
@@ -319,6 +330,7 @@ pub struct DeactivateResponse {
 
 /// A device, as `devices` lists it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeviceInfo {
     pub device_id: Uuid,
     pub user: String,

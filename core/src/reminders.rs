@@ -63,6 +63,7 @@ impl Default for ReminderRules {
 
 /// What a reminder is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Reason {
     /// `deal` ends (contract, warranty) on `renewal_date`.
@@ -70,12 +71,14 @@ pub enum Reason {
         deal: Uuid,
         deal_name: String,
         #[serde(with = "crate::report::day")]
+        #[cfg_attr(feature = "specta", specta(type = String))]
         renewal_date: Date,
     },
     /// The account bought every ~`every_days` days, last on `last_won`.
     Reorder {
         every_days: i64,
         #[serde(with = "crate::report::day")]
+        #[cfg_attr(feature = "specta", specta(type = String))]
         last_won: Date,
         wins: u64,
     },
@@ -90,6 +93,7 @@ pub enum Reason {
 
 /// One reminder.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Reminder {
     /// Stable: `renewal:DEAL`, `reorder:ACCOUNT:LAST_WIN` (a new win makes a new one) or
     /// `case:CASE:DUE` (a new due day makes a new one).
@@ -97,6 +101,7 @@ pub struct Reminder {
     pub account_id: Uuid,
     /// The day the renewal or the reorder is due.
     #[serde(with = "crate::report::day")]
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub due: Date,
     /// Days from today to `due` (negative: passed).
     pub days_left: i64,

@@ -115,6 +115,7 @@ fuzz_target!(|data: &[u8]| {
                     bytes: rest.to_vec(),
                 }],
                 pending: 1,
+                log_id: None,
             })
             .unwrap()
         }

@@ -13,7 +13,10 @@ pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
 
 /// Every command the front-end may call, and the types and events they carry.
 pub fn builder() -> Builder<tauri::Wry> {
-    use crate::commands::{app, pipeline, quotes, records, sync};
+    use crate::commands::{
+        app, at_rest, duplicates, followup, import, pipeline, quotes, records, reports, sync,
+    };
+    use fieldbook_client::protocol;
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             app::app_info,
@@ -33,17 +36,49 @@ pub fn builder() -> Builder<tauri::Wry> {
             records::search_records,
             records::agenda,
             pipeline::pipeline_board,
+            reports::report,
+            reports::report_settings,
+            reports::account_owners,
+            reports::handover_preview,
+            reports::reassign,
+            reports::team_status,
             quotes::add_quote_line,
             quotes::set_quote_line,
             quotes::remove_quote_line,
+            followup::account_matches,
+            followup::convert_lead,
+            followup::reminders,
+            followup::dismiss_reminder,
+            followup::renew_reminder,
+            followup::preferences,
+            followup::set_preference,
             sync::sync_state,
             sync::sync_now,
             sync::login,
             sync::logout,
+            at_rest::unlock_store,
+            at_rest::protect_store,
+            at_rest::change_passphrase,
+            import::pick_import_file,
+            import::import_preview,
+            import::import_check,
+            import::import_run,
+            import::save_rejected_rows,
+            duplicates::find_duplicates,
+            duplicates::merge_records,
         ])
+        // What the web page's HTTP transport (ui/src/api/http.ts) exchanges with the server.
+        .typ::<protocol::LoginRequest>()
+        .typ::<protocol::LoginResponse>()
+        .typ::<protocol::Me>()
+        .typ::<protocol::UserInfo>()
+        .typ::<protocol::ReassignRequest>()
+        .typ::<protocol::ReassignResponse>()
+        .typ::<protocol::ErrorBody>()
         .events(collect_events![
             crate::events::RecordsChanged,
-            crate::events::SyncChanged
+            crate::events::SyncChanged,
+            crate::events::ImportProgress
         ])
 }
 

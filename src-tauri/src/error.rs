@@ -23,6 +23,16 @@ pub enum ErrorKind {
     NotLoggedIn,
     /// The server refused the sign-in or the token.
     Unauthorized,
+    /// The store is encrypted and this app has not unlocked it: the unlock screen asks for
+    /// the passphrase.
+    Locked,
+    /// The passphrase given does not open the store; nothing changed.
+    WrongPassphrase,
+    /// The new passphrase is too short (`AtRestInfo.minPassphrase`); nothing changed.
+    WeakPassphrase,
+    /// The store is open elsewhere (another program, an import running), so its protection
+    /// cannot change now; nothing changed.
+    StoreInUse,
     /// Anything else (a damaged store, a failing disk): show the message.
     Failed,
 }
@@ -54,6 +64,10 @@ impl From<ClientError> for AppError {
             ClientError::Offline { .. } => ErrorKind::Offline,
             ClientError::NotLoggedIn => ErrorKind::NotLoggedIn,
             ClientError::Unauthorized(_) => ErrorKind::Unauthorized,
+            ClientError::Locked(_) => ErrorKind::Locked,
+            ClientError::WrongPassphrase => ErrorKind::WrongPassphrase,
+            ClientError::WeakPassphrase { .. } => ErrorKind::WeakPassphrase,
+            ClientError::StoreInUse(_) => ErrorKind::StoreInUse,
             e if e.is_bad_input() => ErrorKind::BadInput,
             _ => ErrorKind::Failed,
         };

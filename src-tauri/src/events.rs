@@ -1,6 +1,6 @@
 //! What Rust tells the front-end without being asked (typed; generated into the bindings
 //! with the commands): records that changed, here or by a sync, so open screens refresh
-//! just those; and the sync state whenever it changes.
+//! just those; the sync state whenever it changes; how far an import's writes are.
 
 use crate::service::status::SyncView;
 use serde::{Deserialize, Serialize};
@@ -30,4 +30,12 @@ pub struct RecordsChanged {
 #[serde(rename_all = "camelCase")]
 pub struct SyncChanged {
     pub state: SyncView,
+}
+
+/// An import's writes so far: `done` of the `total` rows that passed the checks.
+#[derive(Clone, Debug, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProgress {
+    pub done: u64,
+    pub total: u64,
 }

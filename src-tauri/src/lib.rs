@@ -20,7 +20,8 @@
 //! - [`webview`]: how the webview draws (no GPU compositing unless asked for).
 //!
 //! Plugins: window state (size and position remembered), single instance (one window per
-//! store: a second launch focuses the first), notification.
+//! store: a second launch focuses the first), notification, dialog (the files an import
+//! reads and its report is saved to, chosen in the OS's own dialogs).
 
 pub mod bindings;
 pub mod commands;
@@ -58,6 +59,7 @@ pub fn run() -> anyhow::Result<()> {
     }
     app.plugin(window_state::plugin())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(specta.invoke_handler())
         .on_window_event(|window, event| {
             if let Some(saver) = window.try_state::<window_state::Saver>() {
@@ -76,6 +78,7 @@ pub fn run() -> anyhow::Result<()> {
                     .context("the OS gave no app-data directory: set FIELDBOOK_DATA_DIR")?,
             };
             app.manage(state::AppState::new(dir, app.handle().clone()));
+            app.manage(commands::import::ImportState::default());
             Ok(())
         })
         .build(tauri::generate_context!())

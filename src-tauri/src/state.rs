@@ -3,16 +3,20 @@
 //!
 //! The store is in the OS app-data directory (`~/.local/share/<identifier>` on Linux) unless
 //! `FIELDBOOK_DATA_DIR` names another, so the app and the `fieldbook` command can open the
-//! same store. Knows nothing of the front-end.
+//! same store. An encrypted store is opened once this process unlocked it (the unlock
+//! screen, or `FIELDBOOK_PASSPHRASE`); changing its protection closes every connection of
+//! the app to it (the UI's, the sync's), re-keys, and opens them again. Knows nothing of
+//! the front-end.
 
 use crate::error::AppError;
 use crate::events::{ChangeOrigin, RecordsChanged, SyncChanged};
 use crate::service::schedule::Timing;
 use crate::service::status::SyncView;
 use crate::service::{Sink, SyncService, Wake};
-use fieldbook_client::{ClientError, Store};
+use fieldbook_client::{ClientError, Protection, Store, at_rest};
 use std::hash::{Hash as _, Hasher as _};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use tauri::AppHandle;
 use tauri_specta::Event as _;
@@ -40,6 +44,8 @@ pub struct AppState {
     app: AppHandle,
     store: Mutex<Option<Store>>,
     service: Mutex<Option<SyncService>>,
+    /// An import runs on its own connection (the UI's stays free for reads meanwhile).
+    importing: AtomicBool,
 }
 
 /// The window's events, as the sync service reports.
@@ -63,20 +69,32 @@ impl Sink for WindowSink {
     }
 }
 
-/// Unlocks an encrypted store with `FIELDBOOK_PASSPHRASE` when it is set (scripts, the
-/// demo, tests). Without it an encrypted store answers "locked"; the app has no passphrase
-/// screen yet.
+/// Unlocks an encrypted store with its key remembered in the OS keyring, or with
+/// `FIELDBOOK_PASSPHRASE` when it is set (scripts, the demo, tests). Without either, or
+/// when neither opens the store, the store stays locked and the unlock screen asks.
 fn unlock_from_env(dir: &Path) -> Result<(), AppError> {
-    use fieldbook_client::{AtRest, at_rest};
-    if at_rest::at_rest(dir) != AtRest::Passphrase {
+    use fieldbook_client::{AtRest, keyring};
+    if at_rest::at_rest(dir) != AtRest::Passphrase || keyring::unlock(dir).unwrap_or(false) {
         return Ok(());
     }
     match std::env::var("FIELDBOOK_PASSPHRASE") {
         Ok(p) => match at_rest::unlock(dir, &p) {
-            Ok(()) | Err(ClientError::NotEncrypted(_)) => Ok(()),
+            Ok(())
+            | Err(ClientError::NotEncrypted(_))
+            | Err(ClientError::WrongPassphrase)
+            | Err(ClientError::NoStore(_)) => Ok(()),
             Err(e) => Err(e.into()),
         },
         Err(_) => Ok(()),
+    }
+}
+
+/// An import's hold on the store: its own connection may be open until this drops.
+pub struct Importing<'a>(&'a AtomicBool);
+
+impl Drop for Importing<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
     }
 }
 
@@ -87,6 +105,7 @@ impl AppState {
             app,
             store: Mutex::new(None),
             service: Mutex::new(None),
+            importing: AtomicBool::new(false),
         }
     }
 
@@ -115,15 +134,70 @@ impl AppState {
         })
     }
 
-    /// Creates the store (first run), keeps it open and starts the sync service.
-    pub fn init(&self, user: &str, currency: &str) -> Result<StoreGuard<'_>, AppError> {
+    /// Creates the store (first run), protected as asked, keeps it open and starts the
+    /// sync service.
+    pub fn init(
+        &self,
+        user: &str,
+        currency: &str,
+        protection: &Protection,
+    ) -> Result<StoreGuard<'_>, AppError> {
         let mut guard = self.lock();
-        *guard = Some(Store::init(&self.data_dir, user, currency)?);
+        *guard = Some(Store::init_with(
+            &self.data_dir,
+            user,
+            currency,
+            protection,
+        )?);
         self.start_service()?;
         Ok(StoreGuard {
             guard,
             dir: &self.data_dir,
         })
+    }
+
+    /// Unlocks the encrypted store with `passphrase` for this process, then opens it.
+    pub fn unlock(&self, passphrase: &str) -> Result<(), AppError> {
+        at_rest::unlock(&self.data_dir, passphrase)?;
+        self.store().map(drop)
+    }
+
+    /// Changes how the store is protected at rest (see the module documentation). Refused
+    /// while an import runs. The store is opened again whatever the outcome; a failed
+    /// change left it as it was.
+    pub fn reprotect(&self, protection: &Protection) -> Result<(), AppError> {
+        let mut guard = self.lock();
+        if guard.is_none() {
+            return Err(ClientError::NoStore(self.data_dir.clone()).into());
+        }
+        if self.importing.load(Ordering::SeqCst) {
+            return Err(ClientError::StoreInUse(self.data_dir.clone()).into());
+        }
+        self.shutdown();
+        *guard = None;
+        let changed = at_rest::protect(&self.data_dir, protection);
+        match Store::open(&self.data_dir) {
+            Ok(store) => {
+                *guard = Some(store);
+                self.start_service()?;
+                Ok(changed?)
+            }
+            // The change's own error says more than the reopening's.
+            Err(e) => Err(changed.err().unwrap_or(e).into()),
+        }
+    }
+
+    /// Marks an import running (on its own connection) until the answer drops; refused
+    /// while another runs or before the store is open.
+    pub fn begin_import(&self) -> Result<Importing<'_>, AppError> {
+        let guard = self.store()?;
+        guard.require()?;
+        if self.importing.swap(true, Ordering::SeqCst) {
+            return Err(AppError::failed(
+                "an import is running already: wait for it to finish",
+            ));
+        }
+        Ok(Importing(&self.importing))
     }
 
     fn start_service(&self) -> Result<(), AppError> {

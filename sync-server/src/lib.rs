@@ -37,6 +37,7 @@ pub mod names;
 pub mod ownership;
 pub mod pull;
 pub mod push;
+pub mod reporting;
 pub mod service;
 pub mod state;
 pub mod storage;
@@ -44,6 +45,8 @@ pub mod tls;
 pub mod validate;
 
 pub use error::{Result, ServerError};
+/// The web page's serving and security headers.
+pub use http::web as http_web;
 pub use http::{Limits, PENDING_HEADER, router};
 pub use service::Service;
 pub use state::AppState;
@@ -75,6 +78,6 @@ pub async fn serve_tls(
 ) -> Result<()> {
     let listener = tls::TlsListener::new(listener, tls)?;
     let limits = state.limits().clone();
-    http::serve_connections(listener, router(state), limits, shutdown).await;
+    http::serve_connections(listener, router(state.with_tls()), limits, shutdown).await;
     Ok(())
 }

@@ -77,8 +77,26 @@ fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     // Held until the server stops: `restore` refuses while it is.
     let _lock = DirLock::acquire(dir, "serve it again")?;
+    let ui_dir = match (&args.ui_dir, args.no_ui) {
+        (_, true) => None,
+        (Some(d), _) => {
+            if !d.join("index.html").is_file() {
+                anyhow::bail!(
+                    "{} holds no index.html: build the front-end (`npm run build` in ui/) or name its dist directory",
+                    d.display()
+                );
+            }
+            Some(d.clone())
+        }
+        (None, false) => fieldbook_server::http_web::default_ui_dir(),
+    };
+    match &ui_dir {
+        Some(d) => tracing::info!(ui = %d.display(), "serving the web page at /"),
+        None => tracing::info!("no web page (no built front-end): the API only"),
+    }
     let storage = Arc::new(SqliteStorage::open(dir)?);
-    let state = AppState::with_service(Service::with_policy(storage, args.policy()), args.limits());
+    let state = AppState::with_service(Service::with_policy(storage, args.policy()), args.limits())
+        .with_ui_dir(ui_dir);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -9,7 +9,7 @@ use crate::http::{Holds, Limits};
 use crate::metrics::Metrics;
 use crate::service::Service;
 use crate::storage::{SqliteStorage, Storage};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -23,6 +23,10 @@ pub struct AppState {
     service: Service,
     metrics: Arc<Metrics>,
     calls: Arc<Semaphore>,
+    /// The built front-end served at `/` (`None`: no web page).
+    ui_dir: Option<Arc<PathBuf>>,
+    /// Answers go out over TLS (the web page's headers say so: HSTS).
+    tls: bool,
     limits: Arc<Limits>,
     token_holds: Arc<Holds<String>>,
 }
@@ -39,9 +43,31 @@ impl AppState {
             service,
             metrics: Arc::new(Metrics::default()),
             calls: Arc::new(Semaphore::new(STORAGE_CALLS)),
+            ui_dir: None,
+            tls: false,
             limits: Arc::new(limits),
             token_holds: Arc::new(Holds::default()),
         }
+    }
+
+    /// Serves the built front-end in `dir` at `/` (the manager's web page).
+    pub fn with_ui_dir(mut self, dir: Option<PathBuf>) -> AppState {
+        self.ui_dir = dir.map(Arc::new);
+        self
+    }
+
+    /// Marks the state of a server speaking TLS (set by `serve_tls`).
+    pub fn with_tls(mut self) -> AppState {
+        self.tls = true;
+        self
+    }
+
+    pub fn ui_dir(&self) -> Option<&Path> {
+        self.ui_dir.as_deref().map(PathBuf::as_path)
+    }
+
+    pub fn tls(&self) -> bool {
+        self.tls
     }
 
     /// How long and how slowly clients may take, and what they may hold at once.

@@ -42,11 +42,13 @@
 //! `bootstrap`, `uiwrites`, `sync100`, `devices`, `growth`; default: all. Phase 1 always runs: the
 //! others need its device. `sync100` is phase 2, `devices` phase 3, `growth` phase 4 with
 //! its syncs). The server inherits the environment (e.g. `MALLOC_ARENA_MAX`) and logs to a
-//! file at its default level (info).
+//! file at its default level (info). `FIELDBOOK_BENCH_PASSPHRASE=...` makes the device
+//! stores encrypted (SQLCipher, issue #13), to compare bootstrap and syncs with and without.
 //! Results are written up in `BENCHMARKS.md`.
 
 use fieldbook_client::{
-    Cancel, FieldValue, FieldValues, ListQuery, Store, SyncEngine, SyncEvent, exchange,
+    Cancel, FieldValue, FieldValues, ListQuery, Protection, Store, SyncEngine, SyncEvent,
+    exchange,
 };
 use fieldbook_core::Kind;
 use fieldbook_core::demo::DemoRecord;
@@ -1185,7 +1187,7 @@ fn idle_syncs(engine: &mut SyncEngine, rounds: usize) -> Res<Vec<Duration>> {
 /// would. Every UI write must succeed; their latencies are the rows.
 fn ui_writes_during_pull(rows: &mut Vec<Row>, url: &str, tmp: &Path, expect: u64) -> Res<()> {
     let dir = tmp.join("alice-tablet");
-    let mut ui = Store::init(&dir, "alice", "EUR")?;
+    let mut ui = new_store(&dir, "alice")?;
     let own = ui.create(
         Kind::Account,
         &text_value("name", "Tablet's own account".into()),
@@ -1374,7 +1376,7 @@ fn main() -> Res<()> {
     let mut rng = StdRng::seed_from_u64(SEED);
 
     // ---- 1. alice's book: made on one device, pushed, then bootstrapped on a new one ----
-    let mut laptop = Store::init(&tmp.path().join("alice-laptop"), "alice", "EUR")?;
+    let mut laptop = new_store(&tmp.path().join("alice-laptop"), "alice")?;
     let mut last = Instant::now();
     let mut progress = |done: u64, all: u64| {
         if last.elapsed() > Duration::from_secs(10) || done == all {
@@ -1438,11 +1440,7 @@ fn main() -> Res<()> {
     );
     note_mem("after alice's book was pushed", &server, &http);
 
-    let mut phone = SyncEngine::new(Store::init(
-        &tmp.path().join("alice-phone"),
-        "alice",
-        "EUR",
-    )?);
+    let mut phone = SyncEngine::new(new_store(&tmp.path().join("alice-phone"), "alice")?);
     let t = Instant::now();
     phone.login(&server.url, "alice", PASSWORD, None)?;
     rows.push(Row::new("new device: Store::login", vec![t.elapsed()]).note("argon2 on the server"));
@@ -1853,4 +1851,13 @@ fn main() -> Res<()> {
         );
     }
     Ok(())
+}
+
+/// A device store: encrypted with `FIELDBOOK_BENCH_PASSPHRASE` when it is set, else plain.
+fn new_store(dir: &Path, user: &str) -> Res<Store> {
+    let protection = match std::env::var("FIELDBOOK_BENCH_PASSPHRASE") {
+        Ok(p) => Protection::passphrase(&p),
+        Err(_) => Protection::None,
+    };
+    Ok(Store::init_with(dir, user, "EUR", &protection)?)
 }

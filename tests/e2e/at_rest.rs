@@ -208,3 +208,63 @@ fn decrypt(dir: &Path) {
     fieldbook_client::at_rest::unlock(dir, TEST_PASSPHRASE).unwrap();
     fieldbook_client::at_rest::protect(dir, &fieldbook_client::Protection::None).unwrap();
 }
+
+/// `fieldbook keyring remember`: the store then opens without its passphrase on this
+/// computer, until `keyring forget`. Where no keyring answers (CI's main run), remembering
+/// is refused with the reason and the passphrase stays needed. `scripts/test.sh` runs this
+/// again inside a D-Bus session with gnome-keyring and FIELDBOOK_TEST_KEYRING=1.
+#[test]
+fn keyring_remembers_the_key_until_forgotten() {
+    let fb = Fb::init("alice");
+    fill(&fb);
+    let without_passphrase = |args: &[&str]| {
+        fb.cmd()
+            .env_remove("FIELDBOOK_PASSPHRASE")
+            .stdin(Stdio::null())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let status = fb.json(&["keyring", "status"]);
+    if status["keyring"] != true {
+        assert_ne!(
+            std::env::var("FIELDBOOK_TEST_KEYRING").as_deref(),
+            Ok("1"),
+            "FIELDBOOK_TEST_KEYRING=1 but no OS keyring answers"
+        );
+        let (code, err) = fb.fails(&["keyring", "remember"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.contains("no OS keyring") && err.contains("passphrase"),
+            "{err}"
+        );
+        assert!(!without_passphrase(&["list", "account"]).status.success());
+        return;
+    }
+    assert_eq!(status["remembered"], false);
+    assert!(!without_passphrase(&["list", "account"]).status.success());
+    assert!(
+        fb.ok(&["keyring", "remember"])
+            .contains("without its passphrase")
+    );
+    let out = without_passphrase(&["list", "account"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(NAME));
+    // A wrong passphrase in the environment does not matter while the key is remembered.
+    let out = fb
+        .cmd()
+        .env("FIELDBOOK_PASSPHRASE", "not the passphrase")
+        .args(["search", "秘密"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(CN));
+    // The key file on disk is unchanged: what the keyring holds is not written anywhere.
+    assert_eq!(found(fb.path()), Vec::<&str>::new());
+    assert!(fb.ok(&["keyring", "forget"]).contains("asked for again"));
+    assert_eq!(fb.json(&["keyring", "status"])["remembered"], false);
+    assert!(!without_passphrase(&["list", "account"]).status.success());
+}

@@ -48,8 +48,7 @@ impl Fb {
         fb
     }
 
-    /// A new plain (unencrypted) store for `user`: for the desktop app, which cannot
-    /// unlock an encrypted store yet.
+    /// A new plain (unencrypted) store for `user`.
     pub fn init_plain(user: &str) -> Fb {
         let fb = Fb {
             dir: tempfile::tempdir().expect("temp dir"),
@@ -295,6 +294,23 @@ impl Server {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Runs an admin command that must fail; returns its error output.
+    pub fn admin_fails(&self, args: &[&str]) -> String {
+        let out = Command::new(server_bin())
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args)
+            .env("FIELDBOOK_PASSWORD", PASSWORD)
+            .output()
+            .expect("run fieldbook-server");
+        assert!(
+            !out.status.success(),
+            "fieldbook-server {args:?} succeeded: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
     }
 
     /// Adds a user with [`PASSWORD`].

@@ -3,60 +3,16 @@
 //! bus, as a desktop session has (the single-instance plugin finds the first app there).
 
 use fieldbook_tests::Fb;
-use fieldbook_tests::window::{AppWindow, Launch, WAIT, app_bin};
-use std::io::{BufRead as _, BufReader};
+use fieldbook_tests::window::{AppWindow, Launch, SessionBus, WAIT, app_bin};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-/// A session bus of our own, stopped when dropped.
-struct SessionBus {
-    daemon: Child,
-    address: String,
-}
-
-impl SessionBus {
-    fn start() -> SessionBus {
-        let mut daemon = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start dbus-daemon (Debian package dbus)");
-        let mut address = String::new();
-        BufReader::new(daemon.stdout.take().expect("stdout"))
-            .read_line(&mut address)
-            .expect("the bus address");
-        SessionBus {
-            daemon,
-            address: address.trim().to_string(),
-        }
-    }
-
-    /// The names of the app instances registered on the bus now.
-    fn instances(&self) -> Vec<String> {
-        let out = Command::new("dbus-send")
-            .args([
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.ListNames",
-            ])
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
-            .output()
-            .expect("dbus-send");
-        String::from_utf8_lossy(&out.stdout)
-            .split('"')
-            .filter(|n| n.starts_with("com.fieldbook.desktop.") && n.ends_with(".SingleInstance"))
-            .map(str::to_string)
-            .collect()
-    }
-}
-
-impl Drop for SessionBus {
-    fn drop(&mut self) {
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
-    }
+/// The names of the app instances registered on the bus now.
+fn instances(bus: &SessionBus) -> Vec<String> {
+    bus.names()
+        .into_iter()
+        .filter(|n| n.starts_with("com.fieldbook.desktop.") && n.ends_with(".SingleInstance"))
+        .collect()
 }
 
 /// The app started directly (not through WebDriver) on `store`.
@@ -82,7 +38,7 @@ fn one_instance_per_store() {
         AppWindow::launch(Launch::new(store.path()).env("DBUS_SESSION_BUS_ADDRESS", &bus.address));
     app.wait_for("nav");
     app.wait_until(WAIT, "the first app on the bus", || {
-        (bus.instances().len() == 1).then_some(())
+        (instances(&bus).len() == 1).then_some(())
     });
 
     // The same store again: hands over to the first and exits, successfully.
@@ -97,7 +53,7 @@ fn one_instance_per_store() {
     let other = Fb::init_plain("rep");
     let mut third = start_app(&bus, other.path(), home.path());
     app.wait_until(WAIT, "a second instance on the bus", || {
-        (bus.instances().len() == 2).then_some(())
+        (instances(&bus).len() == 2).then_some(())
     });
     assert!(
         third.try_wait().expect("status").is_none(),

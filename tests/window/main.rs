@@ -3,8 +3,15 @@
 //! runs them under `xvfb-run -a`; screenshots go to `FIELDBOOK_SCREENSHOTS` (default
 //! `<target>/screenshots/`), named `SCREEN.LANGUAGE.WIDTH.png`.
 
+mod field_kinds;
+mod first_run_tls;
+mod dashboard;
+mod at_rest;
+mod data;
 mod instance;
 mod notes;
+mod notifications;
+mod print;
 mod rep_day;
 mod screens;
 mod shell;

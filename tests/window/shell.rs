@@ -23,8 +23,10 @@ fn first_run_then_shell_in_both_languages_and_widths() {
     let app = AppWindow::launch(Launch::new(store.path()));
 
     // First run: no store yet. A name of blanks is refused by Rust, shown, and changes nothing.
+    // (This store goes without a passphrase: `at_rest.rs` tests the protected first run.)
     let name = app.wait_for("input[name=user]");
     app.screenshot("first-run.en.1280");
+    app.find("input[name=protect][value=none]").click();
     name.type_text("   ");
     app.find("button[type=submit]").click();
     let alert = app.wait_for("[role=alert]");
@@ -52,7 +54,7 @@ fn first_run_then_shell_in_both_languages_and_widths() {
     assert_eq!(
         nav_labels(&app),
         [
-            "Today", "Accounts", "Pipeline", "Quotes", "Tasks", "Search", "Settings"
+            "Today", "Accounts", "Leads", "Pipeline", "Quotes", "Tasks", "Search", "Settings"
         ]
     );
     assert_eq!(
@@ -74,7 +76,9 @@ fn first_run_then_shell_in_both_languages_and_widths() {
     app.wait_for_text("[data-testid=greeting]", "您好，王芳");
     assert_eq!(
         nav_labels(&app),
-        ["今日", "客户", "商机", "报价", "任务", "搜索", "设置"]
+        [
+            "今日", "客户", "线索", "商机", "报价", "任务", "搜索", "设置"
+        ]
     );
     assert_eq!(
         app.execute("return document.documentElement.lang", json!([])),

@@ -1,4 +1,7 @@
-/** The app: opens the store, then shows the first-run form or the shell with a screen. */
+/**
+ * The app: opens the store, then shows the unlock screen (an encrypted store not unlocked
+ * yet: nothing else is reachable), the first-run form, or the shell with a screen.
+ */
 
 import { useQuery } from "@tanstack/react-query";
 import { errorMessage } from "./api/api";
@@ -8,7 +11,10 @@ import { useRoute } from "./shell/routes";
 import { Shell } from "./shell/Shell";
 import { QuickLog } from "./views/activity/QuickLog";
 import { FirstRun } from "./views/FirstRun";
+import { LeadCapture } from "./views/leads/LeadCapture";
 import { ScreenView } from "./views/pages";
+import { ReminderNotifier } from "./views/reminders/ReminderNotifier";
+import { Unlock } from "./views/security/Unlock";
 import { DueNotifier } from "./views/tasks/DueNotifier";
 
 export function App() {
@@ -27,14 +33,17 @@ export function App() {
       </div>
     );
   }
-  const { store, dataDir, version } = info.data;
-  if (!store) return <FirstRun />;
+  const { store, dataDir, version, atRest } = info.data;
+  if (atRest.locked) return <Unlock dataDir={dataDir} min={atRest.minPassphrase} />;
+  if (!store) return <FirstRun minPassphrase={atRest.minPassphrase} />;
   const pageAccount = route.screen === "accounts" ? route.id : null;
   return (
     <Shell route={route}>
       <ScreenView route={route} store={store} dataDir={dataDir} version={version} />
       <QuickLog pageAccount={pageAccount} />
+      <LeadCapture />
       <DueNotifier />
+      <ReminderNotifier />
     </Shell>
   );
 }

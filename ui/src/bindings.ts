@@ -8,7 +8,7 @@
 
 export const commands = {
 /**
- * Opens the store if there is one.
+ * Opens the store if there is one (and it is not locked).
  */
 async appInfo() : Promise<Result<AppInfo, AppError>> {
     try {
@@ -19,11 +19,12 @@ async appInfo() : Promise<Result<AppInfo, AppError>> {
 }
 },
 /**
- * First run: creates the store for `user`, with `currency` as its default currency.
+ * First run: creates the store for `user`, with `currency` as its default currency,
+ * encrypted with a key derived from `passphrase` (or plain, when it is `null`).
  */
-async initStore(user: string, currency: string) : Promise<Result<StoreInfo, AppError>> {
+async initStore(user: string, currency: string, passphrase: string | null) : Promise<Result<StoreInfo, AppError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("init_store", { user, currency }) };
+    return { status: "ok", data: await TAURI_INVOKE("init_store", { user, currency, passphrase }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -192,6 +193,72 @@ async pipelineBoard() : Promise<Result<StageSummary[], AppError>> {
 }
 },
 /**
+ * One report over this device's copy of the records its user may see.
+ */
+async report(request: ReportRequest) : Promise<Result<Report, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("report", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async reportSettings() : Promise<Result<ReportSettings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("report_settings") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The owners of the accounts this device holds (the dashboard's owner filter, the
+ * hand-over's choices).
+ */
+async accountOwners() : Promise<Result<string[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_owners") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What a hand-over would move, counted by the server (nothing written), and which devices
+ * losing the records held unsynced changes.
+ */
+async handoverPreview(handover: Handover) : Promise<Result<MovePreview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("handover_preview", { handover }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks the server to hand the accounts over; the sync then runs at once.
+ */
+async reassign(handover: Handover) : Promise<Result<Reassigned, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reassign", { handover }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Knowledge at risk: the team's users and their devices as the server last heard from
+ * them, flagged after three days without a sync or with unsynced changes.
+ */
+async teamStatus() : Promise<Result<TeamStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Adds a line to a quote (a product's line gets its name and price unless given);
  * answers the quote with its new totals.
  */
@@ -220,6 +287,88 @@ async setQuoteLine(quote: string, lineId: string, values: Partial<{ [key in stri
 async removeQuoteLine(quote: string, lineId: string) : Promise<Result<RecordView, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("remove_quote_line", { quote, lineId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Existing accounts that may be this lead's company (by normalized name), best first.
+ */
+async accountMatches(lead: string) : Promise<Result<AccountMatch[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_matches", { lead }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Converts a lead into an account (new or chosen), a contact and perhaps a deal, in one
+ * transaction.
+ */
+async convertLead(lead: string, conversion: Conversion) : Promise<Result<Converted, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("convert_lead", { lead, conversion }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The reminders due on `today` for this store's user, soonest first (dismissed and
+ * snoozed ones left out).
+ */
+async reminders(today: string) : Promise<Result<DueReminder[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reminders", { today }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Hides a reminder for good (`until` null) or until a day (snoozed); answers its key.
+ * Kept as this user's own record, so their other devices hide it too.
+ */
+async dismissReminder(key: string, until: string | null, today: string) : Promise<Result<string, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("dismiss_reminder", { key, until, today }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Turns a renewal reminder into the renewal deal (and a draft quote with the renewed
+ * deal's products), linked to the deal it renews.
+ */
+async renewReminder(key: string, today: string) : Promise<Result<Renewed, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("renew_reminder", { key, today }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * This device's follow-up preferences, each with its default when never set.
+ */
+async preferences() : Promise<Result<Settings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preferences") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets one preference by name (`reminders.renewal_days`, `reminders.reorder_days`,
+ * `case_due.PRIORITY`) to a number of days; answers them all.
+ */
+async setPreference(name: string, days: number) : Promise<Result<Settings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_preference", { name, days }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -273,6 +422,128 @@ async logout() : Promise<Result<SyncView, AppError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Unlocks the encrypted store with its passphrase and opens it. A wrong passphrase answers
+ * `wrongPassphrase` and changes nothing.
+ */
+async unlockStore(passphrase: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("unlock_store", { passphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Encrypts the plain store with a key derived from `passphrase` (a whole new file swapped
+ * in: a large store takes a while; the window stays responsive).
+ */
+async protectStore(passphrase: string) : Promise<Result<AtRestInfo, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("protect_store", { passphrase }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes the passphrase of the encrypted store: `current` must open it (checked first;
+ * nothing changes otherwise), then the store is re-keyed from `next`.
+ */
+async changePassphrase(current: string, next: string) : Promise<Result<AtRestInfo, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("change_passphrase", { current, next }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The OS's file dialog: a spreadsheet to import, or `null` when the user closed it.
+ */
+async pickImportFile() : Promise<Result<string | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pick_import_file") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * How `source` would be imported as records of `kind`: the columns mapped (guessed, or as
+ * `columns` choose) and the first rows.
+ */
+async importPreview(source: ImportSource, kind: Kind, columns: ColumnChoice[]) : Promise<Result<ImportPreviewView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_preview", { source, kind, columns }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Checks every row of `source` as `options` would import it, writing nothing: what would
+ * be refused, and the likely duplicates.
+ */
+async importCheck(source: ImportSource, kind: Kind, columns: ColumnChoice[]) : Promise<Result<ImportSummary, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_check", { source, kind, columns }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports `source`: every row checked first; under `abort` one refused row means nothing
+ * is written, under `skip` exactly the rows that pass are. `ImportProgress` events say
+ * how far the writes are.
+ */
+async importRun(source: ImportSource, kind: Kind, columns: ColumnChoice[], onError: OnError) : Promise<Result<ImportSummary, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_run", { source, kind, columns, onError }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the last import's refused rows as CSV where the user chooses (the OS's save
+ * dialog): line, reason, then the file's own columns, to fix and import again. `null`
+ * when the user closed the dialog.
+ */
+async saveRejectedRows() : Promise<Result<string | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_rejected_rows") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Likely duplicate pairs among the live records of `kind` (accounts, contacts), best
+ * first.
+ */
+async findDuplicates(kind: Kind) : Promise<Result<DuplicatePair[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("find_duplicates", { kind }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Merges `other` into `keep`: the kept record takes the other's values where it has none,
+ * or as `choices` say field by field; what referred to the other follows the kept one;
+ * the other is marked merged and deleted. One transaction; it syncs like any edit.
+ */
+async mergeRecords(keep: string, other: string, choices: FieldChoice[]) : Promise<Result<MergeReport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("merge_records", { keep, other, choices }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -280,9 +551,11 @@ async logout() : Promise<Result<SyncView, AppError>> {
 
 
 export const events = __makeEvents__<{
+importProgress: ImportProgress,
 recordsChanged: RecordsChanged,
 syncChanged: SyncChanged
 }>({
+importProgress: "import-progress",
 recordsChanged: "records-changed",
 syncChanged: "sync-changed"
 })
@@ -293,6 +566,32 @@ syncChanged: "sync-changed"
 
 /** user-defined types **/
 
+/**
+ * Which account a lead becomes part of.
+ */
+export type AccountChoice = 
+/**
+ * An account held here (chosen by the rep, perhaps among [`Store::account_matches`]).
+ */
+{ type: "existing"; id: string } | 
+/**
+ * A new account named after the lead's company.
+ */
+{ type: "new" }
+/**
+ * An existing account that may be the lead's company.
+ */
+export type AccountMatch = { id: string; name: string; 
+/**
+ * 1.0 for the same normalized name, less for a similar one.
+ */
+score: number }
+ * One owner's activities in one week.
+export type ActivityWeek = { owner: string; 
+ * ISO week, e.g. `2026-W48`.
+week: string; 
+ * Count per kind (visit, call, meeting, email, note); kinds with none are absent.
+by_kind: Partial<{ [key in string]: number }>; total: number }
 /**
  * A rep's day.
  */
@@ -322,17 +621,51 @@ closing: RecordView[];
  */
 activities: RecordView[] }
 /**
+ * Sums of money per currency, rounded to each currency's minor unit when read.
+ */
+export type Amounts = Partial<{ [key in string]: string }>
+/**
  * A command's failure as the front-end sees it.
  */
 export type AppError = { kind: ErrorKind; message: string }
 /**
- * What the app shows at start: where the store is, and the store (none before first run).
+ * What the app shows at start: where the store is, and the store (none before first run,
+ * or while it is locked: `at_rest.locked`).
  */
-export type AppInfo = { dataDir: string; store: StoreInfo | null; version: string }
+export type AppInfo = { dataDir: string; store: StoreInfo | null; version: string; atRest: AtRestInfo }
+/**
+ * How the store is protected at rest, as the unlock screen and Settings show it.
+ */
+export type AtRestInfo = { 
+/**
+ * Encrypted with a key derived from a passphrase.
+ */
+encrypted: boolean; 
+/**
+ * Encrypted, and this app has not unlocked it yet.
+ */
+locked: boolean; 
+/**
+ * The shortest passphrase accepted.
+ */
+minPassphrase: number }
 /**
  * A rule a record's current state breaks.
  */
 export type Attention = { rule: string; fields: string[]; message: string }
+export type CasesReport = { 
+/**
+ * Per priority, urgent first.
+ */
+open: OpenCases[]; resolved: Resolved[]; 
+/**
+ * Every overdue open case, most overdue first.
+ */
+overdue: OverdueCase[]; age_buckets: string[] }
+/**
+ * Days from a case's creation to its due date, per priority.
+ */
+export type CaseDueDays = Partial<{ [key in string]: number }>
 /**
  * Where changed records come from.
  */
@@ -345,6 +678,15 @@ export type ChangeOrigin =
  * A sync brought them.
  */
 "sync"
+/**
+ * A column mapped by hand: `column` is a header or a column number (from 1); `field` a
+ * field name, or empty to leave the column out.
+ */
+export type ColumnChoice = { column: string; field: string }
+/**
+ * One column of the file and the field it fills (`None`: left out).
+ */
+export type ColumnMapping = { column: string; field: string | null }
 /**
  * A field with concurrent values.
  */
@@ -369,6 +711,82 @@ at: string;
  * Whether this is the value shown until the conflict is resolved.
  */
 shown: boolean }
+/**
+ * What to convert a lead into.
+ */
+export type Conversion = { account: AccountChoice; 
+/**
+ * Fields of an opportunity to open on the account (`name` required; its stage is
+ * `qualified` unless given); `None`: no opportunity.
+ */
+opportunity: Partial<{ [key in string]: FieldValue | null }> | null }
+/**
+ * What a conversion made.
+ */
+export type Converted = { lead: string; account: string; 
+/**
+ * Whether the account was made by the conversion.
+ */
+account_created: boolean; contact: string; opportunity: string | null }
+/**
+ * A reminder due today, with what a person reads.
+ */
+export type DueReminder = ({ 
+/**
+ * Stable: `renewal:DEAL`, `reorder:ACCOUNT:LAST_WIN` (a new win makes a new one) or
+ * `case:CASE:DUE` (a new due day makes a new one).
+ */
+key: string; account_id: string; 
+/**
+ * The day the renewal or the reorder is due.
+ */
+due: string; 
+/**
+ * Days from today to `due` (negative: passed).
+ */
+days_left: number; reason: Reason }) & { 
+/**
+ * The account's name.
+ */
+account: string; 
+/**
+ * The reason in English words ("bought every ~42 days; last 2026-10-03").
+ */
+text: string }
+ * How money was added up in a report.
+export type Currencies = 
+ * Each currency apart (no rates given).
+{ mode: "per_currency" } | 
+ * Converted into `base` with the given rates; currencies without a rate stay apart
+ * (listed in `unconverted`).
+{ mode: "converted"; base: string; rates: Partial<{ [key in string]: string }>; unconverted: string[] }
+ * A device, as `devices` lists it.
+export type DeviceInfo = { device_id: string; user: string; name: string; 
+ * RFC 3339, or `None` if it never synced.
+last_sync: string | null; 
+ * Changes it held at its last contact.
+pending: number; 
+ * Whether it has handed over and wiped (a deactivated user's device).
+wiped: boolean }
+ * One device and whether it holds knowledge at risk.
+export type DeviceStatus = { device_id: string; name: string; 
+ * Its last completed sync (RFC 3339), or `None` if it never synced.
+last_sync: string | null; 
+ * Whole days since `last_sync` (`None`: never synced).
+days_since_sync: number | null; 
+ * Changes it held at its last contact.
+pending: number; 
+ * It handed over and wiped its copy.
+wiped: boolean; 
+ * Why it is flagged (empty: it is not; a wiped device never is).
+warnings: RiskWarning[] }
+ * Every error body: a stable code and a sentence saying what to do.
+export type ErrorBody = { error: string; message: string }
+ * Two live records that likely are one. `a` is the older (ids grow with time), so the
+ * one usually kept.
+export type DuplicatePair = { a: string; a_name: string; b: string; b_name: string; 
+ * From 0.5 (likely) to 1.
+score: number; reasons: Reason[] }
 /**
  * What went wrong, in the terms a screen reacts to.
  */
@@ -402,9 +820,31 @@ export type ErrorKind =
  */
 "unauthorized" | 
 /**
+ * The store is encrypted and this app has not unlocked it: the unlock screen asks for
+ * the passphrase.
+ */
+"locked" | 
+/**
+ * The passphrase given does not open the store; nothing changed.
+ */
+"wrongPassphrase" | 
+/**
+ * The new passphrase is too short (`AtRestInfo.minPassphrase`); nothing changed.
+ */
+"weakPassphrase" | 
+/**
+ * The store is open elsewhere (another program, an import running), so its protection
+ * cannot change now; nothing changed.
+ */
+"storeInUse" | 
+/**
  * Anything else (a damaged store, a failing disk): show the message.
  */
 "failed"
+/**
+ * A field whose value is chosen by hand (`Other` takes the other's value, even none).
+ */
+export type FieldChoice = { field: string; side: Side }
 /**
  * One field of a kind.
  */
@@ -464,6 +904,71 @@ number | string | string[]
  */
 export type Filter = { field: string; value: FieldValue | null }
 /**
+ * One period of the forecast.
+ */
+export type ForecastPeriod = { 
+/**
+ * `2026-11` or `2026-Q4`.
+ */
+period: string; closed: Amounts; commit: Amounts; best_case: Amounts; 
+/**
+ * Deals counted (won and open).
+ */
+deals: number }
+/**
+ * The forecast, periods in time order.
+ */
+export type ForecastReport = { by: Period; periods: ForecastPeriod[]; currencies: Currencies }
+/**
+ * How the funnel is broken down.
+ */
+export type FunnelBy = "owner" | "source"
+/**
+ * The funnel per group (by name), and the total.
+ */
+export type FunnelReport = { by: FunnelBy; groups: FunnelRow[]; total: FunnelRow }
+/**
+ * One group's funnel (or the total's).
+ */
+export type FunnelRow = { 
+/**
+ * The owner or the source (`total` for the whole).
+ */
+group: string; leads: number; qualified: number; opportunities: number; won: number; 
+/**
+ * qualified / leads, in percent with one decimal (`None` with no lead).
+ */
+qualified_rate: string | null; 
+/**
+ * opportunities / qualified.
+ */
+opportunity_rate: string | null; 
+/**
+ * won / opportunities.
+ */
+win_rate: string | null; 
+/**
+ * won / leads: from a lead to a won deal.
+ */
+overall_rate: string | null }
+/**
+ * How the pipeline is split.
+ */
+export type GroupBy = "stage" | "owner"
+/**
+ * What to hand over: the named accounts (each with what hangs on it), or, with none
+ * named, everything `from` owns.
+ */
+export type Handover = { 
+/**
+ * Whose records move (required when no account is named).
+ */
+from: string | null; accounts: string[]; 
+/**
+ * Who receives them.
+ */
+to: string }
+/**
  * One field changed by one change.
  */
 export type HistoryEntry = { 
@@ -480,6 +985,47 @@ change: string;
  * it went through the server, signed in as `by`.
  */
 received_at: string | null }
+/**
+ * A file as the import would read it: how, its header row and mapping, its first rows.
+ */
+export type ImportPreviewView = { fileName: string; 
+/**
+ * The encoding the file was read with (CSV; `null` for a workbook).
+ */
+encoding: string | null; 
+/**
+ * The line (CSV) or row (workbook) of the headers, from 1.
+ */
+headerLine: number; columns: ColumnMapping[]; rows: string[][]; 
+/**
+ * Rows below the headers with something in them.
+ */
+totalRows: number; 
+/**
+ * Required fields no column fills yet: the import is refused until one does.
+ */
+missing: string[]; 
+/**
+ * The fields a column may fill.
+ */
+importable: string[] }
+/**
+ * An import's writes so far: `done` of the `total` rows that passed the checks.
+ */
+export type ImportProgress = { done: number; total: number }
+/**
+ * The file the wizard imports, and how to read it.
+ */
+export type ImportSource = { path: string; 
+/**
+ * A CSV file's encoding (`utf-8`, `utf-16le`, `utf-16be`, `gb18030`); `null`: detected.
+ */
+encoding: string | null }
+/**
+ * What an import did, or (a check) would do; at most [`LISTED`] refused rows and likely
+ * duplicates listed, the counts say how many there are.
+ */
+export type ImportSummary = { kind: Kind; rows: number; valid: number; imported: number; rejectedCount: number; rejected: RejectedRow[]; headers: string[]; duplicatesFound: number; duplicates: LikelyDuplicate[]; dryRun: boolean; aborted: boolean }
 /**
  * A kind of record. Its `as_str` name is part of the public contract (CLI, exports, sync).
  */
@@ -511,6 +1057,18 @@ title_field: string; fields: FieldInfo[];
  * screens that list records for people leave them out.
  */
 personal: boolean }
+/**
+ * A new record that looks like another: a record held here, or another row of the file.
+ */
+export type LikelyDuplicate = { line: number; 
+/**
+ * The id the row's record has (not written in a dry run).
+ */
+id: string; name: string; other_id: string; 
+/**
+ * The other's line, when it is a row of the file too.
+ */
+other_line: number | null; other_name: string; score: number; reasons: Reason[] }
 /**
  * Where the next page starts: the sort value and the id of the last record of a page.
  */
@@ -568,6 +1126,65 @@ after: ListCursor | null }
  */
 export type LoginOutcome = { state: SyncView | null; problem: SyncProblem | null }
 /**
+ * `POST /v1/login`: a password exchanged for a device token.
+ */
+export type LoginRequest = { user: string; password: string; 
+/**
+ * A name people recognise ("alice's laptop").
+ */
+device_name: string }
+export type LoginResponse = { 
+/**
+ * Bearer token for every later request; the server keeps only its hash.
+ */
+token: string; device_id: string; user: string; role: Role; team: string | null }
+/**
+ * `GET /v1/me`.
+ */
+export type Me = { user: string; role: Role; team: string | null; device_id: string }
+/**
+ * One user, as `GET /v1/team` shows them.
+ */
+export type MemberStatus = { user: string; role: Role; team: string | null; active: boolean; successor: string | null; 
+/**
+ * Accounts they own on the server.
+ */
+accounts: number; 
+/**
+ * Records they own on the server (accounts included).
+ */
+records: number; 
+/**
+ * Their devices, newest sync first.
+ */
+devices: DeviceStatus[] }
+/**
+ * What a reassignment or a departure would do, worked out with the same rules and
+ * nothing written.
+ */
+export type MovePreview = { 
+/**
+ * Who the records would go to.
+ */
+to: string; accounts: number; records: number; 
+/**
+ * Records per kind.
+ */
+kinds: Partial<{ [key in Kind]: number }>; 
+/**
+ * Devices of the user(s) losing the records that held unsynced changes at their last
+ * contact (not wiped): what they still hold reaches the company only at their next
+ * sync (or handover).
+ */
+devices_with_pending: DeviceInfo[] }
+ * What a merge did.
+export type MergeReport = { kind: Kind; kept: string; merged: string; 
+ * Fields of the kept record set from the other (or combined: tags, notes).
+fields: string[]; moved: Moved[]; relinked: Relinked[] }
+ * A record created again under the kept record (its parent field is fixed at creation),
+ * the old one linked to it by `merged_into` and deleted.
+export type Moved = { kind: Kind; from: string; to: string }
+/**
  * What an edit of the notes answers.
  */
 export type NotesSaved = { 
@@ -579,6 +1196,45 @@ record: RecordView;
  * Where the notes read exactly the text just saved: the next edit starts there.
  */
 heads: string[] }
+/**
+ * Open cases of one priority.
+ */
+export type OpenCases = { priority: string; open: number; overdue: number; 
+/**
+ * Counts per age group, in the order of [`AGE_BUCKETS`].
+ */
+by_age: number[]; 
+/**
+ * The oldest open case's age in days.
+ */
+oldest_days: number | null }
+/**
+ * One overdue case, for the list under the figures.
+ */
+export type OverdueCase = { id: string; subject: string; account_id: string; owner: string; assignee: string | null; priority: string; due: string; days_overdue: number }
+/**
+ * The length of a forecast period.
+ */
+export type Period = "month" | "quarter"
+/**
+ * The pipeline: one row per open stage (all four, in order) or per owner (by name), and
+ * the total.
+ */
+export type PipelineReport = { by: GroupBy; rows: PipelineRow[]; total: PipelineRow; currencies: Currencies }
+/**
+ * One stage's (or owner's) open deals.
+ */
+export type PipelineRow = { 
+/**
+ * The stage or the owner.
+ */
+group: string; count: number; amount: Amounts; weighted: Amounts }
+ * What to do with the other rows when a row is refused.
+export type OnError = 
+ * Import exactly the rows that pass; report the others.
+"skip" | 
+ * Import nothing if any row is refused.
+"abort"
 /**
  * Why the last sync or sign-in failed, in terms the user can act on.
  */
@@ -632,6 +1288,32 @@ total: string | null }
  */
 export type QuoteTotals = { subtotal: string; tax: string; total: string }
 /**
+ * What a reminder is about.
+ */
+export type Reason = 
+/**
+ * `deal` ends (contract, warranty) on `renewal_date`.
+ */
+{ type: "renewal"; deal: string; deal_name: string; renewal_date: string } | 
+/**
+ * The account bought every ~`every_days` days, last on `last_won`.
+ */
+{ type: "reorder"; every_days: number; last_won: string; wins: number } | 
+/**
+ * An open case was due on the reminder's `due` day.
+ */
+{ type: "overdue_case"; case: string; subject: string; priority: string; assignee: string | null }
+ * Exchange rates: one unit of a currency is worth `rate` units of `base`.
+export type Rates = { base: string; rates: Partial<{ [key in string]: string }> }
+ * `POST /v1/admin/reassign`: every account of `from` (or only `accounts`) goes to `to`,
+ * with all their records.
+export type ReassignRequest = { from: string | null; to: string; accounts?: string[] }
+export type ReassignResponse = { accounts: number; records: number }
+ * What the server moved.
+export type Reassigned = { accounts: number; records: number }
+ * Why two records look alike.
+export type Reason = { reason: "same_name" } | { reason: "similar_name"; similarity: number } | { reason: "same_phone" } | { reason: "same_email" } | { reason: "same_domain"; domain: string }
+/**
  * A record: every field, computed values and metadata (as `show` and lists return it).
  */
 export type RecordView = { id: string; kind: Kind; 
@@ -682,6 +1364,97 @@ attention: Attention[] }
  */
 export type RecordsChanged = { ids: string[]; removed: string[]; origin: ChangeOrigin }
 /**
+ * When reminders start, as a store keeps it (per-account lead times live on accounts).
+ */
+export type ReminderDays = { 
+/**
+ * Days before a renewal date (default 60).
+ */
+renewal_days: number; 
+/**
+ * Days before a predicted reorder (default 14).
+ */
+reorder_days: number }
+/**
+ * What the renewal action made.
+ */
+export type Renewed = { 
+/**
+ * The deal renewed.
+ */
+renews: string; opportunity: string; 
+/**
+ * The draft quote with the products of the renewed deal's quote, if it had one.
+ */
+quote: string | null }
+ * A computed report.
+export type Report = ({ report: "pipeline" } & PipelineReport) | ({ report: "forecast" } & ForecastReport) | ({ report: "winrate" } & WinRateReport) | ({ report: "stale" } & StaleReport) | ({ report: "rfm" } & RfmReport) | { report: "activity"; weeks: ActivityWeek[] } | ({ report: "funnel" } & FunnelReport) | ({ report: "cases" } & CasesReport)
+ * Which records a report covers, besides what the user may see.
+export type ReportFilter = { 
+ * Only these owners (a team is its members); `None`: everyone visible.
+owners: string[] | null; 
+ * First day of the period (inclusive), on the date each report names.
+from: string | null; 
+ * Last day of the period (inclusive).
+to: string | null }
+ * Which report, with its own settings.
+export type ReportKind = { report: "pipeline"; by: GroupBy } | { report: "forecast"; by: Period } | { report: "winrate" } | { report: "stale"; rules: StaleRules } | { report: "rfm"; rules: RfmRules } | { report: "activity" } | 
+ * Leads → qualified → opportunities → won.
+{ report: "funnel"; by: FunnelBy } | 
+ * Open cases by priority and age; time to resolve.
+{ report: "cases" }
+ * A report to compute.
+export type ReportRequest = { kind: ReportKind; 
+ * Owners and period.
+filter: ReportFilter; 
+ * Convert money into this currency with the store's rates (their base must be it);
+ * `None`: per currency. RFM's monetary value is always in one currency: this one, or
+ * the store's default.
+currency: string | null; 
+ * The day the report is for (default: today, UTC).
+today?: string | null }
+ * What the dashboard starts from: the default rules of the stale and RFM reports, the
+ * store's currency and its exchange rates (whether "converted" can be offered).
+export type ReportSettings = { stale: StaleRules; rfm: RfmRules; default_currency: string; rates: Rates | null }
+ * Resolved cases of one priority.
+export type Resolved = { priority: string; resolved: number; 
+ * Mean days from logged to resolved, one decimal.
+avg_days: string | null; 
+ * Median days (the mean of the middle two when even, one decimal).
+median_days: string | null; 
+ * Resolved after their due day.
+late: number }
+export type RfmAccount = { id: string; name: string; owner: string; last_won: string; recency_days: number; frequency: number; monetary: string; r: number; f: number; m: number; segment: string }
+export type RfmReport = { today: string; rules: RfmRules; 
+ * The currency of `monetary`.
+currency: string; 
+ * Scored accounts, most valuable first (by R+F+M, then amount, then name).
+accounts: RfmAccount[]; 
+ * Accounts with no won deal (not scored).
+unscored: number; 
+ * Currencies of won deals left out of `monetary` for want of a rate.
+left_out: string[] }
+ * The window and the segment rules.
+export type RfmRules = { window_days: number; segments: SegmentRule[] }
+ * Why a device is flagged.
+export type RiskWarning = 
+ * No sync for `warn_days` days or more, or never.
+"not_synced" | 
+ * Held changes the server does not have at its last contact.
+"pending"
+ * What a user may do: see and edit their own accounts (rep), their team's (manager), or
+ * everything and the product catalogue (admin).
+export type Role = "rep" | "manager" | "admin"
+ * A row that was not imported, and why (every problem it has).
+export type RejectedRow = { 
+ * The line (CSV) or row (XLSX) as the user's program shows it.
+line: number; reason: string; 
+ * The row's cells, as read.
+cells: string[] }
+ * A record whose reference was pointed at the kept record (or cleared, when it was the
+ * kept record's own reference to the other).
+export type Relinked = { kind: Kind; id: string; field: string }
+/**
  * The whole contract.
  */
 export type SchemaInfo = { kinds: KindInfo[]; 
@@ -690,13 +1463,33 @@ export type SchemaInfo = { kinds: KindInfo[];
  */
 stages: string[]; open_stages: string[]; activity_kinds: string[]; quote_statuses: string[]; 
 /**
+ * A case's statuses while it is still to be worked on (an open case past its due day
+ * is overdue).
+ */
+open_case_statuses: string[]; 
+/**
  * The fields of a quote line.
  */
 line_fields: FieldInfo[] }
 /**
+ * Scores from `min` to `max` (inclusive).
+ */
+export type ScoreRange = { min: number; max: number }
+/**
  * One search result.
  */
 export type SearchHit = { id: string; kind: Kind; title: string; account_id: string | null }
+/**
+ * Every setting with its value, by name.
+ */
+export type Settings = { case_due_days: CaseDueDays; reminders: ReminderDays }
+ * A segment and the scores it takes.
+export type SegmentRule = { 
+/**
+ * `mvc`, `at_risk`, `mgc`, or a name of the company's own.
+segment: string; r: ScoreRange; f: ScoreRange; m: ScoreRange }
+ * Which record a field's value comes from.
+export type Side = "keep" | "other"
 /**
  * One stage of the open pipeline.
  */
@@ -709,6 +1502,29 @@ amount: Partial<{ [key in string]: string }>;
  * Sum of amount × probability, per currency.
  */
 weighted: Partial<{ [key in string]: string }> }
+export type StaleAccount = { id: string; name: string; owner: string; last_activity: string | null; last_won: string | null; 
+/**
+ * Days since the later of its last activity and last win (or its creation).
+ */
+days_quiet: number }
+export type StaleDeal = { id: string; name: string; account_id: string; owner: string; stage: string; amount: string | null; currency: string; close_date: string | null; last_activity: string | null; 
+/**
+ * Days since the last activity on it (or its creation).
+ */
+days_quiet: number; 
+/**
+ * Quiet for longer than the rule allows.
+ */
+quiet: boolean; 
+/**
+ * Its close date has passed while it is still open.
+ */
+overdue: boolean }
+export type StaleReport = { today: string; rules: StaleRules; deals: StaleDeal[]; accounts: StaleAccount[] }
+/**
+ * How long is too quiet.
+ */
+export type StaleRules = { deal_days: number; account_days: number }
 /**
  * The open store's settings.
  */
@@ -774,6 +1590,11 @@ server: string | null;
  */
 user: string | null; 
 /**
+ * The user's role at the last sign-in (`rep`, `manager`, `admin`); `None` when signed
+ * out. The team dashboard is offered to managers and admins.
+ */
+role: string | null; 
+/**
  * RFC 3339 time of the last sync that completed.
  */
 lastSync: string | null; 
@@ -785,6 +1606,52 @@ pending: number;
  * Why the last attempt failed, until one succeeds.
  */
 problem: SyncProblem | null }
+/**
+ * `GET /v1/team`: per user the asker may see, their devices and what they may hold that
+ * the company does not have yet.
+ */
+export type TeamStatus = { 
+/**
+ * When the server worked it out (RFC 3339, UTC).
+ */
+as_of: string; 
+/**
+ * A device is flagged after this many days without a sync.
+ */
+warn_days: number; 
+/**
+ * By name.
+ */
+members: MemberStatus[]; 
+/**
+ * How many devices are flagged, over all members.
+ */
+at_risk: number }
+/**
+ * A user, as admin listings show it.
+ */
+export type UserInfo = { name: string; role: Role; team: string | null; active: boolean; successor: string | null }
+/**
+ * One owner's closed deals.
+ */
+export type WinRate = { owner: string; won: number; lost: number; 
+/**
+ * won / (won + lost), in percent with one decimal.
+ */
+rate_by_count: string; won_amount: Amounts; lost_amount: Amounts; 
+/**
+ * won amount / (won + lost amount) in percent with one decimal, per currency (or in
+ * the base currency when converted).
+ */
+rate_by_amount: Partial<{ [key in string]: string }>; 
+/**
+ * Average days from creation to the win, one decimal; `None` with no win.
+ */
+avg_days_to_win: string | null }
+/**
+ * Win rates, owners by name.
+ */
+export type WinRateReport = { owners: WinRate[]; currencies: Currencies }
 
 /** tauri-specta globals **/
 

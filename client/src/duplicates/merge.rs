@@ -26,6 +26,7 @@ use uuid::Uuid;
 
 /// Which record a field's value comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     Keep,
@@ -34,6 +35,7 @@ pub enum Side {
 
 /// A field whose value is chosen by hand (`Other` takes the other's value, even none).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldChoice {
     pub field: String,
     pub side: Side,
@@ -42,6 +44,7 @@ pub struct FieldChoice {
 /// A record created again under the kept record (its parent field is fixed at creation),
 /// the old one linked to it by `merged_into` and deleted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Moved {
     pub kind: Kind,
     pub from: Uuid,
@@ -51,6 +54,7 @@ pub struct Moved {
 /// A record whose reference was pointed at the kept record (or cleared, when it was the
 /// kept record's own reference to the other).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Relinked {
     pub kind: Kind,
     pub id: Uuid,
@@ -59,6 +63,7 @@ pub struct Relinked {
 
 /// What a merge did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MergeReport {
     pub kind: Kind,
     pub kept: Uuid,

@@ -25,6 +25,7 @@ use uuid::Uuid;
 /// Two live records that likely are one. `a` is the older (ids grow with time), so the
 /// one usually kept.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DuplicatePair {
     pub a: Uuid,
     pub a_name: String,

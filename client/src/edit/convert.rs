@@ -26,6 +26,7 @@ pub const MAX_MATCHES: usize = 5;
 
 /// Which account a lead becomes part of.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AccountChoice {
     /// An account held here (chosen by the rep, perhaps among [`Store::account_matches`]).
@@ -36,6 +37,7 @@ pub enum AccountChoice {
 
 /// What to convert a lead into.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Conversion {
     pub account: AccountChoice,
     /// Fields of an opportunity to open on the account (`name` required; its stage is
@@ -45,6 +47,7 @@ pub struct Conversion {
 
 /// What a conversion made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Converted {
     pub lead: Uuid,
     pub account: Uuid,
@@ -56,6 +59,7 @@ pub struct Converted {
 
 /// An existing account that may be the lead's company.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AccountMatch {
     pub id: Uuid,
     pub name: String,

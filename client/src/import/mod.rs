@@ -33,6 +33,7 @@ use uuid::Uuid;
 
 /// What to do with the other rows when a row is refused.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum OnError {
     /// Import exactly the rows that pass; report the others.
@@ -45,6 +46,7 @@ pub enum OnError {
 /// A column mapped by hand: `column` is a header or a column number (from 1); `field` a
 /// field name, or empty to leave the column out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ColumnChoice {
     pub column: String,
     pub field: String,
@@ -59,6 +61,7 @@ const OPTIMIZE_FROM: u64 = 5 * write::BATCH as u64;
 
 /// What an import is asked to do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportOptions {
     pub kind: Kind,
     /// Columns mapped by hand, over the guesses.
@@ -70,6 +73,7 @@ pub struct ImportOptions {
 
 /// One column of the file and the field it fills (`None`: left out).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ColumnMapping {
     pub column: String,
     pub field: Option<String>,
@@ -77,16 +81,22 @@ pub struct ColumnMapping {
 
 /// How a file would be read: its header row, each column's field, its first rows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportPreview {
     /// The line (CSV) or row (XLSX) of the headers, from 1.
     pub header_line: u64,
     pub columns: Vec<ColumnMapping>,
     /// The first rows below the headers, as read.
     pub rows: Vec<Vec<String>>,
+    /// Required fields no column fills yet (an import refuses the file until one does).
+    pub missing: Vec<String>,
+    /// The fields a column may fill.
+    pub importable: Vec<String>,
 }
 
 /// A row that was not imported, and why (every problem it has).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RejectedRow {
     /// The line (CSV) or row (XLSX) as the user's program shows it.
     pub line: u64,
@@ -97,6 +107,7 @@ pub struct RejectedRow {
 
 /// A new record that looks like another: a record held here, or another row of the file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LikelyDuplicate {
     pub line: u64,
     /// The id the row's record has (not written in a dry run).
@@ -112,6 +123,7 @@ pub struct LikelyDuplicate {
 
 /// What an import did (or, in a dry run, would do).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportReport {
     pub kind: Kind,
     pub header_line: u64,
@@ -190,20 +202,34 @@ fn layout(table: &Table, kind: Kind, columns: &[ColumnChoice]) -> Result<Layout>
         })
         .collect();
     let mapping = mapping::map_columns(kind, &headers, &overrides)?;
-    for spec in schema::fields(kind).iter().filter(|s| s.required) {
-        if !mapping.iter().flatten().any(|s| s.name == spec.name) {
-            return Err(ClientError::MissingColumn {
-                kind,
-                field: spec.name.into(),
-                columns: headers.join(", "),
-            });
-        }
-    }
     Ok(Layout {
         header,
         headers,
         mapping,
     })
+}
+
+impl Layout {
+    /// Required fields of `kind` no column fills.
+    fn missing(&self, kind: Kind) -> Vec<&'static str> {
+        schema::fields(kind)
+            .iter()
+            .filter(|s| s.required && !self.mapping.iter().flatten().any(|m| m.name == s.name))
+            .map(|s| s.name)
+            .collect()
+    }
+
+    /// Refuses a file that leaves a required field without a column.
+    fn complete(self, kind: Kind) -> Result<Layout> {
+        match self.missing(kind).first() {
+            Some(field) => Err(ClientError::MissingColumn {
+                kind,
+                field: (*field).into(),
+                columns: self.headers.join(", "),
+            }),
+            None => Ok(self),
+        }
+    }
 }
 
 fn column_mappings(l: &Layout) -> Vec<ColumnMapping> {
@@ -219,7 +245,8 @@ fn column_mappings(l: &Layout) -> Vec<ColumnMapping> {
 
 impl Store {
     /// How `table` would be imported as records of `kind`: the header row, each column's
-    /// field (guessed, or as `columns` choose), and the first `sample` rows.
+    /// field (guessed, or as `columns` choose), the first `sample` rows, and the required
+    /// fields still without a column (so a mapping can be completed by hand).
     pub fn import_preview(
         &self,
         table: &Table,
@@ -235,6 +262,11 @@ impl Store {
                 .iter()
                 .take(sample)
                 .map(|r| r.cells.clone())
+                .collect(),
+            missing: l.missing(kind).into_iter().map(String::from).collect(),
+            importable: mapping::importable_fields(kind)
+                .into_iter()
+                .map(String::from)
                 .collect(),
         })
     }
@@ -253,7 +285,7 @@ impl Store {
             self.writable()?;
         }
         self.may_write_kind(kind)?;
-        let l = layout(table, kind, &options.columns)?;
+        let l = layout(table, kind, &options.columns)?.complete(kind)?;
         let data: Vec<&Row> = table.rows[l.header + 1..]
             .iter()
             .filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()))

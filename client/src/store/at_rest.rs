@@ -80,6 +80,16 @@ pub enum AtRest {
 pub(crate) struct Key(Zeroizing<[u8; 32]>);
 
 impl Key {
+    /// A key read back from elsewhere (the OS keyring): exactly 32 bytes, or none.
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Key> {
+        let array: [u8; 32] = bytes.try_into().ok()?;
+        Some(Key(Zeroizing::new(array)))
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.0[..]
+    }
+
     /// The `PRAGMA key` value: a raw key in SQLCipher's blob-literal form (no second
     /// derivation inside SQLCipher).
     fn pragma(&self) -> Zeroizing<String> {
@@ -189,6 +199,32 @@ pub fn unlock(dir: &Path, passphrase: &str) -> Result<()> {
         }
     }
     Err(ClientError::WrongPassphrase)
+}
+
+/// Unlocks the store in `dir` with a key kept elsewhere (the OS keyring): whether it
+/// opens the store.
+pub(crate) fn unlock_with_key(dir: &Path, key: Key) -> Result<bool> {
+    let path = dir.join(super::STORE_FILE);
+    if !path.is_file() {
+        return Err(ClientError::NoStore(dir.to_path_buf()));
+    }
+    if settle(dir)? || !opens(&path, Some(&key))? {
+        return Ok(false);
+    }
+    // The key of the key file opens the store: a swap to a new key never took place.
+    finish_swap(dir, &dir.join(KEY_FILE))?;
+    unlocked().lock().insert(canonical(dir)?, key);
+    Ok(true)
+}
+
+/// The salt of the store's current key file (it names the key in the OS keyring).
+pub(crate) fn current_salt(dir: &Path) -> Result<Option<String>> {
+    for name in [KEY_FILE, NEW_KEY_FILE] {
+        if let Some(file) = KeyFile::read(&dir.join(name))? {
+            return Ok(Some(file.salt));
+        }
+    }
+    Ok(None)
 }
 
 /// Whether the store in `dir` is a plain file, finishing a change of protection a kill
@@ -366,6 +402,8 @@ pub fn protect(dir: &Path, protection: &Protection) -> Result<()> {
     }
     let old_key = key_for(dir)?;
     let new = new_key(protection)?;
+    let old_salt = current_salt(dir)?;
+    let was_remembered = old_salt.is_some() && super::keyring::is_remembered(dir);
     let new_key_ref = new.as_ref().map(|(k, _)| k);
 
     // The old file, locked for good: no other connection may be open, none may open it
@@ -428,7 +466,19 @@ pub fn protect(dir: &Path, protection: &Protection) -> Result<()> {
     )?;
     drop(old);
     drop(held);
-    remember(dir, new.map(|(k, _)| k))
+    let encrypted = new.is_some();
+    remember(dir, new.map(|(k, _)| k))?;
+    // The keyring follows: the old key's entry goes, the new key is remembered if the old
+    // one was. A keyring that fails here costs a passphrase prompt, never the store.
+    if was_remembered {
+        if let Some(salt) = &old_salt {
+            let _ = super::keyring::forget_salt(salt);
+        }
+        if encrypted {
+            let _ = super::keyring::remember(dir);
+        }
+    }
+    Ok(())
 }
 
 /// A connection holding the file at `path` locked (exclusive locking mode: it keeps the

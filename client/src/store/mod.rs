@@ -15,6 +15,7 @@ pub mod at_rest;
 pub(crate) mod attention;
 mod docs;
 pub(crate) mod fts;
+pub mod keyring;
 pub mod kinds;
 pub(crate) mod lookup;
 mod meta;
@@ -28,6 +29,7 @@ mod reconcile;
 mod refused;
 pub mod reports;
 mod shared;
+mod team;
 mod tx;
 
 pub(crate) use docs::StoredDoc;
@@ -287,6 +289,8 @@ impl Store {
                 std::fs::remove_file(&f).map_err(ClientError::io(&f))?;
             }
         }
+        // A wiped store's key is of no use: it leaves the keyring too.
+        let _ = keyring::forget(&self.dir);
         at_rest::remove_key_files(&self.dir)?;
         at_rest::lock(&self.dir);
         sync_dir(&self.dir)

@@ -13,39 +13,12 @@ use std::str::FromStr;
 use time::Date;
 use uuid::Uuid;
 
-/// Which deals a report needs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Deals {
-    None,
-    /// Open stages only (pipeline).
-    Open,
-    /// Won and lost (win rate).
-    Closed,
-    /// Every stage.
-    All,
-}
+pub use fieldbook_core::report::{Activities, Deals, Needs};
 
-/// Which activities a report needs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Activities {
-    None,
-    /// Every activity (activity per week).
-    All,
-    /// One row per (account, deal) with its latest day: all that "stale" reads.
-    Latest,
-}
-
-/// What to read for a report.
+/// What to read for a report: the rows it needs, of these owners (`None`: all).
 #[derive(Clone, Debug)]
 pub struct BookQuery {
-    pub deals: Deals,
-    pub accounts: bool,
-    pub activities: Activities,
-    /// Leads (the funnel).
-    pub leads: bool,
-    /// Cases (the cases report).
-    pub cases: bool,
-    /// Only records of these owners (`None`: all).
+    pub needs: Needs,
     pub owners: Option<Vec<String>>,
 }
 
@@ -76,7 +49,7 @@ impl Store {
             None => (String::new(), Vec::new()),
         };
         let mut book = Book::default();
-        let stages = match q.deals {
+        let stages = match q.needs.deals {
             Deals::None => None,
             Deals::Open => Some(" AND p.stage IN ('lead', 'qualified', 'proposal', 'negotiation')"),
             Deals::Closed => Some(" AND p.stage IN ('won', 'lost')"),
@@ -124,7 +97,7 @@ impl Store {
                 });
             }
         }
-        if q.accounts {
+        if q.needs.accounts {
             let sql = format!(
                 "SELECT p.id, p.name, r.owner, r.created_at
                  FROM p_account p JOIN records r ON r.id = p.id
@@ -152,16 +125,18 @@ impl Store {
                 });
             }
         }
-        let sql = match q.activities {
+        let sql = match q.needs.activities {
             Activities::None => None,
+            // One row per owner, kind and day: all that activity per week reads.
             Activities::All => Some(format!(
-                "SELECT r.owner, p.kind, p.at, p.account_id, p.opportunity_id
+                "SELECT r.owner, p.kind, substr(p.at, 1, 10), NULL, NULL, count(*)
                  FROM p_activity p JOIN records r ON r.id = p.id
-                 WHERE r.deleted = 0 AND p.at IS NOT NULL{owner_sql}"
+                 WHERE r.deleted = 0 AND p.at IS NOT NULL{owner_sql}
+                 GROUP BY r.owner, p.kind, substr(p.at, 1, 10)"
             )),
             // Stale deals and accounts are judged by activity on them, whoever logged it.
             Activities::Latest => Some(
-                "SELECT '', '', max(p.at), p.account_id, p.opportunity_id
+                "SELECT '', '', max(p.at), p.account_id, p.opportunity_id, 1
                  FROM p_activity p JOIN records r ON r.id = p.id
                  WHERE r.deleted = 0 AND p.at IS NOT NULL
                  GROUP BY p.account_id, p.opportunity_id"
@@ -170,7 +145,7 @@ impl Store {
         };
         if let Some(sql) = sql {
             let mut stmt = db.prepare_cached(&sql)?;
-            let params: &[String] = if q.activities == Activities::All {
+            let params: &[String] = if q.needs.activities == Activities::All {
                 &owners
             } else {
                 &[]
@@ -182,11 +157,15 @@ impl Store {
                     row.get::<_, String>(2)?,
                     uuid(row, 3)?,
                     uuid(row, 4)?,
+                    row.get::<_, i64>(5)?,
                 ))
             })?;
+            let grouped = q.needs.activities == Activities::All;
             for row in rows {
-                let (owner, kind, at, account, opportunity) = row?;
-                let (Some(on), Some(account_id)) = (day(&at), account) else {
+                let (owner, kind, at, account, opportunity, count) = row?;
+                let (Some(on), Some(account_id)) =
+                    (day(&at), account.or(grouped.then_some(Uuid::nil())))
+                else {
                     continue;
                 };
                 book.activities.push(Activity {
@@ -195,10 +174,11 @@ impl Store {
                     on,
                     account_id,
                     opportunity_id: opportunity,
+                    count: count.max(0) as u64,
                 });
             }
         }
-        if q.leads {
+        if q.needs.leads {
             let sql = format!(
                 "SELECT p.id, r.owner, p.source, p.status, r.created_at, p.opportunity_id
                  FROM p_lead p JOIN records r ON r.id = p.id
@@ -223,7 +203,7 @@ impl Store {
                 });
             }
         }
-        if q.cases {
+        if q.needs.cases {
             let sql = format!(
                 "SELECT p.id, p.account_id, p.subject, r.owner, p.assignee, p.priority, p.status,
                         p.due, r.created_at, p.resolved_at

@@ -25,9 +25,9 @@ use crate::error::{ClientError, Result};
 use crate::store::Store;
 use api::{Answer, Api, Http};
 use fieldbook_core::protocol::{
-    DeviceInfo, LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, PROTOCOL_VERSION, PushRequest,
-    PushResponse, QuarantineDecision, QuarantineDetail, QuarantineEntry, ReassignRequest,
-    ReassignResponse, Refusal, RevokeResponse,
+    DeviceInfo, LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, MovePreview, PROTOCOL_VERSION,
+    PushRequest, PushResponse, QuarantineDecision, QuarantineDetail, QuarantineEntry,
+    ReassignRequest, ReassignResponse, Refusal, RevokeResponse, TeamStatus,
 };
 use fieldbook_core::value::format_datetime;
 use serde::{Deserialize, Serialize};
@@ -252,12 +252,68 @@ impl SyncEngine {
     /// Asks the server to move an account, with all its records, to another user
     /// (managers within their team, admins).
     pub fn reassign(&mut self, account: Uuid, to: &str) -> Result<ReassignResponse> {
-        let req = ReassignRequest {
+        self.reassign_accounts(&crate::handover::Handover {
             from: None,
-            to: to.trim().into(),
             accounts: vec![account],
+            to: to.into(),
+        })
+    }
+
+    /// Asks the server to move the named accounts (each with every record that belongs to
+    /// it), or all of `from`'s records, to `to` (managers within their team, admins).
+    pub fn reassign_accounts(
+        &mut self,
+        handover: &crate::handover::Handover,
+    ) -> Result<ReassignResponse> {
+        let h = handover.checked()?;
+        let req = ReassignRequest {
+            from: h.from,
+            to: h.to,
+            accounts: h.accounts,
         };
         match self.api()?.post("/v1/admin/reassign", &req)? {
+            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+            Answer::Deactivated => Err(ClientError::Deactivated),
+        }
+    }
+
+    /// What moving an account (with its records) to `to` would do, nothing written: counts
+    /// per kind, and which devices losing it held unsynced changes at their last contact.
+    pub fn preview_reassign(&mut self, account: Uuid, to: &str) -> Result<MovePreview> {
+        self.preview_reassign_accounts(&crate::handover::Handover {
+            from: None,
+            accounts: vec![account],
+            to: to.into(),
+        })
+    }
+
+    /// What a hand-over would move (the named accounts with their records, or all of
+    /// `from`'s), nothing written: counts per kind, and the devices losing them that held
+    /// unsynced changes at their last contact.
+    pub fn preview_reassign_accounts(
+        &mut self,
+        handover: &crate::handover::Handover,
+    ) -> Result<MovePreview> {
+        let h = handover.checked()?;
+        let req = ReassignRequest {
+            from: h.from,
+            to: h.to,
+            accounts: h.accounts,
+        };
+        match self.api()?.post("/v1/admin/reassign/preview", &req)? {
+            Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+            Answer::Deactivated => Err(ClientError::Deactivated),
+        }
+    }
+
+    /// Knowledge at risk in the teams this user manages (admins: everyone): each user's
+    /// devices, their last sync and the changes they held at their last contact, flagged
+    /// after `warn_days` days without a sync.
+    pub fn team_status(&mut self, warn_days: u32) -> Result<TeamStatus> {
+        match self
+            .api()?
+            .get(&format!("/v1/team?warn_days={warn_days}"))?
+        {
             Answer::Ok(r) | Answer::Refused(r) => Ok(r),
             Answer::Deactivated => Err(ClientError::Deactivated),
         }

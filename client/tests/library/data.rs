@@ -26,6 +26,34 @@ fn count(s: &Store, kind: Kind) -> usize {
 }
 
 #[test]
+fn a_preview_shows_a_mapping_that_lacks_a_required_column_and_the_import_refuses_it() {
+    let (_dir, mut s) = store("alice");
+    let t = table("Spalte A,Spalte B\nAcme GmbH,Berlin\n");
+    let preview = s.import_preview(&t, Kind::Account, &[], 5).unwrap();
+    assert_eq!(preview.missing, ["name"]);
+    assert!(preview.importable.iter().any(|f| f == "name"));
+    assert!(!preview.importable.iter().any(|f| f == "merged_into"));
+    let err = s
+        .import(&t, &options(Kind::Account, OnError::Skip), &mut |_, _| {})
+        .unwrap_err();
+    assert!(
+        matches!(err, fieldbook_client::ClientError::MissingColumn { .. }),
+        "{err}"
+    );
+    // Mapped by hand (by column number), nothing is missing and the row imports.
+    let by_hand = [ColumnChoice {
+        column: "1".into(),
+        field: "name".into(),
+    }];
+    let preview = s.import_preview(&t, Kind::Account, &by_hand, 5).unwrap();
+    assert!(preview.missing.is_empty());
+    let mut options = options(Kind::Account, OnError::Skip);
+    options.columns = by_hand.to_vec();
+    assert_eq!(s.import(&t, &options, &mut |_, _| {}).unwrap().imported, 1);
+    assert_eq!(count(&s, Kind::Account), 1);
+}
+
+#[test]
 fn an_import_is_previewed_then_run_and_reports_what_it_refused() {
     let (_dir, mut s) = store("alice");
     let t = table(

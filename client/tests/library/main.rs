@@ -4,10 +4,12 @@
 
 mod at_rest;
 mod data;
+mod keyring;
 mod kinds;
 mod lists;
 mod notes;
 mod reports;
+mod server_reports;
 mod store;
 mod support;
 mod sync;

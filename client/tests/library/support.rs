@@ -17,6 +17,8 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 pub struct TestServer {
     pub url: String,
+    /// The service the server runs (for what only the operator does: teams).
+    pub service: Service,
     admin_token: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -28,6 +30,7 @@ impl TestServer {
     pub fn start() -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let storage = Arc::new(SqliteStorage::open(dir.path()).unwrap());
+        let service = Service::new(storage.clone());
         // The first admin, as `fieldbook-server user add` makes it; the rest goes through
         // the HTTP API with ada's token.
         Service::new(storage.clone())
@@ -64,6 +67,7 @@ impl TestServer {
         let url = url.recv().unwrap();
         let mut s = TestServer {
             url,
+            service,
             admin_token: String::new(),
             stop: Some(stop),
             thread: Some(thread),
@@ -73,7 +77,8 @@ impl TestServer {
         s
     }
 
-    fn token(&self, user: &str) -> String {
+    /// Signs `user` in (a new device) and returns the token.
+    pub fn token(&self, user: &str) -> String {
         let resp: serde_json::Value = reqwest::blocking::Client::new()
             .post(format!("{}/v1/login", self.url))
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())

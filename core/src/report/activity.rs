@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 /// One owner's activities in one week.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActivityWeek {
     pub owner: String,
     /// ISO week, e.g. `2026-W48`.
@@ -26,8 +27,8 @@ pub fn activity(book: &Book, filter: &Filter) -> Vec<ActivityWeek> {
         let (year, week, _) = a.on.to_iso_week_date();
         let label = format!("{year:04}-W{week:02}");
         let row = rows.entry((a.owner.clone(), label)).or_default();
-        *row.by_kind.entry(a.kind.clone()).or_default() += 1;
-        row.total += 1;
+        *row.by_kind.entry(a.kind.clone()).or_default() += a.count;
+        row.total += a.count;
     }
     rows.into_iter()
         .map(|((owner, week), mut r)| {

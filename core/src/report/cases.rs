@@ -18,6 +18,7 @@ pub const AGE_BUCKETS: &[(&str, i64)] = &[("0-2", 2), ("3-7", 7), ("8-30", 30), 
 
 /// Open cases of one priority.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OpenCases {
     pub priority: String,
     pub open: u64,
@@ -30,6 +31,7 @@ pub struct OpenCases {
 
 /// Resolved cases of one priority.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Resolved {
     pub priority: String,
     pub resolved: u64,
@@ -43,6 +45,7 @@ pub struct Resolved {
 
 /// One overdue case, for the list under the figures.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OverdueCase {
     pub id: Uuid,
     pub subject: String,
@@ -56,6 +59,7 @@ pub struct OverdueCase {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CasesReport {
     /// Per priority, urgent first.
     pub open: Vec<OpenCases>,

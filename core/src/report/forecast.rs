@@ -10,6 +10,7 @@ use time::Date;
 
 /// The length of a forecast period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     Month,
@@ -29,6 +30,7 @@ impl Period {
 
 /// One period of the forecast.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ForecastPeriod {
     /// `2026-11` or `2026-Q4`.
     pub period: String,
@@ -41,6 +43,7 @@ pub struct ForecastPeriod {
 
 /// The forecast, periods in time order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ForecastReport {
     pub by: Period,
     pub periods: Vec<ForecastPeriod>,

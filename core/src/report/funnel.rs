@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 /// How the funnel is broken down.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum FunnelBy {
     #[default]
@@ -27,6 +28,7 @@ pub const UNKNOWN_SOURCE: &str = "unknown";
 
 /// One group's funnel (or the total's).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FunnelRow {
     /// The owner or the source (`total` for the whole).
     pub group: String,
@@ -46,6 +48,7 @@ pub struct FunnelRow {
 
 /// The funnel per group (by name), and the total.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FunnelReport {
     pub by: FunnelBy,
     pub groups: Vec<FunnelRow>,

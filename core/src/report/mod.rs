@@ -14,6 +14,7 @@ mod cases;
 mod forecast;
 mod funnel;
 mod pipeline;
+mod request;
 mod rfm;
 mod stale;
 mod winrate;
@@ -23,6 +24,7 @@ pub use cases::{AGE_BUCKETS, CasesReport, OpenCases, OverdueCase, Resolved, case
 pub use forecast::{ForecastPeriod, ForecastReport, Period, forecast};
 pub use funnel::{FunnelBy, FunnelReport, FunnelRow, UNKNOWN_SOURCE, funnel};
 pub use pipeline::{GroupBy, PipelineReport, PipelineRow, pipeline};
+pub use request::{Activities, Deals, Money, Needs, Report, ReportKind};
 pub use rfm::{LOW_VALUE, RfmAccount, RfmReport, RfmRules, ScoreRange, SegmentRule, rfm};
 pub use stale::{StaleAccount, StaleDeal, StaleReport, StaleRules, stale};
 pub use winrate::{WinRate, WinRateReport, winrate};
@@ -70,6 +72,9 @@ pub struct Activity {
     pub on: Date,
     pub account_id: Uuid,
     pub opportunity_id: Option<Uuid>,
+    /// How many activities the row stands for: a reader may give one row per owner, kind
+    /// and day (`Activities::All`: account and deal then left nil and `None`).
+    pub count: u64,
 }
 
 /// A lead as the funnel sees it.
@@ -116,6 +121,11 @@ pub struct Book {
 
 /// Which records a report covers, besides what the user may see.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    specta(rename = "ReportFilter")
+)]
 pub struct Filter {
     /// Only these owners (a team is its members); `None`: everyone visible.
     pub owners: Option<Vec<String>>,
@@ -145,6 +155,7 @@ impl Filter {
 
 /// Exchange rates: one unit of a currency is worth `rate` units of `base`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Rates {
     pub base: String,
     pub rates: BTreeMap<String, Decimal>,
@@ -162,6 +173,7 @@ impl Rates {
 
 /// Sums of money per currency, rounded to each currency's minor unit when read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(transparent)]
 pub struct Amounts(pub BTreeMap<String, Decimal>);
 
@@ -200,6 +212,7 @@ impl Amounts {
 
 /// How money was added up in a report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Currencies {
     /// Each currency apart (no rates given).

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 /// How the pipeline is split.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum GroupBy {
     Stage,
@@ -16,6 +17,7 @@ pub enum GroupBy {
 
 /// One stage's (or owner's) open deals.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PipelineRow {
     /// The stage or the owner.
     pub group: String,
@@ -27,6 +29,7 @@ pub struct PipelineRow {
 /// The pipeline: one row per open stage (all four, in order) or per owner (by name), and
 /// the total.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PipelineReport {
     pub by: GroupBy,
     pub rows: Vec<PipelineRow>,

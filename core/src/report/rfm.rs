@@ -25,6 +25,7 @@ use uuid::Uuid;
 
 /// Scores from `min` to `max` (inclusive).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ScoreRange {
     pub min: u8,
     pub max: u8,
@@ -42,6 +43,7 @@ impl ScoreRange {
 
 /// A segment and the scores it takes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SegmentRule {
     /// `mvc`, `at_risk`, `mgc`, or a name of the company's own.
     pub segment: String,
@@ -52,6 +54,7 @@ pub struct SegmentRule {
 
 /// The window and the segment rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RfmRules {
     pub window_days: i64,
     pub segments: Vec<SegmentRule>,
@@ -90,6 +93,7 @@ impl Default for RfmRules {
 pub const LOW_VALUE: &str = "low_value";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RfmAccount {
     pub id: Uuid,
     pub name: String,
@@ -106,6 +110,7 @@ pub struct RfmAccount {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RfmReport {
     #[serde(with = "super::day")]
     pub today: Date,

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 /// How long is too quiet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StaleRules {
     pub deal_days: i64,
     pub account_days: i64,
@@ -32,6 +33,7 @@ impl Default for StaleRules {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StaleDeal {
     pub id: Uuid,
     pub name: String,
@@ -53,6 +55,7 @@ pub struct StaleDeal {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StaleAccount {
     pub id: Uuid,
     pub name: String,
@@ -66,6 +69,7 @@ pub struct StaleAccount {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StaleReport {
     #[serde(with = "super::day")]
     pub today: Date,

@@ -226,6 +226,7 @@ fn book() -> Book {
         on: day(on),
         account_id: id(acc),
         opportunity_id: opp.map(id),
+        count: 1,
     })
     .collect();
     Book {

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 /// One owner's closed deals.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WinRate {
     pub owner: String,
     pub won: u64,
@@ -26,6 +27,7 @@ pub struct WinRate {
 
 /// Win rates, owners by name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WinRateReport {
     pub owners: Vec<WinRate>,
     pub currencies: Currencies,

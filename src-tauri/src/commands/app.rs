@@ -1,10 +1,11 @@
 //! The store and its settings, the field contract, and desktop notifications.
 
+use super::at_rest::AtRestInfo;
 use super::write;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorKind};
 use crate::state::AppState;
-use fieldbook_client::Store;
 use fieldbook_client::describe::{SchemaInfo, schema_info};
+use fieldbook_client::{Protection, Store};
 use serde::Serialize;
 use tauri::State;
 use tauri_plugin_notification::NotificationExt as _;
@@ -34,36 +35,49 @@ impl From<&Store> for StoreInfo {
     }
 }
 
-/// What the app shows at start: where the store is, and the store (none before first run).
+/// What the app shows at start: where the store is, and the store (none before first run,
+/// or while it is locked: `at_rest.locked`).
 #[derive(Clone, Debug, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     pub data_dir: String,
     pub store: Option<StoreInfo>,
     pub version: String,
+    pub at_rest: AtRestInfo,
 }
 
-/// Opens the store if there is one.
+/// Opens the store if there is one (and it is not locked).
 #[tauri::command(async)]
 #[specta::specta]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
-    let store = state.store()?;
+    let (store, locked) = match state.store() {
+        Ok(guard) => (guard.get().map(StoreInfo::from), false),
+        Err(e) if e.kind == ErrorKind::Locked => (None, true),
+        Err(e) => return Err(e),
+    };
     Ok(AppInfo {
         data_dir: state.data_dir().display().to_string(),
-        store: store.get().map(StoreInfo::from),
+        store,
         version: env!("CARGO_PKG_VERSION").into(),
+        at_rest: AtRestInfo::of(state.data_dir(), locked),
     })
 }
 
-/// First run: creates the store for `user`, with `currency` as its default currency.
+/// First run: creates the store for `user`, with `currency` as its default currency,
+/// encrypted with a key derived from `passphrase` (or plain, when it is `null`).
 #[tauri::command(async)]
 #[specta::specta]
 pub fn init_store(
     state: State<'_, AppState>,
     user: String,
     currency: String,
+    passphrase: Option<String>,
 ) -> Result<StoreInfo, AppError> {
-    let store = state.init(&user, &currency)?;
+    let protection = match passphrase {
+        Some(p) => Protection::Passphrase(zeroize::Zeroizing::new(p)),
+        None => Protection::None,
+    };
+    let store = state.init(&user, &currency, &protection)?;
     Ok(StoreInfo::from(store.require()?))
 }
 

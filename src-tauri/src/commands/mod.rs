@@ -3,17 +3,25 @@
 //! the main thread (`async` attribute) so a slow disk never freezes the window, and none
 //! waits on the network but signing in and out (a sync runs on its own thread: `service`).
 //!
-//! Areas: [`app`] (the store, its settings, the schema, notifications), [`records`] (read,
-//! list, write, notes, conflicts, history, search, the day's agenda), [`pipeline`],
-//! [`quotes`] (quote lines), [`sync`] (state, sync now, sign in and out).
+//! Areas: [`app`] (the store, its settings, the schema, notifications), [`at_rest`]
+//! (unlock, protect, change the passphrase), [`records`] (read, list, write, notes,
+//! conflicts, history, search, the day's agenda), [`pipeline`], [`reports`] (the managers'
+//! dashboard and hand-over), [`quotes`] (quote lines), [`followup`] (converting leads;
+//! reminders: dismiss, snooze, renew), [`sync`] (state, sync now, sign in and out),
+//! [`import`] (the import wizard), [`duplicates`] (likely duplicates, merge).
 //!
 //! Register a new command in [`crate::bindings::builder`]; the bindings test then asks for
 //! `ui/src/bindings.ts` to be regenerated.
 
 pub mod app;
+pub mod at_rest;
+pub mod duplicates;
+pub mod followup;
+pub mod import;
 pub mod pipeline;
 pub mod quotes;
 pub mod records;
+pub mod reports;
 pub mod sync;
 
 use crate::error::AppError;

@@ -94,6 +94,9 @@ pub struct SyncView {
     pub server: Option<String>,
     /// The signed-in user; `None` when signed out.
     pub user: Option<String>,
+    /// The user's role at the last sign-in (`rep`, `manager`, `admin`); `None` when signed
+    /// out. The team dashboard is offered to managers and admins.
+    pub role: Option<String>,
     /// RFC 3339 time of the last sync that completed.
     pub last_sync: Option<String>,
     /// Changes made here that the server has not acknowledged yet.
@@ -114,6 +117,7 @@ impl SyncView {
         SyncView {
             phase,
             server: s.server,
+            role: s.user.as_ref().and(s.role),
             user: s.user,
             last_sync: s.last_sync,
             pending: s.pending,

@@ -122,6 +122,13 @@ pub struct ServeArgs {
     /// PEM private key of the certificate.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// The built front-end to serve at `/` (the manager's web page; `npm run build` in
+    /// `ui/` makes `ui/dist`, the default when it exists).
+    #[arg(long, value_name = "DIR")]
+    pub ui_dir: Option<PathBuf>,
+    /// Serve no web page, only the API.
+    #[arg(long, conflicts_with = "ui_dir")]
+    pub no_ui: bool,
     /// How long a device's token lives from sign-in: a number with s, m, h or d (`90d`),
     /// or `never`.
     #[arg(long, default_value = "90d", value_name = "TIME", value_parser = parse_lifetime)]
@@ -263,6 +270,12 @@ pub enum UserCommand {
 pub enum TeamCommand {
     /// Adds a team managed by a manager.
     Add {
+        team: String,
+        #[arg(long, value_name = "NAME")]
+        manager: String,
+    },
+    /// Gives a team another manager (before its manager leaves, for instance).
+    Set {
         team: String,
         #[arg(long, value_name = "NAME")]
         manager: String,

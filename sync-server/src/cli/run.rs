@@ -179,6 +179,18 @@ pub fn run_admin(service: &Service, command: &Command, out: &mut dyn Write) -> R
                 ),
             )
         }
+        Command::Team(TeamCommand::Set { team, manager }) => {
+            let t = service.set_team_manager(&by, team, manager)?;
+            line(
+                out,
+                format!(
+                    "team {} is managed by {} now ({} member(s))",
+                    t.name,
+                    t.manager.as_deref().unwrap_or(manager),
+                    t.members.len()
+                ),
+            )
+        }
         Command::Team(TeamCommand::List { json }) => {
             let teams = service.teams(&by)?;
             if *json {

@@ -12,7 +12,10 @@ mod error;
 mod extract;
 mod guard;
 mod limits;
+mod reports;
 mod sync;
+mod team;
+pub mod web;
 
 pub use conn::serve_connections;
 pub use extract::PENDING_HEADER;
@@ -25,7 +28,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{Method, Uri, header};
 use axum::middleware;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use fieldbook_core::protocol::MAX_BODY_BYTES;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
@@ -40,6 +43,14 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/pull", post(sync::pull))
         .route("/v1/handover", post(sync::handover))
         .route("/v1/reconcile", post(sync::reconcile))
+        .route("/v1/reports/{name}", get(reports::report))
+        .route("/v1/team", get(team::team))
+        .route("/v1/admin/reassign/preview", post(team::reassign_preview))
+        .route(
+            "/v1/admin/deactivate/preview",
+            post(team::deactivate_preview),
+        )
+        .route("/v1/admin/team-manager", post(team::team_manager))
         .route("/v1/admin/users", get(admin::users).post(admin::add_user))
         .route("/v1/admin/reassign", post(admin::reassign))
         .route("/v1/admin/deactivate", post(admin::deactivate))
@@ -63,6 +74,7 @@ pub fn router(state: AppState) -> Router {
             limits::per_token,
         ))
         .route_layer(middleware::from_fn(extract::require_protocol));
+    let api = web::no_store(api);
     let open = Router::new()
         .route(
             "/v1/login",
@@ -70,11 +82,17 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/health", get(|| async { "ok" }))
         .route("/metrics", get(metrics));
-    Router::new()
-        .merge(api)
-        .merge(open)
-        .fallback(not_found)
-        .method_not_allowed_fallback(wrong_method)
+    let app = Router::new().merge(api).merge(open);
+    // With the web page, every other path is the page's; unknown API paths stay 404.
+    let app = match state.ui_dir() {
+        Some(dir) => {
+            let unknown = Router::new().route("/v1/{*rest}", any(not_found));
+            web::front_end(app.merge(web::no_store(unknown)), dir)
+        }
+        None => app.fallback(not_found),
+    };
+    let app = web::security_headers(app, state.tls());
+    app.method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestDecompressionLayer::new())
         // Outside the decompression: an encoding it cannot read gets a body saying so.

@@ -13,6 +13,7 @@ mod gate;
 use crate::access::Writer;
 use crate::error::{Result, ServerError};
 use crate::ownership::{self, Parents, Placement, Rejection};
+use crate::reporting::ReportRow;
 use crate::validate;
 use automerge::{ActorId, AutoCommit, Change};
 use fieldbook_core::Kind;
@@ -140,6 +141,8 @@ pub struct DocWrite {
     pub data: Vec<u8>,
     /// `Record::to_json` without `owner` (added when sent, since owners change).
     pub record: String,
+    /// What the reports read of it (`None`: a kind they do not read, or deleted).
+    pub report: Option<ReportRow>,
     pub conflicts: u32,
     pub is_new: bool,
 }
@@ -436,12 +439,14 @@ impl<'w> PushBatch<'w> {
                 .read()
                 .to_json(w.placement.owner.as_deref().unwrap_or(""));
             json.remove("owner");
+            let report = ReportRow::from_projection(id, w.placement.kind, &json);
             let conflicts = w.doc.conflicts()?.len() as u32;
             self.out.docs.push(DocWrite {
                 id,
                 placement: w.placement,
                 data,
                 record: Json::Object(json).to_string(),
+                report,
                 conflicts,
                 is_new,
             });

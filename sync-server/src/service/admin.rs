@@ -198,7 +198,7 @@ fn require_team(repo: &mut dyn Repo, team: &str, role: Role) -> Result<()> {
     )))
 }
 
-fn team_info(repo: &mut dyn Repo, team: &str) -> Result<TeamInfo> {
+pub(super) fn team_info(repo: &mut dyn Repo, team: &str) -> Result<TeamInfo> {
     Ok(TeamInfo {
         name: team.to_string(),
         manager: repo.team_manager(team)?,

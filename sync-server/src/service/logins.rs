@@ -259,7 +259,7 @@ impl Service {
     }
 
     /// When the token of `row` expired (`None`: it has not): the expiry it was issued with,
-    /// or for a token issued without one (before schema 5), its issue time plus today's
+    /// or for a token issued without one (before schema 6), its issue time plus today's
     /// lifetime.
     pub(super) fn expired(&self, row: &TokenRow) -> Result<Option<String>> {
         let expiry = self.expiry(&row.created_at, row.expires_at.as_deref())?;

@@ -10,7 +10,9 @@
 //! (users and teams, and the grants and revokes their changes cause), `moves`
 //! (reassignment, deactivation), `quarantine` (refused changes: review, apply, discard,
 //! retries when what they wait for arrives), `reconcile` (what a device must send again
-//! after a restore from a backup) and `records` (counts, backups).
+//! after a restore from a backup), `records` (counts, backups) and `reports` (the managers'
+//! reports over the server's own data) and `team` (knowledge at risk per device, who manages
+//! a team).
 //!
 //! Every method blocks (argon2, Automerge, storage): call it from `spawn_blocking` in
 //! async code. Knows nothing of HTTP, SQL or the command line's syntax.
@@ -23,12 +25,15 @@ mod push;
 mod quarantine;
 mod reconcile;
 mod records;
+mod reports;
 mod sessions;
+mod team;
 
 pub use admin::{TeamInfo, UserChange};
 pub use logins::Guard;
 pub use push::{PushJob, SENT_AGAIN_BY};
 pub use quarantine::RETRIED_BY;
+pub use reports::{DEFAULT_CURRENCY, ReportAsk};
 pub use sessions::Session;
 
 use crate::access::{self, Requester, Scope, Shares};

@@ -2,7 +2,9 @@
 //! them) and deactivating a user (everything they own goes to a successor, their tokens
 //! are limited to one handover). Who may move what, and between whom, is decided here;
 //! each moved record gets an `owner` entry in the log, so devices that lose it drop it and
-//! devices that gain it receive it whole.
+//! devices that gain it receive it whole. A preview runs the same checks and counts what
+//! would move, writing nothing. A team's manager cannot be deactivated (the team would be
+//! left without one).
 
 use super::{Service, admin_scope, need_user, now};
 use crate::access::{Requester, Scope, require_in_scope};
@@ -10,8 +12,10 @@ use crate::error::{Result, ServerError};
 use crate::storage::{RecordOwner, Repo, StorageExt};
 use fieldbook_core::Kind;
 use fieldbook_core::protocol::{
-    DeactivateRequest, DeactivateResponse, ReassignRequest, ReassignResponse,
+    DeactivateRequest, DeactivateResponse, DeviceInfo, MovePreview, ReassignRequest,
+    ReassignResponse,
 };
+use std::collections::BTreeSet;
 
 /// Gives `records` to `to`, appending one `owner` entry each. Products stay no one's.
 /// Returns (accounts, records) moved.
@@ -19,7 +23,7 @@ fn move_records(repo: &mut dyn Repo, records: &[RecordOwner], to: &str) -> Resul
     let at = now();
     let (mut accounts, mut moved) = (0, 0);
     for r in records {
-        if r.owner.as_deref() == Some(to) || r.kind == Kind::Product {
+        if !moves(r, to) {
             continue;
         }
         repo.set_owner(r.id, to)?;
@@ -98,33 +102,125 @@ fn to_reassign(repo: &mut dyn Repo, req: &ReassignRequest) -> Result<Vec<RecordO
     Ok(records)
 }
 
+/// Whether a move to `to` changes this record (products stay no one's).
+fn moves(r: &RecordOwner, to: &str) -> bool {
+    r.owner.as_deref() != Some(to) && r.kind != Kind::Product
+}
+
+/// The checks of a reassignment, and the records it moves.
+fn plan_reassign(
+    repo: &mut dyn Repo,
+    by: &Requester,
+    req: &ReassignRequest,
+) -> Result<Vec<RecordOwner>> {
+    let scope = admin_scope(repo, by)?;
+    let to = req.to.trim();
+    need_active(repo, to)?;
+    require_in_scope(&scope, by, to)?;
+    if let Some(from) = &req.from {
+        need_user(repo, from)?;
+        require_in_scope(&scope, by, from)?;
+        if from == to {
+            return Err(ServerError::BadRequest(format!(
+                "`from` and `to` are both {to}: name another user to give the accounts to"
+            )));
+        }
+    }
+    let records = to_reassign(repo, req)?;
+    require_covered(&scope, by, &records)?;
+    Ok(records)
+}
+
+/// The checks of a departure, and the records it moves.
+fn plan_deactivate(
+    repo: &mut dyn Repo,
+    by: &Requester,
+    req: &DeactivateRequest,
+) -> Result<Vec<RecordOwner>> {
+    let scope = admin_scope(repo, by)?;
+    let (user, successor) = (req.user.trim(), req.successor.trim());
+    need_active(repo, user)?;
+    need_active(repo, successor)?;
+    require_in_scope(&scope, by, user)?;
+    require_in_scope(&scope, by, successor)?;
+    if user == successor {
+        return Err(ServerError::BadRequest(format!(
+            "{user} cannot succeed themselves: name who takes over their accounts"
+        )));
+    }
+    if matches!(by, Requester::User { name, .. } if name == user) {
+        return Err(ServerError::BadRequest(
+            "you cannot deactivate yourself: ask an admin".into(),
+        ));
+    }
+    // A team is never left without a manager.
+    for team in repo.team_names()? {
+        if repo.team_manager(&team)?.as_deref() == Some(user) {
+            return Err(ServerError::Conflict(format!(
+                "{user} manages team {team}, which would be left without a manager: first give \
+                 it another one (`fieldbook-server team set {team} --manager NAME`)"
+            )));
+        }
+    }
+    repo.records_owned_by(user)
+}
+
+/// The devices of `users` that held unsynced changes at their last contact (not wiped).
+fn devices_with_pending(repo: &mut dyn Repo, users: &BTreeSet<String>) -> Result<Vec<DeviceInfo>> {
+    let mut out = Vec::new();
+    for u in users {
+        let mut devices = repo.devices(Some(u))?;
+        devices.retain(|d| d.pending > 0 && !d.wiped);
+        out.extend(devices);
+    }
+    Ok(out)
+}
+
+/// What moving `records` to `to` would do.
+fn preview(repo: &mut dyn Repo, records: &[RecordOwner], to: &str) -> Result<MovePreview> {
+    let mut p = MovePreview {
+        to: to.to_string(),
+        ..MovePreview::default()
+    };
+    let mut losing = BTreeSet::new();
+    for r in records.iter().filter(|r| moves(r, to)) {
+        *p.kinds.entry(r.kind).or_default() += 1;
+        p.records += 1;
+        if r.kind == Kind::Account {
+            p.accounts += 1;
+        }
+        if let Some(o) = &r.owner {
+            losing.insert(o.clone());
+        }
+    }
+    p.devices_with_pending = devices_with_pending(repo, &losing)?;
+    Ok(p)
+}
+
 impl Service {
     /// Moves accounts, with every record that belongs to them, to another active user.
     pub fn reassign(&self, by: &Requester, req: &ReassignRequest) -> Result<ReassignResponse> {
         let (by, req) = (by.clone(), req.clone());
         self.storage.write(move |repo| {
-            let scope = admin_scope(repo, &by)?;
-            let to = req.to.trim();
-            need_active(repo, to)?;
-            require_in_scope(&scope, &by, to)?;
-            if let Some(from) = &req.from {
-                need_user(repo, from)?;
-                require_in_scope(&scope, &by, from)?;
-                if from == to {
-                    return Err(ServerError::BadRequest(format!(
-                        "`from` and `to` are both {to}: name another user to give the accounts to"
-                    )));
-                }
-            }
-            let records = to_reassign(repo, &req)?;
-            require_covered(&scope, &by, &records)?;
-            let (accounts, records) = move_records(repo, &records, to)?;
+            let records = plan_reassign(repo, &by, &req)?;
+            let (accounts, records) = move_records(repo, &records, req.to.trim())?;
             Ok(ReassignResponse { accounts, records })
         })
     }
 
+    /// What [`Service::reassign`] would move (counts per kind) and which devices losing
+    /// records still hold unsynced changes; the same checks, nothing written.
+    pub fn preview_reassign(&self, by: &Requester, req: &ReassignRequest) -> Result<MovePreview> {
+        let (by, req) = (by.clone(), req.clone());
+        self.storage.read(move |repo| {
+            let records = plan_reassign(repo, &by, &req)?;
+            preview(repo, &records, req.to.trim())
+        })
+    }
+
     /// Deactivates a user: their records go to the successor, their tokens only hand over.
-    /// Lists the devices that held unsynced changes at their last contact.
+    /// Lists the devices that held unsynced changes at their last contact. Refused for the
+    /// manager of a team (the team would be left without one).
     pub fn deactivate(
         &self,
         by: &Requester,
@@ -132,34 +228,32 @@ impl Service {
     ) -> Result<DeactivateResponse> {
         let (by, req) = (by.clone(), req.clone());
         self.storage.write(move |repo| {
-            let scope = admin_scope(repo, &by)?;
+            let owned = plan_deactivate(repo, &by, &req)?;
             let (user, successor) = (req.user.trim(), req.successor.trim());
-            need_active(repo, user)?;
-            need_active(repo, successor)?;
-            require_in_scope(&scope, &by, user)?;
-            require_in_scope(&scope, &by, successor)?;
-            if user == successor {
-                return Err(ServerError::BadRequest(format!(
-                    "{user} cannot succeed themselves: name who takes over their accounts"
-                )));
-            }
-            if matches!(&by, Requester::User { name, .. } if name == user) {
-                return Err(ServerError::BadRequest(
-                    "you cannot deactivate yourself: ask an admin".into(),
-                ));
-            }
-            let owned = repo.records_owned_by(user)?;
             let (accounts, records) = move_records(repo, &owned, successor)?;
             let tokens_revoked = repo.deactivate_tokens(user)?;
             repo.deactivate_user(user, successor)?;
-            let mut devices_with_pending = repo.devices(Some(user))?;
-            devices_with_pending.retain(|d| d.pending > 0 && !d.wiped);
+            let devices_with_pending = devices_with_pending(repo, &BTreeSet::from([user.into()]))?;
             Ok(DeactivateResponse {
                 accounts,
                 records,
                 tokens_revoked,
                 devices_with_pending,
             })
+        })
+    }
+
+    /// What [`Service::deactivate`] would move and what the user's devices still hold
+    /// unsynced; the same checks, nothing written.
+    pub fn preview_deactivate(
+        &self,
+        by: &Requester,
+        req: &DeactivateRequest,
+    ) -> Result<MovePreview> {
+        let (by, req) = (by.clone(), req.clone());
+        self.storage.read(move |repo| {
+            let owned = plan_deactivate(repo, &by, &req)?;
+            preview(repo, &owned, req.successor.trim())
         })
     }
 }

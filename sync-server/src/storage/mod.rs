@@ -48,6 +48,7 @@
 pub mod conformance;
 mod logins;
 mod repo;
+mod reports;
 mod sqlite;
 
 pub use logins::{DeviceToken, LoginFailures, LoginRepo};
@@ -56,6 +57,7 @@ pub use repo::{
     QuarantineRepo, QuarantinedChange, RecordOwner, RecordRepo, Repo, ScopeEvent, StoredSnapshot,
     TokenRow, TokenState, UserRepo, UserUpdate,
 };
+pub use reports::ReportRepo;
 pub use sqlite::{DirLock, Restored, SqliteStorage};
 
 use crate::error::{Result, ServerError};

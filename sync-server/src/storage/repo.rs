@@ -1,8 +1,9 @@
 //! The reads and writes of one transaction, as every backend offers them: [`Repo`], made of
 //! [`UserRepo`] (users and teams), [`DeviceRepo`] (devices and tokens), [`LoginRepo`]
-//! (failed sign-ins, locks, tokens by device: `logins.rs`), [`RecordRepo`]
-//! (documents and their owners), [`LogRepo`] (the change log) and [`QuarantineRepo`]
-//! (refused changes and the decisions on them), with the rows they take and give.
+//! (failed sign-ins, locks, tokens by device: `logins.rs`), [`RecordRepo`] (documents and
+//! their owners), [`LogRepo`] (the change log), [`QuarantineRepo`] (refused changes and the
+//! decisions on them) and [`ReportRepo`] (the report projection), with the rows they take
+//! and give.
 //!
 //! Each method is one plain read or write: no method checks a right, a name or a rule, and
 //! none decides what a user sees (filters such as [`OwnerFilter`] and [`LogFilter`] are
@@ -12,15 +13,21 @@ use crate::error::Result;
 use crate::ownership::Placement;
 use crate::pull::LogEntry;
 use crate::push::{PushOutcome, StoredDoc};
-use crate::storage::LoginRepo;
+use crate::storage::{LoginRepo, ReportRepo};
 use fieldbook_core::Kind;
 use fieldbook_core::protocol::{DeviceInfo, QuarantineEntry, QuarantineState, Role, UserInfo};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Every read and write of one transaction.
-pub trait Repo: UserRepo + DeviceRepo + LoginRepo + RecordRepo + LogRepo + QuarantineRepo {}
+pub trait Repo:
+    UserRepo + DeviceRepo + LoginRepo + RecordRepo + LogRepo + QuarantineRepo + ReportRepo
+{
+}
 
-impl<T: UserRepo + DeviceRepo + LoginRepo + RecordRepo + LogRepo + QuarantineRepo + ?Sized> Repo
+impl<
+    T: UserRepo + DeviceRepo + LoginRepo + RecordRepo + LogRepo + QuarantineRepo + ReportRepo + ?Sized,
+> Repo
     for T
 {
 }
@@ -55,6 +62,8 @@ pub trait UserRepo {
     fn deactivate_user(&mut self, name: &str, successor: &str) -> Result<()>;
     fn team_manager(&mut self, team: &str) -> Result<Option<String>>;
     fn insert_team(&mut self, team: &str, manager: &str, at: &str) -> Result<()>;
+    /// Gives an existing team another manager.
+    fn set_team_manager(&mut self, team: &str, manager: &str) -> Result<()>;
     /// Every team name: teams with a manager and teams only named by their members.
     fn team_names(&mut self) -> Result<Vec<String>>;
     /// The members of a team, by name.
@@ -211,15 +220,19 @@ pub trait RecordRepo {
     fn records_owned_by(&mut self, owner: &str) -> Result<Vec<RecordOwner>>;
     /// Every record that belongs to an account (the account included), by id.
     fn records_of_account(&mut self, account: Uuid) -> Result<Vec<RecordOwner>>;
+    /// How many records `owner` owns, per kind (kinds with none left out).
+    fn owned_counts(&mut self, owner: &str) -> Result<BTreeMap<Kind, u64>>;
     /// Every record that has an owner, by id.
     fn owned_records(&mut self) -> Result<Vec<RecordOwner>>;
     /// A stored account's parent account (`parent_id`), if it has one.
     fn account_parent(&mut self, id: Uuid) -> Result<Option<Uuid>>;
-    /// Gives a record to another owner (the log entry is [`LogRepo::append_owner`]).
+    /// Gives a record to another owner (the log entry is [`LogRepo::append_owner`]); its
+    /// report row (if any) follows.
     fn set_owner(&mut self, id: Uuid, owner: &str) -> Result<()>;
     /// Writes what a push page did: its accepted changes appended to the log in order
-    /// (received at `at`), each changed document with its projection, and its refusals in
-    /// the quarantine (open, with their cause).
+    /// (received at `at`), each changed document with its projection and its report row
+    /// (replaced, or removed when the document has none), and its refusals in the
+    /// quarantine (open, with their cause).
     fn store_push(&mut self, outcome: &PushOutcome, by: Pusher<'_>, at: &str) -> Result<()>;
     /// Records who a case is assigned to (`None`: no one), on `account`.
     fn set_assignee(&mut self, case: Uuid, account: Uuid, assignee: Option<&str>) -> Result<()>;

@@ -61,6 +61,9 @@ pub struct Launch {
     pub(super) env: Vec<(String, String)>,
     /// The app binary (default: [`app_bin`]).
     pub(super) app: Option<PathBuf>,
+    /// Whether the app gets `FIELDBOOK_PASSPHRASE` (the tests' passphrase, which unlocks
+    /// the stores `Fb::init` makes).
+    pub(super) passphrase_from_env: bool,
 }
 
 impl Launch {
@@ -78,6 +81,7 @@ impl Launch {
                 ("FIELDBOOK_GPU".into(), "1".into()),
             ],
             app: None,
+            passphrase_from_env: true,
         }
     }
 
@@ -103,6 +107,13 @@ impl Launch {
     /// Another app binary than the one built beside the tests (a release build).
     pub fn app(mut self, bin: &Path) -> Launch {
         self.app = Some(bin.to_path_buf());
+        self
+    }
+
+    /// No `FIELDBOOK_PASSPHRASE`: an encrypted store stays locked until the window's
+    /// unlock screen is given its passphrase.
+    pub fn locked(mut self) -> Launch {
+        self.passphrase_from_env = false;
         self
     }
 

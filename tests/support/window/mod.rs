@@ -18,9 +18,11 @@
 //! app.screenshot("today.en.1280");
 //! ```
 
+mod bus;
 mod launch;
 mod page;
 
+pub use bus::{BusMonitor, SessionBus};
 pub use launch::{Launch, app_bin, screenshot_dir};
 pub use page::keys;
 
@@ -78,13 +80,17 @@ impl AppWindow {
             .arg("--native-port")
             .arg(native_port.to_string())
             .env("FIELDBOOK_DATA_DIR", &launch.data_dir)
-            // Stores made by `Fb::init` are encrypted: the app unlocks them from the
-            // environment (it has no passphrase screen yet).
-            .env("FIELDBOOK_PASSPHRASE", crate::TEST_PASSPHRASE)
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CACHE_HOME", home.join("cache"))
             .stdout(Stdio::null());
+        // Stores made by `Fb::init` are encrypted: the app unlocks them from the
+        // environment, unless the test drives the unlock screen.
+        if launch.passphrase_from_env {
+            cmd.env("FIELDBOOK_PASSPHRASE", crate::TEST_PASSPHRASE);
+        } else {
+            cmd.env_remove("FIELDBOOK_PASSPHRASE");
+        }
         for (k, v) in &launch.env {
             cmd.env(k, v);
         }

@@ -11,6 +11,7 @@ pub mod keys {
     pub const ESCAPE: &str = "\u{E00C}";
     pub const TAB: &str = "\u{E004}";
     pub const CONTROL: &str = "\u{E009}";
+    pub const SHIFT: &str = "\u{E008}";
     /// Releases every modifier held.
     pub const NULL: &str = "\u{E000}";
 }
@@ -90,6 +91,22 @@ impl AppWindow {
                 {"type": "pointerMove", "duration": 100, "origin": origin(from), "x": 30, "y": 40},
                 {"type": "pointerMove", "duration": 300, "origin": origin(to), "x": 0, "y": 0},
                 {"type": "pointerMove", "duration": 100, "origin": origin(to), "x": 2, "y": 2},
+                {"type": "pointerUp", "button": 0},
+            ],
+        }]});
+        self.session_call(reqwest::Method::POST, "/actions", Some(actions));
+        self.session_call(reqwest::Method::DELETE, "/actions", None);
+    }
+
+    /// Clicks at (`x`, `y`) px from the centre of `el` (where a chart drew what to click).
+    pub fn click_at(&self, el: &Element<'_>, x: i64, y: i64) {
+        let actions = json!({"actions": [{
+            "type": "pointer",
+            "id": "mouse",
+            "parameters": {"pointerType": "mouse"},
+            "actions": [
+                {"type": "pointerMove", "duration": 0, "origin": { ELEMENT_KEY: el.id }, "x": x, "y": y},
+                {"type": "pointerDown", "button": 0},
                 {"type": "pointerUp", "button": 0},
             ],
         }]});

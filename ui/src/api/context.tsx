@@ -45,6 +45,14 @@ export const queryKeys = {
   search: (text: string) => ["search", text] as const,
   agenda: (today: string) => ["agenda", today] as const,
   pipeline: ["pipeline"],
+  reminders: (today: string) => ["reminders", today] as const,
+  accountMatches: (lead: string) => ["accountMatches", lead] as const,
+  preferences: ["preferences"],
+  report: (request: unknown) => ["report", request] as const,
+  reportSettings: ["reportSettings"],
+  teamStatus: ["teamStatus"],
+  accountOwners: ["accountOwners"],
+  handoverAccounts: (owner: string, search: string) => ["handoverAccounts", owner, search] as const,
 } as const;
 
 /** Reads that no record change affects. */

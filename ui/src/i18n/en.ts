@@ -9,10 +9,14 @@ import type { Message } from "./catalogue";
 import { account } from "./en/account";
 import { accounts } from "./en/accounts";
 import { activity } from "./en/activity";
+import { followup } from "./en/followup";
+import { dashboard } from "./en/dashboard";
+import { data } from "./en/data";
 import { pipeline } from "./en/pipeline";
 import { quotes } from "./en/quotes";
 import { records } from "./en/records";
 import { search } from "./en/search";
+import { security } from "./en/security";
 import { settings } from "./en/settings";
 import { shell } from "./en/shell";
 import { sync } from "./en/sync";
@@ -32,6 +36,10 @@ export const en = {
   ...settings,
   ...pipeline,
   ...quotes,
+  ...followup,
+  ...dashboard,
+  ...security,
+  ...data,
 } as const satisfies Record<string, Message>;
 
 /** A message key. */

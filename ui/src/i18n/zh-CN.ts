@@ -4,10 +4,14 @@ import type { Catalogue } from "./en";
 import { account } from "./zh-CN/account";
 import { accounts } from "./zh-CN/accounts";
 import { activity } from "./zh-CN/activity";
+import { followup } from "./zh-CN/followup";
+import { dashboard } from "./zh-CN/dashboard";
+import { data } from "./zh-CN/data";
 import { pipeline } from "./zh-CN/pipeline";
 import { quotes } from "./zh-CN/quotes";
 import { records } from "./zh-CN/records";
 import { search } from "./zh-CN/search";
+import { security } from "./zh-CN/security";
 import { settings } from "./zh-CN/settings";
 import { shell } from "./zh-CN/shell";
 import { sync } from "./zh-CN/sync";
@@ -27,4 +31,8 @@ export const zhCN: Catalogue = {
   ...settings,
   ...pipeline,
   ...quotes,
+  ...followup,
+  ...dashboard,
+  ...security,
+  ...data,
 };

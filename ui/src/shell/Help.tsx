@@ -10,6 +10,7 @@ const SHORTCUTS: readonly [string, Key][] = [
   ["↑ ↓ Enter", "help.searchPick"],
   ["Ctrl L", "help.log"],
   ["Ctrl Enter", "help.logSave"],
+  ["Ctrl Shift L", "help.captureLead"],
   ["Esc", "help.close"],
   ["?", "help.help"],
 ];

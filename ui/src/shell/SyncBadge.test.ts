@@ -17,6 +17,7 @@ const state = (s: Partial<SyncView>): SyncView => ({
   phase: "idle",
   server: "https://crm.example.com",
   user: "wang",
+  role: "rep",
   lastSync: "2026-11-05T11:55:00Z",
   pending: 0,
   problem: null,

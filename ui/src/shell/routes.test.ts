@@ -16,6 +16,11 @@ describe("routes", () => {
     expect(parseHash("#/accounts/not-an-id").id).toBeNull();
   });
 
+  it("opens the screens reached from others (import, duplicates)", () => {
+    expect(parseHash(href("import")).screen).toBe("import");
+    expect(parseHash("#/duplicates").screen).toBe("duplicates");
+  });
+
   it("opens Today for an empty or unknown place", () => {
     expect(parseHash("").screen).toBe("today");
     expect(parseHash("#/nowhere").screen).toBe("today");

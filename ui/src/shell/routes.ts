@@ -1,6 +1,7 @@
 /**
  * The app's places, as URL hashes: a screen (`#/accounts`), a record on it
- * (`#/accounts/ID`, `#/pipeline/ID` for a deal, `#/quotes/ID`), a search (`#/search?q=青岛`).
+ * (`#/accounts/ID`, `#/leads/ID`, `#/pipeline/ID` for a deal, `#/quotes/ID`), a search
+ * (`#/search?q=青岛`).
  * Real links, so the back button, new-window and keyboard focus behave as on any page.
  */
 
@@ -8,7 +9,20 @@ import { useEffect, useState } from "react";
 import type { Kind } from "../api/api";
 import type { Key } from "../i18n/en";
 
-export const SCREENS = ["today", "accounts", "pipeline", "quotes", "tasks", "search", "settings"] as const;
+export const SCREENS = [
+  "today",
+  "accounts",
+  "leads",
+  "pipeline",
+  "quotes",
+  "tasks",
+  "team",
+  "handover",
+  "search",
+  "settings",
+  "import",
+  "duplicates",
+] as const;
 export type Screen = (typeof SCREENS)[number];
 
 export interface Route {
@@ -23,12 +37,29 @@ export interface Route {
 export const SCREEN_TITLES: Readonly<Record<Screen, Key>> = {
   today: "nav.today",
   accounts: "nav.accounts",
+  leads: "nav.leads",
   pipeline: "nav.pipeline",
   quotes: "nav.quotes",
   tasks: "nav.tasks",
+  team: "nav.team",
+  handover: "nav.handover",
   search: "nav.search",
   settings: "nav.settings",
+  import: "import.title",
+  duplicates: "duplicates.title",
 };
+
+/** Screens for managers and admins only (the team's figures, handing accounts over). */
+export const MANAGER_SCREENS: ReadonlySet<Screen> = new Set(["team", "handover"]);
+
+/** Screens reached from another screen rather than from the navigation. */
+const INNER_SCREENS: ReadonlySet<Screen> = new Set(["handover", "import", "duplicates"]);
+
+/** The screens the navigation offers to a user of `role` (the role of the last sign-in). */
+export function navScreens(role: string | null): Screen[] {
+  const manager = role === "manager" || role === "admin";
+  return SCREENS.filter((s) => !INNER_SCREENS.has(s) && (manager || !MANAGER_SCREENS.has(s)));
+}
 
 function isScreen(value: string): value is Screen {
   return (SCREENS as readonly string[]).includes(value);
@@ -59,6 +90,8 @@ export function recordHref(kind: Kind, id: string, accountId?: string | null): s
       return `#/pipeline/${id}`;
     case "quote":
       return `#/quotes/${id}`;
+    case "lead":
+      return `#/leads/${id}`;
     case "product":
       return href("quotes");
     default:

@@ -3,19 +3,23 @@
  * currency and starts working offline at once, or also gives their company's server and
  * password to sign in right away (the name is then their user name there). A sign-in that
  * fails leaves the store made, offline: try again, or go on and sign in later from
- * Settings. Errors (a bad currency code, a wrong password) come from Rust and are shown
- * beside the form.
+ * Settings. The new store is encrypted with a passphrase typed twice, unless the rep
+ * chooses to go on without one. Errors (a bad currency code, a passphrase too short, a
+ * wrong password) come from Rust and are shown beside the form.
  */
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { errorMessage, type LoginOutcome } from "../api/api";
+import type { LoginOutcome } from "../api/api";
 import { queryKeys, useApi } from "../api/context";
 import { useI18n } from "../i18n/I18n";
 import { LanguageSwitch } from "../shell/LanguageSwitch";
 import { ProblemText } from "../shell/SyncBadge";
+import { passphraseError } from "./security/messages";
+import { differs, NO_PASSPHRASE } from "./security/PassphraseFields";
+import { ProtectChoice, type ProtectionChoice } from "./security/ProtectChoice";
 
-export function FirstRun() {
+export function FirstRun({ minPassphrase }: { minPassphrase: number }) {
   const { t, locale } = useI18n();
   const api = useApi();
   const queries = useQueryClient();
@@ -24,13 +28,15 @@ export function FirstRun() {
   const [connect, setConnect] = useState(false);
   const [url, setUrl] = useState("");
   const [password, setPassword] = useState("");
+  const [protection, setProtection] = useState<ProtectionChoice>({ protect: true, passphrase: NO_PASSPHRASE });
+  const [submitted, setSubmitted] = useState(false);
   // The store, once made: a failed sign-in is tried again without making it twice.
   const [created, setCreated] = useState(false);
   const done = () => queries.invalidateQueries({ queryKey: queryKeys.appInfo });
   const start = useMutation({
     mutationFn: async (): Promise<LoginOutcome | null> => {
       if (!created) {
-        await api.initStore(user, currency);
+        await api.initStore(user, currency, protection.protect ? protection.passphrase.first : null);
         setCreated(true);
       }
       return connect ? api.login(url, user.trim(), password) : null;
@@ -43,6 +49,8 @@ export function FirstRun() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setSubmitted(true);
+    if (!created && protection.protect && differs(protection.passphrase, true)) return;
     start.mutate();
   };
 
@@ -82,6 +90,16 @@ export function FirstRun() {
           />
           <small id="currency-hint">{t("firstRun.currencyHint")}</small>
         </label>
+        <ProtectChoice
+          value={protection}
+          onChange={(next) => {
+            setProtection(next);
+            start.reset();
+          }}
+          min={minPassphrase}
+          submitted={submitted}
+          disabled={created}
+        />
         <label className="check">
           <input type="checkbox" name="connect" checked={connect} onChange={(e) => setConnect(e.target.checked)} />
           <span>{t("firstRun.connect")}</span>
@@ -115,7 +133,7 @@ export function FirstRun() {
         )}
         {start.isError && (
           <p className="error" role="alert">
-            {errorMessage(start.error)}
+            {passphraseError(t, start.error, minPassphrase)}
           </p>
         )}
         {problem && (

@@ -6,7 +6,9 @@
 //! deactivation and handover, the quarantine (and decisions on it), administrative rules,
 //! concurrent pushes, trust: authorship, values, writes made before a device learned of a
 //! move, parent loops, retries of what waited, the log's identity and reconcile; and
-//! records shared beyond scope (cases with their assignees; personal records).
+//! records shared beyond scope (cases with their assignees; personal records); the report
+//! projection and the scope of reports; knowledge at risk, previews of moves, and teams
+//! never left without a manager.
 //!
 //! A backend runs the suite with one line in a test file, given a function or closure
 //! that makes a fresh, empty backend for each test:
@@ -32,8 +34,10 @@ mod logins;
 mod moves;
 mod pull;
 mod push;
+mod reports;
 mod sessions;
 mod shares;
+mod team;
 mod transactions;
 mod trust;
 
@@ -44,8 +48,10 @@ pub use logins::*;
 pub use moves::*;
 pub use pull::*;
 pub use push::*;
+pub use reports::*;
 pub use sessions::*;
 pub use shares::*;
+pub use team::*;
 pub use transactions::*;
 pub use trust::*;
 
@@ -113,6 +119,11 @@ macro_rules! storage_conformance {
             a_case_reaches_its_assignee_with_its_account_and_contacts_only,
             personal_records_reach_their_owners_devices_only,
             a_converted_lead_hangs_on_its_account_and_moves_with_it,
+            the_report_projection_follows_pushes_moves_and_deletes,
+            reports_cover_what_the_asker_sees,
+            team_status_shows_each_devices_sync_and_what_it_holds,
+            previews_count_what_would_move_and_write_nothing,
+            a_team_is_never_left_without_a_manager,
         );
     };
     (@tests $fresh:expr; $($test:ident),* $(,)?) => {

@@ -1,5 +1,5 @@
 //! Failed sign-ins, locks and device tokens in SQL (`users.failed_logins`, `locked_at`;
-//! `tokens.expires_at`: schema 5). Knows nothing of how many failures lock a user.
+//! `tokens.expires_at`: schema 6). Knows nothing of how many failures lock a user.
 
 use super::repo::{SqliteRepo, parse_uuid};
 use crate::error::{Result, ServerError};

@@ -12,8 +12,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0002_device_and_generation.sql"),
     include_str!("../../../migrations/0003_trust.sql"),
     include_str!("../../../migrations/0004_case_assignments.sql"),
-    include_str!("../../../migrations/0005_login_guard.sql"),
+    include_str!("../../../migrations/0005_report_rows.sql"),
+    include_str!("../../../migrations/0006_login_guard.sql"),
 ];
+
+/// The migration after which the report projection is filled from the stored records.
+const REPORT_ROWS: usize = 4;
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -35,6 +39,9 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             continue;
         }
         tx.execute_batch(sql)?;
+        if i == REPORT_ROWS {
+            super::reports::backfill(&tx)?;
+        }
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
     }

@@ -18,6 +18,7 @@ mod push;
 mod quarantine;
 mod records;
 mod repo;
+mod reports;
 mod restore;
 mod users;
 mod writer;

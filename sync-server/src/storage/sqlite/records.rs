@@ -10,8 +10,9 @@ use crate::push::{PushOutcome, StoredDoc};
 use crate::storage::{
     Assignment, Counts, OwnerFilter, Pusher, RecordOwner, RecordRepo, StoredSnapshot,
 };
+use fieldbook_core::Kind;
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 fn placement_row(
@@ -193,6 +194,21 @@ impl RecordRepo for SqliteRepo<'_> {
         )
     }
 
+    fn owned_counts(&mut self, owner: &str) -> Result<BTreeMap<Kind, u64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT kind, count(*) FROM docs WHERE owner = ?1 GROUP BY kind")?;
+        let mut rows = stmt.query([owner])?;
+        let mut out = BTreeMap::new();
+        while let Some(r) = rows.next()? {
+            out.insert(
+                parse_kind(&r.get::<_, String>(0)?)?,
+                r.get::<_, i64>(1)? as u64,
+            );
+        }
+        Ok(out)
+    }
+
     fn owned_records(&mut self) -> Result<Vec<RecordOwner>> {
         record_owners(
             self.conn,
@@ -221,7 +237,7 @@ impl RecordRepo for SqliteRepo<'_> {
         self.conn
             .prepare_cached("UPDATE docs SET owner = ?2 WHERE id = ?1")?
             .execute(params![id.to_string(), owner])?;
-        Ok(())
+        super::reports::move_row(self.conn, id, owner)
     }
 
     fn store_push(&mut self, out: &PushOutcome, by: Pusher<'_>, at: &str) -> Result<()> {
@@ -263,6 +279,10 @@ impl RecordRepo for SqliteRepo<'_> {
                 d.conflicts,
                 last_seq.get(&d.id).copied().unwrap_or(0),
             ])?;
+            match (&d.report, &d.placement.owner) {
+                (Some(row), Some(owner)) => super::reports::put_row(conn, row, owner)?,
+                _ => super::reports::remove_row(conn, d.id)?,
+            }
         }
         let mut quarantine = conn.prepare_cached(
             "INSERT INTO quarantine (at, user, device_id, doc_id, kind, hash, reason, bytes, cause)

@@ -125,6 +125,14 @@ impl UserRepo for SqliteRepo<'_> {
         Ok(())
     }
 
+    fn set_team_manager(&mut self, team: &str, manager: &str) -> Result<()> {
+        self.scope_changed()?;
+        self.conn
+            .prepare_cached("UPDATE teams SET manager = ?2 WHERE name = ?1")?
+            .execute(params![team, manager])?;
+        Ok(())
+    }
+
     fn team_names(&mut self) -> Result<Vec<String>> {
         Ok(self
             .conn

@@ -1,6 +1,7 @@
 /** English: the accounts list. */
 export const accounts = {
   "accounts.new": "New account",
+  "accounts.import": "Import…",
   "accounts.create": "Create account",
   "accounts.filter": "Filter accounts",
   "accounts.filterPlaceholder": "Name, city, person…",

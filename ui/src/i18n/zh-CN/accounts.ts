@@ -4,6 +4,7 @@ import type { accounts as en } from "../en/accounts";
 
 export const accounts: Translation<typeof en> = {
   "accounts.new": "新建客户",
+  "accounts.import": "导入…",
   "accounts.create": "创建客户",
   "accounts.filter": "筛选客户",
   "accounts.filterPlaceholder": "名称、城市、联系人…",

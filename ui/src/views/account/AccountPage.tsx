@@ -1,6 +1,7 @@
 /**
  * An account's page: its fields (edited where they are shown, conflicts on the field
- * itself), its contacts, deals, quotes and tasks, the activity timeline, the collaborative
+ * itself), its contacts, deals, quotes, tasks and service requests (overdue ones flagged
+ * beside its name), the activity timeline, the collaborative
  * notes and the history of every change. Everything on it refreshes when Rust says a
  * record changed (a sync, another window's write).
  */
@@ -12,6 +13,8 @@ import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { href } from "../../shell/routes";
 import { openQuickLog } from "../activity/QuickLog";
+import { AccountCases, OverdueFlag } from "../cases/AccountCases";
+import { AccountLeads } from "../leads/AccountLeads";
 import { Field } from "../records/Field";
 import { fieldsOf, useSchema } from "../records/schema";
 import { History } from "./History";
@@ -20,7 +23,7 @@ import { Contacts, Deals, Quotes, Tasks } from "./Related";
 import { Timeline } from "./Timeline";
 
 /** The fields shown under "Details", in this order (name is the page's title). */
-const DETAILS = ["name", "industry", "phone", "email", "website", "address", "city", "country", "tags"];
+const DETAILS = ["name", "industry", "phone", "email", "website", "address", "city", "country", "tags", "renewal_days"];
 
 export function AccountPage({ id }: { id: string }) {
   const { t } = useI18n();
@@ -52,6 +55,7 @@ export function AccountPage({ id }: { id: string }) {
       </nav>
       <div className="screen-head">
         <h1 id="account-title">{account.title}</h1>
+        <OverdueFlag schema={schema} accountId={id} />
         <button type="button" className="primary" onClick={() => openQuickLog(id)}>
           <Plus aria-hidden="true" size={16} />
           {t("activity.log")}
@@ -81,6 +85,8 @@ export function AccountPage({ id }: { id: string }) {
           <Deals accountId={id} />
           <Quotes accountId={id} />
           <Tasks accountId={id} />
+          <AccountCases schema={schema} accountId={id} />
+          <AccountLeads accountId={id} />
         </div>
       </div>
       <History id={id} />

@@ -1,12 +1,16 @@
-/** Every change of the account, newest first: who changed what, when, from what to what. */
+/**
+ * Every change of a record (an account, or a lead), newest first: who changed what, when,
+ * from what to what.
+ */
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import type { Kind } from "../../api/api";
 import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { fieldLabel, text } from "../records/labels";
 
-export function History({ id }: { id: string }) {
+export function History({ id, kind = "account" }: { id: string; kind?: Kind }) {
   const { t, fmt } = useI18n();
   const api = useApi();
   const [open, setOpen] = useState(false);
@@ -26,7 +30,7 @@ export function History({ id }: { id: string }) {
         {entries.map((h) => (
           <li key={`${h.at}-${h.by}-${h.field}`}>
             <p>
-              {t("history.changed", { user: h.by, field: fieldLabel(t, "account", h.field) })}
+              {t("history.changed", { user: h.by, field: fieldLabel(t, kind, h.field) })}
               <span className="muted"> · {fmt.dateTime(h.at)}</span>
             </p>
             <p className="history-values">

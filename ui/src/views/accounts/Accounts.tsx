@@ -7,12 +7,12 @@
 
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { Plus } from "lucide-react";
+import { FileUp, Plus } from "lucide-react";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { errorMessage, type ListCursor, type ListOrder, listQuery, type RecordView } from "../../api/api";
 import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
-import { recordHref } from "../../shell/routes";
+import { href, recordHref } from "../../shell/routes";
 
 const PAGE = 200;
 const ROW_HEIGHT = 52;
@@ -109,10 +109,16 @@ export function Accounts() {
     <section className="accounts" aria-labelledby="accounts-title">
       <div className="screen-head">
         <h1 id="accounts-title">{t("nav.accounts")}</h1>
-        <button type="button" className="primary" onClick={() => setAdding(true)} aria-expanded={adding}>
-          <Plus aria-hidden="true" size={16} />
-          {t("accounts.new")}
-        </button>
+        <div className="head-actions">
+          <a href={href("import")} className="button-link">
+            <FileUp aria-hidden="true" size={16} />
+            {t("accounts.import")}
+          </a>
+          <button type="button" className="primary" onClick={() => setAdding(true)} aria-expanded={adding}>
+            <Plus aria-hidden="true" size={16} />
+            {t("accounts.new")}
+          </button>
+        </div>
       </div>
       {adding && <NewAccount onClose={() => setAdding(false)} />}
       <div className="list-tools">

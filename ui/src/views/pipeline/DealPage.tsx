@@ -19,7 +19,7 @@ import { fieldsOf, useSchema } from "../records/schema";
 import { LossDialog, StageMenu } from "./StageMenu";
 import type { Move } from "./stage";
 
-const DETAILS = ["name", "amount", "currency", "close_date", "probability", "next_step", "loss_reason"];
+const DETAILS = ["name", "amount", "currency", "close_date", "probability", "next_step", "loss_reason", "renewal_date"];
 
 function str(r: RecordView | undefined, field: string): string | null {
   const v = r?.fields[field];
@@ -95,6 +95,13 @@ export function DealPage({ id }: { id: string }) {
     queryFn: () => api.getRecord(accountId ?? ""),
     enabled: accountId !== null,
   });
+  // The deal this one renews (a renewal made from a reminder).
+  const renews = record.data ? str(record.data, "renews_id") : null;
+  const renewed = useQuery({
+    queryKey: queryKeys.record(renews ?? ""),
+    queryFn: () => api.getRecord(renews ?? ""),
+    enabled: renews !== null,
+  });
   const [asking, setAsking] = useState<Move | null>(null);
   const fields = fieldsOf(schema, "opportunity");
 
@@ -154,6 +161,11 @@ export function DealPage({ id }: { id: string }) {
               return info ? <Field key={name} record={deal} info={info} /> : null;
             })}
           </dl>
+          {renews && (
+            <p className="renews" data-testid="renews">
+              {t("reminders.renewsLabel")} <a href={recordHref("opportunity", renews)}>{renewed.data?.title ?? "…"}</a>
+            </p>
+          )}
         </section>
         <div className="account-side">
           <DealQuotes deal={deal} />

@@ -1,6 +1,7 @@
 /**
  * Settings: the server this device syncs with (sign in with address, user name and
- * password; sign out), the language, the default currency, and the facts of this device.
+ * password; sign out), the language, the default currency, encryption at rest, the way to
+ * bring data in and tidy it (import, duplicates), and the facts of this device.
  * Signing in is the one thing here that waits on the network; the rest of the app stays
  * usable meanwhile.
  */
@@ -12,6 +13,9 @@ import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { LanguageSwitch } from "../../shell/LanguageSwitch";
 import { ProblemText } from "../../shell/SyncBadge";
+import { FollowUpSettings } from "./FollowUpSettings";
+import { DataPanel } from "../import/DataPanel";
+import { AtRestPanel } from "../security/AtRestPanel";
 
 function SignIn({ server }: { server: string | null }) {
   const { t } = useI18n();
@@ -187,6 +191,9 @@ export function Settings({ store, dataDir, version }: { store: StoreInfo; dataDi
         </div>
         <Currency key={store.defaultCurrency} store={store} />
       </section>
+      <FollowUpSettings />
+      <AtRestPanel />
+      <DataPanel />
       <section className="panel" aria-labelledby="device-title">
         <h2 id="device-title">{t("settings.store")}</h2>
         <dl className="facts">

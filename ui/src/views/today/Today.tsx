@@ -1,17 +1,20 @@
 /**
  * Today: the rep's day at a glance. Tasks overdue, due today and this week (done in one
- * click); open deals closing this month; the latest activities. One click to each record.
+ * click); reminders (renewals, likely reorders, overdue cases); open deals closing this
+ * month; the latest activities. One click to each record.
  */
 
 import { useQuery } from "@tanstack/react-query";
-import { Plus } from "lucide-react";
+import { Plus, UserPlus } from "lucide-react";
 import { errorMessage, type RecordView, type StoreInfo } from "../../api/api";
 import { queryKeys, useApi } from "../../api/context";
 import { useI18n } from "../../i18n/I18n";
 import { recordHref } from "../../shell/routes";
 import { openQuickLog } from "../activity/QuickLog";
+import { openLeadCapture } from "../leads/LeadCapture";
 import { localDay } from "../records/day";
 import { choiceLabel } from "../records/labels";
+import { Reminders } from "../reminders/Reminders";
 import { TaskRow } from "../tasks/TaskRow";
 
 function str(r: RecordView, field: string): string | null {
@@ -69,10 +72,16 @@ export function Today({ store }: { store: StoreInfo }) {
     <section aria-labelledby="today-title" className="today">
       <div className="screen-head">
         <h1 id="today-title">{t("nav.today")}</h1>
-        <button type="button" className="primary" onClick={() => openQuickLog()}>
-          <Plus aria-hidden="true" size={16} />
-          {t("activity.log")}
-        </button>
+        <div className="head-actions">
+          <button type="button" onClick={() => openLeadCapture()}>
+            <UserPlus aria-hidden="true" size={16} />
+            {t("leads.new")}
+          </button>
+          <button type="button" className="primary" onClick={() => openQuickLog()}>
+            <Plus aria-hidden="true" size={16} />
+            {t("activity.log")}
+          </button>
+        </div>
       </div>
       <p className="lead" data-testid="greeting">
         {t("today.greeting", { user: store.user })}
@@ -118,6 +127,7 @@ export function Today({ store }: { store: StoreInfo }) {
               </>
             )}
           </section>
+          <Reminders />
           <section className="panel" aria-labelledby="today-deals">
             <h2 id="today-deals">{t("today.closing")}</h2>
             {day.closing.length === 0 ? (
