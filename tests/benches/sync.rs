@@ -47,8 +47,7 @@
 //! Results are written up in `BENCHMARKS.md`.
 
 use fieldbook_client::{
-    Cancel, FieldValue, FieldValues, ListQuery, Protection, Store, SyncEngine, SyncEvent,
-    exchange,
+    Cancel, FieldValue, FieldValues, ListQuery, Protection, Store, SyncEngine, SyncEvent, exchange,
 };
 use fieldbook_core::Kind;
 use fieldbook_core::demo::DemoRecord;
