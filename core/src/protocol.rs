@@ -354,6 +354,7 @@ pub struct DeviceInfo {
 
 /// A device token's state, as device listings show it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenStatus {
     Active,
