@@ -3,11 +3,11 @@
 //! runs them under `xvfb-run -a`; screenshots go to `FIELDBOOK_SCREENSHOTS` (default
 //! `<target>/screenshots/`), named `SCREEN.LANGUAGE.WIDTH.png`.
 
+mod at_rest;
+mod dashboard;
+mod data;
 mod field_kinds;
 mod first_run_tls;
-mod dashboard;
-mod at_rest;
-mod data;
 mod instance;
 mod notes;
 mod notifications;

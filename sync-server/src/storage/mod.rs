@@ -1,5 +1,5 @@
-//! Where the server keeps users, devices, tokens, documents, the change log and the
-//! quarantine: the [`Storage`] trait, the [`Repo`] it hands out inside a transaction, and
+//! Where the server keeps users (with their failed sign-ins and locks), devices, tokens
+//! (with their expiry), documents, the change log and the quarantine: the [`Storage`] trait, the [`Repo`] it hands out inside a transaction, and
 //! the built-in SQLite backend ([`SqliteStorage`]). [`conformance`] is the suite of tests
 //! every backend must pass.
 //!

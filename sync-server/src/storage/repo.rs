@@ -27,8 +27,7 @@ pub trait Repo:
 
 impl<
     T: UserRepo + DeviceRepo + LoginRepo + RecordRepo + LogRepo + QuarantineRepo + ReportRepo + ?Sized,
-> Repo
-    for T
+> Repo for T
 {
 }
 

@@ -107,6 +107,14 @@ async fn every_role_relation_and_operation_answers_as_the_table_says() {
                 let get = reqwest::Method::GET;
                 (Sent::Other, send(actor, get, &path, None).await)
             }
+            Op::Report => {
+                let path = match owner_for(role, rel) {
+                    Some(o) => format!("/v1/reports/pipeline?owner={o}"),
+                    None => "/v1/reports/pipeline".into(),
+                };
+                let get = reqwest::Method::GET;
+                (Sent::Other, send(actor, get, &path, None).await)
+            }
             Op::Read => unreachable!(),
         };
         match want {

@@ -2,7 +2,8 @@
 //! manager, admin, deactivated, revoked, no token) × every relation to a record (own, same
 //! team, other team, a case assigned to them, that case's account, and none: a product,
 //! which belongs to no one) × every operation (read by pull, create, edit, delete,
-//! reassign, an administrative read about the record's owner), with the expected answer
+//! reassign, an administrative read about the record's owner, a report on its owner), with
+//! the expected answer
 //! of each cell written out below as data; then every role × the administrative commands.
 //!
 //! Each cell works on records of its own (made by their owners' devices before any cell
@@ -11,8 +12,8 @@
 //! it see, nothing else (0 leaks). A write that is denied must answer 4xx with a message
 //! (a refused change: `403` with the refusal's reason) and leave the log as it was.
 //!
-//! Reports: there is no report endpoint on the server yet (managers' reports run on the
-//! devices over what they pulled), so the read cells cover what a report could show.
+//! Reports: `GET /v1/reports/pipeline?owner=OWNER` (a product: the report over everything
+//! the user sees); the cell checks who may ask, not the figures (`reports` tests those).
 
 mod admin;
 mod cells;
@@ -59,6 +60,8 @@ enum Op {
     Reassign,
     /// `GET /v1/admin/devices?user=OWNER` (a product: every device).
     Admin,
+    /// `GET /v1/reports/pipeline?owner=OWNER` (a product: no owner named).
+    Report,
 }
 
 /// An expected answer.
@@ -81,13 +84,14 @@ const RELS: [Rel; 6] = [
     Rel::CaseAccount,
     Rel::Product,
 ];
-const OPS: [Op; 6] = [
+const OPS: [Op; 7] = [
     Op::Read,
     Op::Create,
     Op::Edit,
     Op::Delete,
     Op::Reassign,
     Op::Admin,
+    Op::Report,
 ];
 
 const F: Exp = N(403);
@@ -103,6 +107,8 @@ const TABLE: &[(Role, Op, [Exp; 6])] = &[
     (Role::Rep, Op::Delete, [Y, F, F, Y, F, F]),
     (Role::Rep, Op::Reassign, [F, F, F, F, F, F]),
     (Role::Rep, Op::Admin, [F, F, F, F, F, F]),
+    // A rep's report covers their own records only; one over what they see is theirs too.
+    (Role::Rep, Op::Report, [Y, F, F, F, F, Y]),
     (Role::Manager, Op::Read, [Y, Y, H, Y, Y, Y]),
     (Role::Manager, Op::Create, [Y, Y, F, F, F, F]),
     (Role::Manager, Op::Edit, [Y, Y, F, Y, F, F]),
@@ -110,30 +116,35 @@ const TABLE: &[(Role, Op, [Exp; 6])] = &[
     // A product is not an account: 400 for those who may reassign.
     (Role::Manager, Op::Reassign, [Y, Y, F, F, F, N(400)]),
     (Role::Manager, Op::Admin, [Y, Y, F, F, F, Y]),
+    (Role::Manager, Op::Report, [Y, Y, F, F, F, Y]),
     (Role::Admin, Op::Read, [Y; 6]),
     (Role::Admin, Op::Create, [Y; 6]),
     (Role::Admin, Op::Edit, [Y; 6]),
     (Role::Admin, Op::Delete, [Y; 6]),
     (Role::Admin, Op::Reassign, [Y, Y, Y, Y, Y, N(400)]),
     (Role::Admin, Op::Admin, [Y; 6]),
+    (Role::Admin, Op::Report, [Y; 6]),
     (Role::Deactivated, Op::Read, GONE),
     (Role::Deactivated, Op::Create, GONE),
     (Role::Deactivated, Op::Edit, GONE),
     (Role::Deactivated, Op::Delete, GONE),
     (Role::Deactivated, Op::Reassign, GONE),
     (Role::Deactivated, Op::Admin, GONE),
+    (Role::Deactivated, Op::Report, GONE),
     (Role::Revoked, Op::Read, NO),
     (Role::Revoked, Op::Create, NO),
     (Role::Revoked, Op::Edit, NO),
     (Role::Revoked, Op::Delete, NO),
     (Role::Revoked, Op::Reassign, NO),
     (Role::Revoked, Op::Admin, NO),
+    (Role::Revoked, Op::Report, NO),
     (Role::NoToken, Op::Read, NO),
     (Role::NoToken, Op::Create, NO),
     (Role::NoToken, Op::Edit, NO),
     (Role::NoToken, Op::Delete, NO),
     (Role::NoToken, Op::Reassign, NO),
     (Role::NoToken, Op::Admin, NO),
+    (Role::NoToken, Op::Report, NO),
 ];
 
 fn expected(role: Role, op: Op, rel: Rel) -> Exp {
