@@ -42,16 +42,15 @@ fn change(rec: &DemoRecord, user: &str, actor: &ActorId, quotes: &mut u64) -> Re
     let kind = rec.kind;
     let at = rec.created.midnight().assume_utc() + time::Duration::hours(12);
     let mut values: Vec<(&'static FieldSpec, Value)> = Vec::new();
-    let mut put =
-        |values: &mut Vec<(&'static FieldSpec, Value)>, name: &str, raw: &str| -> Res<()> {
-            let spec = schema::field(kind, name).ok_or("a field outside the schema")?;
-            if !values.iter().any(|(s, _)| s.name == spec.name)
-                && let Some(v) = value::parse(spec, raw, at)?
-            {
-                values.push((spec, v));
-            }
-            Ok(())
-        };
+    let put = |values: &mut Vec<(&'static FieldSpec, Value)>, name: &str, raw: &str| -> Res<()> {
+        let spec = schema::field(kind, name).ok_or("a field outside the schema")?;
+        if !values.iter().any(|(s, _)| s.name == spec.name)
+            && let Some(v) = value::parse(spec, raw, at)?
+        {
+            values.push((spec, v));
+        }
+        Ok(())
+    };
     for (name, raw) in &rec.fields {
         put(&mut values, name, raw)?;
     }

@@ -8,6 +8,7 @@
 mod admin;
 mod error;
 mod extract;
+mod records;
 mod reports;
 mod sync;
 mod team;
@@ -39,6 +40,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/reconcile", post(sync::reconcile))
         .route("/v1/reports/{name}", get(reports::report))
         .route("/v1/team", get(team::team))
+        .route("/v1/records", get(records::records))
+        .route("/v1/records/{id}", get(records::record))
         .route("/v1/admin/reassign/preview", post(team::reassign_preview))
         .route(
             "/v1/admin/deactivate/preview",

@@ -11,12 +11,13 @@
 //! retries when what they wait for arrives), `reconcile` (what a device must send again
 //! after a restore from a backup), `records` (counts, backups) and `reports` (the managers'
 //! reports over the server's own data) and `team` (knowledge at risk per device, who manages
-//! a team).
+//! a team) and `browse` (records read for the web page).
 //!
 //! Every method blocks (argon2, Automerge, storage): call it from `spawn_blocking` in
 //! async code. Knows nothing of HTTP, SQL or the command line's syntax.
 
 mod admin;
+mod browse;
 mod moves;
 mod pull;
 mod push;
@@ -28,6 +29,7 @@ mod sessions;
 mod team;
 
 pub use admin::{TeamInfo, UserChange};
+pub use browse::MAX_PAGE;
 pub use push::{PushJob, SENT_AGAIN_BY};
 pub use quarantine::RETRIED_BY;
 pub use reports::{DEFAULT_CURRENCY, ReportAsk};

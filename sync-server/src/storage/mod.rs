@@ -52,8 +52,8 @@ mod sqlite;
 
 pub use repo::{
     Assignment, Counts, DeviceRepo, LogFilter, LogRepo, NewDevice, NewUserRow, OwnerFilter, Pusher,
-    QuarantineRepo, QuarantinedChange, RecordOwner, RecordRepo, Repo, ScopeEvent, StoredSnapshot,
-    TokenRow, TokenState, UserRepo, UserUpdate,
+    QuarantineRepo, QuarantinedChange, RecordOwner, RecordRepo, Repo, ScopeEvent, StoredRecord,
+    StoredSnapshot, TokenRow, TokenState, UserRepo, UserUpdate,
 };
 pub use reports::ReportRepo;
 pub use sqlite::{DirLock, Restored, SqliteStorage};

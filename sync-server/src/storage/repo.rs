@@ -167,6 +167,15 @@ pub struct StoredSnapshot {
     pub conflicts: u32,
 }
 
+/// A stored record's projection (`Record::to_json` without `owner`) and its owner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredRecord {
+    pub id: Uuid,
+    pub kind: Kind,
+    pub owner: Option<String>,
+    pub record: String,
+}
+
 /// A case assigned to someone, with the account it is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Assignment {
@@ -208,6 +217,15 @@ pub trait RecordRepo {
     fn records_owned_by(&mut self, owner: &str) -> Result<Vec<RecordOwner>>;
     /// Every record that belongs to an account (the account included), by id.
     fn records_of_account(&mut self, account: Uuid) -> Result<Vec<RecordOwner>>;
+    /// Up to `limit` records of `kind` owned by one of `owners` (`None`: any owner, products
+    /// included), after `after` in id order, with their projections (no documents).
+    fn records_page(
+        &mut self,
+        kind: Kind,
+        owners: Option<&[String]>,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>>;
     /// How many records `owner` owns, per kind (kinds with none left out).
     fn owned_counts(&mut self, owner: &str) -> Result<BTreeMap<Kind, u64>>;
     /// Every record that has an owner, by id.

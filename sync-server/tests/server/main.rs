@@ -8,6 +8,7 @@ mod conformance;
 mod limits;
 mod pull;
 mod push;
+mod records;
 mod reports;
 mod support;
 mod team;

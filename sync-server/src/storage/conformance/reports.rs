@@ -99,8 +99,32 @@ pub fn the_report_projection_follows_pushes_moves_and_deletes(fresh: Fresh) {
     let act = &b.activities[0];
     assert_eq!((act.kind.as_str(), act.owner.as_str()), ("visit", "alice"));
     assert_eq!(
-        (act.on, act.opportunity_id),
-        (parse_date("2026-11-20").unwrap(), Some(pumps.id()))
+        (act.on, act.count, act.opportunity_id),
+        (parse_date("2026-11-20").unwrap(), 1, None),
+        "per owner, kind and day"
+    );
+    let latest = w
+        .service
+        .storage()
+        .read(|repo| {
+            repo.report_book(
+                &Needs {
+                    activities: Activities::Latest,
+                    ..EVERYTHING
+                },
+                Some(&["alice".to_string()]),
+            )
+        })
+        .unwrap();
+    let l = &latest.activities[0];
+    assert_eq!(
+        (l.on, l.account_id, l.opportunity_id),
+        (
+            parse_date("2026-11-20").unwrap(),
+            acme.id(),
+            Some(pumps.id())
+        ),
+        "the latest day per account and deal"
     );
     assert!(!b.deals.iter().any(|d| d.id == contact.id()));
 

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::ownership::Placement;
 use crate::push::{PushOutcome, StoredDoc};
 use crate::storage::{
-    Assignment, Counts, OwnerFilter, Pusher, RecordOwner, RecordRepo, StoredSnapshot,
+    Assignment, Counts, OwnerFilter, Pusher, RecordOwner, RecordRepo, StoredRecord, StoredSnapshot,
 };
 use fieldbook_core::Kind;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -192,6 +192,54 @@ impl RecordRepo for SqliteRepo<'_> {
             "SELECT id, kind, owner FROM docs WHERE account_id = ?1 ORDER BY id",
             &[&account.to_string()],
         )
+    }
+
+    fn records_page(
+        &mut self,
+        kind: Kind,
+        owners: Option<&[String]>,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>> {
+        let owners: &[String] = match owners {
+            Some([]) => return Ok(Vec::new()),
+            Some(o) => o,
+            None => &[],
+        };
+        // ?1 the kind, ?2 the cursor, ?3 the limit, ?4.. the owners.
+        let by_owner = if owners.is_empty() {
+            String::new()
+        } else {
+            let marks: Vec<String> = (0..owners.len()).map(|i| format!("?{}", i + 4)).collect();
+            format!(" AND owner IN ({})", marks.join(", "))
+        };
+        let mut values: Vec<Box<dyn rusqlite::ToSql>> = vec![
+            Box::new(kind.as_str()),
+            Box::new(after.map(|a| a.to_string()).unwrap_or_default()),
+            Box::new(limit as i64),
+        ];
+        values.extend(
+            owners
+                .iter()
+                .map(|o| Box::new(o.clone()) as Box<dyn rusqlite::ToSql>),
+        );
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, owner, record FROM docs WHERE kind = ?1{by_owner} AND id > ?2
+             ORDER BY id LIMIT ?3"
+        ))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(
+            values.iter().map(|v| v.as_ref()),
+        ))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(StoredRecord {
+                id: parse_uuid(&r.get::<_, String>(0)?)?,
+                kind,
+                owner: r.get(1)?,
+                record: r.get(2)?,
+            });
+        }
+        Ok(out)
     }
 
     fn owned_counts(&mut self, owner: &str) -> Result<BTreeMap<Kind, u64>> {
