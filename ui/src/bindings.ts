@@ -693,6 +693,7 @@ change: string;
  * it went through the server, signed in as `by`.
  */
 received_at: string | null }
+export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
 /**
  * A kind of record. Its `as_str` name is part of the public contract (CLI, exports, sync).
  */
@@ -993,6 +994,15 @@ attention: Attention[] }
  * Records were written (or are no longer this user's to see: `removed`).
  */
 export type RecordsChanged = { ids: string[]; removed: string[]; origin: ChangeOrigin }
+/**
+ * `GET /v1/records?kind=K`: a page of the records of one kind the user sees, as their
+ * projections (`Record::to_json`, `owner` included), in id order.
+ */
+export type RecordsPage = { records: (Partial<{ [key in string]: JsonValue }>)[]; 
+/**
+ * Ask again with `after` = this for the next page; `None`: the last page.
+ */
+next: string | null }
 /**
  * A computed report.
  */
