@@ -76,6 +76,7 @@ pub fn builder() -> Builder<tauri::Wry> {
         .typ::<protocol::ReassignRequest>()
         .typ::<protocol::ReassignResponse>()
         .typ::<protocol::ErrorBody>()
+        .typ::<protocol::RecordsPage>()
         .events(collect_events![
             crate::events::RecordsChanged,
             crate::events::SyncChanged,

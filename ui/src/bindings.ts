@@ -1060,6 +1060,7 @@ change: string;
  * it went through the server, signed in as `by`.
  */
 received_at: string | null }
+export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
 /**
  * A file as the import would read it: how, its header row and mapping, its first rows.
  */

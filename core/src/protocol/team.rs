@@ -98,6 +98,7 @@ pub struct TeamManagerRequest {
 /// `GET /v1/records?kind=K`: a page of the records of one kind the user sees, as their
 /// projections (`Record::to_json`, `owner` included), in id order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RecordsPage {
     pub records: Vec<serde_json::Map<String, serde_json::Value>>,
     /// Ask again with `after` = this for the next page; `None`: the last page.

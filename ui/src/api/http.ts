@@ -4,9 +4,9 @@
  * user may see; the token lives in this page's memory only (a reload signs out), so no
  * script elsewhere and no other tab can read it from storage.
  *
- * The web page offers the team's reports and the hand-over; the app's other reads and
- * writes (a local store's) have no server endpoint, so they reject with an `ApiError`
- * saying so. Request and answer bodies are the server's protocol types, generated from
+ * The web page offers the team's reports, the team's devices and the hand-over (its
+ * accounts listed from `GET /v1/records`); the app's other reads and writes are not offered
+ * here and reject with an `ApiError` saying so. Request and answer bodies are the server's protocol types, generated from
  * Rust into `bindings.ts`.
  */
 
@@ -19,6 +19,7 @@ import type {
   MovePreview,
   ReassignRequest,
   ReassignResponse,
+  RecordsPage,
   Report,
   ReportRequest,
   ReportSettings,
@@ -30,6 +31,10 @@ import { type Api, ApiError, type HandoverAccount } from "./api";
 
 /** The protocol version every `/v1` request names (`fieldbook-protocol`). */
 const PROTOCOL = "1";
+
+/** Accounts offered for a hand-over at most, and pages of 500 read to find them. */
+const CHOICES = 50;
+const MAX_PAGES = 40;
 
 /** The query string of a report request, as `GET /v1/reports/{name}` reads it. */
 export function reportPath(req: ReportRequest, fallbackCurrency: string | null): string {
@@ -174,31 +179,24 @@ export function httpApi(base = ""): Api & { signedIn(): boolean } {
       }
     },
     handoverAccounts: async (owner: string, search: string): Promise<HandoverAccount[]> => {
-      // The server has no listing of records: the accounts its reports name for the rep
-      // (accounts at risk after a day of quiet: nearly all; and every account that won).
-      const filter = { owners: [owner], from: null, to: null };
-      const [stale, rfm] = await Promise.all([
-        report({
-          kind: { report: "stale", rules: { deal_days: 30, account_days: 1 } },
-          filter,
-          currency: null,
-          today: null,
-        }),
-        report({
-          kind: { report: "rfm", rules: { window_days: 365, segments: [] } },
-          filter,
-          currency: null,
-          today: null,
-        }),
-      ]);
-      const named = new Map<string, string>();
-      if (stale.report === "stale") for (const a of stale.accounts) named.set(a.id, a.name);
-      if (rfm.report === "rfm") for (const a of rfm.accounts) named.set(a.id, a.name);
+      // The server lists accounts in id order, a page at a time: keep the rep's, matching
+      // the search, until enough are found or every page was read.
       const needle = search.trim().toLowerCase();
-      return [...named]
-        .map(([id, title]) => ({ id, title }))
-        .filter((a) => !needle || a.title.toLowerCase().includes(needle))
-        .sort((a, b) => a.title.localeCompare(b.title));
+      const found: HandoverAccount[] = [];
+      let after: string | null = null;
+      for (let pages = 0; pages < MAX_PAGES && found.length < CHOICES; pages++) {
+        const path: string = `/v1/records?kind=account&limit=500${after ? `&after=${after}` : ""}`;
+        const page: RecordsPage = await call<RecordsPage>("GET", path);
+        for (const r of page.records) {
+          const id = r.id;
+          const name = r.name;
+          if (typeof id !== "string" || typeof name !== "string" || r.owner !== owner) continue;
+          if (!needle || name.toLowerCase().includes(needle)) found.push({ id, title: name });
+        }
+        if (!page.next) break;
+        after = page.next;
+      }
+      return found.slice(0, CHOICES).sort((a, b) => a.title.localeCompare(b.title));
     },
     handoverPreview: (h) => {
       const body: ReassignRequest = { from: h.from, to: h.to, accounts: h.accounts };
