@@ -1060,7 +1060,6 @@ change: string;
  * it went through the server, signed in as `by`.
  */
 received_at: string | null }
-export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
 /**
  * A file as the import would read it: how, its header row and mapping, its first rows.
  */
@@ -1102,6 +1101,7 @@ encoding: string | null }
  * duplicates listed, the counts say how many there are.
  */
 export type ImportSummary = { kind: Kind; rows: number; valid: number; imported: number; rejectedCount: number; rejected: RejectedRow[]; headers: string[]; duplicatesFound: number; duplicates: LikelyDuplicate[]; dryRun: boolean; aborted: boolean }
+export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
 /**
  * A kind of record. Its `as_str` name is part of the public contract (CLI, exports, sync).
  */
@@ -1455,6 +1455,15 @@ attention: Attention[] }
  * Records were written (or are no longer this user's to see: `removed`).
  */
 export type RecordsChanged = { ids: string[]; removed: string[]; origin: ChangeOrigin }
+/**
+ * `GET /v1/records?kind=K`: a page of the records of one kind the user sees, as their
+ * projections (`Record::to_json`, `owner` included), in id order.
+ */
+export type RecordsPage = { records: (Partial<{ [key in string]: JsonValue }>)[]; 
+/**
+ * Ask again with `after` = this for the next page; `None`: the last page.
+ */
+next: string | null }
 /**
  * A row that was not imported, and why (every problem it has).
  */

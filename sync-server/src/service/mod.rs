@@ -18,8 +18,8 @@
 //! async code. Knows nothing of HTTP, SQL or the command line's syntax.
 
 mod admin;
-mod logins;
 mod browse;
+mod logins;
 mod moves;
 mod pull;
 mod push;
@@ -31,8 +31,8 @@ mod sessions;
 mod team;
 
 pub use admin::{TeamInfo, UserChange};
-pub use logins::Guard;
 pub use browse::MAX_PAGE;
+pub use logins::Guard;
 pub use push::{PushJob, SENT_AGAIN_BY};
 pub use quarantine::RETRIED_BY;
 pub use reports::{DEFAULT_CURRENCY, ReportAsk};

@@ -288,21 +288,6 @@ export interface Api {
   findDuplicates(kind: Kind): Promise<DuplicatePair[]>;
   /** Merges `other` into `keep`, with the fields chosen one by one. */
   mergeRecords(keep: string, other: string, choices: FieldChoice[]): Promise<MergeReport>;
-  // --- Following up: leads, reminders ---
-  /** Existing accounts that may be this lead's company (by normalized name), best first. */
-  accountMatches(lead: string): Promise<AccountMatch[]>;
-  /** Converts a lead into an account (new or chosen), a contact and perhaps a deal, at once. */
-  convertLead(lead: string, conversion: Conversion): Promise<Converted>;
-  /** The reminders due on `today` (YYYY-MM-DD) for this user, soonest first. */
-  reminders(today: string): Promise<DueReminder[]>;
-  /** Hides a reminder for good (`until` null) or until a day (snoozed). */
-  dismissReminder(key: string, until: string | null, today: string): Promise<string>;
-  /** Turns a renewal reminder into the renewal deal, prefilled and linked to the deal it renews. */
-  renewReminder(key: string, today: string): Promise<Renewed>;
-  /** This device's follow-up preferences (reminder lead times, case due days per priority). */
-  preferences(): Promise<Settings>;
-  /** Sets one preference by name (`reminders.renewal_days`, `case_due.high`, ...) to a number of days. */
-  setPreference(name: string, days: number): Promise<Settings>;
 
   // --- Sync ---
   /** Phase, server, user, last sync, changes waiting, last problem; never waits on a network. */

@@ -153,6 +153,27 @@ export function httpApi(base = ""): Api & { signedIn(): boolean } {
     setQuoteLine: notHere("Editing quotes"),
     removeQuoteLine: notHere("Editing quotes"),
 
+    // The device's own: its encryption, follow-ups, imports and duplicates. The web page
+    // reads the server's data and keeps none.
+    unlockStore: notHere("Unlocking a store"),
+    rememberKey: notHere("A store's key"),
+    protectStore: notHere("Encrypting a store"),
+    changePassphrase: notHere("A store's passphrase"),
+    accountMatches: notHere("Converting a lead"),
+    convertLead: notHere("Converting a lead"),
+    reminders: notHere("Reminders"),
+    dismissReminder: notHere("Reminders"),
+    renewReminder: notHere("Reminders"),
+    preferences: notHere("This device's preferences"),
+    setPreference: notHere("This device's preferences"),
+    pickImportFile: notHere("Importing a file"),
+    importPreview: notHere("Importing a file"),
+    importCheck: notHere("Importing a file"),
+    importRun: notHere("Importing a file"),
+    saveRejectedRows: notHere("Importing a file"),
+    findDuplicates: notHere("Duplicates"),
+    mergeRecords: notHere("Merging records"),
+
     report,
     reportSettings: async (): Promise<ReportSettings> => {
       // The server's defaults, as its own answers state them; the page's currency is the
@@ -229,5 +250,6 @@ export function httpApi(base = ""): Api & { signedIn(): boolean } {
 
     onRecordsChanged: async () => () => {},
     onSyncChanged: async () => () => {},
+    onImportProgress: async () => () => {},
   };
 }
