@@ -34,12 +34,19 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fieldbook/target}"
 mkdir -p "$CARGO_TARGET_DIR"
 # Each changed build leaves its old artifacts behind and cargo never collects them: a target
 # dir reused for weeks fills the disk (a CI run once died of it). When it holds more than
-# 12 GiB, or the disk has less than 6 GiB free, start it afresh (a cold build is minutes).
-target_kib="$(du -sk "$CARGO_TARGET_DIR" 2>/dev/null | cut -f1)"
-free_kib="$(df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print $4 }')"
-if ((target_kib > 12 * 1024 * 1024 || free_kib < 6 * 1024 * 1024)); then
-    echo "setup: $CARGO_TARGET_DIR holds $((target_kib / 1024)) MiB with $((free_kib / 1024)) MiB free: emptying it" >&2
-    rm -rf "${CARGO_TARGET_DIR:?}/debug" "${CARGO_TARGET_DIR:?}/release"
+# 16 GiB, or the disk has less than 6 GiB free, the incremental caches go first (the largest
+# part, and only the workspace's own crates are rebuilt without them); if that is not
+# enough, the whole build starts afresh (a cold build is minutes).
+target_kib() { du -sk "$CARGO_TARGET_DIR" 2>/dev/null | cut -f1; }
+free_kib() { df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print $4 }'; }
+too_big() { (($(target_kib) > 16 * 1024 * 1024 || $(free_kib) < 6 * 1024 * 1024)); }
+if too_big; then
+    echo "setup: $CARGO_TARGET_DIR holds $(($(target_kib) / 1024)) MiB with $(($(free_kib) / 1024)) MiB free: dropping its incremental caches" >&2
+    rm -rf "${CARGO_TARGET_DIR:?}"/*/incremental
+    if too_big; then
+        echo "setup: still $(($(target_kib) / 1024)) MiB with $(($(free_kib) / 1024)) MiB free: emptying it" >&2
+        rm -rf "${CARGO_TARGET_DIR:?}/debug" "${CARGO_TARGET_DIR:?}/release"
+    fi
 fi
 
 # Node.js for the front-end (ui/): Vite 8 needs 20.19 or newer.
