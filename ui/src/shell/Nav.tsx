@@ -43,7 +43,8 @@ export function Nav({ current }: { current: Screen }) {
   const screens = navScreens(sync.data?.role ?? null);
   return (
     <nav className="nav" aria-label={t("nav.label")}>
-      <ul style={{ "--nav-items": screens.length } as CSSProperties}>
+      {/* The bottom bar's columns: search is the header's field on a narrow window. */}
+      <ul style={{ "--nav-items": screens.filter((s) => s !== "search").length } as CSSProperties}>
         {screens.map((screen) => {
           const Icon = ICONS[screen];
           return (
