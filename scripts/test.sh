@@ -40,14 +40,17 @@ step "build (the end-to-end tests drive these binaries, the desktop app among th
 cargo build --workspace --bins --locked
 
 step "tests (the window tests drive the app under Xvfb; screenshots in ${FIELDBOOK_SCREENSHOTS:-$CARGO_TARGET_DIR/screenshots})"
-xvfb-run -a -s "-screen 0 1920x1200x24" cargo test --workspace --locked --no-fail-fast 2>&1 | tee -a "$log"
+# A test that hangs must fail the run, not eat CI's 90 minutes: the step has a deadline
+# (FIELDBOOK_TEST_MINUTES, default 50; a quiet two-core machine needs about 20).
+timeout -k 30 "$(( ${FIELDBOOK_TEST_MINUTES:-50} * 60 ))" \
+    xvfb-run -a -s "-screen 0 1920x1200x24" cargo test --workspace --locked --no-fail-fast 2>&1 | tee -a "$log"
 step "the OS keyring (store keys in gnome-keyring's Secret Service, a private D-Bus session)"
 # The keyring tests (library and command line) again, now where a keyring answers: FIELDBOOK_TEST_KEYRING=1
 # makes a missing one a failure. A throwaway HOME keeps the keyring's files out of yours.
 keyring_home="$(mktemp -d)"
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"; rustup_home="${RUSTUP_HOME:-$HOME/.rustup}"
 HOME="$keyring_home" CARGO_HOME="$cargo_home" RUSTUP_HOME="$rustup_home" FIELDBOOK_TEST_KEYRING=1 \
-    dbus-run-session -- bash -c '
+    timeout -k 30 900 dbus-run-session -- bash -c '
     echo -n fieldbook-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
     cargo test -p fieldbook-client --locked --test library -- keyring &&
     cargo test -p fieldbook-tests --locked --test e2e -- keyring' 2>&1 | tee -a "$log"

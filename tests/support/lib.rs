@@ -226,6 +226,12 @@ impl Server {
             if let Some((cert, key)) = &self.tls {
                 cmd.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);
             }
+            // This checkout's front-end, named: the binary's own default is the checkout it
+            // was built in, which differs when checkouts share a target directory.
+            let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist");
+            if ui.join("index.html").is_file() {
+                cmd.arg("--ui-dir").arg(ui);
+            }
             let mut child = cmd
                 .stdout(std::process::Stdio::piped())
                 .stderr(self.log())

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::model::RecordView;
 use fieldbook_core::Kind;
 use fieldbook_core::reminders::{DealRow, Dismissals};
-use fieldbook_core::report::Case;
+use fieldbook_core::report::{Case, or_default};
 use fieldbook_core::value::parse_date;
 use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
@@ -285,12 +285,8 @@ pub(super) fn case_row(r: &Row) -> rusqlite::Result<Option<Case>> {
         subject: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
         owner: r.get(3)?,
         assignee: r.get(4)?,
-        priority: r
-            .get::<_, Option<String>>(5)?
-            .unwrap_or_else(|| "normal".into()),
-        status: r
-            .get::<_, Option<String>>(6)?
-            .unwrap_or_else(|| "new".into()),
+        priority: or_default(Kind::Case, "priority", r.get(5)?),
+        status: or_default(Kind::Case, "status", r.get(6)?),
         due: date(r, 7)?,
         created,
         resolved: date(r, 9)?,

@@ -43,15 +43,29 @@ impl Store {
             as u64)
     }
 
-    /// The oldest changes waiting: at most `max_changes`, and no more than `max_bytes`
-    /// of them unless one change alone is larger. `None` when the outbox is empty.
-    pub fn outbox_page(&self, max_changes: usize, max_bytes: usize) -> Result<Option<OutboxPage>> {
+    /// The queue position of the newest change waiting, if any: a push that stops there
+    /// ends even while the user keeps typing (what comes later goes with the next sync).
+    pub fn outbox_last_seq(&self) -> Result<Option<i64>> {
+        Ok(self
+            .db()?
+            .query_row("SELECT max(seq) FROM outbox", [], |r| r.get(0))?)
+    }
+
+    /// The oldest changes waiting, up to queue position `upto`: at most `max_changes`, and
+    /// no more than `max_bytes` of them unless one change alone is larger. `None` when
+    /// nothing is waiting up to there.
+    pub fn outbox_page(
+        &self,
+        max_changes: usize,
+        max_bytes: usize,
+        upto: i64,
+    ) -> Result<Option<OutboxPage>> {
         let db = self.db()?;
         let mut stmt = db.prepare_cached(
             "SELECT o.seq, o.doc_id, d.kind, o.change FROM outbox o LEFT JOIN docs d ON d.id = o.doc_id
-             ORDER BY o.seq LIMIT ?1",
+             WHERE o.seq <= ?2 ORDER BY o.seq LIMIT ?1",
         )?;
-        let mut rows = stmt.query([max_changes as i64])?;
+        let mut rows = stmt.query([max_changes as i64, upto])?;
         let (mut last_seq, mut changes, mut bytes) = (None, Vec::new(), 0usize);
         while let Some(row) = rows.next()? {
             let change: Vec<u8> = row.get(3)?;

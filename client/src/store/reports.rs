@@ -5,7 +5,8 @@
 
 use super::Store;
 use crate::error::Result;
-use fieldbook_core::report::{Account, Activity, Book, Deal, Lead};
+use fieldbook_core::Kind;
+use fieldbook_core::report::{Account, Activity, Book, Deal, Lead, or_default};
 use fieldbook_core::value::parse_date;
 use rusqlite::{Row, params_from_iter};
 use rust_decimal::Decimal;
@@ -195,9 +196,7 @@ impl Store {
                     id,
                     owner: row.get(1)?,
                     source: row.get(2)?,
-                    status: row
-                        .get::<_, Option<String>>(3)?
-                        .unwrap_or_else(|| "new".into()),
+                    status: or_default(Kind::Lead, "status", row.get(3)?),
                     created,
                     opportunity_id: uuid(row, 5)?,
                 });

@@ -423,7 +423,10 @@ impl SyncEngine {
         }
     }
 
-    /// Pushes the outbox in pages to `path`. Returns `false` if the user was deactivated.
+    /// Pushes the outbox in pages to `path`: what was waiting when the push began, so that
+    /// a user typing all along cannot keep the sync from ending (a write made meanwhile
+    /// goes with the next sync). A handover is the device's last word and takes all.
+    /// Returns `false` if the user was deactivated.
     fn push_all(
         &mut self,
         api: &mut Api,
@@ -435,10 +438,17 @@ impl SyncEngine {
         let total = self.store.outbox_len()?;
         let handover = path == "/v1/handover";
         let mut sent = 0;
+        let upto = match self.store.outbox_last_seq()? {
+            _ if handover => i64::MAX,
+            Some(last) => last,
+            None => return Ok(true),
+        };
         loop {
             cancel.check()?;
             let pending = self.store.outbox_len()?;
-            let page = self.store.outbox_page(MAX_PUSH_CHANGES, PUSH_PAGE_BYTES)?;
+            let page = self
+                .store
+                .outbox_page(MAX_PUSH_CHANGES, PUSH_PAGE_BYTES, upto)?;
             // A handover always reaches the server, even with nothing left to hand over:
             // that is how the server learns the device is wiping.
             let (changes, last_seq) = match page {

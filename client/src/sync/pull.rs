@@ -121,7 +121,7 @@ pub(super) fn pull_all(
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<bool> {
     let state = store.sync_state()?;
-    // What the push left; nothing is added to the outbox while pulling.
+    // What waits to go up: writes made while pulling wait for the next sync's push.
     let pending = store.outbox_len()?;
     api.set_pending(pending);
     cancel.check()?;

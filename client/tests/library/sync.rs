@@ -137,11 +137,18 @@ fn ui_writes_on_their_own_connection_go_through_while_the_engine_pulls() {
                 }
             });
             syncing.store(false, std::sync::atomic::Ordering::SeqCst);
-            (report, transactions)
+            (report, transactions, sync)
         })
     };
     let (mut during, mut slowest, mut i) = (0, Duration::ZERO, 0);
-    while syncing.load(std::sync::atomic::Ordering::SeqCst) {
+    // A user typing all along must not keep the sync from ending (its push takes what
+    // waited when it began); the deadline turns a sync that never ends into a failure.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !background.is_finished() {
+        assert!(
+            Instant::now() < deadline,
+            "the sync did not end while the UI kept writing"
+        );
         i += 1;
         let t = Instant::now();
         ui.update(own, &text(&[("phone", &format!("+49 {i}"))]))
@@ -152,8 +159,11 @@ fn ui_writes_on_their_own_connection_go_through_while_the_engine_pulls() {
         }
         std::thread::sleep(Duration::from_millis(5));
     }
-    let (report, transactions) = background.join().unwrap();
+    let (report, transactions, mut sync) = background.join().unwrap();
     report.unwrap();
+    // What was typed during that sync goes with the next one.
+    sync.sync(&Cancel::new(), &mut quiet()).unwrap();
+    assert_eq!(ui.outbox_len().unwrap(), 0);
     assert!(
         transactions > 1 && during > 2,
         "the pull was cut into {transactions} transactions; {during} UI writes finished during it"

@@ -91,6 +91,17 @@ pub struct Lead {
     pub opportunity_id: Option<Uuid>,
 }
 
+/// A field a projection row left empty, as reports see it: the schema's default for a new
+/// record (a case's priority `normal`, a lead's status `new`), else empty. The device and
+/// the server both build their rows with it, so their reports agree.
+pub fn or_default(kind: crate::Kind, field: &str, value: Option<String>) -> String {
+    value.unwrap_or_else(|| {
+        crate::schema::static_default(kind, field)
+            .unwrap_or_default()
+            .to_owned()
+    })
+}
+
 /// A case (service request) as the reports and reminders see it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Case {

@@ -7,7 +7,10 @@ use super::repo::{SqliteRepo, parse_kind, parse_uuid};
 use crate::error::Result;
 use crate::reporting::ReportRow;
 use crate::storage::ReportRepo;
-use fieldbook_core::report::{Account, Activities, Activity, Book, Case, Deal, Deals, Lead, Needs};
+use fieldbook_core::Kind;
+use fieldbook_core::report::{
+    Account, Activities, Activity, Book, Case, Deal, Deals, Lead, Needs, or_default,
+};
 use fieldbook_core::value::{format_date, parse_date};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row, params, params_from_iter};
@@ -233,9 +236,7 @@ impl ReportRepo for SqliteRepo<'_> {
                     id,
                     owner: r.get(1)?,
                     source: r.get(2)?,
-                    status: r
-                        .get::<_, Option<String>>(3)?
-                        .unwrap_or_else(|| "new".into()),
+                    status: or_default(Kind::Lead, "status", r.get(3)?),
                     created,
                     opportunity_id: uuid(r, 5)?,
                 });
@@ -260,12 +261,8 @@ impl ReportRepo for SqliteRepo<'_> {
                     subject: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
                     owner: r.get(3)?,
                     assignee: r.get(4)?,
-                    priority: r
-                        .get::<_, Option<String>>(5)?
-                        .unwrap_or_else(|| "normal".into()),
-                    status: r
-                        .get::<_, Option<String>>(6)?
-                        .unwrap_or_else(|| "new".into()),
+                    priority: or_default(Kind::Case, "priority", r.get(5)?),
+                    status: or_default(Kind::Case, "status", r.get(6)?),
                     due: day(r, 7)?,
                     created,
                     resolved: day(r, 9)?,
