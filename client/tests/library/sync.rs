@@ -1,6 +1,7 @@
 //! The sync engine against an in-process server: push and pull, two stores converging, a
-//! cancelled sync, UI writes on one connection while the engine pulls on another, and a
-//! deactivated user's wipe reaching every open connection.
+//! cancelled sync, UI writes on one connection while the engine pulls on another, a push
+//! that ends while the user keeps typing, and a deactivated user's wipe reaching every
+//! open connection.
 
 use crate::support::{TestServer, account_names, engine, store, text};
 use fieldbook_client::{Cancel, ClientError, Kind, Store, SyncEvent};
@@ -175,6 +176,45 @@ fn ui_writes_on_their_own_connection_go_through_while_the_engine_pulls() {
     );
     let expected = live(&book) - book.counts().unwrap()[&Kind::Product] + 1;
     assert_eq!(live(&ui), expected);
+}
+
+#[test]
+fn a_push_ends_while_the_user_keeps_writing_and_the_next_sync_takes_the_rest() {
+    let server = TestServer::start();
+    server.rep("alice");
+    let (dir, mut ui) = store("alice");
+    let own = ui
+        .create(Kind::Account, &text(&[("name", "Typed before the sync")]))
+        .unwrap();
+    let mut sync = engine(&server, dir.path(), "alice");
+    // Every page the push sends, the user has typed one more change: a push that chased
+    // the outbox to empty would run as long as the typing does (here capped at 200).
+    let (mut pages, mut typed) = (0, 0);
+    let report = sync
+        .sync(&Cancel::new(), &mut |e| {
+            if let SyncEvent::Pushed { .. } = e {
+                pages += 1;
+                if typed < 200 {
+                    typed += 1;
+                    ui.update(own, &text(&[("phone", &format!("+49 {typed}"))]))
+                        .unwrap();
+                }
+            }
+        })
+        .unwrap();
+    assert_eq!(
+        (report.pushed, pages),
+        (1, 1),
+        "the push sent what waited when it began, in one page"
+    );
+    assert_eq!(
+        ui.outbox_len().unwrap(),
+        1,
+        "the change typed meanwhile waits"
+    );
+    let next = sync.sync(&Cancel::new(), &mut quiet()).unwrap();
+    assert_eq!(next.pushed, 1);
+    assert_eq!(ui.outbox_len().unwrap(), 0);
 }
 
 #[test]
