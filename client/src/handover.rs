@@ -1,5 +1,7 @@
 //! A hand-over: moving one account, a selection, or all of a rep's accounts to another
-//! user, checked here before the server is asked. The server counts what would move
+//! user — or a departure: the rep deactivated, everything theirs to a successor, their
+//! devices handing over what they hold and wiping. Checked here before the server is
+//! asked. The server counts what would move
 //! ([`crate::SyncEngine::preview_reassign_accounts`]) and moves it
 //! ([`crate::SyncEngine::reassign_accounts`]); every device learns it at its next sync.
 
@@ -8,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// What to hand over: the named accounts (each with what hangs on it), or, with none
-/// named, everything `from` owns.
+/// named, everything `from` owns; with `leaves`, `from` leaves the company too.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Handover {
@@ -17,6 +19,11 @@ pub struct Handover {
     pub accounts: Vec<Uuid>,
     /// Who receives them.
     pub to: String,
+    /// `from` leaves: deactivated (signed out everywhere), every record of theirs to `to`,
+    /// their devices hand over what they still hold and wipe at their next sync. Names
+    /// `from` and no accounts.
+    #[serde(default)]
+    pub leaves: bool,
 }
 
 impl Handover {
@@ -33,6 +40,11 @@ impl Handover {
                 "say who receives the accounts".into(),
             ));
         }
+        if self.leaves && (from.is_none() || !self.accounts.is_empty()) {
+            return Err(ClientError::BadHandover(
+                "a departure hands over everything: name who leaves, and no accounts".into(),
+            ));
+        }
         if self.accounts.is_empty() && from.is_none() {
             return Err(ClientError::BadHandover(
                 "choose the accounts to move, or whose accounts".into(),
@@ -47,6 +59,7 @@ impl Handover {
             from: from.map(str::to_string),
             accounts: self.accounts.clone(),
             to: to.to_string(),
+            leaves: self.leaves,
         })
     }
 }

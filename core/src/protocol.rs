@@ -312,14 +312,16 @@ pub struct ReassignResponse {
     pub records: u64,
 }
 
-/// `POST /v1/admin/deactivate`.
+/// `POST /v1/admin/deactivate` (and `/v1/admin/deactivate/preview`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeactivateRequest {
     pub user: String,
     pub successor: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeactivateResponse {
     pub accounts: u64,
     pub records: u64,

@@ -75,6 +75,8 @@ pub fn builder() -> Builder<tauri::Wry> {
         .typ::<protocol::UserInfo>()
         .typ::<protocol::ReassignRequest>()
         .typ::<protocol::ReassignResponse>()
+        .typ::<protocol::DeactivateRequest>()
+        .typ::<protocol::DeactivateResponse>()
         .typ::<protocol::ErrorBody>()
         .typ::<protocol::RecordsPage>()
         .events(collect_events![

@@ -5,8 +5,10 @@
 //! `fieldbook report` command computes on the same store (to the cent); a stale deal opens;
 //! an RFM cell lists its accounts; one account is handed over to the other rep, after a
 //! confirmation that counts what moves, and the manager's device learns the new owner at
-//! its next sync. Screenshots `team.LANGUAGE.WIDTH.png` and `handover.LANGUAGE.WIDTH.png`,
-//! checked for cut text.
+//! its next sync; then a rep leaves (deactivated, everything to the other rep) after a
+//! confirmation that warns of it. Screenshots `team.LANGUAGE.WIDTH.png`,
+//! `handover.LANGUAGE.WIDTH.png` and `handover-leaves.LANGUAGE.390.png`, checked for cut
+//! text.
 
 use fieldbook_tests::window::{AppWindow, Launch, WAIT};
 use fieldbook_tests::{Fb, Server};
@@ -214,4 +216,54 @@ fn a_manager_sees_the_team_and_hands_an_account_over() {
         let shown: Value = mia.json(&["show", &id]);
         (shown["owner"] == "li").then_some(())
     });
+
+    // wang leaves the company: everything of his goes to li, and he is deactivated.
+    app.find(".handover input[name=scope][value=leaves]")
+        .click();
+    app.find(".handover form button[type=submit]").click();
+    let warning = app.wait_for("[data-testid=handover-leaves]");
+    assert!(
+        warning.text().contains("wang will be deactivated"),
+        "{}",
+        warning.text()
+    );
+    let left = mia
+        .json(&["list", "account", "owner=wang"])
+        .as_array()
+        .unwrap()
+        .len();
+    let accounts = app
+        .find("[data-testid=handover-confirm] li[data-kind=account]")
+        .text();
+    assert!(accounts.contains(&left.to_string()), "{accounts}");
+    for locale in ["en", "zh-CN"] {
+        app.find(&format!("button[data-locale={locale}]")).click();
+        app.wait_for_attribute("html", "lang", locale);
+        app.set_size(390, 844);
+        app.execute(
+            "document.querySelector('[data-testid=handover-confirm]').scrollIntoView({block: 'start'})",
+            json!([]),
+        );
+        let cut = app.cut_text();
+        assert!(cut.is_empty(), "handover-leaves.{locale}.390: {cut:#?}");
+        app.screenshot(&format!("handover-leaves.{locale}.390"));
+    }
+    app.find("button[data-locale=en]").click();
+    app.set_size(1280, 800);
+    app.find("[data-testid=handover-confirm-button]").click();
+    app.wait_for_text_containing("[data-testid=handover-done]", "wang is deactivated");
+    let users = server.admin(&["user", "list"]);
+    let wang = users
+        .lines()
+        .find(|l| l.contains("wang"))
+        .unwrap_or_default();
+    assert!(wang.contains("deactivated"), "{users}");
+    app.wait_until(
+        WAIT,
+        "wang's accounts to reach the manager's device as li's",
+        || {
+            let left = mia.json(&["list", "account", "owner=wang"]);
+            left.as_array().unwrap().is_empty().then_some(())
+        },
+    );
 }

@@ -768,6 +768,15 @@ export type Currencies =
  */
 { mode: "converted"; base: string; rates: Partial<{ [key in string]: string }>; unconverted: string[] }
 /**
+ * `POST /v1/admin/deactivate` (and `/v1/admin/deactivate/preview`).
+ */
+export type DeactivateRequest = { user: string; successor: string }
+export type DeactivateResponse = { accounts: number; records: number; tokens_revoked: number; 
+/**
+ * Devices of the user that held changes not yet synced at their last contact.
+ */
+devices_with_pending: DeviceInfo[] }
+/**
  * A device, as `devices` lists it.
  */
 export type DeviceInfo = { device_id: string; user: string; name: string; 
@@ -1032,7 +1041,7 @@ overall_rate: string | null }
 export type GroupBy = "stage" | "owner"
 /**
  * What to hand over: the named accounts (each with what hangs on it), or, with none
- * named, everything `from` owns.
+ * named, everything `from` owns; with `leaves`, `from` leaves the company too.
  */
 export type Handover = { 
 /**
@@ -1042,7 +1051,13 @@ from: string | null; accounts: string[];
 /**
  * Who receives them.
  */
-to: string }
+to: string; 
+/**
+ * `from` leaves: deactivated (signed out everywhere), every record of theirs to `to`,
+ * their devices hand over what they still hold and wipe at their next sync. Names
+ * `from` and no accounts.
+ */
+leaves?: boolean }
 /**
  * One field changed by one change.
  */

@@ -25,9 +25,10 @@ use crate::error::{ClientError, Result};
 use crate::store::Store;
 use api::{Answer, Api, Http};
 use fieldbook_core::protocol::{
-    DeviceInfo, LoginRequest, LoginResponse, MAX_PUSH_CHANGES, Me, MovePreview, PROTOCOL_VERSION,
-    PushRequest, PushResponse, QuarantineDecision, QuarantineDetail, QuarantineEntry,
-    ReassignRequest, ReassignResponse, Refusal, RevokeResponse, TeamStatus,
+    DeactivateRequest, DeactivateResponse, DeviceInfo, LoginRequest, LoginResponse,
+    MAX_PUSH_CHANGES, Me, MovePreview, PROTOCOL_VERSION, PushRequest, PushResponse,
+    QuarantineDecision, QuarantineDetail, QuarantineEntry, ReassignRequest, ReassignResponse,
+    Refusal, RevokeResponse, TeamStatus,
 };
 use fieldbook_core::value::format_datetime;
 use serde::{Deserialize, Serialize};
@@ -256,16 +257,31 @@ impl SyncEngine {
             from: None,
             accounts: vec![account],
             to: to.into(),
+            leaves: false,
         })
     }
 
     /// Asks the server to move the named accounts (each with every record that belongs to
-    /// it), or all of `from`'s records, to `to` (managers within their team, admins).
+    /// it), or all of `from`'s records, to `to` (managers within their team, admins); with
+    /// `leaves`, deactivates `from` with `to` as successor.
     pub fn reassign_accounts(
         &mut self,
         handover: &crate::handover::Handover,
     ) -> Result<ReassignResponse> {
         let h = handover.checked()?;
+        if let (true, Some(user)) = (h.leaves, h.from.clone()) {
+            let req = DeactivateRequest {
+                user,
+                successor: h.to,
+            };
+            return match self.api()?.post("/v1/admin/deactivate", &req)? {
+                Answer::<DeactivateResponse>::Ok(r) | Answer::Refused(r) => Ok(ReassignResponse {
+                    accounts: r.accounts,
+                    records: r.records,
+                }),
+                Answer::Deactivated => Err(ClientError::Deactivated),
+            };
+        }
         let req = ReassignRequest {
             from: h.from,
             to: h.to,
@@ -284,6 +300,7 @@ impl SyncEngine {
             from: None,
             accounts: vec![account],
             to: to.into(),
+            leaves: false,
         })
     }
 
@@ -295,6 +312,16 @@ impl SyncEngine {
         handover: &crate::handover::Handover,
     ) -> Result<MovePreview> {
         let h = handover.checked()?;
+        if let (true, Some(user)) = (h.leaves, h.from.clone()) {
+            let req = DeactivateRequest {
+                user,
+                successor: h.to,
+            };
+            return match self.api()?.post("/v1/admin/deactivate/preview", &req)? {
+                Answer::Ok(r) | Answer::Refused(r) => Ok(r),
+                Answer::Deactivated => Err(ClientError::Deactivated),
+            };
+        }
         let req = ReassignRequest {
             from: h.from,
             to: h.to,

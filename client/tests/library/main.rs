@@ -4,6 +4,7 @@
 
 mod at_rest;
 mod data;
+mod handover;
 mod keyring;
 mod kinds;
 mod lists;

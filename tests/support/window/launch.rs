@@ -45,11 +45,22 @@ pub(super) fn tauri_driver() -> PathBuf {
     )
 }
 
+/// A port free now and never handed out before in this process: two windows starting at
+/// once never get the same one (the driver's native port is bound only when a session
+/// starts, so the OS could give it out again meanwhile).
 pub(super) fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 /// How to start the app.

@@ -64,7 +64,7 @@ impl AppWindow {
             std::env::var_os("DISPLAY").is_some(),
             "no X display: run the window tests under `xvfb-run -a` (./scripts/test.sh does)"
         );
-        let (home_tmp, home) = match &launch.home {
+        let (mut home_tmp, home) = match &launch.home {
             Some(h) => (None, h.clone()),
             None => {
                 let t = tempfile::tempdir().expect("temp dir");
@@ -72,61 +72,75 @@ impl AppWindow {
                 (Some(t), p)
             }
         };
-        let port = free_port();
-        let native_port = free_port();
-        let mut cmd = Command::new(tauri_driver());
-        cmd.arg("--port")
-            .arg(port.to_string())
-            .arg("--native-port")
-            .arg(native_port.to_string())
-            .env("FIELDBOOK_DATA_DIR", &launch.data_dir)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .stdout(Stdio::null());
-        // Stores made by `Fb::init` are encrypted: the app unlocks them from the
-        // environment, unless the test drives the unlock screen.
-        if launch.passphrase_from_env {
-            cmd.env("FIELDBOOK_PASSPHRASE", crate::TEST_PASSPHRASE);
-        } else {
-            cmd.env_remove("FIELDBOOK_PASSPHRASE");
+        // A driver that fails to make the session (its WebKitWebDriver lost a race for its
+        // port on a busy machine) is replaced, twice at most; the app never started.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let port = free_port();
+            let native_port = free_port();
+            let mut cmd = Command::new(tauri_driver());
+            cmd.arg("--port")
+                .arg(port.to_string())
+                .arg("--native-port")
+                .arg(native_port.to_string())
+                .env("FIELDBOOK_DATA_DIR", &launch.data_dir)
+                .env("XDG_CONFIG_HOME", home.join("config"))
+                .env("XDG_DATA_HOME", home.join("data"))
+                .env("XDG_CACHE_HOME", home.join("cache"))
+                .stdout(Stdio::null());
+            // Stores made by `Fb::init` are encrypted: the app unlocks them from the
+            // environment, unless the test drives the unlock screen.
+            if launch.passphrase_from_env {
+                cmd.env("FIELDBOOK_PASSPHRASE", crate::TEST_PASSPHRASE);
+            } else {
+                cmd.env_remove("FIELDBOOK_PASSPHRASE");
+            }
+            for (k, v) in &launch.env {
+                cmd.env(k, v);
+            }
+            let driver = cmd.spawn().expect("start tauri-driver");
+            let http = reqwest::blocking::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .build()
+                .expect("HTTP client");
+            let base = format!("http://127.0.0.1:{port}");
+            let mut app = AppWindow {
+                http,
+                session: String::new(),
+                driver,
+                _home: None,
+            };
+            app.wait_until_ready(&base);
+            let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
+                "application": launch.app.clone().unwrap_or_else(app_bin),
+            }}}});
+            let answer = match app.try_call(
+                reqwest::Method::POST,
+                &format!("{base}/session"),
+                Some(caps),
+            ) {
+                Ok(answer) => answer,
+                Err(e) if attempt < 3 => {
+                    eprintln!("window: no session from the driver on {base} ({e}); another driver");
+                    continue;
+                }
+                Err(e) => panic!("{e}"),
+            };
+            let id = answer["sessionId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no session id in {answer}"));
+            app.session = format!("{base}/session/{id}");
+            app._home = home_tmp.take();
+            app.wait_until(WAIT, "the page to load", || {
+                let state = app.execute("return document.readyState", json!([]));
+                (state == "complete").then_some(())
+            });
+            if let Some((width, height)) = launch.size {
+                app.set_size(width, height);
+            }
+            return app;
         }
-        for (k, v) in &launch.env {
-            cmd.env(k, v);
-        }
-        let driver = cmd.spawn().expect("start tauri-driver");
-        let http = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .expect("HTTP client");
-        let base = format!("http://127.0.0.1:{port}");
-        let mut app = AppWindow {
-            http,
-            session: String::new(),
-            driver,
-            _home: home_tmp,
-        };
-        app.wait_until_ready(&base);
-        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
-            "application": launch.app.clone().unwrap_or_else(app_bin),
-        }}}});
-        let answer = app.call(
-            reqwest::Method::POST,
-            &format!("{base}/session"),
-            Some(caps),
-        );
-        let id = answer["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session id in {answer}"));
-        app.session = format!("{base}/session/{id}");
-        app.wait_until(WAIT, "the page to load", || {
-            let state = app.execute("return document.readyState", json!([]));
-            (state == "complete").then_some(())
-        });
-        if let Some((width, height)) = launch.size {
-            app.set_size(width, height);
-        }
-        app
     }
 
     fn wait_until_ready(&mut self, base: &str) {
@@ -153,22 +167,33 @@ impl AppWindow {
 
     /// One WebDriver call; its `value`, or a panic that quotes the driver's error.
     fn call(&self, method: reqwest::Method, url: &str, body: Option<Value>) -> Value {
+        self.try_call(method, url, body)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// One WebDriver call; its `value`, or the driver's error (or why none came).
+    fn try_call(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
         let mut req = self.http.request(method.clone(), url);
         if let Some(body) = body {
             req = req.json(&body);
         }
-        let resp = req.send().unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let resp = req.send().map_err(|e| format!("{method} {url}: {e}"))?;
         let status = resp.status();
         let json: Value = resp
             .json()
-            .unwrap_or_else(|e| panic!("{method} {url}: not JSON ({e})"));
+            .map_err(|e| format!("{method} {url}: not JSON ({e})"))?;
         if !status.is_success() {
-            panic!(
+            return Err(format!(
                 "{method} {url}: {status}: {} {}",
                 json["value"]["error"], json["value"]["message"]
-            );
+            ));
         }
-        json["value"].clone()
+        Ok(json["value"].clone())
     }
 
     fn session_call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {

@@ -12,6 +12,8 @@
 
 import type {
   AppError,
+  DeactivateRequest,
+  DeactivateResponse,
   ErrorBody,
   LoginRequest,
   LoginResponse,
@@ -220,11 +222,20 @@ export function httpApi(base = ""): Api & { signedIn(): boolean } {
       return found.slice(0, CHOICES).sort((a, b) => a.title.localeCompare(b.title));
     },
     handoverPreview: (h) => {
+      if (h.leaves && h.from) {
+        const body: DeactivateRequest = { user: h.from, successor: h.to };
+        return call<MovePreview>("POST", "/v1/admin/deactivate/preview", body);
+      }
       const body: ReassignRequest = { from: h.from, to: h.to, accounts: h.accounts };
       return call<MovePreview>("POST", "/v1/admin/reassign/preview", body);
     },
     teamStatus: () => call<TeamStatus>("GET", "/v1/team"),
     reassign: async (h) => {
+      if (h.leaves && h.from) {
+        const body: DeactivateRequest = { user: h.from, successor: h.to };
+        const done = await call<DeactivateResponse>("POST", "/v1/admin/deactivate", body);
+        return { accounts: done.accounts, records: done.records };
+      }
       const body: ReassignRequest = { from: h.from, to: h.to, accounts: h.accounts };
       const moved = await call<ReassignResponse>("POST", "/v1/admin/reassign", body);
       return { accounts: moved.accounts, records: moved.records };

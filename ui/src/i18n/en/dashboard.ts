@@ -83,4 +83,9 @@ export const dashboard = {
   "handover.done": "Moved {accounts} accounts and {records} records to {to}.",
   "handover.needServer": "Sign in to the server first (Settings): a hand-over is made there.",
   "handover.nothing": "There is nothing to move.",
+  "handover.leaves": "{user} leaves the company: everything of theirs, and they are deactivated",
+  "handover.leavesWarning":
+    "{from} will be deactivated: signed out on every device, their records go to {to}, and their laptops hand over what they still hold, then wipe, at their next sync.",
+  "handover.confirmLeaves": "Deactivate and hand over",
+  "handover.doneLeft": "{from} is deactivated; {accounts} accounts and {records} records went to {to}.",
 } as const;

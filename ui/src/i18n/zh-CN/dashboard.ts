@@ -81,4 +81,9 @@ export const dashboard: Translation<typeof en> = {
   "handover.done": "已将 {accounts} 个客户、{records} 条记录移交给 {to}。",
   "handover.needServer": "请先在“设置”中登录服务器：移交在服务器上完成。",
   "handover.nothing": "没有可移交的记录。",
+  "handover.leaves": "{user} 离职：移交其全部记录并停用该用户",
+  "handover.leavesWarning":
+    "{from} 将被停用：所有设备上退出登录，其记录移交给 {to}；其电脑在下次同步时先交出尚未上传的内容，然后清除本地数据。",
+  "handover.confirmLeaves": "停用并移交",
+  "handover.doneLeft": "{from} 已停用；{accounts} 个客户、{records} 条记录已移交给 {to}。",
 };

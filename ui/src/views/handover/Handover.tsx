@@ -1,8 +1,10 @@
 /**
  * Handing accounts over (managers and admins): one account, a selection, or all of a rep's
- * accounts, to another user. Before anything moves, a confirmation says what will move,
- * counted per kind from this device's copy; the server then moves them, and every device
- * learns it at its next sync (this one at once).
+ * accounts, to another user — or a rep's departure: deactivated, everything to a
+ * successor, their laptops handing over what they hold and wiping. Before anything moves,
+ * a confirmation says what will move, counted per kind by the server, and which laptops
+ * still hold unsynced work; the server then moves it, and every device learns it at its
+ * next sync (this one at once).
  */
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -15,6 +17,9 @@ import { KIND_GROUPS } from "../records/labels";
 
 /** Kinds in the order the confirmation lists them. */
 const KINDS = Object.keys(KIND_GROUPS) as Kind[];
+
+/** What moves: chosen accounts, all of a rep's, or everything as the rep leaves. */
+type Scope = "some" | "all" | "leaves";
 
 function Accounts({
   owner,
@@ -81,10 +86,11 @@ function Confirm({
     onSuccess: (moved) => {
       void queries.invalidateQueries();
       onDone(
-        t("handover.done", {
+        t(request.leaves ? "handover.doneLeft" : "handover.done", {
           accounts: fmt.count(moved.accounts),
           records: fmt.count(moved.records),
           to: request.to,
+          from: request.from ?? "",
         }),
       );
     },
@@ -92,6 +98,11 @@ function Confirm({
   return (
     <section className="panel handover-confirm" aria-labelledby="handover-confirm-title" data-testid="handover-confirm">
       <h2 id="handover-confirm-title">{t("handover.confirmTitle", { to: request.to })}</h2>
+      {request.leaves && (
+        <p role="note" className="handover-leaves" data-testid="handover-leaves">
+          <strong>{t("handover.leavesWarning", { from: request.from ?? "", to: request.to })}</strong>
+        </p>
+      )}
       {preview.records === 0 ? (
         <p>{t("handover.nothing")}</p>
       ) : (
@@ -138,7 +149,7 @@ function Confirm({
           data-testid="handover-confirm-button"
         >
           <ArrowRightLeft aria-hidden="true" size={16} />
-          {t("handover.confirm")}
+          {t(request.leaves ? "handover.confirmLeaves" : "handover.confirm")}
         </button>
       </div>
     </section>
@@ -151,7 +162,7 @@ export function Handover() {
   const sync = useQuery({ queryKey: queryKeys.syncState, queryFn: () => api.syncState() });
   const owners = useQuery({ queryKey: queryKeys.accountOwners, queryFn: () => api.accountOwners() });
   const [from, setFrom] = useState("");
-  const [all, setAll] = useState(false);
+  const [scope, setScope] = useState<Scope>("some");
   const [chosen, setChosen] = useState<Map<string, string>>(new Map());
   const [to, setTo] = useState("");
   const [review, setReview] = useState<{ request: HandoverRequest; preview: MovePreview } | null>(null);
@@ -174,7 +185,8 @@ export function Handover() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setDone(null);
-    ask.mutate({ from: owner, accounts: all ? [] : [...chosen.keys()], to: to.trim() });
+    const some = scope === "some";
+    ask.mutate({ from: owner, accounts: some ? [...chosen.keys()] : [], to: to.trim(), leaves: scope === "leaves" });
   };
 
   return (
@@ -233,22 +245,29 @@ export function Handover() {
         </div>
         <fieldset className="handover-scope">
           <legend>{t("handover.scope")}</legend>
-          <label className="check">
-            <input type="radio" name="scope" value="some" checked={!all} onChange={() => setAll(false)} />
-            <span>{t("handover.some")}</span>
-          </label>
-          <label className="check">
-            <input type="radio" name="scope" value="all" checked={all} onChange={() => setAll(true)} />
-            <span>{t("handover.all", { user: owner })}</span>
-          </label>
+          {(["some", "all", "leaves"] as const).map((value) => (
+            <label key={value} className="check">
+              <input
+                type="radio"
+                name="scope"
+                value={value}
+                checked={scope === value}
+                onChange={() => {
+                  setScope(value);
+                  setReview(null);
+                }}
+              />
+              <span>{t(`handover.${value}`, { user: owner })}</span>
+            </label>
+          ))}
         </fieldset>
-        {!all && owner && <Accounts owner={owner} chosen={chosen} onToggle={toggle} />}
+        {scope === "some" && owner && <Accounts owner={owner} chosen={chosen} onToggle={toggle} />}
         {ask.isError && <p role="alert">{errorMessage(ask.error)}</p>}
         <div className="form-actions">
           <button
             type="submit"
             className="primary"
-            disabled={!signedIn || !owner || ask.isPending || (!all && chosen.size === 0)}
+            disabled={!signedIn || !owner || ask.isPending || (scope === "some" && chosen.size === 0)}
           >
             {t("handover.review")}
           </button>
