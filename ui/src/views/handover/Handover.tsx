@@ -21,6 +21,13 @@ const KINDS = Object.keys(KIND_GROUPS) as Kind[];
 /** What moves: chosen accounts, all of a rep's, or everything as the rep leaves. */
 type Scope = "some" | "all" | "leaves";
 
+/** Each scope's label, in the order the form offers them. */
+const SCOPES = [
+  ["some", "handover.some"],
+  ["all", "handover.all"],
+  ["leaves", "handover.leaves"],
+] as const;
+
 function Accounts({
   owner,
   chosen,
@@ -245,7 +252,7 @@ export function Handover() {
         </div>
         <fieldset className="handover-scope">
           <legend>{t("handover.scope")}</legend>
-          {(["some", "all", "leaves"] as const).map((value) => (
+          {SCOPES.map(([value, label]) => (
             <label key={value} className="check">
               <input
                 type="radio"
@@ -257,7 +264,7 @@ export function Handover() {
                   setReview(null);
                 }}
               />
-              <span>{t(`handover.${value}`, { user: owner })}</span>
+              <span>{t(label, { user: owner })}</span>
             </label>
           ))}
         </fieldset>
