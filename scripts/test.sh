@@ -45,15 +45,17 @@ step "tests (the window tests drive the app under Xvfb; screenshots in ${FIELDBO
 timeout -k 30 "$(( ${FIELDBOOK_TEST_MINUTES:-50} * 60 ))" \
     xvfb-run -a -s "-screen 0 1920x1200x24" cargo test --workspace --locked --no-fail-fast 2>&1 | tee -a "$log"
 step "the OS keyring (store keys in gnome-keyring's Secret Service, a private D-Bus session)"
-# The keyring tests (library and command line) again, now where a keyring answers: FIELDBOOK_TEST_KEYRING=1
-# makes a missing one a failure. A throwaway HOME keeps the keyring's files out of yours.
+# The keyring tests (library, command line, app window) again, now where a keyring answers:
+# FIELDBOOK_TEST_KEYRING=1 makes a missing one a failure. A throwaway HOME keeps the
+# keyring's files out of yours (setup.sh put tauri-driver on the PATH).
 keyring_home="$(mktemp -d)"
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"; rustup_home="${RUSTUP_HOME:-$HOME/.rustup}"
 HOME="$keyring_home" CARGO_HOME="$cargo_home" RUSTUP_HOME="$rustup_home" FIELDBOOK_TEST_KEYRING=1 \
     timeout -k 30 900 dbus-run-session -- bash -c '
     echo -n fieldbook-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
     cargo test -p fieldbook-client --locked --test library -- keyring &&
-    cargo test -p fieldbook-tests --locked --test e2e -- keyring' 2>&1 | tee -a "$log"
+    cargo test -p fieldbook-tests --locked --test e2e -- keyring &&
+    xvfb-run -a -s "-screen 0 1920x1200x24" cargo test -p fieldbook-tests --locked --test window -- keyring' 2>&1 | tee -a "$log"
 rm -rf "$keyring_home"
 
 step "fuzzing (every target, ${FIELDBOOK_FUZZ_SECONDS:-15} s each, from the committed seeds)"

@@ -18,6 +18,7 @@
 //! - [`bindings`]: the tauri-specta builder: command registry and TypeScript export.
 //! - [`window_state`]: the window's size and position, saved as they change.
 //! - [`webview`]: how the webview draws (no GPU compositing unless asked for).
+//! - [`instance`]: a relaunch right after a quit waits for the closing instance.
 //!
 //! Plugins: window state (size and position remembered), single instance (one window per
 //! store: a second launch focuses the first), notification, dialog (the files an import
@@ -27,6 +28,7 @@ pub mod bindings;
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod instance;
 pub mod service;
 pub mod state;
 pub mod webview;
@@ -46,13 +48,16 @@ pub fn run() -> anyhow::Result<()> {
     // One instance per store. Must be the first plugin: a second launch exits before the
     // others start. (Without a D-Bus session bus the plugin lets every launch through.)
     if let Some(dir) = &data_dir {
+        let id = state::instance_id(dir);
+        instance::wait_for_closing(&id);
         app = app.plugin(
             tauri_plugin_single_instance::Builder::new()
-                .dbus_id(state::instance_id(dir))
+                .dbus_id(id)
                 .callback(|app, _args, _cwd| focus_main(app))
                 .build(),
         );
     } else {
+        instance::wait_for_closing(instance::IDENTIFIER);
         app = app.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             focus_main(app)
         }));

@@ -207,10 +207,10 @@ fn a_plain_store_is_encrypted_from_settings_and_its_files_then_reveal_nothing() 
 
 /// The key remembered at unlock (where an OS keyring answers) opens the store at the next
 /// start without the unlock screen, until Settings forget it. Where none answers (the test
-/// script's run), the unlock screen offers nothing to remember it with. (The keyring branch
-/// is not run by the script yet: inside `dbus-run-session` with gnome-keyring the app did
-/// not start under tauri-driver on the build machine; FIELDBOOK_TEST_KEYRING=1 makes a
-/// missing keyring a failure.)
+/// script's main run), the unlock screen offers nothing to remember it with. The script
+/// runs it again inside `dbus-run-session` with gnome-keyring and FIELDBOOK_TEST_KEYRING=1
+/// (a missing keyring fails it); there the app's three launches also show that a launch
+/// right after a quit waits for the closing instance (`instance.rs`).
 #[test]
 fn keyring_remembers_the_key_at_unlock_until_settings_forget_it() {
     let store = Fb::init("wang");
