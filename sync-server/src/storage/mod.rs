@@ -47,6 +47,7 @@
 
 pub mod conformance;
 mod logins;
+pub mod postgres;
 mod repo;
 mod reports;
 mod sqlite;
@@ -58,6 +59,7 @@ pub use repo::{
     StoredSnapshot, TokenRow, TokenState, UserRepo, UserUpdate,
 };
 pub use reports::ReportRepo;
+pub use postgres::PgStorage;
 pub use sqlite::{DirLock, Restored, SqliteStorage};
 
 use crate::error::{Result, ServerError};

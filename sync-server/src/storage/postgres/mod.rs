@@ -1,0 +1,280 @@
+//! The PostgreSQL backend: several server instances over one database. A pool of
+//! [`STORAGE_CALLS`] connections (`conn`: the async driver, tokio-postgres with
+//! deadpool, on a runtime of the backend's own, waited for from the storage's blocking
+//! threads); `run_read` in `REPEATABLE READ, READ ONLY`, `run_write` in `SERIALIZABLE`,
+//! run again on a serialization failure (40001), a deadlock (40P01) or a unique violation
+//! (the same change stored by another instance meanwhile). The whole push runs in one
+//! such transaction (the trait's default `push`), bookkeeping as an ordinary write.
+//!
+//! The log's positions are handed out under a lock held until commit (`repo`), so they
+//! are gap-free and in commit order for every reader of every instance: docs/postgres.md.
+//!
+//! `repo` and its children (`users`, `devices`, `records`, `log`, `quarantine`,
+//! `reports`) read and write rows; `migrate` (+ `migrations/postgres/`) the schema;
+//! `scratch` throwaway databases for tests. Nothing here checks a right or a name, or
+//! decides what a device receives: that is the service layer's. Knows nothing of HTTP,
+//! argon2 or the command line.
+
+mod conn;
+mod devices;
+mod log;
+mod migrate;
+mod quarantine;
+mod records;
+mod repo;
+mod reports;
+mod scratch;
+mod users;
+
+pub use conn::redact;
+pub use migrate::SCHEMA_VERSION;
+pub use scratch::{ScratchDatabase, test_admin_url};
+
+use super::{BackendMetric, Backup, MetricKind, Repo, Storage, WriteWork};
+use crate::error::{Result, ServerError};
+use crate::state::STORAGE_CALLS;
+use conn::{Conns, wait};
+use repo::PgRepo;
+use std::any::Any;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio_postgres::error::SqlState;
+
+/// Times a write transaction is tried before its conflict is reported.
+const ATTEMPTS: u32 = 40;
+
+/// Whether `url` names a PostgreSQL database (rather than a SQLite data directory).
+pub fn is_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// The storage in one PostgreSQL database.
+pub struct PgStorage {
+    conns: Conns,
+    url: String,
+    retried: AtomicU64,
+}
+
+/// Whether an error is a conflict with another transaction, solved by running again.
+fn is_conflict(e: &ServerError) -> bool {
+    let ServerError::Storage(inner) = e else {
+        return false;
+    };
+    inner
+        .downcast_ref::<tokio_postgres::Error>()
+        .and_then(|e| e.code())
+        .is_some_and(|c| {
+            *c == SqlState::T_R_SERIALIZATION_FAILURE
+                || *c == SqlState::T_R_DEADLOCK_DETECTED
+                || *c == SqlState::UNIQUE_VIOLATION
+        })
+}
+
+impl PgStorage {
+    /// Connects to the database at `url`, making or upgrading its schema.
+    pub fn open(url: &str) -> Result<PgStorage> {
+        let storage = PgStorage::connect(url)?;
+        let client = storage.conns.get().map_err(|e| storage.unreachable(e))?;
+        migrate::migrate(&client, &redact(url))?;
+        Ok(storage)
+    }
+
+    /// Connects to the database at `url`, upgrading its schema; refused when it has none
+    /// (a mistyped URL must not turn an unrelated database into a server's).
+    pub fn open_existing(url: &str) -> Result<PgStorage> {
+        let storage = PgStorage::connect(url)?;
+        let client = storage.conns.get().map_err(|e| storage.unreachable(e))?;
+        let has = wait(client.query_one(
+            "SELECT to_regclass('fieldbook_schema') IS NOT NULL",
+            &[],
+        ))?
+        .get::<_, bool>(0);
+        if !has {
+            return Err(ServerError::NotFound(format!(
+                "the database {} holds no Fieldbook server data: check --database; `serve`, `user add` or `migrate --to` make it one",
+                redact(url)
+            )));
+        }
+        migrate::migrate(&client, &redact(url))?;
+        Ok(storage)
+    }
+
+    fn connect(url: &str) -> Result<PgStorage> {
+        Ok(PgStorage {
+            conns: Conns::new(url, STORAGE_CALLS)?,
+            url: url.to_string(),
+            retried: AtomicU64::new(0),
+        })
+    }
+
+    fn unreachable(&self, e: ServerError) -> ServerError {
+        ServerError::Storage(
+            format!(
+                "cannot reach the database {}: {e} (is PostgreSQL running, and is the URL right?)",
+                redact(&self.url)
+            )
+            .into(),
+        )
+    }
+
+    /// The database's URL with its password hidden.
+    pub fn name(&self) -> String {
+        redact(&self.url)
+    }
+
+    /// Runs `work` in one transaction on a pooled connection: begun with `begin`, ended by
+    /// `end` when the work and every statement in it succeeded, rolled back otherwise.
+    fn transaction<T>(
+        &self,
+        client: &deadpool_postgres::Object,
+        begin: &str,
+        write: bool,
+        end: &str,
+        work: &mut dyn FnMut(&mut dyn Repo) -> Result<T>,
+    ) -> Result<T> {
+        wait(client.batch_execute(begin))?;
+        let mut repo = PgRepo::new(client, &self.conns, write);
+        let out = work(&mut repo);
+        // A statement that failed aborted the transaction even if the work went on (and a
+        // COMMIT would then only roll back): its error wins.
+        let out = match repo.take_failure() {
+            Some(failed) => Err(failed),
+            None => out,
+        };
+        match out {
+            Ok(v) => match wait(client.batch_execute(end)) {
+                Ok(()) => Ok(v),
+                Err(e) => Err(e.into()),
+            },
+            Err(e) => {
+                let _ = wait(client.batch_execute("ROLLBACK"));
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Storage for PgStorage {
+    fn run_read(&self, work: &mut dyn FnMut(&mut dyn Repo) -> Result<()>) -> Result<()> {
+        let client = self.conns.get()?;
+        self.transaction(
+            &client,
+            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+            false,
+            "COMMIT",
+            work,
+        )
+    }
+
+    fn run_write(&self, work: WriteWork) -> Result<Box<dyn Any + Send>> {
+        let client = self.conns.get()?;
+        let mut attempt = 1;
+        loop {
+            let out = self.transaction(
+                &client,
+                "BEGIN ISOLATION LEVEL SERIALIZABLE",
+                true,
+                "COMMIT",
+                &mut |repo| work(repo),
+            );
+            match out {
+                Err(e) if attempt < ATTEMPTS && is_conflict(&e) => {
+                    self.retried.fetch_add(1, Ordering::Relaxed);
+                    tracing::debug!(attempt, error = %e, "write conflicted: running it again");
+                    // Back off a little, more after each conflict, with jitter so the
+                    // transactions that conflicted do not meet again.
+                    let ceiling = 1u64 << attempt.min(6);
+                    let ms = rand::random_range(0..=ceiling);
+                    std::thread::sleep(std::time::Duration::from_millis(ms));
+                    attempt += 1;
+                }
+                out => return out,
+            }
+        }
+    }
+
+    fn backup(&self, to: &Path) -> Result<Backup> {
+        if to.exists() {
+            return Err(ServerError::Conflict(format!(
+                "{} exists already: name a new file",
+                to.display()
+            )));
+        }
+        let pg_dump = tool("pg_dump")?;
+        let out = std::process::Command::new(&pg_dump)
+            .arg("--format=custom")
+            .arg("--file")
+            .arg(to)
+            .arg("--dbname")
+            .arg(&self.url)
+            .output()
+            .map_err(ServerError::io(&pg_dump))?;
+        if !out.status.success() {
+            return Err(ServerError::Storage(
+                format!(
+                    "pg_dump failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )
+                .into(),
+            ));
+        }
+        let bytes = std::fs::metadata(to).map_err(ServerError::io(to))?.len();
+        Ok(Backup {
+            path: to.to_path_buf(),
+            bytes,
+            restore: format!(
+                "stop every instance, then `pg_restore --clean --if-exists --single-transaction --dbname {} {}`, then `fieldbook-server --database {} user list` to check",
+                redact(&self.url),
+                to.display(),
+                redact(&self.url)
+            ),
+        })
+    }
+
+    fn metrics(&self) -> Vec<BackendMetric> {
+        let (open, _) = self.conns.status();
+        vec![
+            BackendMetric {
+                name: "fieldbook_pg_writes_retried_total",
+                help: "Write transactions run again after a conflict with another (serialization failure, deadlock, the same change stored meanwhile).",
+                kind: MetricKind::Counter,
+                value: self.retried.load(Ordering::Relaxed),
+            },
+            BackendMetric {
+                name: "fieldbook_pg_connections",
+                help: "PostgreSQL connections open in this instance's pool.",
+                kind: MetricKind::Gauge,
+                value: open as u64,
+            },
+        ]
+    }
+}
+
+/// A PostgreSQL program (`pg_dump`, `pg_restore`): on the PATH, else the newest of
+/// Debian's `/usr/lib/postgresql/VERSION/bin`.
+pub fn tool(name: &str) -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Ok(p);
+            }
+        }
+    }
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let v = e.file_name().to_str()?.parse().ok()?;
+            let p = e.path().join("bin").join(name);
+            p.is_file().then_some((v, p))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, p)| p).ok_or_else(|| {
+        ServerError::NotFound(format!(
+            "{name} is not installed: install PostgreSQL's client programs (Debian: apt-get install postgresql-client)"
+        ))
+    })
+}
