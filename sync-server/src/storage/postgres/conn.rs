@@ -17,9 +17,37 @@ use std::future::Future;
 use std::sync::Mutex;
 use tokio_postgres::NoTls;
 
+/// A driver error that says what the server said (the driver's own text is only "db
+/// error", its cause holding the rest).
+#[derive(Debug)]
+pub struct PgError(pub tokio_postgres::Error);
+
+impl std::fmt::Display for PgError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&describe(&self.0))
+    }
+}
+
+/// What the server said, or what went wrong on the way to it.
+pub(super) fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("PostgreSQL: {} ({})", db.message(), db.code().code()),
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("PostgreSQL: {e}: {cause}"),
+            None => format!("PostgreSQL: {e}"),
+        },
+    }
+}
+
+impl std::error::Error for PgError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
 impl From<tokio_postgres::Error> for ServerError {
     fn from(e: tokio_postgres::Error) -> Self {
-        ServerError::Storage(Box::new(e))
+        ServerError::Storage(Box::new(PgError(e)))
     }
 }
 

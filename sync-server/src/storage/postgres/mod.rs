@@ -11,12 +11,14 @@
 //!
 //! `repo` and its children (`users`, `devices`, `records`, `log`, `quarantine`,
 //! `reports`) read and write rows; `migrate` (+ `migrations/postgres/`) the schema;
+//! `from_sqlite` moves a SQLite data directory's data in (`fieldbook-server migrate`);
 //! `scratch` throwaway databases for tests. Nothing here checks a right or a name, or
 //! decides what a device receives: that is the service layer's. Knows nothing of HTTP,
 //! argon2 or the command line.
 
 mod conn;
 mod devices;
+mod from_sqlite;
 mod log;
 mod migrate;
 mod quarantine;
@@ -27,6 +29,7 @@ mod scratch;
 mod users;
 
 pub use conn::redact;
+pub use from_sqlite::{Moved, from_sqlite};
 pub use migrate::SCHEMA_VERSION;
 pub use scratch::{ScratchDatabase, test_admin_url};
 
@@ -61,8 +64,8 @@ fn is_conflict(e: &ServerError) -> bool {
         return false;
     };
     inner
-        .downcast_ref::<tokio_postgres::Error>()
-        .and_then(|e| e.code())
+        .downcast_ref::<conn::PgError>()
+        .and_then(|e| e.0.code())
         .is_some_and(|c| {
             *c == SqlState::T_R_SERIALIZATION_FAILURE
                 || *c == SqlState::T_R_DEADLOCK_DETECTED
@@ -108,6 +111,10 @@ impl PgStorage {
     }
 
     fn unreachable(&self, e: ServerError) -> ServerError {
+        let e = match e {
+            ServerError::Storage(inner) => inner.to_string(),
+            other => other.to_string(),
+        };
         ServerError::Storage(
             format!(
                 "cannot reach the database {}: {e} (is PostgreSQL running, and is the URL right?)",

@@ -55,7 +55,7 @@ impl<'c> PgRepo<'c> {
     /// Passes a statement's result on, keeping its failure for the transaction.
     fn check<T>(&self, r: std::result::Result<T, tokio_postgres::Error>) -> Result<T> {
         r.map_err(|e| {
-            let said = ServerError::Storage(e.to_string().into());
+            let said = ServerError::Storage(super::conn::describe(&e).into());
             let first = self.failure.take();
             self.failure.set(Some(first.unwrap_or(e)));
             said
