@@ -2,11 +2,13 @@
 //! against real store directories, real `fieldbook-server` processes, and ([`window`]) the
 //! desktop app's real window. Knows nothing of the store's internals.
 
+mod pg;
 pub mod window;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Arc;
 use tempfile::TempDir;
 
 /// The `fieldbook` binary built alongside these tests (`target/<profile>/fieldbook`).
@@ -170,13 +172,25 @@ pub fn server_bin() -> PathBuf {
 }
 
 /// A real `fieldbook-server` process on 127.0.0.1 and a free port, with its own data
-/// directory; killed when dropped.
+/// directory (its log; its SQLite database unless it serves a PostgreSQL one); killed
+/// when dropped.
 pub struct Server {
     pub dir: TempDir,
     pub url: String,
     child: Option<std::process::Child>,
     /// `--tls-cert` and `--tls-key`, when serving HTTPS.
     tls: Option<(PathBuf, PathBuf)>,
+    /// The PostgreSQL database it serves (shared with other instances), if not SQLite.
+    database: Option<Arc<pg::Database>>,
+}
+
+/// Where a test's server keeps its data: one test body runs on both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite in the server's data directory (the default).
+    Sqlite,
+    /// A database of the test's own on the tests' PostgreSQL (FIELDBOOK_TEST_DATABASE_URL).
+    Postgres,
 }
 
 /// The password every test user gets.
@@ -185,15 +199,49 @@ pub const PASSWORD: &str = "correct horse battery staple";
 impl Server {
     /// Starts a server on a new data directory.
     pub fn start() -> Server {
+        Server::start_on(Backend::Sqlite)
+    }
+
+    /// Starts a server keeping its data in `backend` (a new, empty database).
+    pub fn start_on(backend: Backend) -> Server {
+        let database = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(Arc::new(pg::Database::create())),
+        };
+        Server::start_over(database)
+    }
+
+    fn start_over(database: Option<Arc<pg::Database>>) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut s = Server {
             dir,
             url: String::new(),
             child: None,
             tls: None,
+            database,
         };
         s.restart();
         s
+    }
+
+    /// Another instance serving this one's PostgreSQL database, on a port of its own.
+    pub fn another_instance(&self) -> Server {
+        let db = self.database.clone();
+        assert!(db.is_some(), "only a PostgreSQL database is served by several instances");
+        Server::start_over(db)
+    }
+
+    /// The PostgreSQL database served, if not SQLite.
+    pub fn database_url(&self) -> Option<&str> {
+        self.database.as_deref().map(pg::Database::url)
+    }
+
+    /// `--data-dir DIR` or `--database URL`: where the data is, for any command.
+    fn place(&self) -> Vec<std::ffi::OsString> {
+        match &self.database {
+            Some(db) => vec!["--database".into(), db.url().into()],
+            None => vec!["--data-dir".into(), self.dir.path().into()],
+        }
     }
 
     /// Starts a server speaking HTTPS with this certificate and key (PEM files).
@@ -204,6 +252,7 @@ impl Server {
             url: String::new(),
             child: None,
             tls: Some((cert, key)),
+            database: None,
         };
         s.restart();
         s
@@ -220,9 +269,7 @@ impl Server {
         };
         for _attempt in 0..50 {
             let mut cmd = Command::new(server_bin());
-            cmd.arg("--data-dir")
-                .arg(self.dir.path())
-                .args(["serve", "--listen", &listen]);
+            cmd.args(self.place()).args(["serve", "--listen", &listen]);
             if let Some((cert, key)) = &self.tls {
                 cmd.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);
             }
@@ -288,8 +335,7 @@ impl Server {
     /// Runs an admin command (`user add ...`, `reassign ...`) on the data directory.
     pub fn admin(&self, args: &[&str]) -> String {
         let out = Command::new(server_bin())
-            .arg("--data-dir")
-            .arg(self.dir.path())
+            .args(self.place())
             .args(args)
             .env("FIELDBOOK_PASSWORD", PASSWORD)
             .output()
@@ -305,8 +351,7 @@ impl Server {
     /// Runs an admin command that must fail; returns its error output.
     pub fn admin_fails(&self, args: &[&str]) -> String {
         let out = Command::new(server_bin())
-            .arg("--data-dir")
-            .arg(self.dir.path())
+            .args(self.place())
             .args(args)
             .env("FIELDBOOK_PASSWORD", PASSWORD)
             .output()
