@@ -24,6 +24,7 @@ mod duplicates;
 mod export;
 mod field_kinds;
 mod import;
+mod instances;
 mod managers;
 mod merge;
 mod output;

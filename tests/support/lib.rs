@@ -3,6 +3,8 @@
 //! desktop app's real window. Knows nothing of the store's internals.
 
 mod pg;
+mod proxy;
+pub use proxy::Proxy;
 pub mod window;
 
 use serde_json::Value;
@@ -234,6 +236,12 @@ impl Server {
     /// The PostgreSQL database served, if not SQLite.
     pub fn database_url(&self) -> Option<&str> {
         self.database.as_deref().map(pg::Database::url)
+    }
+
+    /// Runs SQL on the PostgreSQL database served (psql's unaligned output).
+    pub fn sql(&self, sql: &str) -> String {
+        let url = self.database_url().expect("a server on PostgreSQL");
+        pg::query(url, sql)
     }
 
     /// `--data-dir DIR` or `--database URL`: where the data is, for any command.
