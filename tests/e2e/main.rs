@@ -27,6 +27,7 @@ mod import;
 mod instances;
 mod managers;
 mod merge;
+mod migrate;
 mod output;
 mod raw;
 mod report;

@@ -233,6 +233,22 @@ impl Server {
         Server::start_over(db)
     }
 
+    /// Moves this SQLite server's data into a new PostgreSQL database with `fieldbook-server
+    /// migrate --to` (the server stopped first), then serves that database on the same
+    /// port: devices keep their URL. Returns what `migrate` printed.
+    pub fn move_to_postgres(&mut self) -> String {
+        assert!(self.database.is_none(), "already on PostgreSQL");
+        let db = pg::Database::create();
+        // Refused while the directory is served.
+        let running = self.admin_fails(&["migrate", "--to", db.url()]);
+        assert!(running.contains("stop it"), "{running}");
+        self.kill();
+        let out = self.admin(&["migrate", "--to", db.url()]);
+        self.database = Some(Arc::new(db));
+        self.restart();
+        out
+    }
+
     /// The PostgreSQL database served, if not SQLite.
     pub fn database_url(&self) -> Option<&str> {
         self.database.as_deref().map(pg::Database::url)
