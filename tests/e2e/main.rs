@@ -31,6 +31,7 @@ mod migrate;
 mod output;
 mod raw;
 mod report;
+mod server_reports;
 mod store;
 mod sync;
 mod sync_bad_input;
