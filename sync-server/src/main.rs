@@ -49,11 +49,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        (Command::Restore { .. }, Place::Postgres(url)) => Err(ServerError::BadRequest(format!(
-            "`restore` brings back a SQLite backup; a PostgreSQL database is restored with pg_restore (README: \"Backups\"): stop every instance, then `pg_restore --clean --if-exists --single-transaction --dbname {} FILE`",
-            redact(url)
-        ))
-        .into()),
+        (Command::Restore { from }, Place::Postgres(url)) => {
+            let r = postgres::restore(url, from)?;
+            println!(
+                "restored {} into {}: {} record(s), log at {}; the log's new identity is {}",
+                from.display(),
+                redact(url),
+                r.records,
+                r.log_head,
+                r.log_id
+            );
+            println!(
+                "devices notice at their next sync and send again what the backup lacks; nobody needs to sign in again"
+            );
+            Ok(())
+        }
         (Command::Migrate { to }, Place::Dir(dir)) => {
             if !postgres::is_url(to) {
                 return Err(ServerError::BadRequest(format!(

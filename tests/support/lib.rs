@@ -372,6 +372,16 @@ impl Server {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Runs an admin command, whatever comes of it.
+    pub fn admin_output(&self, args: &[&str]) -> Output {
+        Command::new(server_bin())
+            .args(self.place())
+            .args(args)
+            .env("FIELDBOOK_PASSWORD", PASSWORD)
+            .output()
+            .expect("run fieldbook-server")
+    }
+
     /// Runs an admin command that must fail; returns its error output.
     pub fn admin_fails(&self, args: &[&str]) -> String {
         let out = Command::new(server_bin())

@@ -68,12 +68,16 @@ pub(super) struct Conns {
 impl Conns {
     /// A pool of at most `size` connections to `url` (none opened yet).
     pub(super) fn new(url: &str, size: usize) -> Result<Conns> {
-        let config: tokio_postgres::Config = url.parse().map_err(|e| {
+        let mut config: tokio_postgres::Config = url.parse().map_err(|e| {
             ServerError::BadRequest(format!(
                 "`{}` is not a PostgreSQL URL ({e}): write postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE",
                 redact(url)
             ))
         })?;
+        if config.get_application_name().is_none() {
+            // How `restore` tells that instances are serving the database.
+            config.application_name(super::restore::APPLICATION);
+        }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("fieldbook-pg")

@@ -12,6 +12,7 @@
 //! `repo` and its children (`users`, `devices`, `records`, `log`, `quarantine`,
 //! `reports`) read and write rows; `migrate` (+ `migrations/postgres/`) the schema;
 //! `from_sqlite` moves a SQLite data directory's data in (`fieldbook-server migrate`);
+//! `restore` brings a backup back (pg_restore) with a new log identity;
 //! `scratch` throwaway databases for tests. Nothing here checks a right or a name, or
 //! decides what a device receives: that is the service layer's. Knows nothing of HTTP,
 //! argon2 or the command line.
@@ -25,12 +26,14 @@ mod quarantine;
 mod records;
 mod repo;
 mod reports;
+mod restore;
 mod scratch;
 mod users;
 
 pub use conn::redact;
 pub use from_sqlite::{Moved, from_sqlite};
 pub use migrate::SCHEMA_VERSION;
+pub use restore::{PgRestored, restore};
 pub use scratch::{ScratchDatabase, test_admin_url};
 
 use super::{BackendMetric, Backup, MetricKind, Repo, Storage, WriteWork};
@@ -230,10 +233,9 @@ impl Storage for PgStorage {
             path: to.to_path_buf(),
             bytes,
             restore: format!(
-                "stop every instance, then `pg_restore --clean --if-exists --single-transaction --dbname {} {}`, then `fieldbook-server --database {} user list` to check",
+                "stop every instance, then `fieldbook-server --database {} restore --from {}` (pg_restore, and a new identity for the log)",
                 redact(&self.url),
-                to.display(),
-                redact(&self.url)
+                to.display()
             ),
         })
     }
