@@ -7,7 +7,9 @@ use anyhow::Context;
 use clap::Parser;
 use fieldbook_server::cli::{self, Cli, Command, Place, ServeArgs};
 use fieldbook_server::storage::postgres::{self, redact};
-use fieldbook_server::{AppState, DirLock, PgStorage, ServerError, Service, SqliteStorage, Storage, tls};
+use fieldbook_server::{
+    AppState, DirLock, PgStorage, ServerError, Service, SqliteStorage, Storage, tls,
+};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -91,7 +93,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         (Command::Migrate { .. }, Place::Postgres(_)) => Err(ServerError::BadRequest(
-            "`migrate --to URL` moves a SQLite data directory: give --data-dir DIR, not --database".into(),
+            "`migrate --to URL` moves a SQLite data directory: give --data-dir DIR, not --database"
+                .into(),
         )
         .into()),
         (command, place) => {

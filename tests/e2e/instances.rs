@@ -78,7 +78,10 @@ fn three_instances_converge_and_a_killed_one_loses_nothing_acknowledged() {
             a.kill();
             break n;
         }
-        assert!(Instant::now() < deadline, "no page of alice's reached the database");
+        assert!(
+            Instant::now() < deadline,
+            "no page of alice's reached the database"
+        );
         std::thread::sleep(Duration::from_millis(5));
     };
     let _ = sync.wait();

@@ -82,6 +82,4 @@ fn a_manager_sees_knowledge_at_risk_previews_a_move_and_hands_a_team_on(backend:
     assert_eq!(max.names("account"), ["Loyal Customer Ltd"]);
 }
 
-on_both_backends!(
-    a_manager_sees_knowledge_at_risk_previews_a_move_and_hands_a_team_on,
-);
+on_both_backends!(a_manager_sees_knowledge_at_risk_previews_a_move_and_hands_a_team_on,);

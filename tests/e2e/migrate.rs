@@ -37,19 +37,32 @@ fn a_team_moves_from_sqlite_to_postgres_and_carries_on() {
 
     let counts: Vec<(&str, u64)> = ["users", "devices", "tokens", "docs", "log", "quarantine"]
         .into_iter()
-        .map(|t| (t, sqlite_count(&server, &format!("SELECT count(*) FROM {t}"))))
+        .map(|t| {
+            (
+                t,
+                sqlite_count(&server, &format!("SELECT count(*) FROM {t}")),
+            )
+        })
         .collect();
     let head = sqlite_count(&server, "SELECT max(seq) FROM log");
     let db = rusqlite::Connection::open(server.dir.path().join("server.db")).unwrap();
     let log_id: String = db
-        .query_row("SELECT value FROM identity WHERE key = 'log_id'", [], |r| r.get(0))
+        .query_row("SELECT value FROM identity WHERE key = 'log_id'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     drop(db);
 
     let out = server.move_to_postgres();
     for (table, n) in &counts {
-        assert!(out.contains(&format!("{table}: {n} row(s)")), "{table} {n}:\n{out}");
-        let there: u64 = server.sql(&format!("SELECT count(*) FROM {table}")).parse().unwrap();
+        assert!(
+            out.contains(&format!("{table}: {n} row(s)")),
+            "{table} {n}:\n{out}"
+        );
+        let there: u64 = server
+            .sql(&format!("SELECT count(*) FROM {table}"))
+            .parse()
+            .unwrap();
         assert_eq!(there, *n, "{table}");
     }
     assert!(out.contains(&format!("log at {head}")), "{out}");

@@ -22,7 +22,10 @@ fn token(http: &reqwest::blocking::Client, server: &Server, user: &str) -> Strin
         .unwrap()
         .json()
         .unwrap();
-    r["token"].as_str().unwrap_or_else(|| panic!("{r}")).to_string()
+    r["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"))
+        .to_string()
 }
 
 fn server_reports_match_the_managers_copy(backend: Backend) {
@@ -71,7 +74,10 @@ fn server_reports_match_the_managers_copy(backend: Backend) {
         assert_eq!(from_server, local, "{name} by {by:?}");
         if name == "pipeline" {
             let rows = from_server["rows"].as_array().map_or(0, Vec::len);
-            assert!(rows > 1, "the demo books have deals in several groups: {from_server}");
+            assert!(
+                rows > 1,
+                "the demo books have deals in several groups: {from_server}"
+            );
         }
     }
 }

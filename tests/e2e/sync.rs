@@ -71,7 +71,9 @@ fn a_each_rep_sees_only_their_own_their_manager_both_an_admin_all(backend: Backe
     assert!(status["last_sync"].is_string());
 }
 
-fn b_two_devices_edit_one_opportunity_offline_fields_merge_conflicts_resolve_once(backend: Backend) {
+fn b_two_devices_edit_one_opportunity_offline_fields_merge_conflicts_resolve_once(
+    backend: Backend,
+) {
     let server = company(backend);
     let laptop = device(&server, "alice");
     let phone = device(&server, "alice");

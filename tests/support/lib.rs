@@ -229,7 +229,10 @@ impl Server {
     /// Another instance serving this one's PostgreSQL database, on a port of its own.
     pub fn another_instance(&self) -> Server {
         let db = self.database.clone();
-        assert!(db.is_some(), "only a PostgreSQL database is served by several instances");
+        assert!(
+            db.is_some(),
+            "only a PostgreSQL database is served by several instances"
+        );
         Server::start_over(db)
     }
 

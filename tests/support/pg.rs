@@ -89,14 +89,27 @@ fn psql(url: &str, sql: &str) -> Result<(), String> {
     if out.status.success() {
         Ok(())
     } else {
-        Err(format!("psql {sql}: {}", String::from_utf8_lossy(&out.stderr)))
+        Err(format!(
+            "psql {sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ))
     }
 }
 
 /// One query's result as psql prints it unaligned (`-tA`), trimmed.
 pub fn query(url: &str, sql: &str) -> String {
     let out = Command::new(psql_bin())
-        .args(["-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
+        .args([
+            "-X",
+            "-q",
+            "-tA",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            url,
+            "-c",
+            sql,
+        ])
         .output()
         .expect("run psql");
     assert!(

@@ -42,7 +42,9 @@ impl Proxy {
 }
 
 fn host_port(url: &str) -> String {
-    url.trim_start_matches("http://").trim_end_matches('/').to_string()
+    url.trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// Copies bytes both ways until either side closes.

@@ -37,7 +37,12 @@ pub struct Cli {
 
     /// A PostgreSQL database to keep the data in instead (postgres://USER[:PASSWORD]@HOST
     /// [:PORT]/DATABASE): several instances may serve the same one.
-    #[arg(long, env = "FIELDBOOK_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "FIELDBOOK_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub database: Option<String>,
 
     #[command(subcommand)]

@@ -56,13 +56,13 @@ mod reports;
 mod sqlite;
 
 pub use logins::{DeviceToken, LoginFailures, LoginRepo};
+pub use postgres::PgStorage;
 pub use repo::{
     Assignment, Counts, DeviceRepo, LogFilter, LogRepo, NewDevice, NewUserRow, OwnerFilter, Pusher,
     QuarantineRepo, QuarantinedChange, RecordOwner, RecordRepo, Repo, ScopeEvent, StoredRecord,
     StoredSnapshot, TokenRow, TokenState, UserRepo, UserUpdate,
 };
 pub use reports::ReportRepo;
-pub use postgres::PgStorage;
 pub use sqlite::{DirLock, Restored, SqliteStorage};
 
 use crate::error::{Result, ServerError};

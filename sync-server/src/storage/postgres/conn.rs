@@ -83,7 +83,9 @@ impl Conns {
             .thread_name("fieldbook-pg")
             .enable_all()
             .build()
-            .map_err(|e| ServerError::Task(format!("cannot start PostgreSQL's I/O runtime: {e}")))?;
+            .map_err(|e| {
+                ServerError::Task(format!("cannot start PostgreSQL's I/O runtime: {e}"))
+            })?;
         let manager = Manager::from_config(
             config.clone(),
             NoTls,

@@ -281,8 +281,8 @@ fn copy(sqlite: &rusqlite::Connection, client: &deadpool_postgres::Object) -> Re
         sqlite.query_row("SELECT value FROM identity WHERE key = 'log_id'", [], |r| {
             r.get(0)
         })?;
-    let log_id = Uuid::parse_str(&log_id)
-        .map_err(|_| ServerError::Damaged(format!("log id `{log_id}`")))?;
+    let log_id =
+        Uuid::parse_str(&log_id).map_err(|_| ServerError::Damaged(format!("log id `{log_id}`")))?;
     wait(client.execute(
         "UPDATE identity SET value = $1 WHERE key = 'log_id'",
         &[&log_id.to_string()],
@@ -291,8 +291,8 @@ fn copy(sqlite: &rusqlite::Connection, client: &deadpool_postgres::Object) -> Re
         "SELECT setval(pg_get_serial_sequence('quarantine', 'id'),
                        coalesce((SELECT max(id) FROM quarantine), 0) + 1, false)",
     ))?;
-    let log_head: i64 = wait(client.query_one("SELECT coalesce(max(seq), 0) FROM log", &[]))?
-        .get(0);
+    let log_head: i64 =
+        wait(client.query_one("SELECT coalesce(max(seq), 0) FROM log", &[]))?.get(0);
     Ok(Moved {
         tables,
         log_head: log_head.max(0) as u64,

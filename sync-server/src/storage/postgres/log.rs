@@ -24,7 +24,10 @@ impl LogRepo for PgRepo<'_> {
         upto: u64,
         limit: usize,
     ) -> Result<Vec<u64>> {
-        let (after, upto) = (after.min(i64::MAX as u64) as i64, upto.min(i64::MAX as u64) as i64);
+        let (after, upto) = (
+            after.min(i64::MAX as u64) as i64,
+            upto.min(i64::MAX as u64) as i64,
+        );
         let n = limit.min(i64::MAX as usize) as i64;
         let range = "seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3";
         let rows = match filter {
@@ -98,7 +101,11 @@ impl LogRepo for PgRepo<'_> {
         Ok(self
             .opt(
                 "SELECT 1 FROM log WHERE grantee = $1 AND seq > $2 AND seq <= $3 LIMIT 1",
-                &[&grantee, &(after as i64), &(upto.min(i64::MAX as u64) as i64)],
+                &[
+                    &grantee,
+                    &(after as i64),
+                    &(upto.min(i64::MAX as u64) as i64),
+                ],
             )?
             .is_some())
     }
@@ -108,7 +115,12 @@ impl LogRepo for PgRepo<'_> {
             .opt(
                 "SELECT 1 FROM log WHERE grantee = $1 AND doc_id = $2 AND seq > $3 AND seq <= $4
                  AND event = 'grant' LIMIT 1",
-                &[&grantee, &doc, &(after as i64), &(upto.min(i64::MAX as u64) as i64)],
+                &[
+                    &grantee,
+                    &doc,
+                    &(after as i64),
+                    &(upto.min(i64::MAX as u64) as i64),
+                ],
             )?
             .is_some())
     }

@@ -27,9 +27,10 @@ pub(super) fn migrate(client: &Object, name: &str) -> Result<()> {
 }
 
 fn run(client: &Object, name: &str) -> Result<()> {
-    wait(client.batch_execute(
-        "CREATE TABLE IF NOT EXISTS fieldbook_schema (version BIGINT NOT NULL)",
-    ))?;
+    wait(
+        client
+            .batch_execute("CREATE TABLE IF NOT EXISTS fieldbook_schema (version BIGINT NOT NULL)"),
+    )?;
     let found: i64 = wait(client.query_opt("SELECT version FROM fieldbook_schema", &[]))?
         .map_or(0, |r| r.get(0));
     if found > SCHEMA_VERSION {

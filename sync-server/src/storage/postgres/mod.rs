@@ -90,11 +90,9 @@ impl PgStorage {
     pub fn open_existing(url: &str) -> Result<PgStorage> {
         let storage = PgStorage::connect(url)?;
         let client = storage.conns.get().map_err(|e| storage.unreachable(e))?;
-        let has = wait(client.query_one(
-            "SELECT to_regclass('fieldbook_schema') IS NOT NULL",
-            &[],
-        ))?
-        .get::<_, bool>(0);
+        let has =
+            wait(client.query_one("SELECT to_regclass('fieldbook_schema') IS NOT NULL", &[]))?
+                .get::<_, bool>(0);
         if !has {
             return Err(ServerError::NotFound(format!(
                 "the database {} holds no Fieldbook server data: check --database; `serve`, `user add` or `migrate --to` make it one",

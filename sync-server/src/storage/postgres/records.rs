@@ -211,8 +211,11 @@ impl RecordRepo for PgRepo<'_> {
         if !out.docs.is_empty() {
             let ids: Vec<Uuid> = out.docs.iter().map(|d| d.id).collect();
             let kinds: Vec<&str> = out.docs.iter().map(|d| d.placement.kind.as_str()).collect();
-            let owners: Vec<Option<&str>> =
-                out.docs.iter().map(|d| d.placement.owner.as_deref()).collect();
+            let owners: Vec<Option<&str>> = out
+                .docs
+                .iter()
+                .map(|d| d.placement.owner.as_deref())
+                .collect();
             let accounts: Vec<Option<Uuid>> =
                 out.docs.iter().map(|d| d.placement.account_id).collect();
             let data: Vec<&[u8]> = out.docs.iter().map(|d| d.data.as_slice()).collect();
@@ -224,7 +227,9 @@ impl RecordRepo for PgRepo<'_> {
                                       $5::bytea[], $6::text[], $7::bigint[])
                  ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id,
                    data = excluded.data, record = excluded.record, conflicts = excluded.conflicts",
-                &[&ids, &kinds, &owners, &accounts, &data, &records, &conflicts],
+                &[
+                    &ids, &kinds, &owners, &accounts, &data, &records, &conflicts,
+                ],
             )?;
             let rows: Vec<_> = out
                 .docs

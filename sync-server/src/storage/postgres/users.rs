@@ -3,7 +3,9 @@
 
 use super::repo::{PgRepo, parse_role};
 use crate::error::{Result, ServerError};
-use crate::storage::{DeviceToken, LoginFailures, LoginRepo, NewUserRow, TokenState, UserRepo, UserUpdate};
+use crate::storage::{
+    DeviceToken, LoginFailures, LoginRepo, NewUserRow, TokenState, UserRepo, UserUpdate,
+};
 use fieldbook_core::protocol::UserInfo;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -27,17 +29,23 @@ fn names(rows: Vec<Row>) -> Vec<String> {
 
 impl UserRepo for PgRepo<'_> {
     fn user(&mut self, name: &str) -> Result<Option<UserInfo>> {
-        self.opt(&format!("SELECT {USER_COLUMNS} FROM users WHERE name = $1"), &[&name])?
-            .as_ref()
-            .map(user_info)
-            .transpose()
+        self.opt(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE name = $1"),
+            &[&name],
+        )?
+        .as_ref()
+        .map(user_info)
+        .transpose()
     }
 
     fn users(&mut self) -> Result<Vec<UserInfo>> {
-        self.rows(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"), &[])?
-            .iter()
-            .map(user_info)
-            .collect()
+        self.rows(
+            &format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"),
+            &[],
+        )?
+        .iter()
+        .map(user_info)
+        .collect()
     }
 
     fn password_hash(&mut self, name: &str) -> Result<Option<String>> {
@@ -50,7 +58,13 @@ impl UserRepo for PgRepo<'_> {
         self.exec(
             "INSERT INTO users (name, role, team, password_hash, active, created_at)
              VALUES ($1, $2, $3, $4, TRUE, $5)",
-            &[&user.name, &user.role.as_str(), &user.team, &user.password_hash, &at],
+            &[
+                &user.name,
+                &user.role.as_str(),
+                &user.team,
+                &user.password_hash,
+                &at,
+            ],
         )?;
         Ok(())
     }
