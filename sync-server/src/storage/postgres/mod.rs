@@ -141,6 +141,8 @@ impl PgStorage {
         work: &mut dyn FnMut(&mut dyn Repo) -> Result<T>,
     ) -> Result<T> {
         wait(client.batch_execute(begin))?;
+        // Rolled back if the work panics: the connection goes back to the pool clean.
+        let open = Open(Some(client));
         let mut repo = PgRepo::new(client, &self.conns, write);
         let out = work(&mut repo);
         // A statement that failed aborted the transaction even if the work went on (and a
@@ -149,6 +151,7 @@ impl PgStorage {
             Some(failed) => Err(failed),
             None => out,
         };
+        open.close();
         match out {
             Ok(v) => match wait(client.batch_execute(end)) {
                 Ok(()) => Ok(v),
@@ -158,6 +161,24 @@ impl PgStorage {
                 let _ = wait(client.batch_execute("ROLLBACK"));
                 Err(e)
             }
+        }
+    }
+}
+
+/// A transaction that is rolled back if dropped before [`Open::close`] (a panic).
+struct Open<'c>(Option<&'c deadpool_postgres::Object>);
+
+impl Open<'_> {
+    /// The transaction ends as its caller says.
+    fn close(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        if let Some(client) = self.0.take() {
+            let _ = wait(client.batch_execute("ROLLBACK"));
         }
     }
 }
