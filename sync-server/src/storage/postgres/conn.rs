@@ -74,6 +74,12 @@ impl Conns {
                 redact(url)
             ))
         })?;
+        if config.get_options().is_none() {
+            // A transaction whose instance vanished (a partition, a hung process) must not
+            // hold the log's lock, and with it every instance's writes, for long.
+            config.options("-c idle_in_transaction_session_timeout=60000");
+        }
+        config.keepalives(true);
         if config.get_application_name().is_none() {
             // How `restore` tells that instances are serving the database.
             config.application_name(super::restore::APPLICATION);
