@@ -43,11 +43,15 @@ use conn::{Conns, wait};
 use repo::PgRepo;
 use std::any::Any;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use tokio_postgres::error::SqlState;
 
 /// Times a write transaction is tried before its conflict is reported.
 const ATTEMPTS: u32 = 40;
+
+/// Above this estimate of recent conflicts (4 per conflicted optimistic write, minus 1 per
+/// write that went through), writes start serially.
+const CONTENTION: u32 = 8;
 
 /// Whether `url` names a PostgreSQL database (rather than a SQLite data directory).
 pub fn is_url(url: &str) -> bool {
@@ -59,6 +63,8 @@ pub struct PgStorage {
     conns: Conns,
     url: String,
     retried: AtomicU64,
+    /// Recent conflicts of optimistic writes (see [`CONTENTION`]).
+    contention: AtomicU32,
 }
 
 /// Whether an error is a conflict with another transaction, solved by running again.
@@ -108,6 +114,7 @@ impl PgStorage {
             conns: Conns::new(url, STORAGE_CALLS)?,
             url: url.to_string(),
             retried: AtomicU64::new(0),
+            contention: AtomicU32::new(0),
         })
     }
 
@@ -128,6 +135,27 @@ impl PgStorage {
     /// The database's URL with its password hidden.
     pub fn name(&self) -> String {
         redact(&self.url)
+    }
+
+    /// Runs write work with the log's lock taken before the transaction begins (a session
+    /// lock, released after the commit): its snapshot sees every write before it, and no
+    /// other write commits meanwhile, so it meets no conflict but a stray optimistic one.
+    fn serially(
+        &self,
+        client: &deadpool_postgres::Object,
+        work: &WriteWork,
+    ) -> Result<Box<dyn Any + Send>> {
+        wait(client.execute("SELECT pg_advisory_lock($1)", &[&repo::LOG_LOCK]))?;
+        let held = SessionLock(client);
+        let out = self.transaction(
+            client,
+            "BEGIN ISOLATION LEVEL SERIALIZABLE",
+            true,
+            "COMMIT",
+            &mut |repo| work(repo),
+        );
+        drop(held);
+        out
     }
 
     /// Runs `work` in one transaction on a pooled connection: begun with `begin`, ended by
@@ -165,6 +193,19 @@ impl PgStorage {
     }
 }
 
+/// The log's session lock, released when dropped (panics included: a pooled connection
+/// must never keep it).
+struct SessionLock<'c>(&'c deadpool_postgres::Object);
+
+impl Drop for SessionLock<'_> {
+    fn drop(&mut self) {
+        let _ = wait(
+            self.0
+                .execute("SELECT pg_advisory_unlock($1)", &[&repo::LOG_LOCK]),
+        );
+    }
+}
+
 /// A transaction that is rolled back if dropped before [`Open::close`] (a panic).
 struct Open<'c>(Option<&'c deadpool_postgres::Object>);
 
@@ -197,25 +238,53 @@ impl Storage for PgStorage {
 
     fn run_write(&self, work: WriteWork) -> Result<Box<dyn Any + Send>> {
         let client = self.conns.get()?;
+        // Optimistic first (in parallel with other writes, the log's lock taken at the first
+        // write), unless writes conflicted a lot lately; after a conflict, serial: the lock
+        // first, then a snapshot that sees every write before it (docs/postgres.md).
+        let mut serial = self.contention.load(Ordering::Relaxed) > CONTENTION;
         let mut attempt = 1;
         loop {
-            let out = self.transaction(
-                &client,
-                "BEGIN ISOLATION LEVEL SERIALIZABLE",
-                true,
-                "COMMIT",
-                &mut |repo| work(repo),
-            );
+            let out = if serial {
+                self.serially(&client, &work)
+            } else {
+                self.transaction(
+                    &client,
+                    "BEGIN ISOLATION LEVEL SERIALIZABLE",
+                    true,
+                    "COMMIT",
+                    &mut |repo| work(repo),
+                )
+            };
+            let conflicted = matches!(&out, Err(e) if is_conflict(e));
+            if !serial {
+                let c = &self.contention;
+                let _ = c.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                    Some(if conflicted {
+                        (n + 4).min(64)
+                    } else {
+                        n.saturating_sub(1)
+                    })
+                });
+            } else if attempt == 1 {
+                // Serial writes let the estimate fall again, so optimism is tried anew.
+                let _ = self
+                    .contention
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                        Some(n.saturating_sub(1))
+                    });
+            }
             match out {
-                Err(e) if attempt < ATTEMPTS && is_conflict(&e) => {
+                Err(e) if attempt < ATTEMPTS && conflicted => {
                     self.retried.fetch_add(1, Ordering::Relaxed);
-                    tracing::debug!(attempt, error = %e, "write conflicted: running it again");
-                    // Back off a little, more after each conflict, with jitter so the
-                    // transactions that conflicted do not meet again.
-                    let ceiling = 1u64 << attempt.min(6);
-                    let ms = rand::random_range(0..=ceiling);
-                    std::thread::sleep(std::time::Duration::from_millis(ms));
+                    tracing::debug!(attempt, error = %e, "write conflicted: running it again, serially");
+                    serial = true;
                     attempt += 1;
+                    if attempt > 2 {
+                        // Serial writes meet nothing but a stray optimistic one: back off a
+                        // little, with jitter.
+                        let ms = rand::random_range(0..=(1u64 << attempt.min(6)));
+                        std::thread::sleep(std::time::Duration::from_millis(ms));
+                    }
                 }
                 out => return out,
             }
