@@ -36,11 +36,11 @@ pub use migrate::SCHEMA_VERSION;
 pub use restore::{PgRestored, restore};
 pub use scratch::{ScratchDatabase, test_admin_url};
 
-use super::{BackendMetric, Backup, MetricKind, Repo, Storage, WriteWork};
+use super::{BackendMetric, Backup, LaterWork, MetricKind, Repo, Storage, WriteWork};
 use crate::error::{Result, ServerError};
 use crate::state::STORAGE_CALLS;
 use conn::{Conns, wait};
-use repo::PgRepo;
+use repo::{Mode, PgRepo};
 use std::any::Any;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -150,7 +150,7 @@ impl PgStorage {
         let out = self.transaction(
             client,
             "BEGIN ISOLATION LEVEL SERIALIZABLE",
-            true,
+            Mode::Write,
             "COMMIT",
             &mut |repo| work(repo),
         );
@@ -164,14 +164,14 @@ impl PgStorage {
         &self,
         client: &deadpool_postgres::Object,
         begin: &str,
-        write: bool,
+        mode: Mode,
         end: &str,
         work: &mut dyn FnMut(&mut dyn Repo) -> Result<T>,
     ) -> Result<T> {
         wait(client.batch_execute(begin))?;
         // Rolled back if the work panics: the connection goes back to the pool clean.
         let open = Open(Some(client));
-        let mut repo = PgRepo::new(client, &self.conns, write);
+        let mut repo = PgRepo::new(client, &self.conns, mode);
         let out = work(&mut repo);
         // A statement that failed aborted the transaction even if the work went on (and a
         // COMMIT would then only roll back): its error wins.
@@ -230,7 +230,7 @@ impl Storage for PgStorage {
         self.transaction(
             &client,
             "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
-            false,
+            Mode::Read,
             "COMMIT",
             work,
         )
@@ -250,7 +250,7 @@ impl Storage for PgStorage {
                 self.transaction(
                     &client,
                     "BEGIN ISOLATION LEVEL SERIALIZABLE",
-                    true,
+                    Mode::Write,
                     "COMMIT",
                     &mut |repo| work(repo),
                 )
@@ -285,6 +285,32 @@ impl Storage for PgStorage {
                         let ms = rand::random_range(0..=(1u64 << attempt.min(6)));
                         std::thread::sleep(std::time::Duration::from_millis(ms));
                     }
+                }
+                out => return out,
+            }
+        }
+    }
+
+    fn run_later(&self, work: LaterWork) -> Result<()> {
+        // Bookkeeping: without the log's lock (it writes rows no push waits for) and
+        // without waiting for its commit to reach the disk (losing it in a crash costs
+        // nothing a user wrote). Still serializable, run again on conflict.
+        let client = self.conns.get()?;
+        let mut attempt = 1;
+        loop {
+            let out = self.transaction(
+                &client,
+                "BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL synchronous_commit = off",
+                Mode::Bookkeeping,
+                "COMMIT",
+                &mut |repo| work(repo),
+            );
+            match out {
+                Err(e) if attempt < ATTEMPTS && is_conflict(&e) => {
+                    self.retried.fetch_add(1, Ordering::Relaxed);
+                    let ms = rand::random_range(0..=(1u64 << attempt.min(6)));
+                    std::thread::sleep(std::time::Duration::from_millis(ms));
+                    attempt += 1;
                 }
                 out => return out,
             }

@@ -23,12 +23,23 @@ pub(super) const LOG_LOCK: i64 = 0x6669_656c_6462_6b31;
 
 pub(super) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 
+/// What a transaction may do, and when it takes the log's lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// Reads only: a write is refused.
+    Read,
+    /// Writes, the log's lock taken before the first.
+    Write,
+    /// Bookkeeping (a device's last sync, what it pulled): rows nobody else writes, so no
+    /// lock unless it appends to the log.
+    Bookkeeping,
+}
+
 /// The reads and writes of the transaction open on `client`.
 pub(super) struct PgRepo<'c> {
     client: &'c Object,
     conns: &'c Conns,
-    /// A write transaction (reads only otherwise: a write is refused).
-    write: bool,
+    mode: Mode,
     /// The next log position, once the log's lock is held.
     next_seq: Option<i64>,
     /// The first statement that failed: the transaction is aborted from then on, whatever
@@ -37,11 +48,11 @@ pub(super) struct PgRepo<'c> {
 }
 
 impl<'c> PgRepo<'c> {
-    pub(super) fn new(client: &'c Object, conns: &'c Conns, write: bool) -> PgRepo<'c> {
+    pub(super) fn new(client: &'c Object, conns: &'c Conns, mode: Mode) -> PgRepo<'c> {
         PgRepo {
             client,
             conns,
-            write,
+            mode,
             next_seq: None,
             failure: Cell::new(None),
         }
@@ -86,20 +97,29 @@ impl<'c> PgRepo<'c> {
 
     /// Runs a write; how many rows it touched.
     pub(super) fn exec(&mut self, sql: &str, params: Params<'_>) -> Result<u64> {
-        self.lock_log()?;
+        self.before_write()?;
         let stmt = self.statement(sql)?;
         self.check(wait(self.client.execute(&stmt, params)))
     }
 
     /// Runs a write that returns rows (`RETURNING`).
     pub(super) fn write_rows(&mut self, sql: &str, params: Params<'_>) -> Result<Vec<Row>> {
-        self.lock_log()?;
+        self.before_write()?;
         self.rows(sql, params)
+    }
+
+    /// What a write needs first: the log's lock, in a write transaction.
+    fn before_write(&mut self) -> Result<()> {
+        match self.mode {
+            Mode::Read => Err(ServerError::Task("a write in a read transaction".into())),
+            Mode::Write => self.lock_log(),
+            Mode::Bookkeeping => Ok(()),
+        }
     }
 
     /// Takes the log's lock (once per transaction) and learns the next log position.
     fn lock_log(&mut self) -> Result<()> {
-        if !self.write {
+        if self.mode == Mode::Read {
             return Err(ServerError::Task("a write in a read transaction".into()));
         }
         if self.next_seq.is_none() {
