@@ -43,7 +43,8 @@
 //! the next step when a measurement asks for them (BENCHMARKS.md). PostgreSQL needs
 //! neither the SQLite backend's single writer and group commit nor its optimistic push: it
 //! keeps the default [`Storage::push`] (the whole push in one serializable transaction,
-//! run again on conflict) and [`Storage::run_later`] (an ordinary write).
+//! run again, serially, on conflict); its [`Storage::run_later`] is a write that takes no
+//! lock and does not wait for its commit to reach the disk.
 //!
 //! Every call blocks: call it from `spawn_blocking` in async code. Passwords arrive hashed
 //! and tokens as their SHA-256: storage knows nothing of argon2, HTTP or the command line.
