@@ -6,12 +6,13 @@ set -euo pipefail
 # Debian packages: a C toolchain for the -sys crates; WebKitGTK and friends for the desktop
 # app (Tauri 2); Xvfb, WebKitWebDriver, CJK fonts and a D-Bus daemon for the tests that drive
 # its window; gnome-keyring, the Secret Service the keyring tests keep store keys in;
-# Chromium for the test that drives the managers' web page (tests/web).
+# Chromium for the test that drives the managers' web page (tests/web); PostgreSQL, which the
+# tests of the PostgreSQL backend start a private server of (scripts/postgres.sh).
 need_apt=()
 command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 for pkg in libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev \
-    xvfb xauth webkit2gtk-driver fonts-noto-cjk dbus gnome-keyring chromium; do
+    xvfb xauth webkit2gtk-driver fonts-noto-cjk dbus gnome-keyring chromium postgresql; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
 done
 if ((${#need_apt[@]})); then

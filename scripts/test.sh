@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+# A private PostgreSQL for the PostgreSQL backend's tests (FIELDBOOK_TEST_DATABASE_URL).
+source scripts/postgres.sh
+pg_start
 
 # Each step says how long the one before it took.
 last=""; started=$SECONDS

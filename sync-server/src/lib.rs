@@ -50,7 +50,7 @@ pub use http::web as http_web;
 pub use http::{Limits, PENDING_HEADER, router};
 pub use service::Service;
 pub use state::AppState;
-pub use storage::{DirLock, SqliteStorage, Storage};
+pub use storage::{DirLock, PgStorage, SqliteStorage, Storage};
 
 use std::future::Future;
 use std::sync::Arc;

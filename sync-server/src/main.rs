@@ -5,10 +5,12 @@
 
 use anyhow::Context;
 use clap::Parser;
-use fieldbook_server::cli::{self, Cli, Command, ServeArgs};
-use fieldbook_server::{AppState, DirLock, ServerError, Service, SqliteStorage, tls};
+use fieldbook_server::cli::{self, Cli, Command, Place, ServeArgs};
+use fieldbook_server::storage::postgres::{self, redact};
+use fieldbook_server::{
+    AppState, DirLock, PgStorage, ServerError, Service, SqliteStorage, Storage, tls,
+};
 use std::io::IsTerminal;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
@@ -28,10 +30,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    match &cli.command {
-        Command::Serve(args) => serve(&cli.data_dir, args),
-        Command::Restore { from } => {
-            let r = SqliteStorage::restore(&cli.data_dir, from)?;
+    let place = cli.place()?;
+    match (&cli.command, &place) {
+        (Command::Serve(args), _) => serve(&place, args),
+        (Command::Restore { from }, Place::Dir(dir)) => {
+            let r = SqliteStorage::restore(dir, from)?;
             println!(
                 "restored {} into {}: {} record(s), log at {}; the log's new identity is {}",
                 from.display(),
@@ -48,13 +51,55 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        command => {
-            let storage = if command.creates_database() {
-                SqliteStorage::open(&cli.data_dir)?
-            } else {
-                SqliteStorage::open_existing(&cli.data_dir)?
-            };
-            let service = Service::new(Arc::new(storage));
+        (Command::Restore { from }, Place::Postgres(url)) => {
+            let r = postgres::restore(url, from)?;
+            println!(
+                "restored {} into {}: {} record(s), log at {}; the log's new identity is {}",
+                from.display(),
+                redact(url),
+                r.records,
+                r.log_head,
+                r.log_id
+            );
+            println!(
+                "devices notice at their next sync and send again what the backup lacks; nobody needs to sign in again"
+            );
+            Ok(())
+        }
+        (Command::Migrate { to }, Place::Dir(dir)) => {
+            if !postgres::is_url(to) {
+                return Err(ServerError::BadRequest(format!(
+                    "--to `{}` is not a PostgreSQL URL: write postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE",
+                    redact(to)
+                ))
+                .into());
+            }
+            let moved = postgres::from_sqlite(dir, to)?;
+            for (table, n) in &moved.tables {
+                println!("{table}: {n} row(s)");
+            }
+            println!(
+                "moved {} into {}: log at {}, its identity {} kept (devices carry on from where they were)",
+                dir.display(),
+                redact(to),
+                moved.log_head,
+                moved.log_id
+            );
+            println!(
+                "serve it with `fieldbook-server --database {} serve` (or FIELDBOOK_DATABASE_URL); {} is left as it was",
+                redact(to),
+                dir.display()
+            );
+            Ok(())
+        }
+        (Command::Migrate { .. }, Place::Postgres(_)) => Err(ServerError::BadRequest(
+            "`migrate --to URL` moves a SQLite data directory: give --data-dir DIR, not --database"
+                .into(),
+        )
+        .into()),
+        (command, place) => {
+            let storage = open(place, command.creates_database())?;
+            let service = Service::new(storage);
             let stdout = std::io::stdout();
             cli::run_admin(&service, command, &mut stdout.lock())?;
             Ok(())
@@ -62,7 +107,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<()> {
+/// The storage at `place`, made when missing if `create`.
+fn open(place: &Place, create: bool) -> fieldbook_server::Result<Arc<dyn Storage>> {
+    Ok(match (place, create) {
+        (Place::Dir(dir), true) => Arc::new(SqliteStorage::open(dir)?),
+        (Place::Dir(dir), false) => Arc::new(SqliteStorage::open_existing(dir)?),
+        (Place::Postgres(url), true) => Arc::new(PgStorage::open(url)?),
+        (Place::Postgres(url), false) => Arc::new(PgStorage::open_existing(url)?),
+    })
+}
+
+fn serve(place: &Place, args: &ServeArgs) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -74,9 +129,16 @@ fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<()> {
         (Some(cert), Some(key)) => Some(tls::load_config(cert, key)?),
         _ => None,
     };
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    // Held until the server stops: `restore` refuses while it is.
-    let _lock = DirLock::acquire(dir, "serve it again")?;
+    // Held until the server stops: `restore` and `migrate` refuse while it is. A
+    // PostgreSQL database is served by as many instances as wanted.
+    let _lock = match place {
+        Place::Dir(dir) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            Some(DirLock::acquire(dir, "serve it again")?)
+        }
+        Place::Postgres(_) => None,
+    };
     let ui_dir = match (&args.ui_dir, args.no_ui) {
         (_, true) => None,
         (Some(d), _) => {
@@ -94,7 +156,7 @@ fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<()> {
         Some(d) => tracing::info!(ui = %d.display(), "serving the web page at /"),
         None => tracing::info!("no web page (no built front-end): the API only"),
     }
-    let storage = Arc::new(SqliteStorage::open(dir)?);
+    let storage = open(place, true)?;
     let state = AppState::with_service(Service::with_policy(storage, args.policy()), args.limits())
         .with_ui_dir(ui_dir);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -108,7 +170,11 @@ fn serve(dir: &Path, args: &ServeArgs) -> anyhow::Result<()> {
         let addr = listener.local_addr()?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         println!("listening on {scheme}://{addr}");
-        tracing::info!(%addr, scheme, data_dir = %dir.display(), "serving");
+        let data = match place {
+            Place::Dir(dir) => dir.display().to_string(),
+            Place::Postgres(url) => redact(url),
+        };
+        tracing::info!(%addr, scheme, data, "serving");
         match tls {
             Some(config) => fieldbook_server::serve_tls(listener, config, state, stop()).await?,
             None => fieldbook_server::serve(listener, state, stop()).await?,

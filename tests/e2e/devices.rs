@@ -2,11 +2,10 @@
 //! lost laptop from the phone (the laptop is refused, keeps its data, and signs in again),
 //! and what a device says when guessing is slowed down.
 
-use fieldbook_tests::{Fb, PASSWORD, Server};
+use fieldbook_tests::{Backend, Fb, PASSWORD, Server};
 
-#[test]
-fn a_user_lists_their_devices_and_revokes_a_lost_one() {
-    let server = Server::start();
+fn a_user_lists_their_devices_and_revokes_a_lost_one(backend: Backend) {
+    let server = Server::start_on(backend);
     server.user("alice", "rep", None);
     let laptop = Fb::init("alice");
     laptop.login(&server);
@@ -47,9 +46,8 @@ fn a_user_lists_their_devices_and_revokes_a_lost_one() {
     );
 }
 
-#[test]
-fn guessing_a_password_from_a_device_is_told_how_long_to_wait() {
-    let server = Server::start();
+fn guessing_a_password_from_a_device_is_told_how_long_to_wait(backend: Backend) {
+    let server = Server::start_on(backend);
     server.user("alice", "rep", None);
     let fb = Fb::init("alice");
     let attempt = |password: &str| {
@@ -73,3 +71,8 @@ fn guessing_a_password_from_a_device_is_told_how_long_to_wait() {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     fb.login(&server);
 }
+
+on_both_backends!(
+    a_user_lists_their_devices_and_revokes_a_lost_one,
+    guessing_a_password_from_a_device_is_told_how_long_to_wait,
+);

@@ -3,7 +3,7 @@
 //! would move without moving it, a team's manager leaves only after `fieldbook-server team
 //! set` gave the team another one.
 
-use fieldbook_tests::{Fb, Server};
+use fieldbook_tests::{Backend, Fb, Server};
 
 fn device(server: &Server, user: &str) -> Fb {
     let fb = Fb::init(user);
@@ -11,9 +11,8 @@ fn device(server: &Server, user: &str) -> Fb {
     fb
 }
 
-#[test]
-fn a_manager_sees_knowledge_at_risk_previews_a_move_and_hands_a_team_on() {
-    let server = Server::start();
+fn a_manager_sees_knowledge_at_risk_previews_a_move_and_hands_a_team_on(backend: Backend) {
+    let server = Server::start_on(backend);
     server.user("mia", "manager", None);
     server.user("max", "manager", None);
     server.admin(&["team", "add", "east", "--manager", "mia"]);
@@ -82,3 +81,5 @@ fn a_manager_sees_knowledge_at_risk_previews_a_move_and_hands_a_team_on() {
     max.sync();
     assert_eq!(max.names("account"), ["Loyal Customer Ltd"]);
 }
+
+on_both_backends!(a_manager_sees_knowledge_at_risk_previews_a_move_and_hands_a_team_on,);

@@ -3,13 +3,13 @@
 //! devices, reassignment, a departure that loses nothing, a new device's bootstrap, and bad
 //! input that the server refuses while it keeps serving.
 
-use fieldbook_tests::{Fb, PASSWORD, Server};
+use fieldbook_tests::{Backend, Fb, PASSWORD, Server};
 use serde_json::{Value, json};
 
 /// A company: team east (manager mia; reps alice, bob), team west (manager wes; rep carol),
 /// an admin ada.
-fn company() -> Server {
-    let s = Server::start();
+fn company(backend: Backend) -> Server {
+    let s = Server::start_on(backend);
     s.user("ada", "admin", None);
     s.user("mia", "manager", None);
     s.user("wes", "manager", None);
@@ -31,9 +31,8 @@ fn account(fb: &Fb, name: &str) -> String {
     fb.new_record("account", &[&format!("name={name}")])
 }
 
-#[test]
-fn a_each_rep_sees_only_their_own_their_manager_both_an_admin_all() {
-    let server = company();
+fn a_each_rep_sees_only_their_own_their_manager_both_an_admin_all(backend: Backend) {
+    let server = company(backend);
     // Alice works before she ever signs in: her records become hers at the first sync.
     let alice = Fb::init("alice");
     let a = account(&alice, "Alice Co");
@@ -72,9 +71,10 @@ fn a_each_rep_sees_only_their_own_their_manager_both_an_admin_all() {
     assert!(status["last_sync"].is_string());
 }
 
-#[test]
-fn b_two_devices_edit_one_opportunity_offline_fields_merge_conflicts_resolve_once() {
-    let server = company();
+fn b_two_devices_edit_one_opportunity_offline_fields_merge_conflicts_resolve_once(
+    backend: Backend,
+) {
+    let server = company(backend);
     let laptop = device(&server, "alice");
     let phone = device(&server, "alice");
     let mia = device(&server, "mia");
@@ -128,9 +128,8 @@ fn b_two_devices_edit_one_opportunity_offline_fields_merge_conflicts_resolve_onc
     }
 }
 
-#[test]
-fn c_reassignment_moves_an_account_with_its_records_and_history() {
-    let server = company();
+fn c_reassignment_moves_an_account_with_its_records_and_history(backend: Backend) {
+    let server = company(backend);
     let alice = device(&server, "alice");
     let bob = device(&server, "bob");
     let mia = device(&server, "mia");
@@ -180,9 +179,8 @@ fn c_reassignment_moves_an_account_with_its_records_and_history() {
     assert_eq!(bob.json(&["show", &stays])["owner"], "bob");
 }
 
-#[test]
-fn d_a_departing_reps_laptop_hands_over_unsynced_work_then_wipes() {
-    let server = company();
+fn d_a_departing_reps_laptop_hands_over_unsynced_work_then_wipes(backend: Backend) {
+    let server = company(backend);
     let alice = device(&server, "alice");
     let acc = account(&alice, "Loyal Customer Ltd");
     alice.sync();
@@ -252,9 +250,8 @@ fn d_a_departing_reps_laptop_hands_over_unsynced_work_then_wipes() {
     assert!(!out.status.success());
 }
 
-#[test]
-fn g_a_new_device_of_an_existing_rep_bootstraps_the_whole_book() {
-    let server = company();
+fn g_a_new_device_of_an_existing_rep_bootstraps_the_whole_book(backend: Backend) {
+    let server = company(backend);
     let laptop = device(&server, "alice");
     laptop.ok(&["demo", "--records", "600", "--seed", "3"]);
     let acc = account(&laptop, "青岛啤酒股份有限公司");
@@ -363,3 +360,11 @@ fn tls_a_device_that_trusts_the_teams_certificate_syncs_over_https() {
     assert!(synced.status.success());
     assert_eq!(ada.names("account"), ["Over TLS GmbH"]);
 }
+
+on_both_backends!(
+    a_each_rep_sees_only_their_own_their_manager_both_an_admin_all,
+    b_two_devices_edit_one_opportunity_offline_fields_merge_conflicts_resolve_once,
+    c_reassignment_moves_an_account_with_its_records_and_history,
+    d_a_departing_reps_laptop_hands_over_unsynced_work_then_wipes,
+    g_a_new_device_of_an_existing_rep_bootstraps_the_whole_book,
+);

@@ -8,13 +8,17 @@ use fieldbook_core::doc::{Author, RecordDoc};
 use fieldbook_core::protocol::{ChangeEnvelope, PROTOCOL_VERSION, PullRequest, PushRequest};
 use fieldbook_core::schema;
 use fieldbook_core::value::Value as FieldValue;
-use fieldbook_tests::{Fb, Server};
+use fieldbook_tests::{Backend, Fb, Server};
 use reqwest::blocking::Client;
 use serde_json::Value;
 
 /// Team east: manager mia, reps alice, bob and dan; an admin ada.
 fn company() -> Server {
-    let s = Server::start();
+    company_on(Backend::Sqlite)
+}
+
+fn company_on(backend: Backend) -> Server {
+    let s = Server::start_on(backend);
     s.user("ada", "admin", None);
     s.user("mia", "manager", None);
     s.admin(&["team", "add", "east", "--manager", "mia"]);
@@ -273,9 +277,8 @@ fn refused_changes_are_reviewed_and_dealt_with_from_a_device() {
     );
 }
 
-#[test]
-fn a_server_restored_from_a_backup_loses_nothing_any_device_held() {
-    let mut server = company();
+fn a_server_restored_from_a_backup_loses_nothing_any_device_held(backend: Backend) {
+    let mut server = company_on(backend);
     let alice = device(&server, "alice");
     let bob = device(&server, "bob");
     let mia = device(&server, "mia");
@@ -297,12 +300,7 @@ fn a_server_restored_from_a_backup_loses_nothing_any_device_held() {
     mia.sync();
 
     // The server is restored from the backup (stopped first: refused while it serves).
-    let out = std::process::Command::new(fieldbook_tests::server_bin())
-        .arg("--data-dir")
-        .arg(server.dir.path())
-        .args(["restore", "--from", backup.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = server.admin_output(&["restore", "--from", backup.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "refused while served");
     server.kill();
     server.admin(&["restore", "--from", backup.to_str().unwrap()]);
@@ -350,3 +348,5 @@ fn a_server_restored_from_a_backup_loses_nothing_any_device_held() {
         assert_eq!(fb.json(&["show", &bobs])["phone"], "+47 2");
     }
 }
+
+on_both_backends!(a_server_restored_from_a_backup_loses_nothing_any_device_held);

@@ -2,11 +2,15 @@
 //! against real store directories, real `fieldbook-server` processes, and ([`window`]) the
 //! desktop app's real window. Knows nothing of the store's internals.
 
+mod pg;
+mod proxy;
+pub use proxy::Proxy;
 pub mod window;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Arc;
 use tempfile::TempDir;
 
 /// The `fieldbook` binary built alongside these tests (`target/<profile>/fieldbook`).
@@ -170,13 +174,25 @@ pub fn server_bin() -> PathBuf {
 }
 
 /// A real `fieldbook-server` process on 127.0.0.1 and a free port, with its own data
-/// directory; killed when dropped.
+/// directory (its log; its SQLite database unless it serves a PostgreSQL one); killed
+/// when dropped.
 pub struct Server {
     pub dir: TempDir,
     pub url: String,
     child: Option<std::process::Child>,
     /// `--tls-cert` and `--tls-key`, when serving HTTPS.
     tls: Option<(PathBuf, PathBuf)>,
+    /// The PostgreSQL database it serves (shared with other instances), if not SQLite.
+    database: Option<Arc<pg::Database>>,
+}
+
+/// Where a test's server keeps its data: one test body runs on both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite in the server's data directory (the default).
+    Sqlite,
+    /// A database of the test's own on the tests' PostgreSQL (FIELDBOOK_TEST_DATABASE_URL).
+    Postgres,
 }
 
 /// The password every test user gets.
@@ -185,15 +201,74 @@ pub const PASSWORD: &str = "correct horse battery staple";
 impl Server {
     /// Starts a server on a new data directory.
     pub fn start() -> Server {
+        Server::start_on(Backend::Sqlite)
+    }
+
+    /// Starts a server keeping its data in `backend` (a new, empty database).
+    pub fn start_on(backend: Backend) -> Server {
+        let database = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(Arc::new(pg::Database::create())),
+        };
+        Server::start_over(database)
+    }
+
+    fn start_over(database: Option<Arc<pg::Database>>) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut s = Server {
             dir,
             url: String::new(),
             child: None,
             tls: None,
+            database,
         };
         s.restart();
         s
+    }
+
+    /// Another instance serving this one's PostgreSQL database, on a port of its own.
+    pub fn another_instance(&self) -> Server {
+        let db = self.database.clone();
+        assert!(
+            db.is_some(),
+            "only a PostgreSQL database is served by several instances"
+        );
+        Server::start_over(db)
+    }
+
+    /// Moves this SQLite server's data into a new PostgreSQL database with `fieldbook-server
+    /// migrate --to` (the server stopped first), then serves that database on the same
+    /// port: devices keep their URL. Returns what `migrate` printed.
+    pub fn move_to_postgres(&mut self) -> String {
+        assert!(self.database.is_none(), "already on PostgreSQL");
+        let db = pg::Database::create();
+        // Refused while the directory is served.
+        let running = self.admin_fails(&["migrate", "--to", db.url()]);
+        assert!(running.contains("stop it"), "{running}");
+        self.kill();
+        let out = self.admin(&["migrate", "--to", db.url()]);
+        self.database = Some(Arc::new(db));
+        self.restart();
+        out
+    }
+
+    /// The PostgreSQL database served, if not SQLite.
+    pub fn database_url(&self) -> Option<&str> {
+        self.database.as_deref().map(pg::Database::url)
+    }
+
+    /// Runs SQL on the PostgreSQL database served (psql's unaligned output).
+    pub fn sql(&self, sql: &str) -> String {
+        let url = self.database_url().expect("a server on PostgreSQL");
+        pg::query(url, sql)
+    }
+
+    /// `--data-dir DIR` or `--database URL`: where the data is, for any command.
+    fn place(&self) -> Vec<std::ffi::OsString> {
+        match &self.database {
+            Some(db) => vec!["--database".into(), db.url().into()],
+            None => vec!["--data-dir".into(), self.dir.path().into()],
+        }
     }
 
     /// Starts a server speaking HTTPS with this certificate and key (PEM files).
@@ -204,6 +279,7 @@ impl Server {
             url: String::new(),
             child: None,
             tls: Some((cert, key)),
+            database: None,
         };
         s.restart();
         s
@@ -220,9 +296,7 @@ impl Server {
         };
         for _attempt in 0..50 {
             let mut cmd = Command::new(server_bin());
-            cmd.arg("--data-dir")
-                .arg(self.dir.path())
-                .args(["serve", "--listen", &listen]);
+            cmd.args(self.place()).args(["serve", "--listen", &listen]);
             if let Some((cert, key)) = &self.tls {
                 cmd.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);
             }
@@ -288,8 +362,7 @@ impl Server {
     /// Runs an admin command (`user add ...`, `reassign ...`) on the data directory.
     pub fn admin(&self, args: &[&str]) -> String {
         let out = Command::new(server_bin())
-            .arg("--data-dir")
-            .arg(self.dir.path())
+            .args(self.place())
             .args(args)
             .env("FIELDBOOK_PASSWORD", PASSWORD)
             .output()
@@ -302,11 +375,20 @@ impl Server {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Runs an admin command, whatever comes of it.
+    pub fn admin_output(&self, args: &[&str]) -> Output {
+        Command::new(server_bin())
+            .args(self.place())
+            .args(args)
+            .env("FIELDBOOK_PASSWORD", PASSWORD)
+            .output()
+            .expect("run fieldbook-server")
+    }
+
     /// Runs an admin command that must fail; returns its error output.
     pub fn admin_fails(&self, args: &[&str]) -> String {
         let out = Command::new(server_bin())
-            .arg("--data-dir")
-            .arg(self.dir.path())
+            .args(self.place())
             .args(args)
             .env("FIELDBOOK_PASSWORD", PASSWORD)
             .output()

@@ -30,9 +30,20 @@ pub const PASSWORD_ENV: &str = "FIELDBOOK_PASSWORD";
     about = "Fieldbook's sync server, and the commands that administer its data directory"
 )]
 pub struct Cli {
-    /// The server's data directory (its database is DIR/server.db).
+    /// The server's data directory (its database is DIR/server.db), when it keeps its data
+    /// in SQLite (the default).
     #[arg(long, env = "FIELDBOOK_SERVER_DATA_DIR", value_name = "DIR")]
-    pub data_dir: PathBuf,
+    pub data_dir: Option<PathBuf>,
+
+    /// A PostgreSQL database to keep the data in instead (postgres://USER[:PASSWORD]@HOST
+    /// [:PORT]/DATABASE): several instances may serve the same one.
+    #[arg(
+        long,
+        env = "FIELDBOOK_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -102,6 +113,43 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
     },
+    /// Moves the data directory's SQLite data into an empty PostgreSQL database (refused
+    /// while the directory is served). Log positions and the log's identity move as they
+    /// are: devices carry on from where they were, with nothing sent again. Then serve with
+    /// --database URL.
+    Migrate {
+        /// The PostgreSQL database to fill (postgres://...); it must hold no Fieldbook data.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
+}
+
+/// Where the server's data is.
+#[derive(Clone, Debug)]
+pub enum Place {
+    /// SQLite in a data directory.
+    Dir(PathBuf),
+    /// A PostgreSQL database (its URL).
+    Postgres(String),
+}
+
+impl Cli {
+    /// Where the data is: `--database` when given, else `--data-dir`.
+    pub fn place(&self) -> Result<Place> {
+        match (&self.database, &self.data_dir) {
+            (Some(url), _) if crate::storage::postgres::is_url(url) => {
+                Ok(Place::Postgres(url.clone()))
+            }
+            (Some(url), _) => Err(ServerError::BadRequest(format!(
+                "--database `{}` is not a PostgreSQL URL: write postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, or use --data-dir DIR for SQLite",
+                crate::storage::postgres::redact(url)
+            ))),
+            (None, Some(dir)) => Ok(Place::Dir(dir.clone())),
+            (None, None) => Err(ServerError::BadRequest(
+                "say where the server's data is: --data-dir DIR (SQLite; or FIELDBOOK_SERVER_DATA_DIR) or --database postgres://... (or FIELDBOOK_DATABASE_URL)".into(),
+            )),
+        }
+    }
 }
 
 impl Command {

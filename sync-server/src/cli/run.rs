@@ -24,8 +24,8 @@ pub(super) fn line(out: &mut dyn Write, text: impl AsRef<str>) -> Result<()> {
 pub fn run_admin(service: &Service, command: &Command, out: &mut dyn Write) -> Result<()> {
     let by = Requester::Operator;
     match command {
-        Command::Serve(_) | Command::Restore { .. } => Err(ServerError::BadRequest(
-            "`serve` and `restore` are run by the binary on the data directory, not as admin commands"
+        Command::Serve(_) | Command::Restore { .. } | Command::Migrate { .. } => Err(ServerError::BadRequest(
+            "`serve`, `restore` and `migrate` are run by the binary on the data, not as admin commands"
                 .into(),
         )),
         Command::User(UserCommand::Add {

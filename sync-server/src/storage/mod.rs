@@ -1,7 +1,7 @@
 //! Where the server keeps users (with their failed sign-ins and locks), devices, tokens
 //! (with their expiry), documents, the change log and the quarantine: the [`Storage`] trait, the [`Repo`] it hands out inside a transaction, and
-//! the built-in SQLite backend ([`SqliteStorage`]). [`conformance`] is the suite of tests
-//! every backend must pass.
+//! the backends: the built-in SQLite one ([`SqliteStorage`]) and PostgreSQL ([`PgStorage`],
+//! for several instances). [`conformance`] is the suite of tests every backend must pass.
 //!
 //! Storage persists and decides nothing: who may do what, which names are valid, what a
 //! device receives and when it wipes are the `service` layer's (over `access`, `validate`,
@@ -24,34 +24,40 @@
 //! read, and still need `spawn_blocking` for the Automerge work — and SQLite has no async
 //! driver: it would block underneath anyway.
 //!
-//! A PostgreSQL backend keeps a pool of `STORAGE_CALLS` connections. `run_read` checks one
-//! out and runs the work in `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY`; `run_write`
-//! in `BEGIN ISOLATION LEVEL SERIALIZABLE`, then `COMMIT`. Its [`Repo`] issues blocking
-//! queries on that connection: the `postgres` crate does this (it drives `tokio-postgres`
-//! on a runtime of its own), or the backend holds a `tokio-postgres` client and calls
-//! `Handle::block_on` from the blocking thread, the connection's task running on the
-//! server's runtime. A serialization failure (SQLSTATE 40001) or a concurrent insert of the
-//! same change (the log's unique hash) rolls back and runs the work again: that is why
-//! write work is `Fn` and touches nothing but the repo. Ranges are single repo calls
+//! The PostgreSQL backend ([`PgStorage`], `postgres/`) keeps a pool of `STORAGE_CALLS`
+//! connections. `run_read` checks one out and runs the work in `BEGIN ISOLATION LEVEL
+//! REPEATABLE READ, READ ONLY`; `run_write` in `BEGIN ISOLATION LEVEL SERIALIZABLE`, then
+//! `COMMIT`. Its [`Repo`] issues blocking queries on that connection: the backend holds
+//! `tokio-postgres` clients (pooled by deadpool) whose connection tasks run on a small
+//! runtime of the backend's own, and the calling thread waits for each query with
+//! `futures_executor::block_on` (`Handle::block_on`, or the `postgres` crate's own
+//! runtime, would panic where the caller is itself inside a runtime: a `#[tokio::test]`
+//! calling the service). A serialization failure (SQLSTATE 40001), a deadlock (40P01) or
+//! a concurrent insert of the same change (the log's unique hash: 23505) rolls back and
+//! runs the work again: that is why write work is `Fn` and touches nothing but the repo.
+//! Log positions are handed out under a lock held until commit, so they are gap-free and
+//! in commit order across instances (docs/postgres.md). Ranges are single repo calls
 //! (`doc_ids`, `log_seqs`, `records_owned_by`), one round trip each; a pull then reads its
 //! entries and snapshots one by one, which costs SQLite nothing (it is in the process) but
-//! a round trip per item over a network: a PostgreSQL backend adds batch forms of
-//! `log_entry` and `snapshot` to the repo (with one-by-one defaults) when it is measured.
-//! PostgreSQL needs neither the SQLite backend's single writer and group commit nor its
-//! optimistic push: it keeps the default [`Storage::push`] (the whole push in one
-//! serializable transaction, run again on conflict) and [`Storage::run_later`] (an
-//! ordinary write).
+//! a round trip per item over a network: batch forms of `log_entry` and `snapshot` are
+//! the next step when a measurement asks for them (BENCHMARKS.md). PostgreSQL needs
+//! neither the SQLite backend's single writer and group commit nor its optimistic push: it
+//! keeps the default [`Storage::push`] (the whole push in one serializable transaction,
+//! run again, serially, on conflict); its [`Storage::run_later`] is a write that takes no
+//! lock and does not wait for its commit to reach the disk.
 //!
 //! Every call blocks: call it from `spawn_blocking` in async code. Passwords arrive hashed
 //! and tokens as their SHA-256: storage knows nothing of argon2, HTTP or the command line.
 
 pub mod conformance;
 mod logins;
+pub mod postgres;
 mod repo;
 mod reports;
 mod sqlite;
 
 pub use logins::{DeviceToken, LoginFailures, LoginRepo};
+pub use postgres::PgStorage;
 pub use repo::{
     Assignment, Counts, DeviceRepo, LogFilter, LogRepo, NewDevice, NewUserRow, OwnerFilter, Pusher,
     QuarantineRepo, QuarantinedChange, RecordOwner, RecordRepo, Repo, ScopeEvent, StoredRecord,

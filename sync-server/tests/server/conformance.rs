@@ -1,6 +1,6 @@
-//! The storage conformance suite (`fieldbook_server::storage::conformance`) on the SQLite
-//! backend, each test on a fresh database in a temporary directory. Another backend runs
-//! the same suite with one more `storage_conformance!` in a module of its own.
+//! The storage conformance suite (`fieldbook_server::storage::conformance`) on both
+//! backends: SQLite, each test on a fresh database in a temporary directory, and
+//! PostgreSQL, each test on a database of its own on the tests' server.
 
 use fieldbook_server::SqliteStorage;
 use fieldbook_server::storage::conformance::Fresh;
@@ -13,4 +13,16 @@ fn sqlite() -> Fresh {
 
 mod sqlite {
     fieldbook_server::storage_conformance!(super::sqlite);
+}
+
+/// A fresh database of its own on the tests' PostgreSQL (`FIELDBOOK_TEST_DATABASE_URL`,
+/// which scripts/test.sh sets), dropped after the test.
+fn postgres() -> Fresh {
+    let db = fieldbook_server::storage::postgres::ScratchDatabase::for_test();
+    let storage = fieldbook_server::PgStorage::open(db.url()).unwrap();
+    Fresh::new(storage, db)
+}
+
+mod postgres {
+    fieldbook_server::storage_conformance!(super::postgres);
 }

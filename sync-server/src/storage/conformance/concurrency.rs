@@ -203,3 +203,55 @@ pub fn a_team_change_racing_pushes_counts_for_every_later_page(fresh: Fresh) {
     assert_eq!(last_mine.is_some(), taken > 0);
     let _ = &mut acme;
 }
+
+pub fn the_log_is_read_gap_free_while_pushes_commit(fresh: Fresh) {
+    let w = World::company(fresh);
+    let reps = ["alice", "bob", "zoe", "mia"];
+    let devices: Vec<_> = reps.iter().map(|u| w.login(u)).collect();
+    let storage = w.service.storage().clone();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let pages = 25;
+    std::thread::scope(|scope| {
+        // Devices push one new record a page, all at once.
+        let writers: Vec<_> = reps
+            .iter()
+            .zip(&devices)
+            .map(|(user, device)| {
+                scope.spawn(move || {
+                    for i in 0..pages {
+                        let (_, create) = Doc::account(user, &format!("{user} {i}"));
+                        assert_eq!(device.push(vec![create]).accepted, 1);
+                    }
+                })
+            })
+            .collect();
+        // A reader meanwhile: every snapshot holds positions 1..=head, none missing, and
+        // the head never goes back. A cursor taken from any of them skips nothing.
+        let reader = scope.spawn(|| {
+            let (mut last, mut reads) = (0, 0);
+            while !done.load(std::sync::atomic::Ordering::Relaxed) || reads == 0 {
+                let (head, seqs) = storage
+                    .read(|repo| {
+                        let head = repo.log_head()?;
+                        Ok((
+                            head,
+                            repo.log_seqs(LogFilter::AllFor("root"), 0, head, 100_000)?,
+                        ))
+                    })
+                    .unwrap();
+                assert!(head >= last, "the head went back from {last} to {head}");
+                assert_eq!(seqs, (1..=head).collect::<Vec<_>>(), "a gap below {head}");
+                last = head;
+                reads += 1;
+            }
+            (last, reads)
+        });
+        for wr in writers {
+            wr.join().unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        let (_, reads) = reader.join().unwrap();
+        assert!(reads > 1, "the reader read while the pushes ran");
+    });
+    assert_eq!(w.log_len(), (reps.len() * pages) as u64);
+}

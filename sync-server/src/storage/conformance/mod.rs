@@ -4,7 +4,7 @@
 //! bookkeeping lands), sign-in and tokens (failures, locks, waits, expiry, revocation), pushes (placement, refusals into quarantine,
 //! duplicates), pulls (bootstrap paging, cursors, grants and drops), reassignment,
 //! deactivation and handover, the quarantine (and decisions on it), administrative rules,
-//! concurrent pushes, trust: authorship, values, writes made before a device learned of a
+//! concurrent pushes (and a log read gap-free while they commit), trust: authorship, values, writes made before a device learned of a
 //! move, parent loops, retries of what waited, the log's identity and reconcile; and
 //! records shared beyond scope (cases with their assignees; personal records); the report
 //! projection and the scope of reports; knowledge at risk, previews of moves, and teams
@@ -111,6 +111,7 @@ macro_rules! storage_conformance {
             concurrent_edits_of_one_record_are_all_kept,
             a_reassignment_racing_pushes_takes_whole_pages,
             a_team_change_racing_pushes_counts_for_every_later_page,
+            the_log_is_read_gap_free_while_pushes_commit,
             a_change_is_its_pushers_and_stamps_cannot_say_otherwise,
             writes_made_before_learning_of_a_move_reach_the_new_owner,
             account_parents_make_no_loop,
