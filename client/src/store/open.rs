@@ -39,8 +39,11 @@ pub(super) fn connect(path: &Path, create: bool, key: Option<&Key>) -> Result<Co
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -32_000)?;
-    // Checkpoints run in `Store::maintain`, not inside whichever write fills the WAL.
+    // Checkpoints run in `Store::maintain` (and between a bulk write's transactions,
+    // `Store::bound_wal`), not inside whichever write fills the WAL; a log started over
+    // after one is truncated to this size, so a large import's does not stay on disk.
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    conn.pragma_update(None, "journal_size_limit", super::WAL_BOUND as i64)?;
     Ok(conn)
 }
 

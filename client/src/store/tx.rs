@@ -102,13 +102,13 @@ impl<'a> Tx<'a> {
         StoredDoc::insert(&self.tx, doc)
     }
 
-    /// Stores a document created here as its one creating change.
+    /// Stores a document created here as its one creating change, queued for the server.
     pub fn insert_created(&self, doc: &RecordDoc, change: &[u8]) -> Result<()> {
         StoredDoc::insert_created(&self.tx, doc, change)
     }
 
-    /// Stores a record created here as its one creating change (its document built
-    /// elsewhere, e.g. on an import's worker thread).
+    /// Stores a record created here as its one creating change, queued for the server (its
+    /// document built elsewhere, e.g. on an import's worker thread).
     pub fn insert_created_change(&self, id: Uuid, kind: Kind, change: &[u8]) -> Result<()> {
         StoredDoc::insert_created_change(&self.tx, id, kind, change)
     }
@@ -118,14 +118,16 @@ impl<'a> Tx<'a> {
         StoredDoc::insert_raw(&self.tx, id, kind, bytes)
     }
 
-    /// Appends changes to a held document (compacting now and then).
-    pub fn append(&self, stored: &mut StoredDoc, changes: &[Vec<u8>]) -> Result<()> {
-        stored.append(&self.tx, changes)
+    /// Appends changes to a held document (compacting now and then), and queues them for
+    /// the server if `queue`.
+    pub fn append(&self, stored: &mut StoredDoc, changes: &[Vec<u8>], queue: bool) -> Result<()> {
+        stored.append(&self.tx, changes, queue)
     }
 
     // --- The outbox ---
 
-    /// Queues a change for the server.
+    /// Queues a change for the server (with its own copy of its bytes: for changes not
+    /// stored as they are, such as those of a document saved whole).
     pub fn queue(&self, doc_id: Uuid, change: &[u8]) -> Result<()> {
         outbox::append(&self.tx, doc_id, change)
     }
