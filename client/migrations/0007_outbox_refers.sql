@@ -40,13 +40,19 @@ ALTER TABLE outbox_7 RENAME TO outbox;
 -- A record's queued changes (compaction and `forget` look them up).
 CREATE INDEX outbox_doc ON outbox (doc_id);
 
--- Counts kept as rows change, in the same transaction: `outbox` is the number of changes
--- waiting (the status line and the app's sync badge read it instead of counting).
+-- Counts kept as rows change, in the same transaction, so that nothing counts a million
+-- rows to show a number: `outbox`, the changes waiting (the status line, the app's sync
+-- badge), kept by the triggers below; `live:KIND`, the live records of a kind (the book's
+-- counts), kept by the store's projection writes (`Tx` adds them up and writes them at
+-- commit: a trigger on `records` would give every insert a statement journal, at which
+-- FTS5 writes its pending rows out as a segment).
 CREATE TABLE tallies (
     name TEXT PRIMARY KEY,
     n    INTEGER NOT NULL
 ) WITHOUT ROWID;
 INSERT INTO tallies (name, n) SELECT 'outbox', count(*) FROM outbox;
+INSERT INTO tallies (name, n)
+    SELECT 'live:' || kind, count(*) FROM records WHERE deleted = 0 GROUP BY kind;
 CREATE TRIGGER outbox_tally_in AFTER INSERT ON outbox
 BEGIN
     UPDATE tallies SET n = n + 1 WHERE name = 'outbox';

@@ -28,6 +28,7 @@ mod receipts;
 mod reconcile;
 mod refused;
 pub mod reports;
+mod search;
 mod shared;
 mod team;
 mod tx;

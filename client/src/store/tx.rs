@@ -27,6 +27,9 @@ pub(crate) struct Tx<'a> {
     search_at_once: bool,
     /// Records were stored that may have arrived before their parent (absorb, pull).
     fix_parents: bool,
+    /// How the number of live records of each kind changed (written to `tallies` at
+    /// commit, in one statement per kind rather than one per record).
+    live: std::collections::BTreeMap<Kind, i64>,
 }
 
 /// What a quote line takes from its product.
@@ -52,6 +55,7 @@ impl<'a> Tx<'a> {
             search: Vec::new(),
             search_at_once: false,
             fix_parents: false,
+            live: Default::default(),
         }
     }
 
@@ -60,6 +64,11 @@ impl<'a> Tx<'a> {
     }
 
     pub(super) fn commit(self) -> Result<()> {
+        for (kind, by) in &self.live {
+            if *by != 0 {
+                projection::tally_live(&self.tx, *kind, *by)?;
+            }
+        }
         projection::write_search(&self.tx, &self.search)?;
         if self.fix_parents {
             projection::fix_parent_accounts(&self.tx)?;
@@ -78,6 +87,7 @@ impl<'a> Tx<'a> {
     }
 
     fn search_row(&mut self, row: SearchRow) -> Result<()> {
+        *self.live.entry(row.kind()).or_default() += row.live();
         if self.search_at_once {
             projection::write_search(&self.tx, &[row])
         } else {
@@ -200,8 +210,10 @@ impl<'a> Tx<'a> {
     }
 
     /// Removes a record and everything derived from it, outbox entries included.
-    pub fn remove(&self, id: Uuid) -> Result<()> {
-        projection::remove(&self.tx, &id.to_string())?;
+    pub fn remove(&mut self, id: Uuid) -> Result<()> {
+        if let Some(kind) = projection::remove(&self.tx, &id.to_string())? {
+            *self.live.entry(kind).or_default() -= 1;
+        }
         outbox::forget(&self.tx, id)
     }
 

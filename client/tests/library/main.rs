@@ -8,6 +8,7 @@ mod keyring;
 mod kinds;
 mod lists;
 mod notes;
+mod outbox;
 mod reports;
 mod server_reports;
 mod store;
