@@ -22,9 +22,9 @@
 use fieldbook_client::store::{SCHEMA_VERSION, STORE_FILE};
 use fieldbook_client::{FieldValue, FieldValues, Filter, ListQuery, Store};
 use fieldbook_core::Kind;
+use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
-use rand::SeedableRng;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -254,7 +254,10 @@ fn cached_book(records: usize) -> Res<(PathBuf, String)> {
             std::fs::remove_dir_all(&building)?;
         }
         std::fs::create_dir_all(&building)?;
-        println!("generating {records} records into {} ...", building.display());
+        println!(
+            "generating {records} records into {} ...",
+            building.display()
+        );
         generate(&building, records)?;
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
@@ -310,7 +313,10 @@ fn main() -> Res<()> {
     println!(
         "machine: {} CPUs, load average {}",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
-        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     let (cached, report) = cached_book(records)?;
     print!("{report}");
@@ -368,8 +374,7 @@ fn main() -> Res<()> {
     let (w, c, stages) = measure(RUNS, |_| Ok(store.pipeline()?))?;
     let open: u64 = stages.iter().map(|s| s.count).sum();
     rows.push(
-        Row::new("pipeline (Store::pipeline)", (w, c))
-            .note(format!("{open} open opportunities")),
+        Row::new("pipeline (Store::pipeline)", (w, c)).note(format!("{open} open opportunities")),
     );
     let (w, c, counts) = measure(RUNS, |_| Ok(store.counts()?))?;
     let live: u64 = counts.values().sum();

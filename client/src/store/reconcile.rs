@@ -32,13 +32,11 @@ impl Tx<'_> {
     pub fn take_outbox(&self) -> Result<Vec<(Uuid, Vec<u8>)>> {
         let mut out = Vec::new();
         {
-            let mut stmt = self
-                .conn()
-                .prepare_cached(&format!(
-                    "SELECT o.doc_id, {} FROM outbox o LEFT JOIN docs d ON d.id = o.doc_id
+            let mut stmt = self.conn().prepare_cached(&format!(
+                "SELECT o.doc_id, {} FROM outbox o LEFT JOIN docs d ON d.id = o.doc_id
                      ORDER BY o.seq",
-                    super::outbox::CHANGE_BYTES
-                ))?;
+                super::outbox::CHANGE_BYTES
+            ))?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let id: String = r.get(0)?;
