@@ -6,6 +6,7 @@ mod at_rest;
 mod data;
 mod keyring;
 mod kinds;
+mod large;
 mod lists;
 mod notes;
 mod outbox;
