@@ -59,13 +59,18 @@ fn a_large_book_finds_titles_first_and_lists_pages_as_the_whole_query_would() {
     // A page of a common value: the first 50 of the whole query.
     let all = s.list(Kind::Account, &city("Zebra Town", None)).unwrap();
     assert_eq!(all.len(), MANY);
-    let page = s.list(Kind::Account, &city("Zebra Town", Some(50))).unwrap();
+    let page = s
+        .list(Kind::Account, &city("Zebra Town", Some(50)))
+        .unwrap();
     let ids = |v: &[fieldbook_client::RecordView]| v.iter().map(|r| r.id).collect::<Vec<_>>();
     assert_eq!(ids(&page), ids(&all[..50]));
     // A rare value lies past the 2,000 records walked: the query over the kind finds it.
     let rare = s.list(Kind::Account, &city("Rare City", Some(5))).unwrap();
     assert_eq!(rare.len(), 1);
-    assert_eq!(rare[0].fields["name"], FieldValue::Text("Zebra Works".into()));
+    assert_eq!(
+        rare[0].fields["name"],
+        FieldValue::Text("Zebra Works".into())
+    );
     // Pages with a cursor give every record once, in order.
     let mut seen = Vec::new();
     let mut q = city("Zebra Town", Some(700));
