@@ -352,8 +352,8 @@ fn main() -> Res<()> {
         (Kind::Account, "country", "中国"),
         (Kind::Task, "done", "false"),
     ];
-    for (kind, field, value) in lists {
-        let value = match value {
+    for (kind, field, shown) in lists {
+        let value = match shown {
             "false" => FieldValue::Bool(false),
             v => FieldValue::Text(v.into()),
         };
@@ -367,7 +367,7 @@ fn main() -> Res<()> {
         };
         let (w, c, found) = measure(RUNS, |_| Ok(store.list(kind, &q)?))?;
         rows.push(
-            Row::new(format!("list {kind} {field}={value:?} --limit 50"), (w, c))
+            Row::new(format!("list {kind} {field}={shown} --limit 50"), (w, c))
                 .note(format!("{} rows", found.len())),
         );
     }
