@@ -91,11 +91,7 @@ pub fn account_extras(
     if r.kind != Kind::Account {
         return Ok(());
     }
-    for c in store
-        .overdue_cases(today)?
-        .iter()
-        .filter(|c| c.account_id == r.id)
-    {
+    for c in store.overdue_cases_of(r.id, today)? {
         out!(
             "  overdue case {} ({}, due {}): {}",
             c.subject,

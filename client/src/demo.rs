@@ -93,6 +93,7 @@ impl Store {
                 }
                 Ok(())
             })?;
+            self.bound_wal()?;
             done += count;
             progress(done, n as u64);
         }

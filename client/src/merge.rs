@@ -57,18 +57,12 @@ pub(crate) fn write_held(
     changes: &[Vec<u8>],
     origin: Origin<'_>,
 ) -> Result<()> {
-    let id = stored.doc.id();
-    tx.append(stored, changes)?;
-    if origin.queued() {
-        for c in changes {
-            tx.queue(id, c)?;
-        }
-    }
+    tx.append(stored, changes, origin.queued())?;
     tx.project(&mut stored.doc, owner_of(origin))
 }
 
 /// Stores a document new here. `created` is its one creating change when it was made
-/// here (stored as the document, and queued); otherwise it is saved whole and every change
+/// here (stored as the document, and queued as a reference to it); otherwise it is saved whole and every change
 /// it holds is queued (unless it came from the server).
 pub(crate) fn write_new(
     tx: &mut Tx,
@@ -80,7 +74,6 @@ pub(crate) fn write_new(
     let changes = match created {
         Some(change) => {
             tx.insert_created(doc, change)?;
-            tx.queue(id, change)?;
             1
         }
         None => {
@@ -109,11 +102,10 @@ pub(crate) struct Created {
     pub attention: Option<String>,
 }
 
-/// Stores a record created here: its creating change as the document, the same change in
-/// the outbox, its projection rows.
+/// Stores a record created here: its creating change as the document (queued for the
+/// server as a reference to it), its projection rows.
 pub(crate) fn write_created(tx: &mut Tx, c: &Created) -> Result<()> {
     tx.insert_created_change(c.id, c.kind, &c.change)?;
-    tx.queue(c.id, &c.change)?;
     tx.project_new(c.kind, &c.json, c.attention.as_deref())
 }
 

@@ -192,6 +192,7 @@ impl Store {
                 }
                 Ok(())
             })?;
+            self.bound_wal()?;
             done += batch.len() as u64;
             report.documents = done;
             progress(total + done, steps);

@@ -68,6 +68,7 @@ pub(crate) fn write_planned(
                 }
             }
         }
+        store.bound_wal()?;
         written += batch.len() as u64;
         progress(written);
     }

@@ -253,6 +253,24 @@ impl Store {
         self.cases_due_before(None, today)
     }
 
+    /// Open cases of one account due before `today` (its page: read through the account's
+    /// cases, not every overdue case of a large book).
+    pub fn overdue_cases_of(&self, account: Uuid, today: Date) -> Result<Vec<Case>> {
+        let db = self.db()?;
+        let mut stmt = db.prepare_cached(
+            "SELECT p.id, p.account_id, p.subject, r.owner, p.assignee, p.priority, p.status,
+                    p.due, r.created_at, p.resolved_at
+             FROM p_case p CROSS JOIN records r ON r.id = p.id
+             WHERE p.account_id = ?2 AND p.deleted = 0
+               AND p.status IN ('new', 'in_progress', 'waiting_on_customer') AND p.due < ?1",
+        )?;
+        let today = fieldbook_core::value::format_date(today);
+        let rows = stmt.query_map(params![today, account.to_string()], case_row)?;
+        Ok(rows
+            .filter_map(|r| r.transpose())
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Open cases due before `today`: of `user` (assigned to them, or on their accounts),
     /// or every one held here.
     pub(crate) fn cases_due_before(&self, user: Option<&str>, today: Date) -> Result<Vec<Case>> {

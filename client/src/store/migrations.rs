@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_receipts.sql"),
     include_str!("../../migrations/0005_merged_into.sql"),
     include_str!("../../migrations/0006_leads_cases_reminders.sql"),
+    include_str!("../../migrations/0007_outbox_refers.sql"),
 ];
 
 /// Work a migration needs besides its SQL, done in Rust in the same transaction.

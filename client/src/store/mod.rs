@@ -28,6 +28,7 @@ mod receipts;
 mod reconcile;
 mod refused;
 pub mod reports;
+mod search;
 mod shared;
 mod team;
 mod tx;
@@ -50,6 +51,11 @@ use uuid::Uuid;
 
 /// The file name of the store inside its data directory.
 pub const STORE_FILE: &str = "fieldbook.db";
+
+/// The write-ahead log's size past which a bulk write (demo, import, absorb, pull)
+/// checkpoints between its transactions, and to which a restarted log is truncated
+/// (`journal_size_limit`): a million-record import keeps the disk near the store's size.
+pub(crate) const WAL_BOUND: u64 = 64 << 20;
 
 /// Settings of one store, fixed at `init` (the quote counter lives in the database).
 #[derive(Clone, Debug)]
@@ -263,6 +269,25 @@ impl Store {
         }
         self.refresh_statistics()?;
         self.checkpoint()
+    }
+
+    /// Between the transactions of a bulk write: once the write-ahead log passed
+    /// [`WAL_BOUND`], copies it into the database file without waiting for readers
+    /// (`PASSIVE`), so that the next transaction starts the log over instead of growing it.
+    /// Costs a `stat` otherwise.
+    pub(crate) fn bound_wal(&self) -> Result<()> {
+        if self.read_only {
+            return Ok(());
+        }
+        let wal = self.dir.join(format!("{STORE_FILE}-wal"));
+        if std::fs::metadata(&wal).map_or(0, |m| m.len()) < WAL_BOUND {
+            return Ok(());
+        }
+        let _gate = self.shared.enter()?;
+        let _turn = self.shared.write_turn();
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// Moves the WAL into the main file and compacts free pages (after large imports).

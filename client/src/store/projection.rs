@@ -123,10 +123,24 @@ fn body_text(kind: Kind, json: &Map<String, Json>) -> String {
 /// A record's row of the search index, to be written by [`write_search`].
 pub(crate) struct SearchRow {
     rid: i64,
+    kind: Kind,
+    /// How the number of live records of its kind changed (-1, 0 or 1): kept in `tallies`.
+    live: i64,
     /// `None` for a deleted record: its row is removed, not rewritten.
     text: Option<(String, String)>,
     /// The record's row was inserted just now, with a new `rid`: no search row to remove.
     fresh: bool,
+}
+
+impl SearchRow {
+    pub(crate) fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// How the number of live records of its kind changed.
+    pub(crate) fn live(&self) -> i64 {
+        self.live
+    }
 }
 
 /// Rewrites the search rows of records, once all their other rows are written. Each row is
@@ -292,6 +306,15 @@ fn write_json(
     } else {
         None
     };
+    // Whether the record was live before, when it had a row.
+    let was_live = match inserted {
+        Some(_) => false,
+        None => conn
+            .prepare_cached("SELECT deleted FROM records WHERE id = ?1")?
+            .query_row([id], |r| r.get::<_, bool>(0))
+            .optional()?
+            .is_some_and(|deleted| !deleted),
+    };
     let rid: i64 = match inserted {
         Some(rid) => rid,
         None => conn
@@ -343,6 +366,8 @@ fn write_json(
     });
     Ok(SearchRow {
         rid,
+        kind,
+        live: i64::from(!deleted) - i64::from(was_live),
         text,
         fresh: inserted.is_some(),
     })
@@ -373,13 +398,16 @@ pub(crate) fn set_owner(conn: &Connection, id: &str, owner: &str) -> Result<()> 
 }
 
 /// Removes a record and everything derived from it (it is no longer this user's to see).
-pub(crate) fn remove(conn: &Connection, id: &str) -> Result<()> {
-    let found: Option<(i64, String)> = conn
-        .prepare_cached("SELECT rid, kind FROM records WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+/// Returns its kind if it was a live record (for the tallies).
+pub(crate) fn remove(conn: &Connection, id: &str) -> Result<Option<Kind>> {
+    let found: Option<(i64, String, bool)> = conn
+        .prepare_cached("SELECT rid, kind, deleted FROM records WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    if let Some((rid, kind)) = found {
+    let mut live = None;
+    if let Some((rid, kind, deleted)) = found {
         let kind = Kind::parse(&kind)?;
+        live = (!deleted).then_some(kind);
         conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
             .execute([rid])?;
         conn.prepare_cached(&format!("DELETE FROM p_{kind} WHERE id = ?1"))?
@@ -389,6 +417,16 @@ pub(crate) fn remove(conn: &Connection, id: &str) -> Result<()> {
     }
     conn.prepare_cached("DELETE FROM docs WHERE id = ?1")?
         .execute([id])?;
+    Ok(live)
+}
+
+/// Adds to the tallies of live records per kind (`live:KIND` rows of `tallies`).
+pub(crate) fn tally_live(conn: &Connection, kind: Kind, by: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO tallies (name, n) VALUES ('live:' || ?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET n = n + excluded.n",
+    )?
+    .execute(params![kind.as_str(), by])?;
     Ok(())
 }
 

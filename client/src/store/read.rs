@@ -5,16 +5,20 @@ use super::docs::StoredDoc;
 use super::tx::RefState;
 use super::{Store, fts, projection};
 use crate::error::{ClientError, Result};
-use crate::model::{RecordView, SearchHit, StageSummary};
+use crate::model::{RecordView, StageSummary};
 use fieldbook_core::Kind;
 use fieldbook_core::schema::{FieldSpec, FieldType, OPEN_STAGES};
 use fieldbook_core::value::FieldValue;
-use rusqlite::types::Value as Sql;
+use rusqlite::types::{Value as Sql, ValueRef};
 use rusqlite::{OptionalExtension, params_from_iter};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use uuid::Uuid;
+
+/// How many records of a kind a list sorted by time of change reads in order before it
+/// runs as a query over the kind instead (see `Store::list_rows`).
+const WALK: usize = 2_000;
 
 /// One checked condition of a list (see [`crate::ListQuery`]).
 pub(crate) enum Clause {
@@ -62,6 +66,7 @@ fn sql_value(v: &FieldValue) -> Sql {
 
 impl ListSql {
     /// The `WHERE` conditions (joined by AND) and their parameters; `?N` placeholders.
+    /// The cursor's condition, if any, comes last.
     fn conditions(&self) -> Result<(Vec<String>, Vec<Sql>)> {
         let mut params: Vec<Sql> = Vec::new();
         let mut wheres: Vec<String> = Vec::new();
@@ -158,6 +163,14 @@ impl ListSql {
                 }
             }
         }
+    }
+}
+
+/// A text value read in place.
+fn text(v: ValueRef<'_>) -> Option<&str> {
+    match v {
+        ValueRef::Text(t) => std::str::from_utf8(t).ok(),
+        _ => None,
     }
 }
 
@@ -289,7 +302,19 @@ impl Store {
     }
 
     /// Records of a kind matching a checked list query, in its order.
+    ///
+    /// A page of the most recently changed first (what lists show) is looked for among
+    /// the first [`WALK`] records of the kind in that order (an index walk, whatever the
+    /// filters): when that finds the page whole, it is the answer (every later match comes
+    /// after them). Otherwise (a rare value, a deep page), the query runs over the kind,
+    /// where an index on the filtered column serves it.
     pub(crate) fn list_rows(&self, kind: Kind, q: &ListSql) -> Result<Vec<RecordView>> {
+        if let (Sort::Updated, Some(limit), false) = (&q.sort, q.limit, q.include_deleted) {
+            let found = self.list_walk(kind, q, limit)?;
+            if found.len() == limit {
+                return Ok(found);
+            }
+        }
         let mut sql = projection::select_sql(kind);
         let (wheres, params) = q.conditions()?;
         if !wheres.is_empty() {
@@ -301,6 +326,34 @@ impl Store {
         if let Some(limit) = q.limit {
             sql.push_str(&format!(" LIMIT {limit}"));
         }
+        let db = self.db()?;
+        let mut stmt = db.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params), |row| {
+            projection::row_view(kind, row)
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The matches of a query sorted by [`Sort::Updated`] among the first [`WALK`] live
+    /// records of the kind from its cursor on (`records_kind_updated` read in order).
+    fn list_walk(&self, kind: Kind, q: &ListSql, limit: usize) -> Result<Vec<RecordView>> {
+        let (mut wheres, params) = q.conditions()?;
+        // The cursor's condition (pushed last) bounds the walk itself.
+        let after = match q.after {
+            Some(_) => wheres.pop(),
+            None => None,
+        };
+        let walk = format!(
+            "(SELECT * FROM records r WHERE r.kind = '{kind}' AND r.deleted = 0 {}
+              ORDER BY r.updated_at DESC, r.id LIMIT {WALK}) r",
+            after.map(|a| format!("AND {a}")).unwrap_or_default()
+        );
+        let mut sql = projection::select_sql(kind).replacen("records r", &walk, 1);
+        if !wheres.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&wheres.join(" AND "));
+        }
+        sql.push_str(&format!(" ORDER BY r.updated_at DESC, r.id LIMIT {limit}"));
         let db = self.db()?;
         let mut stmt = db.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(params), |row| {
@@ -324,41 +377,6 @@ impl Store {
         Ok(n as u64)
     }
 
-    /// Records of every kind matching `text`, best match first (titles weigh ten times the
-    /// rest); deleted records are not searched.
-    pub fn search(&self, text: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let Some(m) = fts::match_query(text) else {
-            return Ok(Vec::new());
-        };
-        let db = self.db()?;
-        let mut stmt = db.prepare_cached(
-            "SELECT r.id, r.kind, r.title, r.account_id FROM search s JOIN records r ON r.rid = s.rowid
-             WHERE search MATCH ?1 ORDER BY bm25(search, 10.0, 1.0), r.updated_at DESC LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(rusqlite::params![m, limit as i64], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-            ))
-        })?;
-        let mut hits = Vec::new();
-        for row in rows {
-            let (id, kind, title, account) = row?;
-            let (Ok(id), Ok(kind)) = (Uuid::parse_str(&id), Kind::parse(&kind)) else {
-                continue;
-            };
-            hits.push(SearchHit {
-                id,
-                kind,
-                title,
-                account_id: account.and_then(|a| Uuid::parse_str(&a).ok()),
-            });
-        }
-        Ok(hits)
-    }
-
     /// Open opportunities by stage: count, amount and weighted amount per currency.
     pub fn pipeline(&self) -> Result<Vec<StageSummary>> {
         self.stage_sums(OPEN_STAGES)
@@ -380,8 +398,17 @@ impl Store {
                 weighted: BTreeMap::new(),
             })
             .collect();
-        let mut sums: Vec<BTreeMap<String, (Decimal, Decimal)>> =
-            vec![BTreeMap::new(); stages.len()];
+        // Sums of amounts per stage, currency and probability: the weighted sum is worked
+        // out once per probability (exact decimals: Σ(a·p/100) = (Σa)·p/100), and rows come
+        // in the covering index's order (stage, currency), so the last group is usually
+        // the row's and nothing is allocated per row.
+        struct Group {
+            stage: usize,
+            currency: String,
+            by_probability: Vec<(i64, Decimal)>,
+        }
+        let mut groups: Vec<Group> = Vec::new();
+        let mut last: Option<usize> = None;
         let db = self.db()?;
         let marks = vec!["?"; wanted.len()].join(", ");
         let mut stmt = db.prepare_cached(&format!(
@@ -390,42 +417,65 @@ impl Store {
         ))?;
         let mut rows = stmt.query(rusqlite::params_from_iter(wanted))?;
         while let Some(row) = rows.next()? {
-            let stage: String = row.get(0)?;
-            let Some(i) = wanted.iter().position(|s| *s == stage) else {
+            let Some(i) = text(row.get_ref(0)?).and_then(|s| wanted.iter().position(|w| *w == s))
+            else {
                 continue;
             };
             stages[i].count += 1;
-            let amount = row
-                .get::<_, Option<String>>(1)?
-                .and_then(|a| Decimal::from_str(&a).ok());
-            let (Some(amount), Some(currency)) = (amount, row.get::<_, Option<String>>(2)?) else {
+            let amount = text(row.get_ref(1)?).and_then(|a| Decimal::from_str(a).ok());
+            let (Some(amount), Some(currency)) = (amount, text(row.get_ref(2)?)) else {
                 continue;
             };
-            let p = Decimal::from(row.get::<_, Option<i64>>(3)?.unwrap_or(0));
-            let e = sums[i].entry(currency).or_default();
-            e.0 += amount;
-            e.1 += amount * p / Decimal::ONE_HUNDRED;
-        }
-        for (stage, sum) in stages.iter_mut().zip(sums) {
-            for (cur, (a, w)) in sum {
-                stage.amount.insert(
-                    cur.clone(),
-                    fieldbook_core::money::round_money(a, &cur).to_string(),
-                );
-                stage.weighted.insert(
-                    cur.clone(),
-                    fieldbook_core::money::round_money(w, &cur).to_string(),
-                );
+            let p = row.get::<_, Option<i64>>(3)?.unwrap_or(0);
+            let is = |g: &Group| g.stage == i && g.currency == currency;
+            let g = match last.filter(|&g| is(&groups[g])) {
+                Some(g) => g,
+                None => {
+                    let g = groups.iter().position(is).unwrap_or_else(|| {
+                        groups.push(Group {
+                            stage: i,
+                            currency: currency.to_string(),
+                            by_probability: Vec::new(),
+                        });
+                        groups.len() - 1
+                    });
+                    last = Some(g);
+                    g
+                }
+            };
+            let sums = &mut groups[g].by_probability;
+            match sums.iter_mut().find(|(q, _)| *q == p) {
+                Some((_, sum)) => *sum += amount,
+                None => sums.push((p, amount)),
             }
+        }
+        for g in groups {
+            let (mut a, mut w) = (Decimal::ZERO, Decimal::ZERO);
+            for (p, sum) in g.by_probability {
+                a += sum;
+                w += sum * Decimal::from(p) / Decimal::ONE_HUNDRED;
+            }
+            let cur = g.currency;
+            let stage = &mut stages[g.stage];
+            stage.weighted.insert(
+                cur.clone(),
+                fieldbook_core::money::round_money(w, &cur).to_string(),
+            );
+            stage.amount.insert(
+                cur.clone(),
+                fieldbook_core::money::round_money(a, &cur).to_string(),
+            );
         }
         Ok(stages)
     }
 
-    /// How many live records of each kind the store holds.
+    /// How many live records of each kind the store holds (kinds with none are left out):
+    /// tallies kept by every write, not a count of a million rows.
     pub fn counts(&self) -> Result<BTreeMap<Kind, u64>> {
         let db = self.db()?;
-        let mut stmt =
-            db.prepare("SELECT kind, count(*) FROM records WHERE deleted = 0 GROUP BY kind")?;
+        let mut stmt = db.prepare_cached(
+            "SELECT substr(name, 6), n FROM tallies WHERE name LIKE 'live:%' AND n > 0",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         let mut out = BTreeMap::new();
         for row in rows {

@@ -32,14 +32,17 @@ impl Tx<'_> {
     pub fn take_outbox(&self) -> Result<Vec<(Uuid, Vec<u8>)>> {
         let mut out = Vec::new();
         {
-            let mut stmt = self
-                .conn()
-                .prepare_cached("SELECT doc_id, change FROM outbox ORDER BY seq")?;
+            let mut stmt = self.conn().prepare_cached(&format!(
+                "SELECT o.doc_id, {} FROM outbox o LEFT JOIN docs d ON d.id = o.doc_id
+                     ORDER BY o.seq",
+                super::outbox::CHANGE_BYTES
+            ))?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let id: String = r.get(0)?;
-                if let Ok(id) = Uuid::parse_str(&id) {
-                    out.push((id, r.get(1)?));
+                // A change whose record is gone (dropped) has nothing left to send.
+                if let (Ok(id), Some(bytes)) = (Uuid::parse_str(&id), r.get(1)?) {
+                    out.push((id, bytes));
                 }
             }
         }

@@ -27,6 +27,9 @@ pub(crate) struct Tx<'a> {
     search_at_once: bool,
     /// Records were stored that may have arrived before their parent (absorb, pull).
     fix_parents: bool,
+    /// How the number of live records of each kind changed (written to `tallies` at
+    /// commit, in one statement per kind rather than one per record).
+    live: std::collections::BTreeMap<Kind, i64>,
 }
 
 /// What a quote line takes from its product.
@@ -52,6 +55,7 @@ impl<'a> Tx<'a> {
             search: Vec::new(),
             search_at_once: false,
             fix_parents: false,
+            live: Default::default(),
         }
     }
 
@@ -60,6 +64,11 @@ impl<'a> Tx<'a> {
     }
 
     pub(super) fn commit(self) -> Result<()> {
+        for (kind, by) in &self.live {
+            if *by != 0 {
+                projection::tally_live(&self.tx, *kind, *by)?;
+            }
+        }
         projection::write_search(&self.tx, &self.search)?;
         if self.fix_parents {
             projection::fix_parent_accounts(&self.tx)?;
@@ -78,6 +87,7 @@ impl<'a> Tx<'a> {
     }
 
     fn search_row(&mut self, row: SearchRow) -> Result<()> {
+        *self.live.entry(row.kind()).or_default() += row.live();
         if self.search_at_once {
             projection::write_search(&self.tx, &[row])
         } else {
@@ -102,13 +112,13 @@ impl<'a> Tx<'a> {
         StoredDoc::insert(&self.tx, doc)
     }
 
-    /// Stores a document created here as its one creating change.
+    /// Stores a document created here as its one creating change, queued for the server.
     pub fn insert_created(&self, doc: &RecordDoc, change: &[u8]) -> Result<()> {
         StoredDoc::insert_created(&self.tx, doc, change)
     }
 
-    /// Stores a record created here as its one creating change (its document built
-    /// elsewhere, e.g. on an import's worker thread).
+    /// Stores a record created here as its one creating change, queued for the server (its
+    /// document built elsewhere, e.g. on an import's worker thread).
     pub fn insert_created_change(&self, id: Uuid, kind: Kind, change: &[u8]) -> Result<()> {
         StoredDoc::insert_created_change(&self.tx, id, kind, change)
     }
@@ -118,14 +128,16 @@ impl<'a> Tx<'a> {
         StoredDoc::insert_raw(&self.tx, id, kind, bytes)
     }
 
-    /// Appends changes to a held document (compacting now and then).
-    pub fn append(&self, stored: &mut StoredDoc, changes: &[Vec<u8>]) -> Result<()> {
-        stored.append(&self.tx, changes)
+    /// Appends changes to a held document (compacting now and then), and queues them for
+    /// the server if `queue`.
+    pub fn append(&self, stored: &mut StoredDoc, changes: &[Vec<u8>], queue: bool) -> Result<()> {
+        stored.append(&self.tx, changes, queue)
     }
 
     // --- The outbox ---
 
-    /// Queues a change for the server.
+    /// Queues a change for the server (with its own copy of its bytes: for changes not
+    /// stored as they are, such as those of a document saved whole).
     pub fn queue(&self, doc_id: Uuid, change: &[u8]) -> Result<()> {
         outbox::append(&self.tx, doc_id, change)
     }
@@ -198,8 +210,10 @@ impl<'a> Tx<'a> {
     }
 
     /// Removes a record and everything derived from it, outbox entries included.
-    pub fn remove(&self, id: Uuid) -> Result<()> {
-        projection::remove(&self.tx, &id.to_string())?;
+    pub fn remove(&mut self, id: Uuid) -> Result<()> {
+        if let Some(kind) = projection::remove(&self.tx, &id.to_string())? {
+            *self.live.entry(kind).or_default() -= 1;
+        }
         outbox::forget(&self.tx, id)
     }
 

@@ -206,6 +206,9 @@ pub(super) fn pull_all(
         if arriving.is_some() && applied > 0 {
             store.merge_search_step()?;
         }
+        // A bootstrap's log is copied into the file as it goes: the disk holds about the
+        // store, not the store and a log of every page.
+        store.bound_wal()?;
         if caught_up {
             return Ok(true);
         }

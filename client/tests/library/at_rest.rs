@@ -206,8 +206,24 @@ fn encrypting_rekeying_and_decrypting_lose_nothing() {
     at_rest::protect(dir.path(), &Protection::None).unwrap();
     assert_eq!(at_rest::at_rest(dir.path()), AtRest::Plain);
     at_rest::lock(dir.path());
-    let store = Store::open(dir.path()).unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
     assert_eq!(names(&store).len(), 3);
+    // The tallies came along, and so did the triggers that keep the outbox's.
+    let waiting = store.outbox_len().unwrap();
+    let live: u64 = store.counts().unwrap().values().sum();
+    store
+        .create(
+            Kind::Account,
+            &values(&[("name", text("After decryption"))]),
+        )
+        .unwrap();
+    assert_eq!(store.outbox_len().unwrap(), waiting + 1);
+    assert_eq!(store.counts().unwrap().values().sum::<u64>(), live + 1);
+    let rows: i64 = rusqlite::Connection::open(dir.path().join("fieldbook.db"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows as u64, waiting + 1);
 }
 
 #[test]

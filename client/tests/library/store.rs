@@ -173,8 +173,34 @@ fn a_damaged_document_is_a_damaged_store_not_bad_input() {
     assert!(!e.is_bad_input());
 }
 
+/// Turns a current store back into schema 6: the outbox holding its own copy of every
+/// change, counted row by row.
+pub fn downgrade_to_schema_6(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER outbox_tally_in; DROP TRIGGER outbox_tally_out; DROP TABLE tallies;
+         DROP INDEX outbox_doc;
+         CREATE TABLE outbox_6 (
+             seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+             doc_id TEXT NOT NULL,
+             change BLOB NOT NULL
+         );
+         INSERT INTO outbox_6 (seq, doc_id, change)
+             SELECT o.seq, o.doc_id, coalesce(o.change, substr(d.data, o.doc_at + 1, o.doc_len))
+             FROM outbox o JOIN docs d ON d.id = o.doc_id ORDER BY o.seq;
+         DELETE FROM sqlite_sequence WHERE name = 'outbox_6';
+         INSERT INTO sqlite_sequence (name, seq)
+             SELECT 'outbox_6', seq FROM sqlite_sequence WHERE name = 'outbox';
+         DROP TABLE outbox;
+         ALTER TABLE outbox_6 RENAME TO outbox;
+         PRAGMA user_version = 6;",
+    )
+    .unwrap();
+}
+
 /// Turns a current store back into schema 5 (before leads, cases and reminders).
 pub fn downgrade_to_schema_5(path: &Path) {
+    downgrade_to_schema_6(path);
     let conn = Connection::open(path).unwrap();
     conn.execute_batch(
         "DROP TABLE p_lead; DROP TABLE p_case; DROP TABLE p_dismissal;
